@@ -1,0 +1,1 @@
+"""esp_desktop.server."""
