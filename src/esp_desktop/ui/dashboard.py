@@ -84,11 +84,24 @@ class DashboardPage(QWidget):
         lay.addLayout(top)
         lay.addWidget(split, 1)
 
-        ctx.storeUnlocked.connect(self.refresh)
+        self._stale = True
+        ctx.storeUnlocked.connect(self.refresh_soon)
         ctx.storeLocked.connect(self.clear)
-        ctx.recordChanged.connect(lambda *_: self.refresh())
+        ctx.recordChanged.connect(lambda *_: self.refresh_soon())
+
+    def refresh_soon(self) -> None:
+        """Reload now if visible, else when next shown (the dashboard queries the whole caseload)."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self) -> None:
+        self._stale = False
         svc = self.ctx.services
         if svc is None:
             return

@@ -166,8 +166,7 @@ class OptionsPage(QWizardPage):
         self.wiz = wizard
         self.setTitle("Almost done")
         self.setSubTitle("Choose what to start with, then create your encrypted store.")
-        self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "&Create store")
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Create store")
         self.demo = QCheckBox("Load a fictional demo caseload to explore the program")
         self.demo.setAccessibleName("Load a fictional demo caseload")
         self.backup = QCheckBox("Write an encrypted backup after creating the store")
@@ -226,7 +225,7 @@ class OptionsPage(QWizardPage):
         self.status.style().polish(self.status)
         for w in (self.demo, self.backup):
             w.setEnabled(not busy)
-        for b in (QWizard.WizardButton.CommitButton, QWizard.WizardButton.BackButton):
+        for b in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton):
             btn = self.wiz.button(b)
             if btn:
                 btn.setEnabled(not busy)

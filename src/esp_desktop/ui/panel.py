@@ -41,6 +41,7 @@ class PanelPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.meeting_id: str | None = None
+        self._stale = False
         self.items: list = []
         self.model = QStandardItemModel(self)
 
@@ -86,7 +87,6 @@ class PanelPage(QWidget):
         self.ratings_form = QFormLayout(self.ratings_box)
         self.ratings: dict[str, QComboBox] = {}
         self.overall = QComboBox()
-        self.overall.setAccessibleName("Final overall rating")
         self.no_ratings = muted("PA and informal coaching are non-evaluative: the panel records no ratings.")
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Decision notes")
@@ -145,9 +145,19 @@ class PanelPage(QWidget):
     # --- meeting ---------------------------------------------------------------------------------------------
 
     def _unlocked(self) -> None:
-        svc = self.ctx.svc
+        self._stale = True
+        if self.isVisible():
+            self._load_default()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - loaded when first shown after unlock
+        super().showEvent(event)
+        if self._stale and self.ctx.services is not None:
+            self._load_default()
+
+    def _load_default(self) -> None:
+        self._stale = False
         self._build_rating_rows()
-        self.date.setDate(qdate(svc.panel.default_date()))
+        self.date.setDate(qdate(self.ctx.svc.panel.default_date()))
         self.open_meeting(create=False)
 
     def _build_rating_rows(self) -> None:
@@ -164,7 +174,8 @@ class PanelPage(QWidget):
                 c.addItem(text, value)
             self.ratings[code] = c
             self.ratings_form.addRow(f"{code} {names.get(code, '')}:", c)
-        self.overall.clear()
+        self.overall = QComboBox()  # the old one went with the form's rows
+        self.overall.setAccessibleName("Final overall rating")
         for text, value in choices:
             self.overall.addItem(text, value)
         self.ratings_form.addRow("Overall:", self.overall)

@@ -110,7 +110,7 @@ class CaseloadFilter(QSortFilterProxyModel):
     def set_filter(self, **kw: Any) -> None:
         for k, v in kw.items():
             setattr(self, k, v)
-        self.invalidateFilter()
+        self.invalidateRowsFilter()
 
     def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:  # noqa: N802
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
