@@ -23,7 +23,8 @@ def main() -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from PySide6.QtWidgets import QApplication, QWizard
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QWizard
 
     from esp_desktop.core.demo import load_demo
     from esp_desktop.core.services import Services
@@ -37,10 +38,11 @@ def main() -> int:
 
     tasks.SYNCHRONOUS = True
     app = setup_application()
+    loop = QEventLoop()
 
     def shot(w, name: str) -> None:  # noqa: ANN001
         for _ in range(3):
-            app.processEvents()
+            loop.processEvents()  # not app.processEvents(): in PySide6 6.12 it leaks a ref to None per call
         w.grab().save(str(out / f"{name}.png"))
         print("wrote", out / f"{name}.png")
 
@@ -76,13 +78,15 @@ def main() -> int:
         win.caseload.table.selectRow(1)
         shot(win, "caseload")
         win.go("dashboard")
-        win.dashboard.compliance.expandToDepth(0) if False else win.dashboard.compliance.expand(
-            win.dashboard.compliance_model.index(0, 0))
+        win.dashboard.compliance.expand(win.dashboard.compliance_model.index(0, 0))
         shot(win, "compliance")
         win.go("panel")
         win.panel.add_who.setCurrentIndex(0)
         win.panel.add_purpose.setText("Summative review")
         win.panel.add_case()
+        par = [i for i in range(win.panel.model.rowCount()) if win.panel.model.index(i, 1).data().startswith("PAR")]
+        if par:
+            win.panel.table.selectRow(par[0])
         shot(win, "panel")
         win.show_search()
         win.search.query.setText("exit ticket")
@@ -94,7 +98,7 @@ def main() -> int:
         dlg.close()
         win.lock()
         win.close()
-    QApplication.processEvents()
+    loop.processEvents()
     return 0
 
 

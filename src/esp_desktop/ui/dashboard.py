@@ -122,9 +122,8 @@ class DashboardPage(QWidget):
                              "item(s)</b></span>" if late else "nothing late"))
         for view in (self.compliance, self.contacts):
             h = view.header()
-            h.setStretchLastSection(False)
+            h.setStretchLastSection(True)
             h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
             h.setMinimumSectionSize(60)
 
     def clear(self) -> None:

@@ -67,11 +67,13 @@ class PanelPage(QWidget):
         self.table.activated.connect(self.activate)
 
         self.add_who = QComboBox()
-        self.add_who.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.add_who.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.add_who.setMinimumContentsLength(18)
         self.add_who.setAccessibleName("Educator to add")
         self.add_purpose = QLineEdit()
         self.add_purpose.setPlaceholderText("Purpose, e.g. Summative review")
         self.add_purpose.setAccessibleName("Purpose")
+        self.add_purpose.setMinimumWidth(160)
         self.add_btn = QPushButton(icon("plus"), "Add to agenda")
         self.add_btn.setAccessibleName("Add to agenda")
         self.add_btn.clicked.connect(self.add_case)
@@ -133,6 +135,7 @@ class PanelPage(QWidget):
         split.addWidget(self.editor)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([640, 400])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addLayout(top)
@@ -241,7 +244,7 @@ class PanelPage(QWidget):
         self.add_who.clear()
         for r in rows:
             if r.enrolment and r.educator.id not in on_agenda:
-                self.add_who.addItem(f"{r.educator.display_name} ({label(r.enrolment.program)})", r.educator.id)
+                self.add_who.addItem(f"{r.educator.display_name} · {r.enrolment.program}", r.educator.id)
         self.add_btn.setEnabled(self.add_who.count() > 0)
         for i, a in enumerate(agenda):
             if a.case.id == select_case:

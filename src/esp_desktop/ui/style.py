@@ -44,9 +44,9 @@ QTableView, QTreeView, QListView, QListWidget {{ background: {SURFACE}; border: 
     selection-color: {TEXT}; }}
 QHeaderView::section {{ background: {WINDOW}; border: none; border-bottom: 1px solid {BORDER};
     padding: 5px 6px; font-weight: 600; color: {MUTED}; }}
-QLineEdit, QComboBox, QSpinBox, QDateEdit, QPlainTextEdit, QTextEdit {{ background: {SURFACE};
+QLineEdit, QComboBox, QDateEdit, QPlainTextEdit, QTextEdit {{ background: {SURFACE};
     border: 1px solid {BORDER}; border-radius: 4px; padding: 4px 6px; }}
-QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QDateEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{
+QLineEdit:focus, QComboBox:focus, QDateEdit:focus, QPlainTextEdit:focus, QTextEdit:focus {{
     border: 1px solid {ACCENT}; }}
 QPushButton {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 4px; padding: 5px 12px; }}
 QPushButton:hover {{ background: {SIDEBAR}; }}
