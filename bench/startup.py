@@ -8,7 +8,8 @@ Repetitions alternate app/bare so machine load affects both alike; medians are c
 Then a store with 12 educators x 4 school years (built through the services) is opened the same way, the CT
 visits every screen and searches, and the child's peak RSS is reported (goal < 200 MB).
 
-    .venv/bin/python bench/startup.py     # BENCH_REPS=7 more repetitions; BENCH_LARGE_DIR=dir keeps the big store
+    .venv/bin/python bench/startup.py
+    BENCH_REPS=7 (more repetitions), BENCH_LARGE_DIR=DIR (keep the big store between runs)
 Last line: {"metric": "startup_vs_bare_qt", "value": <ratio>, "goal": 1.5, ...}
 """
 
@@ -64,7 +65,8 @@ from esp_desktop.ui.mainwindow import MainWindow
 
 data_dir, passphrase, tour = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "tour"
 app = setup_application()
-loop = QEventLoop()  # PySide6 6.12: QCoreApplication.processEvents() loses a ref to None per call; this doesn't
+# PySide6 6.12: QCoreApplication.processEvents() loses a reference to None per call; QEventLoop's does not
+loop = QEventLoop()
 pump = lambda: loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 win = MainWindow(AppContext(data_dir))
 win.resize(1280, 800)
@@ -132,12 +134,18 @@ def build_large(folder: Path) -> dict[str, int]:
     sites = [cl.add_site(name=f"Fictional School {i}") for i in range(4)]
     plans = [c for c, _ in svc.rubric.plan_types]
     codes = [i.code for i in svc.rubric.indicators][:12]
-    counts = dict.fromkeys(("educators", "observations", "notes", "evidence", "coaching", "contacts", "goals"), 0)
+    counts = dict.fromkeys(
+        ("educators", "observations", "notes", "evidence", "coaching", "contacts", "goals"), 0
+    )
     first_year = today.year - 4
     for n in range(12):
         program = "PAR" if n < 8 else "PA"
-        e = cl.add_educator(given_name=f"Educator{n:02d}", family_name=f"Bench{n:02d}",
-                            site_ids=[sites[n % 4].id], role_subject="Grade 5")
+        e = cl.add_educator(
+            given_name=f"Educator{n:02d}",
+            family_name=f"Bench{n:02d}",
+            site_ids=[sites[n % 4].id],
+            role_subject="Grade 5",
+        )
         en = cl.refer(educator_id=e.id, program=program, referred_on=date(first_year, 8, 1))
         cl.record_intake(enrolment_id=en.id, held_on=date(first_year, 8, 15))
         cl.enrol(enrolment_id=en.id, enrolled_on=date(first_year, 8, 20))
@@ -145,38 +153,66 @@ def build_large(folder: Path) -> dict[str, int]:
         for y in range(4):
             start, end = date(first_year + y, 9, 1), date(first_year + y + 1, 6, 15)
             if program == "PAR":
-                svc.compliance.start_cycle(educator_id=e.id, start_on=start, end_on=end, plan_type=plans[n % len(plans)])
+                svc.compliance.start_cycle(
+                    educator_id=e.id, start_on=start, end_on=end, plan_type=plans[n % len(plans)]
+                )
             for k in range(5):
                 day = start + timedelta(days=30 + 45 * k)
                 if day > today:
                     break
-                o = svc.observations.start(educator_id=e.id, kind="announced" if k == 0 else "unannounced",
-                                           observed_on=day, site_id=sites[n % 4].id, class_period="Period 2",
-                                           started_at=datetime(day.year, day.month, day.day, 9, 0))
+                o = svc.observations.start(
+                    educator_id=e.id,
+                    kind="announced" if k == 0 else "unannounced",
+                    observed_on=day,
+                    site_id=sites[n % 4].id,
+                    class_period="Period 2",
+                    started_at=datetime(day.year, day.month, day.day, 9, 0),
+                )
                 for j in range(25):
-                    svc.observations.add_note(observation_id=o.id, text=f"Line {j}: students work in pairs on "
-                                              f"fractions; teacher checks understanding with table {j % 6}.",
-                                              indicator_codes=[codes[j % len(codes)]])
+                    svc.observations.add_note(
+                        observation_id=o.id,
+                        text=f"Line {j}: students work in pairs on "
+                        f"fractions; teacher checks understanding with table {j % 6}.",
+                        indicator_codes=[codes[j % len(codes)]],
+                    )
                     counts["notes"] += 1
                 svc.observations.finish(observation_id=o.id)
                 counts["observations"] += 1
             for k in range(6):
-                svc.evidence.add(educator_id=e.id, title=f"Unit plan {y}-{k}", category="products_of_practice",
-                                 kind="lesson_plan", collected_on=start + timedelta(days=20 * k + 5),
-                                 description="Students' exit tickets and the revised unit plan.")
+                svc.evidence.add(
+                    educator_id=e.id,
+                    title=f"Unit plan {y}-{k}",
+                    category="products_of_practice",
+                    kind="lesson_plan",
+                    collected_on=start + timedelta(days=20 * k + 5),
+                    description="Students' exit tickets and the revised unit plan.",
+                )
                 counts["evidence"] += 1
             for k in range(8):
-                svc.coaching.log(educator_id=e.id, kind="co_planning", held_on=start + timedelta(days=25 * k + 3),
-                                 minutes=45, notes="Planned small-group instruction for struggling students.")
+                svc.coaching.log(
+                    educator_id=e.id,
+                    kind="co_planning",
+                    held_on=start + timedelta(days=25 * k + 3),
+                    minutes=45,
+                    notes="Planned small-group instruction for struggling students.",
+                )
                 counts["coaching"] += 1
             for k in range(10):
-                svc.coaching.log_contact(person_name=e.display_name, educator_id=e.id, mode="email",
-                                         contacted_on=start + timedelta(days=20 * k + 1),
-                                         summary="Scheduled the next visit.")
+                svc.coaching.log_contact(
+                    person_name=e.display_name,
+                    educator_id=e.id,
+                    mode="email",
+                    contacted_on=start + timedelta(days=20 * k + 1),
+                    summary="Scheduled the next visit.",
+                )
                 counts["contacts"] += 1
             for k in range(2):
-                svc.goals.add(educator_id=e.id, kind="professional_practice", title=f"Goal {y}-{k}",
-                              statement="Increase the share of students who explain their reasoning.")
+                svc.goals.add(
+                    educator_id=e.id,
+                    kind="professional_practice",
+                    title=f"Goal {y}-{k}",
+                    statement="Increase the share of students who explain their reasoning.",
+                )
                 counts["goals"] += 1
     store.close()
     return counts
@@ -196,25 +232,43 @@ def main() -> int:
             app_t.append(t)
         bare_rss = int(timed(BARE)[1][0]) / 1024
         app_med, bare_med = statistics.median(app_t), statistics.median(bare_t)
-        print(f"bare PySide6 window: median {bare_med * 1000:.0f} ms  ({', '.join(f'{x * 1000:.0f}' for x in bare_t)})"
-              f"; peak RSS {bare_rss:.0f} MB")
-        print(f"esp-desktop unlocked with demo caseload: median {app_med * 1000:.0f} ms  "
-              f"({', '.join(f'{x * 1000:.0f}' for x in app_t)})")
+        print(
+            f"bare PySide6 window: median {bare_med * 1000:.0f} ms  "
+            f"({', '.join(f'{x * 1000:.0f}' for x in bare_t)}); peak RSS {bare_rss:.0f} MB"
+        )
+        print(
+            f"esp-desktop unlocked with demo caseload: median {app_med * 1000:.0f} ms  "
+            f"({', '.join(f'{x * 1000:.0f}' for x in app_t)})"
+        )
 
-        keep = os.environ.get("BENCH_LARGE_DIR")  # reuse a large store between runs (it takes minutes to build)
+        keep = os.environ.get("BENCH_LARGE_DIR")  # reuse a large store between runs (minutes to build)
         large = Path(keep) if keep else Path(tmp) / "large"
         if not (large / "esp.key").exists():
             t0 = time.perf_counter()
             counts = build_large(large)
-            print(f"large caseload built through the services in {time.perf_counter() - t0:.1f} s: "
-                  + ", ".join(f"{v} {k}" for k, v in counts.items()))
+            print(
+                f"large caseload built through the services in {time.perf_counter() - t0:.1f} s: "
+                + ", ".join(f"{v} {k}" for k, v in counts.items())
+            )
         t, out = timed(APP, str(large), PASSPHRASE, "tour")
         rss_mb = int(out[0]) / 1024
-        print(f"12 educators x 4 years: unlocked in {t * 1000:.0f} ms; peak RSS after visiting every screen and "
-              f"searching {rss_mb:.0f} MB (goal < 200 MB)")
-    print(json.dumps({"metric": "startup_vs_bare_qt", "value": round(app_med / bare_med, 2), "goal": 1.5,
-                      "app_ms": round(app_med * 1000), "bare_ms": round(bare_med * 1000),
-                      "peak_rss_mb_12x4": round(rss_mb), "rss_goal_mb": 200}))
+        print(
+            f"12 educators x 4 years: unlocked in {t * 1000:.0f} ms; peak RSS after visiting every screen "
+            f"and searching {rss_mb:.0f} MB (goal < 200 MB)"
+        )
+    print(
+        json.dumps(
+            {
+                "metric": "startup_vs_bare_qt",
+                "value": round(app_med / bare_med, 2),
+                "goal": 1.5,
+                "app_ms": round(app_med * 1000),
+                "bare_ms": round(bare_med * 1000),
+                "peak_rss_mb_12x4": round(rss_mb),
+                "rss_goal_mb": 200,
+            }
+        )
+    )
     return 0
 
 

@@ -1,6 +1,6 @@
 """Render PNG screenshots of the main screens into docs/screenshots/ (offscreen Qt, fictional demo data).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [--out docs/screenshots]
+QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [--out docs/screenshots]
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def main() -> int:
     from esp_desktop.ui.settings import SettingsDialog
 
     tasks.SYNCHRONOUS = True
-    app = setup_application()
+    setup_application()
     loop = QEventLoop()
 
     def shot(w, name: str) -> None:  # noqa: ANN001
@@ -84,7 +84,11 @@ def main() -> int:
         win.panel.add_who.setCurrentIndex(0)
         win.panel.add_purpose.setText("Summative review")
         win.panel.add_case()
-        par = [i for i in range(win.panel.model.rowCount()) if win.panel.model.index(i, 1).data().startswith("PAR")]
+        par = [
+            i
+            for i in range(win.panel.model.rowCount())
+            if win.panel.model.index(i, 1).data().startswith("PAR")
+        ]
         if par:
             win.panel.table.selectRow(par[0])
         shot(win, "panel")

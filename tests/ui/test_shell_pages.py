@@ -68,12 +68,16 @@ def test_panel_pa_case_has_no_ratings_and_par_decision_is_recorded(qtbot, demo_d
     assert case.decision == "release_from_program" and case.final_ratings == {} and case.final_overall is None
 
     # a PAR case: ratings per standard and overall
-    par_rows = [i for i in range(page.model.rowCount()) if page.model.index(i, 1).data() == "PAR (evaluation)"]
+    par_rows = [
+        i for i in range(page.model.rowCount()) if page.model.index(i, 1).data() == "PAR (evaluation)"
+    ]
     if not par_rows:
         par = [i for i in range(page.add_who.count()) if page.add_who.itemText(i).endswith("· PAR")]
         page.add_who.setCurrentIndex(par[0])
         qtbot.mouseClick(page.add_btn, Qt.MouseButton.LeftButton)
-        par_rows = [i for i in range(page.model.rowCount()) if page.model.index(i, 1).data() == "PAR (evaluation)"]
+        par_rows = [
+            i for i in range(page.model.rowCount()) if page.model.index(i, 1).data() == "PAR (evaluation)"
+        ]
     page.table.selectRow(par_rows[0])
     assert page.ratings_box.isVisible() and not page.no_ratings.isVisible()
     first_std = next(iter(page.ratings))

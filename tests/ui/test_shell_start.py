@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSPHRASE
 from shell_helpers import need_qt
+
+from conftest import PASSPHRASE
 
 need_qt()
 
@@ -100,8 +101,9 @@ def test_unlock_wrong_then_right_passphrase(qtbot, demo_dir):
     assert win.caseload.model.rowCount() == len(svc.caseload.caseload()) == 9
     assert win.caseload.cap.text() == f"{svc.caseload.active_count()} / {svc.caseload.cap()}"
     late = [r for r in svc.caseload.caseload() if r.late]
-    shown_late = [i for i in range(win.caseload.model.rowCount())
-                  if win.caseload.model.index(i, 6).data() == "Late"]
+    shown_late = [
+        i for i in range(win.caseload.model.rowCount()) if win.caseload.model.index(i, 6).data() == "Late"
+    ]
     assert len(shown_late) == len(late)
 
 

@@ -99,7 +99,15 @@ class CaseloadPage(QWidget):
             filters.addWidget(w)
         filters.addStretch(1)
         actions = QHBoxLayout()
-        for b in (self.b_open, self.b_edit, self.b_refer, self.b_intake, self.b_enrol, self.b_complete, self.b_exit):
+        for b in (
+            self.b_open,
+            self.b_edit,
+            self.b_refer,
+            self.b_intake,
+            self.b_enrol,
+            self.b_complete,
+            self.b_exit,
+        ):
             actions.addWidget(b)
         actions.addStretch(1)
         lay = QVBoxLayout(self)
@@ -119,14 +127,19 @@ class CaseloadPage(QWidget):
         ctx.recordChanged.connect(lambda *_: self.refresh())
         self._update_buttons()
 
-    # --- building blocks ------------------------------------------------------------------------------------
+    # --- building blocks ----------------------------------------------------------------------------------
 
     def _combo(self, name: str, any_text: str) -> QComboBox:
         c = QComboBox()
         c.setAccessibleName(name)
         c.addItem(any_text, None)
-        c.currentIndexChanged.connect(lambda _i: self.proxy.set_filter(
-            site=self.site.currentData(), program=self.program.currentData(), status=self.status.currentData()))
+        c.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(
+                site=self.site.currentData(),
+                program=self.program.currentData(),
+                status=self.status.currentData(),
+            )
+        )
         return c
 
     def _button(self, text: str, icon_name: str, slot) -> QPushButton:  # noqa: ANN001
@@ -135,7 +148,7 @@ class CaseloadPage(QWidget):
         b.clicked.connect(slot)
         return b
 
-    # --- data ------------------------------------------------------------------------------------------------
+    # --- data ---------------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         if self.ctx.services is None:
@@ -144,8 +157,12 @@ class CaseloadPage(QWidget):
         include_ended = self.ended.isChecked()
 
         def load():  # noqa: ANN202 - off the GUI thread
-            return (svc.caseload.caseload(include_ended=include_ended), svc.caseload.active_count(),
-                    svc.caseload.cap(), svc.caseload.sites())
+            return (
+                svc.caseload.caseload(include_ended=include_ended),
+                svc.caseload.active_count(),
+                svc.caseload.cap(),
+                svc.caseload.sites(),
+            )
 
         tasks.run_in_background(self, load, on_done=self._loaded, on_error=lambda e: show_error(self, e))
 
@@ -211,7 +228,7 @@ class CaseloadPage(QWidget):
         self.b_exit.setEnabled(open_)
         self.b_add.setEnabled(self.ctx.services is not None)
 
-    # --- actions ---------------------------------------------------------------------------------------------
+    # --- actions ------------------------------------------------------------------------------------------
 
     def _write(self, fn, record_type: str = "enrolment", record_id: str = "") -> bool:  # noqa: ANN001
         try:
@@ -245,8 +262,11 @@ class CaseloadPage(QWidget):
         svc = self.ctx.svc
         dlg = EducatorDialog(self, svc.caseload.sites(), row.educator)
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: svc.caseload.update_educator(row.educator.id, **dlg.values()), "educator",
-                        row.educator.id)
+            self._write(
+                lambda: svc.caseload.update_educator(row.educator.id, **dlg.values()),
+                "educator",
+                row.educator.id,
+            )
 
     def refer(self) -> None:
         row = self.selected_row()
@@ -262,8 +282,10 @@ class CaseloadPage(QWidget):
             return
         dlg = IntakeDialog(self, row.educator.display_name)
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: self.ctx.svc.caseload.record_intake(enrolment_id=row.enrolment.id, **dlg.values()),
-                        "intake_meeting")
+            self._write(
+                lambda: self.ctx.svc.caseload.record_intake(enrolment_id=row.enrolment.id, **dlg.values()),
+                "intake_meeting",
+            )
 
     def enrol(self) -> None:
         row = self.selected_row()

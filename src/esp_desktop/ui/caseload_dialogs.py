@@ -52,7 +52,9 @@ class FormDialog(QDialog):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.intro.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setText(ok_text)
         self.ok.setProperty("primary", True)
@@ -92,8 +94,9 @@ class FormDialog(QDialog):
 
 class EducatorDialog(FormDialog):
     def __init__(self, parent: QWidget | None, sites: list, educator=None) -> None:  # noqa: ANN001
-        super().__init__("Edit educator" if educator else "Add educator", parent,
-                         ok_text="Save" if educator else "Add")
+        super().__init__(
+            "Edit educator" if educator else "Add educator", parent, ok_text="Save" if educator else "Add"
+        )
         e = educator
         self.given = self.line("&Given name:", e.given_name if e else "", name="Given name")
         self.family = self.line("&Family name:", e.family_name if e else "", name="Family name")
@@ -118,15 +121,24 @@ class EducatorDialog(FormDialog):
         return bool(self.given.text().strip() and self.family.text().strip())
 
     def values(self) -> dict:
-        site_ids = [self.sites.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.sites.count())
-                    if self.sites.item(i).checkState() == Qt.CheckState.Checked]
+        site_ids = [
+            self.sites.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.sites.count())
+            if self.sites.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
         def opt(w: QLineEdit) -> str | None:
             return w.text().strip() or None
 
-        return {"given_name": self.given.text().strip(), "family_name": self.family.text().strip(),
-                "employee_id": opt(self.employee_id), "email": opt(self.email), "role_subject": opt(self.subject),
-                "grade_band": opt(self.grade), "site_ids": site_ids}
+        return {
+            "given_name": self.given.text().strip(),
+            "family_name": self.family.text().strip(),
+            "employee_id": opt(self.employee_id),
+            "email": opt(self.email),
+            "role_subject": opt(self.subject),
+            "grade_band": opt(self.grade),
+            "site_ids": site_ids,
+        }
 
 
 class ReferDialog(FormDialog):
@@ -142,8 +154,11 @@ class ReferDialog(FormDialog):
         self.source = self.line("Referral &source:", "", name="Referral source")
 
     def values(self) -> dict:
-        return {"program": self.program.currentData(), "referred_on": pydate(self.referred_on.date()),
-                "referral_source": self.source.text().strip() or None}
+        return {
+            "program": self.program.currentData(),
+            "referred_on": pydate(self.referred_on.date()),
+            "referral_source": self.source.text().strip() or None,
+        }
 
 
 class IntakeDialog(FormDialog):
@@ -160,8 +175,12 @@ class IntakeDialog(FormDialog):
         self.form.addRow("", self.explained)
 
     def values(self) -> dict:
-        return {"held_on": pydate(self.held_on.date()), "attendees": self.attendees.text().strip() or None,
-                "notes": self.notes.toPlainText().strip() or None, "program_explained": self.explained.isChecked()}
+        return {
+            "held_on": pydate(self.held_on.date()),
+            "attendees": self.attendees.text().strip() or None,
+            "notes": self.notes.toPlainText().strip() or None,
+            "program_explained": self.explained.isChecked(),
+        }
 
 
 class CapOverrideDialog(FormDialog):
@@ -184,8 +203,11 @@ class EndDialog(FormDialog):
     """Complete or exit an enrolment; exiting needs a reason."""
 
     def __init__(self, parent: QWidget | None, name: str, *, exiting: bool) -> None:
-        super().__init__(f"{'Exit' if exiting else 'Complete'} {name}", parent,
-                         ok_text="Exit from program" if exiting else "Mark completed")
+        super().__init__(
+            f"{'Exit' if exiting else 'Complete'} {name}",
+            parent,
+            ok_text="Exit from program" if exiting else "Mark completed",
+        )
         self.exiting = exiting
         self.ended_on = date_edit(name="Ended on")
         self.form.addRow("&Ended on:", self.ended_on)

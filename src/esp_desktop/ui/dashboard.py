@@ -66,8 +66,12 @@ class DashboardPage(QWidget):
         upper = QWidget()
         ul = QVBoxLayout(upper)
         ul.setContentsMargins(0, 0, 0, 0)
-        ul.addWidget(muted("PAR educators: observations done / required in the current cycle, and what is due. "
-                           "Late items are red. Press Enter or double-click to open."))
+        ul.addWidget(
+            muted(
+                "PAR educators: observations done / required in the current cycle, and what is due. "
+                "Late items are red. Press Enter or double-click to open."
+            )
+        )
         ul.addWidget(self.compliance)
         lower = QWidget()
         ll = QVBoxLayout(lower)
@@ -118,8 +122,10 @@ class DashboardPage(QWidget):
         fill_compliance(self.compliance_model, cycles, self.ctx.services.rubric.plan_type_name)
         fill_contacts(self.contacts_model, rows, contacts)
         late = sum(len(c.late) for c in cycles)
-        self.summary.setText(f"{len(cycles)} PAR cycle(s) · " + (f"<span style='color:#b42318'><b>{late} late "
-                             "item(s)</b></span>" if late else "nothing late"))
+        self.summary.setText(
+            f"{len(cycles)} PAR cycle(s) · "
+            + (f"<span style='color:#b42318'><b>{late} late item(s)</b></span>" if late else "nothing late")
+        )
         for view in (self.compliance, self.contacts):
             h = view.header()
             h.setStretchLastSection(True)

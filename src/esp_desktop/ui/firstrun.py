@@ -51,9 +51,12 @@ class WelcomePage(QWizardPage):
         self.setTitle("Welcome to esp-desktop")
         self.setSubTitle("Your caseload, observations and evidence, kept encrypted on this computer.")
         lay = QVBoxLayout(self)
-        lay.addWidget(_label(
-            "This short setup creates your private, encrypted store. Everything you record stays on this "
-            "computer, protected by a passphrase only you know."))
+        lay.addWidget(
+            _label(
+                "This short setup creates your private, encrypted store. Everything you record stays on this "
+                "computer, protected by a passphrase only you know."
+            )
+        )
         folder = _label(f"<b>Data folder:</b> {data_dir}")
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(folder)
@@ -80,8 +83,9 @@ class PassphrasePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Choose a passphrase")
-        self.setSubTitle(f"At least {MIN_PASSPHRASE} characters. A few unrelated words are easy to type and hard "
-                         "to guess.")
+        self.setSubTitle(
+            f"At least {MIN_PASSPHRASE} characters. A few unrelated words are easy to type and hard to guess."
+        )
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName("Passphrase")
@@ -99,8 +103,9 @@ class PassphrasePage(QWizardPage):
         self.mismatch.setObjectName("error")
         warning = _label(
             "<b>Your passphrase cannot be recovered.</b> Nobody, including the program's authors, can open "
-            "your store without it. Write it down somewhere safe, and keep an encrypted backup (offered on the "
-            "next page).")
+            "your store without it. Write it down somewhere safe, and keep an encrypted backup "
+            "(offered on the next page)."
+        )
         warning.setObjectName("warning")
         self.remember = QCheckBox("Remember on this computer (unlock automatically with the system keyring)")
         self.remember.setAccessibleName("Remember on this computer")
@@ -109,8 +114,10 @@ class PassphrasePage(QWizardPage):
         self.keyring_note.setWordWrap(True)
         if not keys.keyring_available():
             self.remember.setEnabled(False)
-            self.keyring_note.setText("No system keyring was found on this computer, so you will type your "
-                                      "passphrase at every start. That is the safest choice anyway.")
+            self.keyring_note.setText(
+                "No system keyring was found on this computer, so you will type your "
+                "passphrase at every start. That is the safest choice anyway."
+            )
         else:
             self.keyring_note.setText("Only choose this if nobody else uses your computer account.")
 
@@ -192,8 +199,12 @@ class OptionsPage(QWizardPage):
         row.addWidget(browse)
         lay = QVBoxLayout(self)
         lay.addWidget(self.demo)
-        lay.addWidget(_label("Every name, school and note in the demo is invented. You can add your own "
-                             "educators next to it."))
+        lay.addWidget(
+            _label(
+                "Every name, school and note in the demo is invented. You can add your own "
+                "educators next to it."
+            )
+        )
         lay.addSpacing(8)
         lay.addWidget(self.backup)
         lay.addLayout(row)
@@ -204,8 +215,9 @@ class OptionsPage(QWizardPage):
         self.busy = False
 
     def _browse(self) -> None:
-        f, _ = QFileDialog.getSaveFileName(self, "Backup file", self.backup_path.text(),
-                                           "esp-desktop backup (*.espbak)")
+        f, _ = QFileDialog.getSaveFileName(
+            self, "Backup file", self.backup_path.text(), "esp-desktop backup (*.espbak)"
+        )
         if f:
             self.backup_path.setText(f)
 
@@ -256,12 +268,22 @@ class FirstRunWizard(QWizard):
         passphrase = self.secret.passphrase.text()
         remember = self.secret.remember.isChecked() and self.secret.remember.isEnabled()
         demo = self.options.demo.isChecked()
-        backup = Path(self.options.backup_path.text()).expanduser() if self.options.backup.isChecked() else None
+        backup = (
+            Path(self.options.backup_path.text()).expanduser() if self.options.backup.isChecked() else None
+        )
         data_dir, settings = self.data_dir, self.settings
 
         def work():  # noqa: ANN202 - runs off the GUI thread
-            return create_store(data_dir, settings, name=name, email=email, passphrase=passphrase,
-                                remember=remember, demo=demo, backup=backup)
+            return create_store(
+                data_dir,
+                settings,
+                name=name,
+                email=email,
+                passphrase=passphrase,
+                remember=remember,
+                demo=demo,
+                backup=backup,
+            )
 
         self.options.set_busy(True, "Creating your encrypted store…")
         tasks.run_in_background(self, work, on_done=self._created, on_error=self._failed)
@@ -277,12 +299,25 @@ class FirstRunWizard(QWizard):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        msg = str(exc) if isinstance(exc, EspError) else f"Could not create the store ({type(exc).__name__}: {exc})."
+        msg = (
+            str(exc)
+            if isinstance(exc, EspError)
+            else f"Could not create the store ({type(exc).__name__}: {exc})."
+        )
         self.options.set_busy(False, msg)
 
 
-def create_store(data_dir: Path, settings: Settings, *, name: str, email: str | None, passphrase: str,
-                 remember: bool, demo: bool, backup: Path | None):  # noqa: ANN201
+def create_store(
+    data_dir: Path,
+    settings: Settings,
+    *,
+    name: str,
+    email: str | None,
+    passphrase: str,
+    remember: bool,
+    demo: bool,
+    backup: Path | None,
+):  # noqa: ANN201
     """Create the store and do the first-run extras.
 
     Returns (store, services, remembered_in_keyring, backup_error_or_None).

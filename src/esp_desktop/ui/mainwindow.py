@@ -109,10 +109,17 @@ class MainWindow(QMainWindow):
         ctx.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._show_locked()
 
-    # --- actions, menus, toolbar ------------------------------------------------------------------------------
+    # --- actions, menus, toolbar --------------------------------------------------------------------------
 
-    def _action(self, text: str, slot, *, shortcut=None, icon_name: str | None = None,  # noqa: ANN001
-                needs_store: bool = True) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot,
+        *,
+        shortcut=None,
+        icon_name: str | None = None,  # noqa: ANN001
+        needs_store: bool = True,
+    ) -> QAction:
         a = QAction(text, self)
         if icon_name:
             a.setIcon(icon(icon_name))
@@ -129,17 +136,30 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self._store_actions: list[QAction] = []
-        self.act_lock = self._action("&Lock", self.ctx.lockRequested.emit, shortcut="Ctrl+L", icon_name="lock")
-        self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
-        self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"],
-                                       icon_name="search")
+        self.act_lock = self._action(
+            "&Lock", self.ctx.lockRequested.emit, shortcut="Ctrl+L", icon_name="lock"
+        )
+        self.act_new = self._action(
+            "&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus"
+        )
+        self.act_search = self._action(
+            "&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search"
+        )
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
-        self.act_settings = self._action("&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings")
+        self.act_settings = self._action(
+            "&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings"
+        )
         self.act_quit = self._action("&Quit", self.close, shortcut="Ctrl+Q", needs_store=False)
         self.act_about = self._action("&About esp-desktop", self.about, needs_store=False)
         go = []
-        for n, (key, text) in enumerate((("caseload", "&Caseload"), ("dashboard", "C&ompliance dashboard"),
-                                         ("panel", "&Panel meetings"), ("search", "&Search"))):
+        for n, (key, text) in enumerate(
+            (
+                ("caseload", "&Caseload"),
+                ("dashboard", "C&ompliance dashboard"),
+                ("panel", "&Panel meetings"),
+                ("search", "&Search"),
+            )
+        ):
             go.append(self._action(text, lambda _=False, k=key: self.go(k), shortcut=f"Ctrl+{n + 1}"))
 
         mb = self.menuBar()
@@ -178,11 +198,13 @@ class MainWindow(QMainWindow):
 
     def _update_sync_label(self) -> None:
         server = self.ctx.settings.get(SYNC_SERVER)
-        self.sync_status.setPixmap(icon("wifi-off").pixmap(16, 16) if not server else icon("cloud-upload").pixmap(16, 16))
+        self.sync_status.setPixmap(
+            icon("wifi-off").pixmap(16, 16) if not server else icon("cloud-upload").pixmap(16, 16)
+        )
         self.sync_status.setText("Offline · sync not set up" if not server else f"Sync: {server}")
         self.sync_status.setToolTip("Sync with the program's central server (not set up yet)")
 
-    # --- lock / unlock ------------------------------------------------------------------------------------------
+    # --- lock / unlock ------------------------------------------------------------------------------------
 
     def _show_locked(self) -> None:
         for a in self._store_actions:
@@ -222,8 +244,10 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # never drop what the CT typed: stay open and say why
             show_error(self, exc, title="Could not save before locking")
             return False
-        self._place = (self.current_screen(), self.educator.educator_id if self.current_screen() == "educator"
-                       else None)
+        self._place = (
+            self.current_screen(),
+            self.educator.educator_id if self.current_screen() == "educator" else None,
+        )
         self.idle.disarm()
         self.ctx.storeLocked.emit()
         self.educator.clear()
@@ -235,7 +259,7 @@ class MainWindow(QMainWindow):
         self._show_locked()
         return True
 
-    # --- navigation ---------------------------------------------------------------------------------------------
+    # --- navigation ---------------------------------------------------------------------------------------
 
     def current_screen(self) -> str:
         return self.nav.currentItem().data(Qt.ItemDataRole.UserRole) if self.nav.currentItem() else "caseload"
@@ -275,7 +299,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             show_error(self, exc, title="Could not open that record")
 
-    # --- file actions -------------------------------------------------------------------------------------------
+    # --- file actions -------------------------------------------------------------------------------------
 
     def _new_educator(self) -> None:
         self.go("caseload")
@@ -285,7 +309,9 @@ class MainWindow(QMainWindow):
         if not self.is_unlocked:
             return
         default = str(Path.home() / f"esp-backup-{date.today():%Y-%m-%d}.espbak")
-        f, _ = QFileDialog.getSaveFileName(self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)")
+        f, _ = QFileDialog.getSaveFileName(
+            self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)"
+        )
         if not f:
             return
         from ..store.backup import create_backup
@@ -298,9 +324,14 @@ class MainWindow(QMainWindow):
             return summary
 
         self.statusBar().showMessage("Writing backup…")
-        tasks.run_in_background(self, work, on_done=lambda s: self.statusBar().showMessage(
-            f"Backup written to {out} ({s['bytes'] // 1024} KiB)", 8000),
-            on_error=lambda e: show_error(self, e, title="Backup failed"))
+        tasks.run_in_background(
+            self,
+            work,
+            on_done=lambda s: self.statusBar().showMessage(
+                f"Backup written to {out} ({s['bytes'] // 1024} KiB)", 8000
+            ),
+            on_error=lambda e: show_error(self, e, title="Backup failed"),
+        )
 
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.ctx, self)

@@ -145,7 +145,7 @@ class PanelPage(QWidget):
         ctx.storeLocked.connect(self.clear)
         self._show_case()
 
-    # --- meeting ---------------------------------------------------------------------------------------------
+    # --- meeting ------------------------------------------------------------------------------------------
 
     def _unlocked(self) -> None:
         self._stale = True
@@ -192,9 +192,15 @@ class PanelPage(QWidget):
         existing = [m for m in svc.panel.meetings() if m.meets_on == day]
         m = existing[0] if existing else (svc.panel.meeting_for(day) if create else None)
         self.meeting_id = m.id if m else None
-        self.heading.setText(f"<b>{day:%A %d %B %Y}</b>" + ("" if m else " · no agenda yet")
-                             + ("" if day.weekday() == 0 and day == rules.first_monday(day.year, day.month)
-                                else " · not a first Monday"))
+        self.heading.setText(
+            f"<b>{day:%A %d %B %Y}</b>"
+            + ("" if m else " · no agenda yet")
+            + (
+                ""
+                if day.weekday() == 0 and day == rules.first_monday(day.year, day.month)
+                else " · not a first Monday"
+            )
+        )
         self._fill_earlier()
         self.reload()
 
@@ -220,8 +226,9 @@ class PanelPage(QWidget):
             agenda = svc.panel.agenda(mid) if mid else []
             return agenda, svc.caseload.caseload()
 
-        tasks.run_in_background(self, load, on_done=lambda r: self._loaded(r, select_case),
-                                on_error=lambda e: show_error(self, e))
+        tasks.run_in_background(
+            self, load, on_done=lambda r: self._loaded(r, select_case), on_error=lambda e: show_error(self, e)
+        )
 
     def _loaded(self, result, select_case: str | None) -> None:  # noqa: ANN001
         if self.ctx.services is None:
@@ -233,8 +240,13 @@ class PanelPage(QWidget):
         self.model.setHorizontalHeaderLabels(["Educator", "Program", "Purpose", "Decision", "Final overall"])
         for a in agenda:
             c = a.case
-            cells = [a.educator_name, label(a.program), c.purpose, label(c.decision),
-                     rubric.rating_name(c.final_overall) if c.final_overall else ""]
+            cells = [
+                a.educator_name,
+                label(a.program),
+                c.purpose,
+                label(c.decision),
+                rubric.rating_name(c.final_overall) if c.final_overall else "",
+            ]
             items = [QStandardItem(t) for t in cells]
             items[0].setData(a, CASE_ROLE)
             self.model.appendRow(items)
@@ -251,7 +263,7 @@ class PanelPage(QWidget):
                 self.table.selectRow(i)
         self._show_case()
 
-    # --- cases -----------------------------------------------------------------------------------------------
+    # --- cases --------------------------------------------------------------------------------------------
 
     def selected(self):  # noqa: ANN201 - AgendaItem | None
         rows = self.table.selectionModel().selectedRows()
@@ -284,8 +296,9 @@ class PanelPage(QWidget):
             if self.meeting_id is None:
                 self.meeting_id = self.ctx.svc.panel.meeting_for(pydate(self.date.date())).id
                 self._fill_earlier()
-            case = self.ctx.svc.panel.add_case(meeting_id=self.meeting_id, educator_id=educator_id,
-                                               purpose=self.add_purpose.text())
+            case = self.ctx.svc.panel.add_case(
+                meeting_id=self.meeting_id, educator_id=educator_id, purpose=self.add_purpose.text()
+            )
         except EspError as exc:
             show_error(self, exc)
             return
@@ -305,12 +318,17 @@ class PanelPage(QWidget):
         if a is None:
             return
         evaluative = bool(a.program and rules.is_evaluative(a.program))
-        ratings = {k: c.currentData() for k, c in self.ratings.items() if c.currentData()} if evaluative else {}
+        ratings = (
+            {k: c.currentData() for k, c in self.ratings.items() if c.currentData()} if evaluative else {}
+        )
         try:
             self.ctx.svc.panel.record_decision(
-                case_id=a.case.id, decision=self.decision.currentData(), final_ratings=ratings,
+                case_id=a.case.id,
+                decision=self.decision.currentData(),
+                final_ratings=ratings,
                 final_overall=self.overall.currentData() if evaluative else None,
-                notes=self.notes.toPlainText().strip() or None)
+                notes=self.notes.toPlainText().strip() or None,
+            )
         except EspError as exc:
             show_error(self, exc)
             return

@@ -15,11 +15,26 @@ from .context import AppContext
 from .icons import icon
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
-TYPE_LABELS = {"script_note": "Observation note", "observation": "Observation", "evidence": "Evidence",
-               "coaching": "Coaching log", "goal": "Goal", "contact": "Contact", "assessment": "Assessment",
-               "intake_meeting": "Intake meeting", "panel_case": "Panel case"}
-TYPE_ICONS = {"script_note": "notebook-pen", "observation": "eye", "evidence": "paperclip",
-              "coaching": "handshake", "goal": "goal", "contact": "message-square", "assessment": "clipboard-list"}
+TYPE_LABELS = {
+    "script_note": "Observation note",
+    "observation": "Observation",
+    "evidence": "Evidence",
+    "coaching": "Coaching log",
+    "goal": "Goal",
+    "contact": "Contact",
+    "assessment": "Assessment",
+    "intake_meeting": "Intake meeting",
+    "panel_case": "Panel case",
+}
+TYPE_ICONS = {
+    "script_note": "notebook-pen",
+    "observation": "eye",
+    "evidence": "paperclip",
+    "coaching": "handshake",
+    "goal": "goal",
+    "contact": "message-square",
+    "assessment": "clipboard-list",
+}
 DEBOUNCE_MS = 250
 
 
@@ -93,8 +108,12 @@ class SearchPage(QWidget):
             return hits, names
 
         self.status.setText("Searching…")
-        tasks.run_in_background(self, work, on_done=lambda r: self._show(gen, text, r),
-                                on_error=lambda e: show_error(self, e, title="Search failed"))
+        tasks.run_in_background(
+            self,
+            work,
+            on_done=lambda r: self._show(gen, text, r),
+            on_error=lambda e: show_error(self, e, title="Search failed"),
+        )
 
     def _show(self, gen: int, text: str, result) -> None:  # noqa: ANN001
         if gen != self.generation or self.ctx.services is None:
@@ -110,7 +129,9 @@ class SearchPage(QWidget):
             it.setToolTip(_plain(h.snippet))
             self.model.appendRow(it)
         n = len(hits)
-        self.status.setText(f"{n} result{'s' if n != 1 else ''} for “{text}”" if n else f"Nothing found for “{text}”")
+        self.status.setText(
+            f"{n} result{'s' if n != 1 else ''} for “{text}”" if n else f"Nothing found for “{text}”"
+        )
 
     def _enter(self) -> None:
         if self.timer.isActive():
@@ -123,7 +144,9 @@ class SearchPage(QWidget):
         if h is None:
             return
         if h.educator_id and h.record_type != "educator":
-            self.ctx.openRecordRequested.emit("educator", h.educator_id)  # the page opens records of its educator
+            self.ctx.openRecordRequested.emit(
+                "educator", h.educator_id
+            )  # the page opens records of its educator
         self.ctx.openRecordRequested.emit(h.record_type, h.record_id)
 
     def clear(self) -> None:

@@ -86,7 +86,9 @@ class SettingsDialog(QDialog):
         sf.addRow("", self.change_btn)
         sf.addRow(self.change_msg)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
@@ -136,10 +138,14 @@ class SettingsDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.change_btn.setEnabled(True)
-            self._say(str(exc) if isinstance(exc, EspError) else f"Could not change it ({type(exc).__name__}).",
-                      error=True)
+            self._say(
+                str(exc) if isinstance(exc, EspError) else f"Could not change it ({type(exc).__name__}).",
+                error=True,
+            )
 
-        tasks.run_in_background(self, lambda: store.change_passphrase(old, new), on_done=done, on_error=failed)
+        tasks.run_in_background(
+            self, lambda: store.change_passphrase(old, new), on_done=done, on_error=failed
+        )
 
 
 class AboutDialog(QDialog):
@@ -153,8 +159,10 @@ class AboutDialog(QDialog):
             f"<h3>esp-desktop {__version__}</h3>"
             "<p>Offline-first workbench for consulting teachers of an Educator Supports Program.</p>"
             "<p>Your data stays encrypted on this computer (SQLCipher, Argon2id).</p>"
-            f"<p style='color:#5b6b79'>Python {platform.python_version()} · Qt for Python {pyside_version}<br>"
-            "Icons: Lucide (ISC licence) · MIT licence</p>")
+            f"<p style='color:#5b6b79'>Python {platform.python_version()} · "
+            f"Qt for Python {pyside_version}<br>"
+            "Icons: Lucide (ISC licence) · MIT licence</p>"
+        )
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.setAccessibleName("About text")

@@ -20,7 +20,8 @@ BORDER = "#d3dbe2"
 STYLE_SHEET = f"""
 QWidget {{ color: {TEXT}; }}
 QMainWindow, QDialog, QWizard {{ background: {WINDOW}; }}
-QToolBar {{ background: {SURFACE}; border: none; border-bottom: 1px solid {BORDER}; spacing: 4px; padding: 3px 6px; }}
+QToolBar {{ background: {SURFACE}; border: none; border-bottom: 1px solid {BORDER}; spacing: 4px;
+    padding: 3px 6px; }}
 QToolBar QToolButton {{ padding: 4px 8px; border-radius: 4px; }}
 QToolBar QToolButton:hover {{ background: {SIDEBAR}; }}
 QStatusBar {{ background: {SURFACE}; border-top: 1px solid {BORDER}; color: {MUTED}; }}
@@ -33,8 +34,8 @@ QLabel#pageTitle {{ font-size: 15pt; font-weight: 600; }}
 QLabel#muted, QLabel[muted="true"] {{ color: {MUTED}; }}
 QLabel#error {{ color: {LATE}; font-weight: 600; }}
 QLabel#warning {{ background: #fff4e5; border: 1px solid #f0c98a; border-radius: 5px; padding: 8px; }}
-QLabel#capIndicator {{ border: 1px solid {BORDER}; border-radius: 10px; padding: 2px 10px; background: {SURFACE};
-    font-weight: 600; }}
+QLabel#capIndicator {{ border: 1px solid {BORDER}; border-radius: 10px; padding: 2px 10px;
+    background: {SURFACE}; font-weight: 600; }}
 QLabel#capIndicator[state="full"] {{ color: {WARN}; border-color: #e5c07b; }}
 QLabel#capIndicator[state="over"] {{ color: {LATE}; border-color: {LATE}; }}
 QLabel#syncStatus {{ color: {MUTED}; padding: 0 8px; }}

@@ -129,8 +129,12 @@ class UnlockScreen(QWidget):
             return
         self.error.clear()
         self._set_busy(True)
-        tasks.run_in_background(self, lambda: unlock_with_passphrase(self.data_dir, text, self.settings),
-                                on_done=self._done, on_error=self._failed)
+        tasks.run_in_background(
+            self,
+            lambda: unlock_with_passphrase(self.data_dir, text, self.settings),
+            on_done=self._done,
+            on_error=self._failed,
+        )
 
     def _done(self, result: tuple[Store, Services]) -> None:
         self._set_busy(False)
@@ -139,6 +143,8 @@ class UnlockScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.error.setText(str(exc) if isinstance(exc, EspError) else f"Could not open the store ({type(exc).__name__}).")
+        self.error.setText(
+            str(exc) if isinstance(exc, EspError) else f"Could not open the store ({type(exc).__name__})."
+        )
         self.passphrase.selectAll()
         self.passphrase.setFocus()

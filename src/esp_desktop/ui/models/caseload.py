@@ -40,8 +40,12 @@ class CaseloadModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,  # noqa: N802
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
         return None
@@ -108,9 +112,15 @@ class CaseloadFilter(QSortFilterProxyModel):
         self.setSortRole(SORT_ROLE)
 
     def set_filter(self, **kw: Any) -> None:
+        if not hasattr(self, "endFilterChange"):  # Qt < 6.10
+            for k, v in kw.items():
+                setattr(self, k, v)
+            self.invalidateFilter()
+            return
+        self.beginFilterChange()  # Qt 6.10+: replaces the deprecated invalidateFilter()
         for k, v in kw.items():
             setattr(self, k, v)
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:  # noqa: N802
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)

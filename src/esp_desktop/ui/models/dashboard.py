@@ -12,8 +12,16 @@ from ..style import LATE, MUTED, OK, WARN
 OPEN_ROLE = Qt.ItemDataRole.UserRole + 1  # (record_type, record_id) to open on activation
 STATE_TEXT = {"late": "Late", "due_soon": "Due soon", "upcoming": "Upcoming", "done": "Done"}
 STATE_COLOUR = {"late": LATE, "due_soon": WARN, "upcoming": MUTED, "done": OK}
-COMPLIANCE_COLUMNS = ("Educator / item", "Plan", "Announced", "Unannounced", "Next due", "Formative due",
-                      "Summative due", "Late")
+COMPLIANCE_COLUMNS = (
+    "Educator / item",
+    "Plan",
+    "Announced",
+    "Unannounced",
+    "Next due",
+    "Formative due",
+    "Summative due",
+    "Late",
+)
 CONTACT_COLUMNS = ("Educator", "Program", "Last contact", "Last visit", "Days since visit")
 VISIT_WARN_DAYS = 30
 
@@ -22,8 +30,14 @@ def _d(d) -> str:  # noqa: ANN001
     return f"{d:%d %b %Y}" if d else ""
 
 
-def _item(text: str, *, target: tuple[str, str] | None = None, colour: str | None = None,
-          bold: bool = False, sort=None) -> QStandardItem:  # noqa: ANN001
+def _item(
+    text: str,
+    *,
+    target: tuple[str, str] | None = None,
+    colour: str | None = None,
+    bold: bool = False,
+    sort=None,
+) -> QStandardItem:  # noqa: ANN001
     it = QStandardItem(text)
     it.setEditable(False)
     if target:
@@ -57,7 +71,9 @@ def _doc(i: DueItem | None) -> QStandardItem:
     if i is None:
         return _item("")
     text = f"Done {_d(i.done_on)}" if i.state == "done" else _d(i.due_on)
-    return _item(text, target=_target(i), colour=STATE_COLOUR[i.state] if i.state in ("late", "done") else None)
+    return _item(
+        text, target=_target(i), colour=STATE_COLOUR[i.state] if i.state in ("late", "done") else None
+    )
 
 
 def fill_compliance(model: QStandardItemModel, rows: list[CycleCompliance], plan_name) -> None:  # noqa: ANN001
@@ -72,21 +88,35 @@ def fill_compliance(model: QStandardItemModel, rows: list[CycleCompliance], plan
         late = cc.late
 
         parent = _item(name, target=to_educator, bold=True)
-        row = [parent, _item(plan_name(c.plan_type), target=to_educator),
-               _counts(cc.announced_done, cc.announced_required, to_educator),
-               _counts(cc.unannounced_done, cc.unannounced_required, to_educator),
-               _item(_due(nd), target=_target(nd) if nd else to_educator,
-                     colour=LATE if nd and nd.state == "late" else None),
-               _doc(by_what.get("formative")), _doc(by_what.get("summative")),
-               _item(f"{len(late)} late" if late else "", target=to_educator, colour=LATE, bold=bool(late))]
+        row = [
+            parent,
+            _item(plan_name(c.plan_type), target=to_educator),
+            _counts(cc.announced_done, cc.announced_required, to_educator),
+            _counts(cc.unannounced_done, cc.unannounced_required, to_educator),
+            _item(
+                _due(nd),
+                target=_target(nd) if nd else to_educator,
+                colour=LATE if nd and nd.state == "late" else None,
+            ),
+            _doc(by_what.get("formative")),
+            _doc(by_what.get("summative")),
+            _item(f"{len(late)} late" if late else "", target=to_educator, colour=LATE, bold=bool(late)),
+        ]
         for i in cc.items:
             colour = STATE_COLOUR[i.state]
             when = f"done {_d(i.done_on)}" if i.done_on else f"due {_d(i.due_on)}"
-            parent.appendRow([_item(i.label, target=_target(i)), _item(label(i.kind) if i.kind else ""),
-                              _item(""), _item(""), _item(when, target=_target(i), colour=colour),
-                              _item(""), _item(""),
-                              _item(STATE_TEXT[i.state], target=_target(i), colour=colour,
-                                    bold=i.state == "late")])
+            parent.appendRow(
+                [
+                    _item(i.label, target=_target(i)),
+                    _item(label(i.kind) if i.kind else ""),
+                    _item(""),
+                    _item(""),
+                    _item(when, target=_target(i), colour=colour),
+                    _item(""),
+                    _item(""),
+                    _item(STATE_TEXT[i.state], target=_target(i), colour=colour, bold=i.state == "late"),
+                ]
+            )
         model.appendRow(row)
 
 
@@ -99,12 +129,17 @@ def fill_contacts(model: QStandardItemModel, rows: list, summary: dict) -> None:
         cs = summary.get(e.id)
         days = cs.days_since_visit if cs else None
         target = ("educator", e.id)
-        model.appendRow([
-            _item(e.display_name, target=target),
-            _item(label(en.program) if en else "", target=target),
-            _item(_d(cs.last_contact_on) if cs else "", target=target),
-            _item(_d(cs.last_visit_on) if cs else "", target=target),
-            _item("No visit yet" if days is None else str(days), target=target,
-                  colour=WARN if days is None or days > VISIT_WARN_DAYS else None,
-                  sort=10**6 if days is None else days),
-        ])
+        model.appendRow(
+            [
+                _item(e.display_name, target=target),
+                _item(label(en.program) if en else "", target=target),
+                _item(_d(cs.last_contact_on) if cs else "", target=target),
+                _item(_d(cs.last_visit_on) if cs else "", target=target),
+                _item(
+                    "No visit yet" if days is None else str(days),
+                    target=target,
+                    colour=WARN if days is None or days > VISIT_WARN_DAYS else None,
+                    sort=10**6 if days is None else days,
+                ),
+            ]
+        )
