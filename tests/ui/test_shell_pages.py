@@ -31,10 +31,10 @@ def test_dashboard_counts_late_items_and_opens_the_educator(qtbot, demo_dir):
     late = [(r, cc) for r, cc in enumerate(cycles) if cc.late]
     assert late, "the demo caseload has a late item"
     r, cc = late[0]
-    assert model.index(r, 7).data() == f"{len(cc.late)} late"
-    child = [i for i in range(model.item(r, 0).rowCount()) if model.item(r, 0).child(i, 7).text() == "Late"]
+    assert model.index(r, 1).data() == f"{len(cc.late)} late"
+    child = [i for i in range(model.item(r, 0).rowCount()) if model.item(r, 0).child(i, 1).text() == "Late"]
     assert len(child) == len(cc.late)
-    assert model.item(r, 0).child(child[0], 7).foreground().color().name() == LATE
+    assert model.item(r, 0).child(child[0], 1).foreground().color().name() == LATE
     assert "late" in win.dashboard.summary.text()
 
     # everyone: last contact and days since the last visit

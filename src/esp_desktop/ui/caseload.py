@@ -73,7 +73,7 @@ class CaseloadPage(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
-        for col, width in enumerate((200, 130, 130, 190, 150, 300, 60)):
+        for col, width in enumerate((185, 130, 125, 175, 140, 300, 50)):
             self.table.setColumnWidth(col, width)
         hh.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())

@@ -64,7 +64,7 @@ class CaseloadModel(QAbstractTableModel):
             case 4:
                 return self.plan_name(r.plan_type) if r.plan_type else ""
             case 5:
-                return f"{r.next_due_label} · {r.next_due:%d %b %Y}" if r.next_due else ""
+                return f"{r.next_due:%d %b} · {r.next_due_label}" if r.next_due else ""
             case 6:
                 return "Late" if r.late else ""
         return ""
@@ -83,8 +83,8 @@ class CaseloadModel(QAbstractTableModel):
             f = QFont()
             f.setBold(True)
             return f
-        if role == Qt.ItemDataRole.ToolTipRole and col == 6 and r.late:
-            return f"{r.next_due_label} was due {r.next_due:%d %b %Y}"
+        if role == Qt.ItemDataRole.ToolTipRole and col in (5, 6) and r.next_due:
+            return f"{r.next_due_label} {'was' if r.late else 'is'} due {r.next_due:%A %d %B %Y}"
         if role == ID_ROLE:
             return r.educator.id
         if role == ROW_ROLE:

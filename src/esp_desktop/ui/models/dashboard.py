@@ -14,13 +14,13 @@ STATE_TEXT = {"late": "Late", "due_soon": "Due soon", "upcoming": "Upcoming", "d
 STATE_COLOUR = {"late": LATE, "due_soon": WARN, "upcoming": MUTED, "done": OK}
 COMPLIANCE_COLUMNS = (
     "Educator / item",
-    "Plan",
+    "Late",
     "Announced",
     "Unannounced",
     "Next due",
     "Formative due",
     "Summative due",
-    "Late",
+    "Plan",
 )
 CONTACT_COLUMNS = ("Educator", "Program", "Last contact", "Last visit", "Days since visit")
 VISIT_WARN_DAYS = 30
@@ -90,7 +90,7 @@ def fill_compliance(model: QStandardItemModel, rows: list[CycleCompliance], plan
         parent = _item(name, target=to_educator, bold=True)
         row = [
             parent,
-            _item(plan_name(c.plan_type), target=to_educator),
+            _item(f"{len(late)} late" if late else "", target=to_educator, colour=LATE, bold=bool(late)),
             _counts(cc.announced_done, cc.announced_required, to_educator),
             _counts(cc.unannounced_done, cc.unannounced_required, to_educator),
             _item(
@@ -100,7 +100,7 @@ def fill_compliance(model: QStandardItemModel, rows: list[CycleCompliance], plan
             ),
             _doc(by_what.get("formative")),
             _doc(by_what.get("summative")),
-            _item(f"{len(late)} late" if late else "", target=to_educator, colour=LATE, bold=bool(late)),
+            _item(plan_name(c.plan_type), target=to_educator),
         ]
         for i in cc.items:
             colour = STATE_COLOUR[i.state]
@@ -108,13 +108,13 @@ def fill_compliance(model: QStandardItemModel, rows: list[CycleCompliance], plan
             parent.appendRow(
                 [
                     _item(i.label, target=_target(i)),
-                    _item(label(i.kind) if i.kind else ""),
+                    _item(STATE_TEXT[i.state], target=_target(i), colour=colour, bold=i.state == "late"),
                     _item(""),
                     _item(""),
                     _item(when, target=_target(i), colour=colour),
                     _item(""),
                     _item(""),
-                    _item(STATE_TEXT[i.state], target=_target(i), colour=colour, bold=i.state == "late"),
+                    _item(""),
                 ]
             )
         model.appendRow(row)
