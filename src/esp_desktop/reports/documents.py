@@ -193,7 +193,8 @@ def _ratings_detail(a: AssessmentVM, rubric: Rubric) -> list[Flowable]:
                 [
                     px(m(_standard_label(rubric, r.standard)), S.h2),
                     px(
-                        f'<font color="#5F6B76" size="7.6">RATING</font>\u2002<b>{m(r.rating or "Not rated")}</b>',
+                        f'<font color="#5F6B76" size="7.6">RATING</font>\u2002'
+                        f"<b>{m(r.rating or 'Not rated')}</b>",
                         S.value_right,
                     ),
                 ]
@@ -430,7 +431,8 @@ def _cover(doc: PanelPacketDoc) -> list[Flowable]:
         spacer(0.35 * inch),
         p(
             f"This packet was prepared for {reader}. It contains only records that reader may see; "
-            "records outside that audience are left out entirely. Do not copy or forward. The document id and "
+            "records outside that audience are left out entirely. Do not copy or forward. "
+            "The document id and "
             "content hash in the footer match the export entry in the consulting teacher's audit log.",
             S.small,
         ),

@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -91,6 +92,13 @@ def _covered(ch: str, covered: frozenset[int]) -> bool:
     return ord(ch) in covered or ch in "\n\t"
 
 
+def _all_covered(text: str, covered: frozenset[int]) -> bool:
+    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call
+    if text.isascii():
+        return True
+    return all(_covered(ch, covered) for ch in set(text))
+
+
 def runs(text: str) -> list[tuple[str, bool]]:
     """Split text into (chunk, needs_fallback) runs."""
     covered = register()
@@ -113,7 +121,7 @@ def markup(text: object) -> str:
     # NFC: decomposed accents (e + combining marks) would print as detached marks.
     s = unicodedata.normalize("NFC", str(text))
     covered = register()
-    if all(_covered(ch, covered) for ch in s):  # fast path: the common case
+    if _all_covered(s, covered):  # fast path: the common case
         return escape(s).replace("\n", "<br/>")
     parts = []
     for chunk, fallback in runs(s):
@@ -141,3 +149,10 @@ def draw_string(
 
 def string_width(text: str, *, font: str, size: float) -> float:
     return sum(pdfmetrics.stringWidth(chunk, CJK if fb else font, size) for chunk, fb in runs(text))
+
+
+def plain_lines(text: str, *, font: str, size: float, width: float) -> list[str] | None:
+    """Wrap `text` into lines of at most `width` in `font`, or None if it needs the CJK fallback."""
+    if not _all_covered(text, register()):
+        return None
+    return simpleSplit(text, font, size, width)

@@ -7,6 +7,7 @@ inside a table cell) so it wraps and splits across pages.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -38,6 +39,7 @@ MARGIN_X = 0.85 * inch
 MARGIN_TOP = 0.95 * inch
 MARGIN_BOTTOM = 0.9 * inch
 CONTENT_WIDTH = PAGE[0] - 2 * MARGIN_X
+CELL_PAD = 5
 
 ACCENT = colors.HexColor("#1F4A6E")  # deep slate blue
 ACCENT_TINT = colors.HexColor("#E9EFF5")
@@ -215,18 +217,28 @@ def table(
     """
     total = sum(widths)
     col_w = [w / total * CONTENT_WIDTH for w in widths]
-    head = [Paragraph(m(h), S.cell_head) for h in header]
+    head_right = ParagraphStyle("cell_head_r", parent=S.cell_head, alignment=2)
+    head = [Paragraph(m(h), head_right if i in numeric else S.cell_head) for i, h in enumerate(header)]
     body = []
     for row in rows:
-        out = []
+        out: list[object] = []
         for ci, v in enumerate(row):
             if isinstance(v, Flowable):
                 out.append(v)
+                continue
+            style = S.cell_bold if (bold_first and ci == 0) else S.cell
+            text = unicodedata.normalize("NFC", str(v)) if v not in (None, "") else "—"
+            lines = fonts.plain_lines(
+                text, font=style.fontName, size=style.fontSize, width=col_w[ci] - 2 * CELL_PAD
+            )
+            if lines is not None:
+                # Plain (pre-wrapped) strings: a Paragraph per cell costs ~0.2 ms to parse and wrap,
+                # which dominates long evidence tables. Paragraphs remain for text needing font fallback.
+                out.append("\n".join(lines))
             else:
-                style = S.cell_bold if (bold_first and ci == 0) else S.cell
                 if ci in numeric:
                     style = ParagraphStyle(f"{style.name}_r", parent=style, alignment=2)
-                out.append(Paragraph(m(v if v not in (None, "") else "—"), style))
+                out.append(Paragraph(m(text), style))
         body.append(out)
     t = Table([head, *body], colWidths=col_w, repeatRows=1, hAlign="LEFT")
     cmds = [
@@ -234,11 +246,17 @@ def table(
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.35, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+        # plain-string cells: same face, size and leading as the cell paragraphs
+        ("FONTSIZE", (0, 1), (-1, -1), S.cell.fontSize),
+        ("LEADING", (0, 1), (-1, -1), S.cell.leading),
+        ("TEXTCOLOR", (0, 1), (-1, -1), TEXT),
     ]
+    if bold_first:
+        cmds.append(("FONTNAME", (0, 1), (0, -1), fonts.SANS_BOLD))
     for i in range(2, len(body) + 1, 2):
         cmds.append(("BACKGROUND", (0, i), (-1, i), ZEBRA))
     for ci in numeric:

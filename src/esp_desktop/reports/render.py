@@ -55,7 +55,9 @@ def _story(doc: Document) -> list[Flowable]:
 
 
 def render_pdf(doc: Document, path: str | os.PathLike[str], *, audience: str) -> RenderResult:
-    """Write `doc` as a PDF for `audience`; refuse (RedactionError) if it holds anything that reader may not see.
+    """Write `doc` as a PDF for `audience`.
+
+    Refuses (RedactionError) if the view model holds anything that reader may not see.
 
     The file is written to a temporary sibling and renamed into place, so a failed render never leaves a
     half-written PDF behind under the requested name.

@@ -102,7 +102,8 @@ _NOTE_TEXTS = (
     "Word wall includes Spanish and Vietnamese cognates; T invites a student to explain in Spanish first.",
     "Two students with IEP accommodations receive the graphic organizer; one uses it, one does not start.",
     "T uses cold-call with name sticks; 9 different students answer in the first 15 minutes.",
-    "Classroom norms posted and referenced once (\u201cvoices at level 1\u201d); noise rises during stations.",
+    "Classroom norms posted and referenced once (\u201cvoices at level 1\u201d); "
+    "noise rises during stations.",
 )
 _LONG = (
     "During the post-conference we looked at the exit tickets together. Roughly two thirds of the class "
@@ -303,7 +304,7 @@ def _assessment(kind: str, evidence: tuple[EvidenceVM, ...], *, final: bool = Tr
                 std.code,
                 _RATINGS[i],
                 rationale=(
-                    f"Evidence for Standard {std.code} comes from five observations and the artifacts listed. "
+                    f"Evidence for Standard {std.code} comes from the observations and the artifacts listed. "
                     + _LONG
                 ),
                 evidence=refs,

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 
@@ -356,29 +357,41 @@ Document = ObservationReportDoc | AssessmentDoc | PanelPacketDoc | AgendaDoc
 # --------------------------------------------------------------------------- checks and hashing
 
 
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def iter_audiences(obj: Any, path: str = "doc") -> Iterator[tuple[str, str]]:
     """Yield (path, audience) for every record-derived item in a view model tree."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        if isinstance(obj, DocumentMeta):
-            return  # meta.audience is the reader, not a record's audience
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if f.name == "audience" and isinstance(value, str):
-                yield path, value
-            else:
-                yield from iter_audiences(value, f"{path}.{f.name}")
-    elif isinstance(obj, (tuple, list)):
+    if isinstance(obj, (tuple, list)):
         for i, item in enumerate(obj):
             yield from iter_audiences(item, f"{path}[{i}]")
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        if isinstance(obj, DocumentMeta):
+            return  # meta.audience is the reader, not a record's audience
+        for name in _field_names(type(obj)):
+            value = getattr(obj, name)
+            if name == "audience" and isinstance(value, str):
+                yield path, value
+            elif isinstance(value, (tuple, list)) or dataclasses.is_dataclass(value):
+                yield from iter_audiences(value, f"{path}.{name}")
 
 
-def _jsonable(obj: Any) -> Any:
+def _plain(obj: Any) -> Any:
+    """View model -> JSON-able data (like dataclasses.asdict, without its deep copies)."""
+    if isinstance(obj, (str, int, float, bool)) or obj is None:
+        return obj
+    if isinstance(obj, (tuple, list)):
+        return [_plain(v) for v in obj]
     if isinstance(obj, (date, datetime)):
         return obj.isoformat()
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {name: _plain(getattr(obj, name)) for name in _field_names(type(obj))}
     raise TypeError(f"not serialisable: {type(obj).__name__}")
 
 
 def content_sha256(doc: Document) -> str:
     """SHA-256 of the canonical JSON of the view model: printed on every page and kept in the audit log."""
-    payload = json.dumps(dataclasses.asdict(doc), sort_keys=True, default=_jsonable, ensure_ascii=False)
+    payload = json.dumps(_plain(doc), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
