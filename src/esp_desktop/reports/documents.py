@@ -39,6 +39,7 @@ from esp_desktop.reports.viewmodels import (
     CaseVM,
     CoachingActivityVM,
     ConferenceNoteVM,
+    CycleVM,
     EducatorVM,
     EvidenceVM,
     GoalVM,
@@ -48,15 +49,16 @@ from esp_desktop.reports.viewmodels import (
     RecommendationVM,
     Rubric,
     ScriptNoteVM,
+    is_evaluative,
 )
 
 RATINGS = ("Exemplary", "Proficient", "Needs Improvement", "Unsatisfactory")
 CHECKBOX = "☐"
 
 
-def _cycle(case: CaseVM) -> str:
-    if case.cycle_start or case.cycle_end:
-        return f"{fmt_date(case.cycle_start)} – {fmt_date(case.cycle_end)}"
+def _cycle(cycle: CycleVM | None) -> str:
+    if cycle is not None:
+        return f"{fmt_date(cycle.start)} – {fmt_date(cycle.end)}"
     return ""
 
 
@@ -83,15 +85,21 @@ def _title_block(title: str, subtitle: str) -> list[Flowable]:
     return [p(title, S.title), p(subtitle, S.subtitle)]
 
 
-def _educator_facts(educator: EducatorVM, case: CaseVM, extra: Sequence[tuple[str, object]] = ()) -> Table:
+def _program(case: CaseVM | None) -> str:
+    return case.program_label if case else ""
+
+
+def _educator_facts(
+    educator: EducatorVM, case: CaseVM | None, ct_name: str, extra: Sequence[tuple[str, object]] = ()
+) -> Table:
     pairs: list[tuple[str, object]] = [
         ("Educator", educator.name),
         ("Employee ID", educator.employee_id),
         ("Role / subject", educator.role),
         ("Grade band", educator.grade_band),
         ("School site(s)", "; ".join(educator.sites)),
-        ("Program", case.program_label),
-        ("Consulting teacher", case.ct_name),
+        ("Program", _program(case)),
+        ("Consulting teacher", ct_name),
     ]
     pairs.extend(extra)
     return facts(pairs, columns=3)
@@ -295,6 +303,7 @@ def observation_story(doc: ObservationReportDoc) -> list[Flowable]:
         _educator_facts(
             doc.educator,
             doc.case,
+            doc.ct_name,
             [
                 ("Observation", o.kind_label),
                 ("Date", fmt_date(o.on)),
@@ -302,7 +311,7 @@ def observation_story(doc: ObservationReportDoc) -> list[Flowable]:
                 ("Class / period", o.class_period),
                 ("Duration", f"{o.duration_minutes} minutes" if o.duration_minutes else ""),
             ]
-            + ([("Observer", o.observer)] if o.observer and o.observer != doc.case.ct_name else []),
+            + ([("Observer", o.observer)] if o.observer and o.observer != doc.ct_name else []),
         )
     )
     story += section("Context and pre-conference")
@@ -324,7 +333,13 @@ def observation_story(doc: ObservationReportDoc) -> list[Flowable]:
     )
     story += _notes_by_indicator(o, doc.rubric)
     story += section("Feedback and next steps")
-    story += _recommendations(o.next_steps, "No next steps were recorded.")
+    if o.feedback:
+        story += _paragraphs([n.text for n in o.feedback])
+    if o.next_steps:
+        story += subsection("Prescriptions and recommendations", S.h3)
+        story += _recommendations(o.next_steps, "")
+    if not o.feedback and not o.next_steps:
+        story.append(empty("No feedback or next steps were recorded."))
     return story
 
 
@@ -338,9 +353,9 @@ def assessment_story(doc: AssessmentDoc) -> list[Flowable]:
         doc.meta.title,
         f"{doc.educator.name} · {a.plan_type or 'Plan'} · version {a.version} ({status.lower()})",
     )
-    period = f"{fmt_date(a.period_start)} – {fmt_date(a.period_end)}" if a.period_start else _cycle(doc.case)
+    period = f"{fmt_date(a.period_start)} – {fmt_date(a.period_end)}" if a.period_start else _cycle(doc.cycle)
     extra: list[tuple[str, object]] = [
-        ("Plan type", a.plan_type or doc.case.plan_type),
+        ("Plan type", a.plan_type or (doc.cycle.plan_type if doc.cycle else "")),
         ("Period", period),
         ("Dated", fmt_date(a.dated)),
         ("Primary evaluator", a.author),
@@ -349,7 +364,7 @@ def assessment_story(doc: AssessmentDoc) -> list[Flowable]:
     ]
     if a.supersedes:
         extra.append(("Corrects version", a.supersedes))
-    story.append(_educator_facts(doc.educator, doc.case, extra))
+    story.append(_educator_facts(doc.educator, doc.case, doc.ct_name, extra))
     story += section("Ratings summary")
     story.append(_ratings_summary(a, doc.rubric))
     story += section("Ratings by standard: rationale and evidence")
@@ -381,7 +396,7 @@ def _banner(text: str) -> Table:
 
 
 def _cover(doc: PanelPacketDoc) -> list[Flowable]:
-    c = doc.case
+    c, cy = doc.case, doc.cycle
     reader = READER_LABELS.get(doc.meta.audience, doc.meta.audience)
     contents = [
         "Case summary",
@@ -409,12 +424,12 @@ def _cover(doc: PanelPacketDoc) -> list[Flowable]:
         SectionRule(color=ACCENT, thickness=0.8),
         facts(
             [
-                ("Program", c.program_label),
-                ("Evaluation cycle", _cycle(c)),
-                ("Educator plan", c.plan_type),
-                ("Consulting teacher", c.ct_name),
+                ("Program", _program(c)),
+                ("Evaluation cycle", _cycle(cy)),
+                ("Educator plan", cy.plan_type if cy else ""),
+                ("Consulting teacher", doc.ct_name),
                 ("School site(s)", "; ".join(doc.educator.sites)),
-                ("Case status", c.status),
+                ("Case status", c.status if c else ""),
                 ("Generated", fmt_date(doc.meta.generated_at)),
                 ("Prepared for", reader),
             ],
@@ -515,6 +530,8 @@ def _observation_summary(o: ObservationVM, rubric: Rubric) -> list[Flowable]:
         out += _paragraphs([n.text for n in o.post_conference])
     else:
         out.append(empty("Post-conference not yet held."))
+    if o.feedback:
+        out += _paragraphs([n.text for n in o.feedback])
     if o.next_steps:
         out += _recommendations(o.next_steps, "")
     return out
@@ -541,7 +558,7 @@ def _panel_decision(doc: PanelPacketDoc) -> list[Flowable]:
         p("To be completed by the ESP Panel at the meeting.", S.small),
         spacer(4),
     ]
-    if doc.case.evaluative:
+    if is_evaluative(doc.case, doc.cycle):
         header = ["", *RATINGS]
         rows: list[list[object]] = [
             [_standard_label(doc.rubric, s.code), *[box] * 4] for s in doc.rubric.standards
@@ -589,7 +606,7 @@ def _panel_decision(doc: PanelPacketDoc) -> list[Flowable]:
 
 
 def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
-    c = doc.case
+    c, cy = doc.case, doc.cycle
     story = _cover(doc)
 
     story += section("Case summary")
@@ -597,19 +614,20 @@ def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
         _educator_facts(
             doc.educator,
             c,
+            doc.ct_name,
             [
-                ("Case status", c.status),
-                ("Evaluation cycle", _cycle(c)),
-                ("Educator plan", c.plan_type),
-                ("Secondary evaluator", c.secondary_evaluator or "None"),
+                ("Case status", c.status if c else ""),
+                ("Evaluation cycle", _cycle(cy)),
+                ("Educator plan", cy.plan_type if cy else ""),
+                ("Secondary evaluator", (cy.secondary_evaluator if cy else "") or "None"),
                 ("Observations", str(len(doc.observations))),
                 ("Evidence items", str(len(doc.evidence))),
             ],
         )
     )
-    if c.referral_reason:
+    if c and c.referral_reason:
         story += [px("<b>Reason for referral</b>", S.body_tight), p(c.referral_reason)]
-    if c.history:
+    if c and c.history:
         story.append(
             table(
                 ["Date", "Status", "Note"],
@@ -676,11 +694,9 @@ def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
     story += _formatives(doc.formatives, doc.rubric)
 
     story += section("Consulting teacher's rating recommendation")
-    if not c.evaluative:
+    if not is_evaluative(c, cy):
         story.append(
-            empty(
-                f"{c.program_label} is non-evaluative: the consulting teacher makes no rating recommendation."
-            )
+            empty("This program is non-evaluative: the consulting teacher makes no rating recommendation.")
         )
     elif doc.recommendation is None:
         story.append(empty("No summative recommendation is visible to this reader yet."))

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
+from esp_desktop.core.audience import visible_to  # the single audience rule (architecture.md)
+from esp_desktop.core.errors import RuleViolation
 from esp_desktop.reports.viewmodels import Document, iter_audiences
-
-try:  # the single audience rule lives in core (architecture.md)
-    from esp_desktop.core.audience import visible_to
-except ImportError:  # pragma: no cover - until the core package lands
-    _READERS = {
-        "ct_private": frozenset({"ct"}),
-        "educator": frozenset({"ct", "educator", "panel"}),
-        "panel": frozenset({"ct", "panel"}),
-        "admin": frozenset({"ct", "panel", "admin", "educator"}),
-    }
-
-    def visible_to(record_audience: str, reader: str) -> bool:  # type: ignore[misc]
-        return reader in _READERS.get(record_audience, frozenset())
-
 
 READERS = ("educator", "panel", "admin")
 
 
 class RedactionError(RuntimeError):
     """A document was about to carry an item its reader may not see (an assembler bug)."""
+
+
+class NotVisible(RuleViolation):
+    """The document's subject (observation, meeting, assessment) may not be shown to the chosen reader."""
 
 
 def check_visible(doc: Document, reader: str) -> None:

@@ -19,6 +19,7 @@ from esp_desktop.reports.viewmodels import (
     CoachingActivityVM,
     ComplianceRowVM,
     ConferenceNoteVM,
+    CycleVM,
     DocumentKind,
     DocumentMeta,
     EducatorVM,
@@ -177,11 +178,6 @@ def sample_case() -> CaseVM:
         program="PAR",
         program_label="Peer Assistance and Review (PAR)",
         status="Enrolled",
-        ct_name=CT,
-        plan_type="Directed Growth Plan",
-        cycle_start=date(2025, 9, 8),
-        cycle_end=date(2026, 5, 29),
-        secondary_evaluator="Principal R. Adeyemi",
         referral_reason="Referred by the school principal after a Needs Improvement summative rating in "
         "Standard II; accepted by the ESP Panel in September.",
         history=(
@@ -189,6 +185,16 @@ def sample_case() -> CaseVM:
             StatusEventVM("panel", date(2025, 9, 5), "Intake scheduled", "Intake on September 5"),
             StatusEventVM("panel", date(2025, 9, 8), "Enrolled", "Panel accepted the referral"),
         ),
+    )
+
+
+def sample_cycle() -> CycleVM:
+    return CycleVM(
+        audience="educator",
+        plan_type="Directed Growth Plan",
+        start=date(2025, 9, 8),
+        end=date(2026, 5, 29),
+        secondary_evaluator="Principal R. Adeyemi",
     )
 
 
@@ -343,27 +349,16 @@ def sample_observation_report(
         meta=_meta(DocumentKind.OBSERVATION, name, audience),
         educator=sample_educator(name),
         case=_case_for(audience),
+        cycle=sample_cycle(),
+        ct_name=CT,
         observation=obs,
         rubric=SAMPLE_RUBRIC,
     )
 
 
-def _case_for(audience: str) -> CaseVM:
-    case = sample_case()
-    if audience == "panel":
-        return case
-    # The case record is panel-only in the samples; other readers get the same facts without the history.
-    return CaseVM(
-        audience="admin",
-        program=case.program,
-        program_label=case.program_label,
-        status=case.status,
-        ct_name=case.ct_name,
-        plan_type=case.plan_type,
-        cycle_start=case.cycle_start,
-        cycle_end=case.cycle_end,
-        secondary_evaluator=case.secondary_evaluator,
-    )
+def _case_for(audience: str) -> CaseVM | None:
+    # The enrolment is panel-only in the samples, as in the store's defaults.
+    return sample_case() if audience == "panel" else None
 
 
 def sample_assessment(
@@ -379,6 +374,8 @@ def sample_assessment(
         meta=_meta(kind, name, audience),
         educator=sample_educator(name),
         case=_case_for(audience),
+        cycle=sample_cycle(),
+        ct_name=CT,
         assessment=a,
         rubric=SAMPLE_RUBRIC,
         goals=_goals(),
@@ -415,6 +412,8 @@ def sample_panel_packet(
         meta=_meta(DocumentKind.PANEL_PACKET, name, audience),
         educator=sample_educator(name),
         case=_case_for(audience),
+        cycle=sample_cycle(),
+        ct_name=CT,
         rubric=SAMPLE_RUBRIC,
         compliance=compliance,
         observations=observations,

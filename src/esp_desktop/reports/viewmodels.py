@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 
@@ -108,23 +108,30 @@ class StatusEventVM:
 
 @dataclass(frozen=True)
 class CaseVM:
-    """Enrolment + current evaluation cycle of one educator."""
+    """The educator's enrolment (program, status, referral): from the enrolment record."""
 
     audience: str
     program: str  # PA | PAR | informal
     program_label: str  # "Peer Assistance and Review (PAR)"
     status: str
-    ct_name: str
-    plan_type: str = ""
-    cycle_start: date | None = None
-    cycle_end: date | None = None
-    secondary_evaluator: str = ""
     referral_reason: str = ""
     history: tuple[StatusEventVM, ...] = ()
 
-    @property
-    def evaluative(self) -> bool:
-        return self.program == "PAR"
+
+@dataclass(frozen=True)
+class CycleVM:
+    """The evaluation cycle (PAR only): from the cycle record."""
+
+    audience: str
+    plan_type: str
+    start: date
+    end: date
+    secondary_evaluator: str = ""
+
+
+def is_evaluative(case: CaseVM | None, cycle: CycleVM | None) -> bool:
+    """PAR (the CT evaluates) if the reader can tell: an evaluation cycle exists only in PAR."""
+    return cycle is not None or (case is not None and case.program == "PAR")
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,7 @@ class ObservationVM:
     observer: str = ""
     pre_conference: tuple[ConferenceNoteVM, ...] = ()
     post_conference: tuple[ConferenceNoteVM, ...] = ()
+    feedback: tuple[ConferenceNoteVM, ...] = ()
     notes: tuple[ScriptNoteVM, ...] = ()
     next_steps: tuple[RecommendationVM, ...] = ()
 
@@ -277,6 +285,7 @@ class AssessmentVM:
     overall_rating: str = ""
     overall_rationale: str = ""
     supersedes: str = ""  # id of the corrected earlier version
+    finalized_on: date | None = None
     acknowledgement: AcknowledgementVM | None = None
 
 
@@ -287,7 +296,9 @@ class AssessmentVM:
 class ObservationReportDoc:
     meta: DocumentMeta
     educator: EducatorVM
-    case: CaseVM
+    case: CaseVM | None
+    cycle: CycleVM | None
+    ct_name: str
     observation: ObservationVM
     rubric: Rubric
 
@@ -298,7 +309,9 @@ class AssessmentDoc:
 
     meta: DocumentMeta
     educator: EducatorVM
-    case: CaseVM
+    case: CaseVM | None
+    cycle: CycleVM | None
+    ct_name: str
     assessment: AssessmentVM
     rubric: Rubric
     goals: tuple[GoalVM, ...] = ()
@@ -308,7 +321,9 @@ class AssessmentDoc:
 class PanelPacketDoc:
     meta: DocumentMeta
     educator: EducatorVM
-    case: CaseVM
+    case: CaseVM | None
+    cycle: CycleVM | None
+    ct_name: str
     rubric: Rubric
     compliance: tuple[ComplianceRowVM, ...] = ()
     observations: tuple[ObservationVM, ...] = ()
@@ -357,7 +372,7 @@ Document = ObservationReportDoc | AssessmentDoc | PanelPacketDoc | AgendaDoc
 # --------------------------------------------------------------------------- checks and hashing
 
 
-@lru_cache(maxsize=None)
+@cache
 def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
