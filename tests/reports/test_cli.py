@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
 from pypdf import PdfReader
 
+from conftest import PASSPHRASE
 from esp_desktop.cli import main
 from esp_desktop.core.demo import PRIVATE_THOUGHTS
 
@@ -29,8 +29,11 @@ def test_report_kinds(run, demo_svc, tmp_path: Path, capsys: pytest.CaptureFixtu
     cases = [
         ("panel-packet", ["--educator", "Zoë", "--audience", "panel"], "Panel Packet"),
         ("formative", ["--educator", zoe.id, "--audience", "educator"], "Formative Assessment"),
-        ("observation", ["--educator", "O'Brien", "--audience", "educator", "--observation", obs.id[:8]],
-         "Observation Report"),
+        (
+            "observation",
+            ["--educator", "O'Brien", "--audience", "educator", "--observation", obs.id[:8]],
+            "Observation Report",
+        ),
         ("agenda", ["--meeting", meeting.id, "--audience", "panel"], "ESP Panel meeting"),
     ]
     for kind, extra, title in cases:

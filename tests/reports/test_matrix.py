@@ -29,12 +29,19 @@ def export(case, kind: str, reader: str, path: Path):  # noqa: ANN001, ANN201
         kind, kw["observation_id"] = "observation", case.panel_observation_id
     if kind == "agenda":
         kw["meeting_id"] = case.meeting_id
-    return ReportService(case.svc).export(kind=kind, audience=reader, path=path, educator_id=case.educator_id, **kw)
+    return ReportService(case.svc).export(
+        kind=kind, audience=reader, path=path, educator_id=case.educator_id, **kw
+    )
 
 
 # (document, reader) -> sentinels that must appear (beyond the general redaction rule)
 MUST = {
-    "observation": ["SENTINELPREAADMIN", "SENTINELPOSTAADMIN", "SENTINELFEEDBACKAADMIN", "SENTINELNOTEAADMIN"],
+    "observation": [
+        "SENTINELPREAADMIN",
+        "SENTINELPOSTAADMIN",
+        "SENTINELFEEDBACKAADMIN",
+        "SENTINELNOTEAADMIN",
+    ],
     "observation-panel": ["SENTINELPOSTBPANEL", "SENTINELNOTEBEDUCATOR"],
     "formative": ["SENTINELFORMATIVEIADMIN", "SENTINELOVERALLFADMIN", "SENTINELEVIDENCEADMIN"],
     "summative": ["SENTINELSUMMATIVEIVPANEL", "SENTINELOVERALLSPANEL"],
@@ -42,9 +49,12 @@ MUST = {
     "agenda": ["SENTINELAGENDAPANEL"],
 }
 REFUSED = {  # the document's subject is hidden from these readers: refused, nothing written
-    ("observation-panel", "educator"): NotVisible, ("observation-panel", "admin"): NotVisible,
-    ("summative", "educator"): NotFound, ("summative", "admin"): NotFound,
-    ("agenda", "educator"): NotVisible, ("agenda", "admin"): NotVisible,
+    ("observation-panel", "educator"): NotVisible,
+    ("observation-panel", "admin"): NotVisible,
+    ("summative", "educator"): NotFound,
+    ("summative", "admin"): NotFound,
+    ("agenda", "educator"): NotVisible,
+    ("agenda", "admin"): NotVisible,
 }
 
 

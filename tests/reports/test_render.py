@@ -57,10 +57,23 @@ def test_panel_packet_content(tmp_path: Path) -> None:
     out = tmp_path / "packet.pdf"
     render_pdf(s.sample_panel_packet("panel"), out, audience="panel")
     t = text_of(out)
-    for must in ("CONFIDENTIAL", "Case summary", "Cycle compliance", "Unannounced observations",
-                 "Observation summaries", "Evidence index", "Goals and progress", "Coaching and support provided",
-                 "Formative results", "rating recommendation", "Panel decision", "Panel chair",
-                 "GENERATED", "March 2, 2026", "Peer Assistance and Review"):
+    for must in (
+        "CONFIDENTIAL",
+        "Case summary",
+        "Cycle compliance",
+        "Unannounced observations",
+        "Observation summaries",
+        "Evidence index",
+        "Goals and progress",
+        "Coaching and support provided",
+        "Formative results",
+        "rating recommendation",
+        "Panel decision",
+        "Panel chair",
+        "GENERATED",
+        "March 2, 2026",
+        "Peer Assistance and Review",
+    ):
         assert must in t, must
 
 
@@ -87,12 +100,16 @@ def test_long_text_splits_across_pages_and_user_markup_is_escaped(tmp_path: Path
     assert "<b>discussed</b> fractions & ratios" in t  # shown literally, not interpreted as markup
 
 
-@pytest.mark.parametrize("reader,bad", [("educator", "panel"), ("admin", "educator"), ("panel", "ct_private")])
+@pytest.mark.parametrize(
+    "reader,bad", [("educator", "panel"), ("admin", "educator"), ("panel", "ct_private")]
+)
 def test_renderer_refuses_items_the_reader_may_not_see(reader: str, bad: str, tmp_path: Path) -> None:
     doc = s.sample_observation_report(reader)
     doc = dataclasses.replace(doc, educator=dataclasses.replace(doc.educator, audience="admin"))
     if reader == "admin":  # the sample observation is educator-audience: shared it with admin first
-        obs = dataclasses.replace(doc.observation, audience="admin", notes=(), post_conference=(), next_steps=())
+        obs = dataclasses.replace(
+            doc.observation, audience="admin", notes=(), post_conference=(), next_steps=()
+        )
         doc = dataclasses.replace(doc, observation=obs, cycle=None)
     slipped = ScriptNoteVM(bad, "09:00", "SECRET SENTINEL")
     obs = dataclasses.replace(doc.observation, notes=(*doc.observation.notes, slipped))
@@ -104,4 +121,6 @@ def test_renderer_refuses_items_the_reader_may_not_see(reader: str, bad: str, tm
 
 def test_document_assembled_for_another_reader_is_refused(tmp_path: Path) -> None:
     with pytest.raises(RedactionError):
-        render_pdf(s.sample_assessment(DocumentKind.FORMATIVE, "panel"), tmp_path / "x.pdf", audience="educator")
+        render_pdf(
+            s.sample_assessment(DocumentKind.FORMATIVE, "panel"), tmp_path / "x.pdf", audience="educator"
+        )

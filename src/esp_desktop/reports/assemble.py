@@ -419,7 +419,7 @@ class Assembler:
                         1 if i.state == "done" else 0,
                         (i.done_on,) if i.done_on else (),
                         None if i.state == "done" else i.due_on,
-                        _words(i.state),
+                        "Complete" if i.state == "done" else _words(i.state),
                     )
                 )
         return tuple(rows)

@@ -98,7 +98,7 @@ def _educator_facts(
         ("Role / subject", educator.role),
         ("Grade band", educator.grade_band),
         ("School site(s)", "; ".join(educator.sites)),
-        ("Program", _program(case)),
+        *([("Program", _program(case))] if case else []),  # the enrolment may be hidden from this reader
         ("Consulting teacher", ct_name),
     ]
     pairs.extend(extra)
@@ -434,6 +434,7 @@ def _cover(doc: PanelPacketDoc) -> list[Flowable]:
                 ("Prepared for", reader),
             ],
             columns=2,
+            skip_empty=True,
         ),
         SectionRule(thickness=0.5),
         spacer(0.2 * inch),
@@ -520,7 +521,7 @@ def _observation_summary(o: ObservationVM, rubric: Rubric) -> list[Flowable]:
         x
         for x in (
             f"{o.duration_minutes} min" if o.duration_minutes else "",
-            f"{len(o.notes)} scripted notes",
+            f"{len(o.notes)} shared notes" if o.notes else "",
             f"Indicators: {_codes(o.indicators)}" if o.indicators else "",
         )
         if x
@@ -738,6 +739,7 @@ def agenda_story(doc: AgendaDoc) -> list[Flowable]:
                 ("Prepared for", reader),
             ],
             columns=3,
+            skip_empty=True,
         )
     )
     story += section("Cases for decision")

@@ -170,8 +170,10 @@ def empty(text: str) -> Paragraph:
     return Paragraph(m(text), S.empty)
 
 
-def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2) -> Table:
-    """A calm label/value grid: small grey caps label above the value."""
+def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2, skip_empty: bool = False) -> Table:
+    """A calm label/value grid: small grey caps label above the value (empty ones left out if skip_empty)."""
+    if skip_empty:
+        pairs = [(k, v) for k, v in pairs if v not in (None, "")]
     cells = []
     for label, value in pairs:
         cells.append(
