@@ -26,6 +26,9 @@ def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL") -> 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
         cur = dbapi_conn.cursor()
+        if key is not None:
+            # SQLCipher logs decryption failures to stderr itself; we report them as one clear error instead.
+            cur.execute("PRAGMA cipher_log_level = NONE")
         # WAL: readers (UI) never block the writer (autosave). FULL: a committed line survives power loss.
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA synchronous={synchronous}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -21,6 +22,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
@@ -30,5 +32,10 @@ def current_revision(connection: Connection) -> str | None:
 
 
 def upgrade(connection: Connection) -> None:
-    """Bring the schema to head (creates it from empty; migrates an older store)."""
+    """Bring the schema to head (creates it from empty; migrates an older store).
+
+    The common case, an up-to-date store, is a single query: no Alembic environment is loaded.
+    """
+    if current_revision(connection) == head_revision():
+        return
     command.upgrade(alembic_config(connection), "head")
