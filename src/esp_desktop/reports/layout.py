@@ -174,7 +174,7 @@ def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2, skip_empty: 
     """A calm label/value grid: small grey caps label above the value (empty ones left out if skip_empty)."""
     if skip_empty:
         pairs = [(k, v) for k, v in pairs if v not in (None, "")]
-    cells = []
+    cells: list[object] = []  # each cell: [label, value] stacked
     for label, value in pairs:
         cells.append(
             [
@@ -182,7 +182,7 @@ def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2, skip_empty: 
                 Paragraph(m(value if value not in (None, "") else "—"), S.value),
             ]
         )
-    rows = []
+    rows: list[list[object]] = []
     for i in range(0, len(cells), columns):
         chunk = cells[i : i + columns]
         chunk += [""] * (columns - len(chunk))
