@@ -763,19 +763,11 @@ def agenda_story(doc: AgendaDoc) -> list[Flowable]:
                     "Program / cycle",
                     "Consulting teacher",
                     "Panel to decide",
-                    "CT recommendation",
+                    "Recommended",
                 ],
                 rows,
-                [0.38, 1.75, 1.3, 1.2, 1.5, 1.45],
+                [0.36, 1.7, 1.7, 1.15, 1.4, 1.3],
                 numeric=(0,),
             )
         )
-    story += [
-        spacer(10),
-        p(
-            "Decisions and final ratings are recorded against each case in esp-desktop after the "
-            "meeting. Case packets are distributed separately.",
-            S.small,
-        ),
-    ]
     return story

@@ -220,7 +220,14 @@ def table(
     total = sum(widths)
     col_w = [w / total * CONTENT_WIDTH for w in widths]
     head_right = ParagraphStyle("cell_head_r", parent=S.cell_head, alignment=2)
-    head = [Paragraph(m(h), head_right if i in numeric else S.cell_head) for i, h in enumerate(header)]
+    head: list[object] = []
+    for i, h in enumerate(header):
+        hs = S.cell_head
+        lines = fonts.plain_lines(h, font=hs.fontName, size=hs.fontSize, width=col_w[i] - 2 * CELL_PAD)
+        # plain strings where possible (cheap), styled by the header row commands below
+        head.append(
+            "\n".join(lines) if lines is not None else Paragraph(m(h), head_right if i in numeric else hs)
+        )
     body = []
     for row in rows:
         out: list[object] = []
@@ -245,6 +252,10 @@ def table(
     t = Table([head, *body], colWidths=col_w, repeatRows=1, hAlign="LEFT")
     cmds = [
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT_TINT),
+        ("FONTNAME", (0, 0), (-1, 0), S.cell_head.fontName),
+        ("FONTSIZE", (0, 0), (-1, 0), S.cell_head.fontSize),
+        ("LEADING", (0, 0), (-1, 0), S.cell_head.leading),
+        ("TEXTCOLOR", (0, 0), (-1, 0), S.cell_head.textColor),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.35, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
