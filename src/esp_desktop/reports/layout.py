@@ -270,8 +270,7 @@ def table(
     ]
     if bold_first:
         cmds.append(("FONTNAME", (0, 1), (0, -1), fonts.SANS_BOLD))
-    for i in range(2, len(body) + 1, 2):
-        cmds.append(("BACKGROUND", (0, i), (-1, i), ZEBRA))
+    cmds.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, ZEBRA]))  # one command, not one per row
     for ci in numeric:
         cmds.append(("ALIGN", (ci, 0), (ci, -1), "RIGHT"))
     cmds.extend(extra)
