@@ -232,3 +232,9 @@ def test_check_detects_damaged_attachment(demo_dir: Path) -> None:
     rep = check_store(s)
     s.close()
     assert not rep.ok and "damaged" in rep.problems[0]
+
+
+def test_head_revision_matches_alembic_script_directory() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
