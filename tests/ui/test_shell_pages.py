@@ -111,3 +111,22 @@ def test_settings_change_auto_lock_minutes(qtbot, demo_dir):
     assert not errors, errors
     assert win.ctx.settings.get(AUTO_LOCK_MINUTES) == 3
     assert win.idle.timer.interval() == 3 * 60_000
+
+
+def test_panel_exports_the_agenda_pdf(qtbot, demo_dir, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    win = make_window(qtbot, demo_dir)
+    type_unlock(qtbot, win)
+    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    page = win.panel
+    if page.model.rowCount() == 0:
+        qtbot.mouseClick(page.add_btn, Qt.MouseButton.LeftButton)
+    out = tmp_path / "agenda.pdf"
+    chosen = staticmethod(lambda *a, **k: (str(out), "PDF (*.pdf)"))  # the CT picks a file name
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", chosen)
+    assert page.export_btn.isEnabled()
+    qtbot.mouseClick(page.export_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.export_btn.isEnabled(), timeout=30_000)
+    assert out.read_bytes().startswith(b"%PDF")
+    assert [h.action for h in win.ctx.svc.audit.history(limit=5)][0] == "export_pdf"

@@ -5,11 +5,14 @@ Final ratings are only offered for PAR cases; PA (and informal coaching) is non-
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -77,6 +80,9 @@ class PanelPage(QWidget):
         self.add_btn = QPushButton(icon("plus"), "Add to agenda")
         self.add_btn.setAccessibleName("Add to agenda")
         self.add_btn.clicked.connect(self.add_case)
+        self.export_btn = QPushButton(icon("file-down"), "Export agenda PDF…")
+        self.export_btn.setAccessibleName("Export agenda PDF")
+        self.export_btn.clicked.connect(self.export_agenda)
         self.remove_btn = QPushButton(icon("trash-2"), "Remove from agenda")
         self.remove_btn.setAccessibleName("Remove from agenda")
         self.remove_btn.clicked.connect(self.remove_case)
@@ -106,6 +112,7 @@ class PanelPage(QWidget):
         top.addWidget(self.date)
         top.addWidget(self.open_btn)
         top.addWidget(self.earlier)
+        top.addWidget(self.export_btn)
         add_row = QHBoxLayout()
         add_row.addWidget(self.add_who, 2)
         add_row.addWidget(self.add_purpose, 3)
@@ -275,6 +282,7 @@ class PanelPage(QWidget):
         a = self.selected()
         self.editor.setEnabled(a is not None)
         self.remove_btn.setEnabled(a is not None)
+        self.export_btn.setEnabled(bool(self.meeting_id and self.model.rowCount()))
         evaluative = bool(a and a.program and rules.is_evaluative(a.program))
         self.ratings_box.setVisible(a is None or evaluative)
         self.no_ratings.setVisible(a is not None and not evaluative)
@@ -336,6 +344,35 @@ class PanelPage(QWidget):
             return
         self.ctx.statusMessage.emit(f"Decision recorded for {a.educator_name}.")
         self.reload(select_case=a.case.id)
+
+    def export_agenda(self) -> None:
+        """The agenda as a PDF for the panel (rendered off the GUI thread; audited by the report service)."""
+        svc, mid = self.ctx.services, self.meeting_id
+        if svc is None or mid is None:
+            return
+        day = pydate(self.date.date())
+        default = str(Path.home() / f"panel-agenda-{day:%Y-%m-%d}.pdf")
+        path, _ = QFileDialog.getSaveFileName(self, "Export agenda PDF", default, "PDF (*.pdf)")
+        if not path:
+            return
+
+        def work():  # noqa: ANN202
+            from ..reports.service import ReportService
+
+            return ReportService(svc).export(kind="agenda", audience="panel", path=path, meeting_id=mid)
+
+        self.export_btn.setEnabled(False)
+        self.ctx.statusMessage.emit("Writing the agenda PDF…")
+
+        def done(result) -> None:  # noqa: ANN001
+            self.export_btn.setEnabled(True)
+            self.ctx.statusMessage.emit(f"Agenda written to {path} ({result.pages} page(s)).")
+
+        def failed(exc: BaseException) -> None:
+            self.export_btn.setEnabled(True)
+            show_error(self, exc, title="Export failed")
+
+        tasks.run_in_background(self, work, on_done=done, on_error=failed)
 
     def open_record(self, record_type: str, record_id: str) -> None:
         if record_type == "panel_meeting":
