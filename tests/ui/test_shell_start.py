@@ -11,7 +11,7 @@ need_qt()
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QWizard  # noqa: E402
-from shell_helpers import make_window, type_unlock  # noqa: E402
+from shell_helpers import make_window, on_modal, type_unlock  # noqa: E402
 
 pytestmark = pytest.mark.qt
 
@@ -113,3 +113,49 @@ def test_app_run_builds_window_for_existing_store(qtbot, demo_dir):
     win = build_window(demo_dir)
     qtbot.addWidget(win)
     assert win.top.currentWidget() is win.unlock_screen  # no keyring here: the passphrase is asked
+
+
+def test_keyring_unlock_opens_without_the_passphrase(qtbot, demo_dir, monkeypatch):
+    from esp_desktop.settings import USE_KEYRING, Settings
+    from esp_desktop.store.vault import Vault
+    from esp_desktop.ui.app import build_window
+
+    # an OS keyring is not available on CI machines: stand in for it with the real key
+    monkeypatch.setattr(Vault, "unlock_from_keyring", lambda self: self.unlock(PASSPHRASE))
+    Settings(demo_dir).set(USE_KEYRING, True)
+    win = build_window(demo_dir)
+    qtbot.addWidget(win)
+    assert win.ctx.services is not None and win.top.currentIndex() == 1
+    qtbot.waitUntil(lambda: win.caseload.model.rowCount() == 9, timeout=10_000)  # loaded in the background
+
+
+def test_change_passphrase_in_settings(qtbot, data_dir):
+    from esp_desktop.store.vault import Vault
+
+    win = make_window(qtbot, data_dir)
+    type_unlock(qtbot, win)
+    errors: list = []
+    said: list[str] = []
+
+    def change(d) -> None:  # noqa: ANN001
+        qtbot.keyClicks(d.old, "wrong passphrase")
+        qtbot.keyClicks(d.new, "a brand new passphrase")
+        qtbot.keyClicks(d.repeat, "a brand new passphrase")
+        qtbot.mouseClick(d.change_btn, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: d.change_msg.text() != "Changing…", timeout=10_000)
+        said.append(d.change_msg.text())
+        for field in (d.old, d.new, d.repeat):  # a failed change keeps what was typed
+            field.clear()
+        qtbot.keyClicks(d.old, PASSPHRASE)
+        qtbot.keyClicks(d.new, "a brand new passphrase")
+        qtbot.keyClicks(d.repeat, "a brand new passphrase")
+        qtbot.mouseClick(d.change_btn, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: d.change_msg.text() != "Changing…", timeout=10_000)
+        said.append(d.change_msg.text())
+        d.reject()
+
+    on_modal(change, errors)
+    win.act_settings.trigger()
+    assert not errors, errors
+    assert "Wrong passphrase" in said[0] and "Passphrase changed" in said[1]
+    Vault(data_dir).unlock("a brand new passphrase").close()
