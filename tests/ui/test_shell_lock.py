@@ -96,3 +96,21 @@ def test_search_finds_a_note_and_opens_it(qtbot, demo_dir):
     qtbot.keyClicks(win.search.query, "zzyzx nothing")
     qtbot.waitUntil(lambda: "Nothing found" in win.search.status.text(), timeout=5000)
     assert win.search.model.rowCount() == 0
+
+
+def test_lock_closes_open_dialogs(qtbot, demo_dir):
+    from shell_helpers import on_modal
+
+    win = make_window(qtbot, demo_dir)
+    type_unlock(qtbot, win)
+    seen: list = []
+
+    def idle_while_editing(d) -> None:  # noqa: ANN001
+        qtbot.keyClicks(d.given, "Half-typed")
+        seen.append(d)
+        win.ctx.lockRequested.emit()  # what the idle timer does
+
+    on_modal(idle_while_editing, [])
+    qtbot.mouseClick(win.caseload.b_add, Qt.MouseButton.LeftButton)
+    assert seen and not seen[0].isVisible()
+    _assert_cleared(win)

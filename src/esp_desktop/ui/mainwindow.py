@@ -14,6 +14,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -249,6 +250,7 @@ class MainWindow(QMainWindow):
             self.educator.educator_id if self.current_screen() == "educator" else None,
         )
         self.idle.disarm()
+        self._close_dialogs()
         self.ctx.storeLocked.emit()
         self.educator.clear()
         self.nav_educator.setHidden(True)
@@ -258,6 +260,12 @@ class MainWindow(QMainWindow):
             store.close()
         self._show_locked()
         return True
+
+    def _close_dialogs(self) -> None:
+        """Open dialogs may show caseload data (names, notes): close them, as if cancelled, before locking."""
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, QDialog) and w.isVisible():
+                w.reject()
 
     # --- navigation ---------------------------------------------------------------------------------------
 
