@@ -58,7 +58,7 @@ def hwm_kib():  # this process's peak RSS (VmHWM; ru_maxrss can report the paren
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from pathlib import Path
-from PySide6.QtCore import QEventLoop
+from PySide6.QtCore import QEventLoop, QThreadPool
 from esp_desktop.ui.app import setup_application
 from esp_desktop.ui.context import AppContext
 from esp_desktop.ui.mainwindow import MainWindow
@@ -90,6 +90,7 @@ if tour:
     win.open_record("educator", win.caseload.model.rows[0].educator.id)
     pump()
     win.grab()
+    QThreadPool.globalInstance().waitForDone()  # no query left running at exit
 print("READY", hwm_kib(), win.caseload.model.rowCount(), flush=True)
 """
 

@@ -23,7 +23,7 @@ from ..core.errors import CaseloadCapExceeded, EspError
 from ..core.services import CaseloadRow
 from . import tasks
 from .caseload_dialogs import CapOverrideDialog, EducatorDialog, EndDialog, IntakeDialog, ReferDialog
-from .common import page_title, show_error
+from .common import error_reporter, page_title, show_error
 from .context import AppContext
 from .icons import icon
 from .models.caseload import ROW_ROLE, CaseloadFilter, CaseloadModel
@@ -164,7 +164,7 @@ class CaseloadPage(QWidget):
                 svc.caseload.sites(),
             )
 
-        tasks.run_in_background(self, load, on_done=self._loaded, on_error=lambda e: show_error(self, e))
+        tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
 
     def _loaded(self, result) -> None:  # noqa: ANN001
         if self.ctx.services is None:  # locked while loading: drop the result

@@ -21,6 +21,16 @@ def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "Coul
     QMessageBox.warning(parent, title, text)
 
 
+def error_reporter(parent: QWidget, ctx, *, title: str = "Could not load"):  # noqa: ANN001, ANN201
+    """An ``on_error`` for background reads: silent once the store is locked (the view is cleared anyway)."""
+
+    def report(exc: BaseException) -> None:
+        if ctx.services is not None:
+            show_error(parent, exc, title=title)
+
+    return report
+
+
 def page_title(text: str) -> QLabel:
     lab = QLabel(text)
     lab.setObjectName("pageTitle")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import tasks
-from .common import muted, page_title, show_error
+from .common import error_reporter, muted, page_title
 from .context import AppContext
 from .icons import icon
 from .models.dashboard import OPEN_ROLE, fill_compliance, fill_contacts
@@ -113,7 +113,7 @@ class DashboardPage(QWidget):
         def load():  # noqa: ANN202 - off the GUI thread
             return svc.compliance.dashboard(), svc.caseload.caseload(), svc.compliance.contact_summary()
 
-        tasks.run_in_background(self, load, on_done=self._loaded, on_error=lambda e: show_error(self, e))
+        tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
 
     def _loaded(self, result) -> None:  # noqa: ANN001
         if self.ctx.services is None:

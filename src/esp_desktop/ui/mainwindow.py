@@ -10,7 +10,7 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -256,6 +256,8 @@ class MainWindow(QMainWindow):
         self.nav_educator.setHidden(True)
         store = self.ctx.store
         self.ctx.store = self.ctx.services = None
+        # let running background reads finish before the engine goes (their results are dropped: locked)
+        QThreadPool.globalInstance().waitForDone(10_000)
         if store is not None:
             store.close()
         self._show_locked()

@@ -32,7 +32,7 @@ from ..core.enums import PanelDecision, label
 from ..core.errors import EspError
 from . import tasks
 from .caseload_dialogs import date_edit, pydate, qdate
-from .common import muted, page_title, show_error
+from .common import error_reporter, muted, page_title, show_error
 from .context import AppContext
 from .icons import icon
 
@@ -236,7 +236,10 @@ class PanelPage(QWidget):
             return agenda, svc.caseload.caseload()
 
         tasks.run_in_background(
-            self, load, on_done=lambda r: self._loaded(r, select_case), on_error=lambda e: show_error(self, e)
+            self,
+            load,
+            on_done=lambda r: self._loaded(r, select_case),
+            on_error=error_reporter(self, self.ctx),
         )
 
     def _loaded(self, result, select_case: str | None) -> None:  # noqa: ANN001

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QListView, Q
 
 from ..core.enums import label
 from . import tasks
-from .common import page_title, show_error
+from .common import error_reporter, page_title
 from .context import AppContext
 from .icons import icon
 
@@ -112,7 +112,7 @@ class SearchPage(QWidget):
             self,
             work,
             on_done=lambda r: self._show(gen, text, r),
-            on_error=lambda e: show_error(self, e, title="Search failed"),
+            on_error=error_reporter(self, self.ctx, title="Search failed"),
         )
 
     def _show(self, gen: int, text: str, result) -> None:  # noqa: ANN001
