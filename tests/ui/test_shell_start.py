@@ -159,3 +159,22 @@ def test_change_passphrase_in_settings(qtbot, data_dir):
     assert not errors, errors
     assert "Wrong passphrase" in said[0] and "Passphrase changed" in said[1]
     Vault(data_dir).unlock("a brand new passphrase").close()
+
+
+def test_background_work_stays_within_the_store_connection_slots(qtbot, demo_dir):
+    """SingletonThreadPool closes the oldest of >5 per-thread connections: workers must be few and kept."""
+    from PySide6.QtCore import QThreadPool
+
+    from esp_desktop.store.vault import Vault
+    from esp_desktop.ui.app import setup_application
+
+    setup_application()
+    pool = QThreadPool.globalInstance()
+    assert pool.expiryTimeout() < 0 and pool.maxThreadCount() + 1 <= 5
+    store = Vault(demo_dir).unlock(PASSPHRASE)
+    try:
+        size = getattr(store.engine.pool, "size", None)  # int on SingletonThreadPool, method on QueuePool
+        size = size() if callable(size) else size
+        assert size is None or size >= pool.maxThreadCount() + 1
+    finally:
+        store.close()

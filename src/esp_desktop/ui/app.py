@@ -6,7 +6,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread, QThreadPool
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,6 +17,22 @@ from .icons import app_icon
 from .style import STYLE_SHEET
 
 log = logging.getLogger(__name__)
+
+
+MAX_WORKERS = 3
+
+
+def configure_thread_pool() -> None:
+    """Few, long-lived worker threads for background work.
+
+    The store's SQLCipher engine keeps one connection per thread (SQLAlchemy's SingletonThreadPool, 5 slots)
+    and closes the oldest when more threads have used it. Qt's pool would otherwise retire idle threads after
+    30 s and start new ones (new thread ids), so after a while a connection still in use by a worker could be
+    closed under it. Main thread + 3 workers that never expire stay within the 5 slots.
+    """
+    pool = QThreadPool.globalInstance()
+    pool.setMaxThreadCount(min(MAX_WORKERS, max(1, QThread.idealThreadCount())))
+    pool.setExpiryTimeout(-1)
 
 
 def setup_application(argv: list[str] | None = None) -> QApplication:
@@ -36,6 +52,7 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
         f.setPointSizeF(10)
         app.setFont(f)
     app.setStyleSheet(STYLE_SHEET)
+    configure_thread_pool()
     return app  # type: ignore[return-value]
 
 
