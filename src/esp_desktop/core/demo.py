@@ -73,7 +73,7 @@ def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dic
                          notes="Explained program, confidentiality and timelines; educator asked about PD hours.")
         cl.enrol(enrolment_id=en.id, enrolled_on=start - timedelta(days=14))
         site_id = sites[site_idx[0]].id
-        if program == "PAR":
+        if program == "PAR" and plan is not None:
             par_ids.append(e.id)
             cyc = svc.compliance.start_cycle(educator_id=e.id, start_on=start, end_on=end, plan_type=plan,
                                              secondary_evaluator_id=principal.id if i == 1 else None)
