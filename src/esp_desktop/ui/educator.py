@@ -10,14 +10,18 @@ Interface used by the main window (keep it stable):
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from ..core.enums import label
+from .assessments_tab import AssessmentsTab
 from .context import AppContext
 from .educator_history import HistoryTab
 from .educator_overview import OverviewTab
+from .evidence_tab import EvidenceTab
 from .icons import icon
 from .observations_tab import ObservationsTab
+from .support_tabs import CoachingTab, ContactsTab
+from .tempfiles import OpenedCopies
 from .widgets import MessageBar
 
 # Which tabs show which record types (for refreshes after ctx.recordChanged and for open_record).
@@ -46,15 +50,26 @@ class EducatorPage(QWidget):
         self.message = MessageBar(self)
         report = self.message.show_error
 
+        self.copies = OpenedCopies()  # decrypted attachment copies, deleted on clear/lock/quit
         self.overview = OverviewTab(ctx, report)
         self.observations = ObservationsTab(ctx, report)
+        self.evidence = EvidenceTab(ctx, report, self.copies)
+        self.coaching = CoachingTab(ctx, report)
+        self.contacts = ContactsTab(ctx, report)
+        self.assessments = AssessmentsTab(ctx, report)
         self.history = HistoryTab(ctx, report)
+        # the tabs that list one record type each, by that type
+        self.record_tabs = {"evidence": self.evidence, "coaching": self.coaching, "contact": self.contacts}
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Educator sections")
         self.tabs.setDocumentMode(True)
         for w, ic, text in (
             (self.overview, "layout-dashboard", "&Overview"),
             (self.observations, "notebook-pen", "O&bservations"),
+            (self.evidence, "paperclip", "&Evidence"),
+            (self.coaching, "handshake", "&Coaching log"),
+            (self.contacts, "message-square", "Co&ntacts"),
+            (self.assessments, "scale", "&Assessments"),
             (self.history, "history", "&History"),
         ):
             self.tabs.addTab(w, icon(ic), text)
@@ -70,8 +85,12 @@ class EducatorPage(QWidget):
         lay.addWidget(self.message)
         lay.addWidget(self.tabs, 1)
         ctx.recordChanged.connect(self._on_changed)
+        ctx.storeLocked.connect(self.copies.cleanup)
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.copies.cleanup)
 
-    # --- public interface --------------------------------------------------------------------------------
+    # --- public interface
     def show_educator(self, educator_id: str) -> None:
         self.save_pending()
         self.clear()
@@ -84,6 +103,9 @@ class EducatorPage(QWidget):
         self.subtitle.setText("  ·  ".join(b for b in bits if b))
         self.overview.load(educator_id)
         self.observations.load(educator_id)
+        for tab in self.record_tabs.values():
+            tab.load(educator_id)
+        self.assessments.load(educator_id)
         self.history.load(educator_id)
         self.tabs.setCurrentWidget(self.overview)
 
@@ -98,6 +120,9 @@ class EducatorPage(QWidget):
 
     def save_pending(self) -> None:
         self.observations.save_pending()
+        for tab in self.record_tabs.values():
+            tab.save_pending()
+        self.assessments.save_pending()
 
     def clear(self) -> None:
         self.educator_id = None
@@ -107,9 +132,13 @@ class EducatorPage(QWidget):
         self.message.hide()
         self.overview.clear()
         self.observations.clear()
+        for tab in self.record_tabs.values():
+            tab.clear()
+        self.assessments.clear()
         self.history.clear()
+        self.copies.cleanup()
 
-    # --- internals ---------------------------------------------------------------------------------------
+    # --- internals
     def _educator_of(self, record_type: str, record_id: str) -> str | None:
         """Whose record is this? (The audit trail knows it for every record type.)"""
         if record_type == "educator":
@@ -130,6 +159,17 @@ class EducatorPage(QWidget):
             self.tabs.setCurrentWidget(self.observations)
             if obs_id:
                 self.observations.open_observation(obs_id, note_id=record_id)
+        elif record_type in self.record_tabs:
+            tab = self.record_tabs[record_type]
+            self.tabs.setCurrentWidget(tab)
+            tab.select(record_id)
+            tab.table.setFocus()
+        elif record_type in ("assessment", "acknowledgement"):
+            self.tabs.setCurrentWidget(self.assessments)
+            if record_type == "assessment":
+                self.assessments.select(record_id)
+        elif record_type == "attachment":
+            self.tabs.setCurrentWidget(self.evidence)
         elif record_type in ("goal", "goal_progress", "prescription"):
             self.tabs.setCurrentWidget(self.overview)
             self.overview.select(record_type, record_id)
@@ -153,6 +193,10 @@ class EducatorPage(QWidget):
                 self.overview.refresh()
             if record_type == "observation":
                 self.observations.refresh()
+            if record_type in self.record_tabs:
+                self.record_tabs[record_type].refresh()
+            if record_type in ("assessment", "acknowledgement", "enrolment"):
+                self.assessments.refresh()
             if record_type != "script_note":
                 self.history.load(self.educator_id)
         except Exception as exc:  # noqa: BLE001

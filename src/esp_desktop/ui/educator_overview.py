@@ -152,7 +152,7 @@ class OverviewTab(QWidget):
         self.add_progress_btn.clicked.connect(self._add_progress)
         self.goals.activated.connect(lambda _i: self._add_progress())
 
-    # --- loading -------------------------------------------------------------------------------------------
+    # --- loading
     def load(self, educator_id: str) -> None:
         self.educator_id = educator_id
         self.refresh()
@@ -217,7 +217,7 @@ class OverviewTab(QWidget):
         pct = f"{last.percent}%" if last.percent is not None else "checked"
         return f"{pct} ({last.checked_on:%Y-%m-%d})"
 
-    # --- actions -------------------------------------------------------------------------------------------
+    # --- actions
     def _open_due(self, index: Any) -> None:
         item = self.due_model.record(index.row())
         if item is not None and item.record_id:

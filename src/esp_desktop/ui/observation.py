@@ -67,7 +67,7 @@ class ObservationView(QWidget):
         self._loading = False
         self._build()
 
-    # --- layout --------------------------------------------------------------------------------------------
+    # --- layout
     def _build(self) -> None:
         self.back = QPushButton(icon("chevron-left"), "Observations")
         self.back.setAccessibleName("Back to the observation list")
@@ -229,7 +229,7 @@ class ObservationView(QWidget):
         t.setMinimumHeight(70)
         return t
 
-    # --- loading -------------------------------------------------------------------------------------------
+    # --- loading
     def _fill_sites(self, educator_id: str) -> None:
         svc = self.ctx.svc
         own = set(svc.caseload.educator(educator_id).site_ids)
@@ -299,7 +299,7 @@ class ObservationView(QWidget):
         self._loading = False
         self._update_state()
 
-    # --- state ---------------------------------------------------------------------------------------------
+    # --- state
     def _update_state(self) -> None:
         o = self.obs
         finished = bool(o and o.status == ObservationStatus.FINISHED)
@@ -323,7 +323,7 @@ class ObservationView(QWidget):
         end = o.finished_at if o.finished_at else utcnow()
         self.clock.setText(offset_text(int((end - o.started_at).total_seconds())))
 
-    # --- actions -------------------------------------------------------------------------------------------
+    # --- actions
     def start(self) -> bool:
         if self.obs is not None or self.educator_id is None:
             return self.obs is not None
@@ -439,7 +439,7 @@ class ObservationView(QWidget):
         self._update_state()
         self.ctx.changed("observation", o.id)
 
-    # --- autosave of header and conference fields ---------------------------------------------------------
+    # --- autosave of header and conference fields
     def _field_changed(self, name: str, *, later: bool = False) -> None:
         if self._loading or self.obs is None:
             return

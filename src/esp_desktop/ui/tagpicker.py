@@ -88,7 +88,7 @@ class RubricTree(QTreeWidget):
             item.setCheckState(0, Qt.CheckState.Unchecked if on else Qt.CheckState.Checked)
         self.tagActivated.emit(code)
 
-    # --- checkable form field ------------------------------------------------------------------------------
+    # --- checkable form field
     def set_codes(self, codes: Iterable[str]) -> None:
         wanted = set(codes)
         self.blockSignals(True)
@@ -102,7 +102,7 @@ class RubricTree(QTreeWidget):
         on = [c for c, it in self.items.items() if it.checkState(0) == Qt.CheckState.Checked]
         return [c for c in on if self.rubric.is_indicator(c)], [c for c in on if self.rubric.is_equity_tag(c)]
 
-    # --- navigation ----------------------------------------------------------------------------------------
+    # --- navigation
     def focus_group(self, code: str) -> None:
         """Alt+1..4 / Alt+5: open one standard (or the equity areas) and put the cursor on its first item."""
         g = self.groups.get(code)

@@ -47,6 +47,7 @@ class Column:
     value: Callable[[Any], Any] = lambda r: ""
     kind: str = "text"  # text | audience | tags
     tooltip: Callable[[Any], str] | None = None
+    decoration: Callable[[Any], Any] | None = None  # a QIcon (or None) shown before the text
 
 
 def audience_column() -> Column:
@@ -130,6 +131,8 @@ class RecordTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.ForegroundRole and self.late and self.late(rec):
             return LATE_COLOR
+        if role == Qt.ItemDataRole.DecorationRole and col.decoration:
+            return col.decoration(rec)
         if role == RECORD_ROLE:
             return rec
         if role == ID_ROLE:
