@@ -96,17 +96,18 @@ def test_feedback_autosaves_on_focus_out_and_save_pending(qtbot, ctx) -> None:  
     view = page.observations.capture
     qtbot.mouseClick(view.start_btn, Qt.MouseButton.LeftButton)
     view.sections.setCurrentIndex(1)
-    view.feedback.setFocus()
-    qtbot.keyClicks(view.feedback, "Next step: whiteboards for every student.")
-    view.post_notes.setFocus()  # focus-out saves
+    view.conference.feedback.setFocus()
+    qtbot.keyClicks(view.conference.feedback, "Next step: whiteboards for every student.")
+    view.conference.post_notes.setFocus()  # focus-out saves
     assert (
         ctx.svc.observations.observation(view.obs.id).feedback == "Next step: whiteboards for every student."
     )
-    qtbot.keyClicks(view.post_notes, "Talked about pacing.")
+    qtbot.keyClicks(view.conference.post_notes, "Talked about pacing.")
     page.save_pending()  # what the shell calls before auto-lock
     assert ctx.svc.observations.observation(view.obs.id).post_conference_notes == "Talked about pacing."
     page.clear()
-    assert view.model.rowCount() == 0 and view.feedback.toPlainText() == "" and page.title.text() == ""
+    assert view.model.rowCount() == 0 and view.conference.feedback.toPlainText() == ""
+    assert page.title.text() == ""
 
 
 def test_open_record_opens_the_observation_of_a_note(qtbot, ctx) -> None:  # noqa: ANN001, F811

@@ -12,15 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -35,14 +32,13 @@ from ..store.models import utcnow
 from .context import AppContext
 from .icons import icon
 from .models.script import ScriptModel, offset_text
-from .tagpicker import EQUITY_GROUP, RubricTree, parse_codes
+from .observation_conference import TEXT_FIELDS, ConferencePanel
+from .tag_panel import TagPanel
 from .widgets import (
     FocusOut,
-    OptionalDate,
     Report,
     date_edit,
     enum_combo,
-    hint,
     install_audience_menu,
     record_table,
     select_row,
@@ -51,7 +47,6 @@ from .widgets import (
     stretch_column,
 )
 
-TEXT_FIELDS = ("pre_conference_notes", "post_conference_notes", "feedback")
 AUTOSAVE_MS = 800
 
 
@@ -115,47 +110,18 @@ class ObservationView(QWidget):
         sl.addWidget(self.script, 1)
         sl.addWidget(self.entry)
 
-        # conferences and feedback
-        self.pre_on, self.post_on = OptionalDate("Pre-conference date"), OptionalDate("Post-conference date")
-        self.pre_notes = self._text("Pre-conference notes", "Lesson goals, what to look for…")
-        self.post_notes = self._text("Post-conference notes", "What was discussed…")
-        self.feedback = self._text("Feedback and next steps", "Strengths, next steps for the educator…")
-        conf_page = QWidget()
-        cf = QFormLayout(conf_page)
-        cf.addRow("Pre-conference", self.pre_on)
-        cf.addRow("", self.pre_notes)
-        cf.addRow("Post-conference", self.post_on)
-        cf.addRow("", self.post_notes)
-        cf.addRow("Feedback / next steps", self.feedback)
-        cf.addRow(hint("Saved automatically when you pause or leave a field."))
+        self.conference = ConferencePanel()
 
         self.sections = QTabWidget()
         self.sections.addTab(script_page, icon("notebook-pen"), "Script")
-        self.sections.addTab(conf_page, icon("message-square"), "Conferences && feedback")
+        self.sections.addTab(self.conference, icon("message-square"), "Conferences && feedback")
 
-        # tag panel
-        self.quick = QLineEdit()
-        self.quick.setPlaceholderText("Tag: type II-B, EQ-1… + Enter (Ctrl+T)")
-        self.quick.setAccessibleName("Quick tag")
-        self.tree = RubricTree(
-            self.ctx.services.rubric if self.ctx.services else load_rubric(), checkable=False
-        )
-        panel = QWidget()
-        pl = QVBoxLayout(panel)
-        pl.setContentsMargins(0, 0, 0, 0)
-        pl.addWidget(QLabel("<b>Tag lines</b>"))
-        pl.addWidget(self.quick)
-        pl.addWidget(self.tree, 1)
-        pl.addWidget(
-            hint(
-                "Enter or double-click toggles a tag on the selected lines (else the latest line). "
-                "Alt+1…4: Standards I-IV, Alt+5: equity areas."
-            )
-        )
+        self.tags = TagPanel(self.ctx.services.rubric if self.ctx.services else load_rubric())
+        self.quick, self.tree = self.tags.quick, self.tags.tree
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.sections)
-        split.addWidget(panel)
+        split.addWidget(self.tags)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([720, 280])
@@ -167,47 +133,20 @@ class ObservationView(QWidget):
         self.timer = QTimer(self, interval=1000, timeout=self._tick)
         self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self.save_pending)
         self.focus_out = FocusOut(self.save_pending, self)
-        self.focus_out.watch(self.pre_notes, self.post_notes, self.feedback, self.class_period)
+        self.focus_out.watch(*self.conference.texts(), self.class_period)
         self.back.clicked.connect(self._back)
         self.start_btn.clicked.connect(self.start)
         self.finish_btn.clicked.connect(self.finish)
         self.entry.returnPressed.connect(self.add_line)
-        self.quick.returnPressed.connect(self._quick_tag)
-        self.quick.textChanged.connect(self.tree.filter)
-        self.tree.tagActivated.connect(self.tag)
+        self.tags.tagRequested.connect(self.tag)
+        self.tags.unknownCodes.connect(lambda t: self.report(ValidationError(f"Unknown rubric tag(s): {t}.")))
+        self.tags.escaped.connect(self.entry.setFocus)
+        self.tags.install_shortcuts(self)
         self.kind.currentIndexChanged.connect(lambda _: self._field_changed("kind"))
         self.site.currentIndexChanged.connect(lambda _: self._field_changed("site_id"))
         self.observed_on.dateChanged.connect(lambda _: self._field_changed("observed_on"))
         self.class_period.textChanged.connect(lambda _: self._field_changed("class_period", later=True))
-        self.pre_on.changed.connect(lambda: self._field_changed("pre_conference_on"))
-        self.post_on.changed.connect(lambda: self._field_changed("post_conference_on"))
-        for name, w in zip(TEXT_FIELDS, (self.pre_notes, self.post_notes, self.feedback), strict=True):
-            w.textChanged.connect(lambda n=name: self._field_changed(n, later=True))
-        QShortcut(
-            QKeySequence("Ctrl+T"),
-            self,
-            self._focus_quick,
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
-        for n, std in enumerate(self.tree.rubric.standard_codes()[:4], start=1):
-            QShortcut(
-                QKeySequence(f"Alt+{n}"),
-                self,
-                lambda s=std: self.tree.focus_group(s),
-                context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-            )
-        QShortcut(
-            QKeySequence("Alt+5"),
-            self,
-            lambda: self.tree.focus_group(EQUITY_GROUP),
-            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
-        )
-        QShortcut(
-            QKeySequence("Escape"), self.quick, self.entry.setFocus, context=Qt.ShortcutContext.WidgetShortcut
-        )
-        QShortcut(
-            QKeySequence("Escape"), self.tree, self.entry.setFocus, context=Qt.ShortcutContext.WidgetShortcut
-        )
+        self.conference.fieldChanged.connect(lambda n: self._field_changed(n, later=n in TEXT_FIELDS))
         for a, b in (
             (self.kind, self.site),
             (self.site, self.class_period),
@@ -217,17 +156,8 @@ class ObservationView(QWidget):
             (self.finish_btn, self.entry),
             (self.entry, self.script),
             (self.script, self.quick),
-            (self.quick, self.tree),
         ):
             QWidget.setTabOrder(a, b)
-
-    def _text(self, name: str, placeholder: str) -> QPlainTextEdit:
-        t = QPlainTextEdit()
-        t.setAccessibleName(name)
-        t.setPlaceholderText(placeholder)
-        t.setTabChangesFocus(True)
-        t.setMinimumHeight(70)
-        return t
 
     # --- loading
     def _fill_sites(self, educator_id: str) -> None:
@@ -272,10 +202,7 @@ class ObservationView(QWidget):
         set_combo(self.site, o.site_id)
         self.class_period.setText(o.class_period or "")
         self.observed_on.setDate(o.observed_on)
-        self.pre_on.set_value(o.pre_conference_on)
-        self.post_on.set_value(o.post_conference_on)
-        for name, w in zip(TEXT_FIELDS, (self.pre_notes, self.post_notes, self.feedback), strict=True):
-            w.setPlainText(getattr(o, name) or "")
+        self.conference.show_observation(o)
 
     def select_note(self, note_id: str) -> None:
         select_row(self.script, self.model.row_of(note_id))
@@ -288,14 +215,11 @@ class ObservationView(QWidget):
         self._loading = True
         self.obs, self.educator_id = None, None
         self.model.clear()
-        for w in (self.pre_notes, self.post_notes, self.feedback):
-            w.clear()
+        self.conference.show_observation(None)
         self.entry.clear()
         self.quick.clear()
         self.class_period.clear()
         self.site.clear()
-        self.pre_on.set_value(None)
-        self.post_on.set_value(None)
         self._loading = False
         self._update_state()
 
@@ -378,19 +302,6 @@ class ObservationView(QWidget):
             self.ctx.changed("script_note", saved.id)
         self.entry.setFocus()
 
-    def _quick_tag(self) -> None:
-        good, bad = parse_codes(self.tree.rubric, self.quick.text())
-        if bad:
-            self.report(ValidationError(f"Unknown rubric tag(s): {', '.join(bad)}."))
-            return
-        for code in good:
-            self.tag(code)
-        self.quick.clear()
-
-    def _focus_quick(self) -> None:
-        self.quick.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.quick.selectAll()
-
     def _edit_text(self, note: Any, text: str) -> Any:
         try:
             saved = self.ctx.svc.observations.edit_note(note.id, text=text)
@@ -455,11 +366,7 @@ class ObservationView(QWidget):
             "site_id": self.site.currentData(),
             "class_period": self.class_period.text().strip() or None,
             "observed_on": self.observed_on.date().toPython(),
-            "pre_conference_on": self.pre_on.value(),
-            "post_conference_on": self.post_on.value(),
-            "pre_conference_notes": self.pre_notes.toPlainText() or None,
-            "post_conference_notes": self.post_notes.toPlainText() or None,
-            "feedback": self.feedback.toPlainText() or None,
+            **self.conference.values(),
         }
 
     def save_pending(self) -> None:
