@@ -34,7 +34,7 @@ def _text(name: str, height: int = 70) -> QPlainTextEdit:
     t.setAccessibleName(name)
     t.setTabChangesFocus(True)
     t.setMinimumHeight(height)
-    t.setMaximumHeight(height * 2)
+    t.setMaximumHeight(height + 40)
     return t
 
 
@@ -100,6 +100,13 @@ class AssessmentForm(QWidget):
         self.header = QLabel()
         self.header.setStyleSheet("font-size: 12pt; font-weight: 600;")
         self.state = QLabel()
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel { background: #e8eef7; color: #1f3f6b; padding: 6px 10px; border-radius: 4px; }"
+        )
+        # read-only fields look read-only, not like empty boxes waiting for input
+        self.setStyleSheet('QPlainTextEdit[readOnly="true"] { background: #f4f4f2; color: #333; }')
         self.boxes = [StandardBox(s.code, s.name, rubric) for s in rubric.standards]
         self.overall = QComboBox()
         self.overall.setAccessibleName("Overall rating")
@@ -142,7 +149,10 @@ class AssessmentForm(QWidget):
         af.addRow("Signer", self.signer)
         af.addRow("Date", self.signed_on)
         af.addRow("Comment", self.ack_comment)
-        af.addRow("", self.ack_btn)
+        ack_row = QHBoxLayout()
+        ack_row.addStretch(1)
+        ack_row.addWidget(self.ack_btn)
+        af.addRow(ack_row)
 
         body = QWidget()
         bl = QVBoxLayout(body)
@@ -163,6 +173,7 @@ class AssessmentForm(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
+        lay.addWidget(self.banner)
         lay.addWidget(scroll, 1)
 
         for b in self.boxes:
@@ -200,6 +211,13 @@ class AssessmentForm(QWidget):
         self.state.setText(label(doc.status) if doc else "")
         self.state.setStyleSheet("color: #1f5fa8; font-weight: 600;" if final else "color: #a15c00;")
         self.set_read_only(final)
+        self.banner.setVisible(final)
+        if final:
+            when = doc.finalized_at.astimezone().strftime("%Y-%m-%d") if doc.finalized_at else ""
+            self.banner.setText(
+                f"Finalized {when}: this document can no longer be changed. Use “Correct…” to "
+                f"create version {doc.version_no + 1}, which will reference this one."
+            )
         self.ack_box.setVisible(final)
         if final:
             acks = self.ctx.svc.assessments.acknowledgements(doc.id)
@@ -224,6 +242,9 @@ class AssessmentForm(QWidget):
         self.goals_summary.setReadOnly(ro)
         self.save_btn.setVisible(not ro)
         self.finalize_btn.setVisible(not ro)
+        for t in self.findChildren(QPlainTextEdit):
+            t.style().unpolish(t)  # the style sheet keys on the readOnly property
+            t.style().polish(t)
 
     def is_read_only(self) -> bool:
         return self.doc is not None and self.doc.status != DocumentStatus.DRAFT

@@ -89,7 +89,7 @@ class AssessmentsTab(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(self.form)
-        split.setSizes([420, 760])
+        split.setSizes([500, 780])
 
         self.stack = QStackedWidget()
         self.stack.addWidget(note_page)

@@ -43,10 +43,8 @@ class EvidenceTab(RecordTab):
         return [
             Column("Date", lambda e: e.collected_on.isoformat()),
             Column("Title", lambda e: e.title, tooltip=lambda e: e.description or ""),
-            Column(
-                "Category", lambda e: label(e.category), tooltip=lambda e: self._category_name(e.category)
-            ),
-            Column("Kind", lambda e: label(e.kind)),
+            # the category is in the form and the tooltip: the title needs the width
+            Column("Kind", lambda e: label(e.kind), tooltip=lambda e: self._category_name(e.category)),
             tags_column(),
             Column(
                 "File",
@@ -75,6 +73,7 @@ class EvidenceTab(RecordTab):
         self.tags = TagField(rubric)
         self.file_label = QLabel("No file")
         self.file_label.setAccessibleName("Attached file")
+        self.file_label.setWordWrap(True)
         self.attach_btn = QPushButton(icon("paperclip"), "Attach file…")
         self.attach_btn.setAccessibleName("Attach a file (stored encrypted)")
         self.open_btn = QPushButton(icon("eye"), "Open")

@@ -114,13 +114,16 @@ class RubricTree(QTreeWidget):
         self.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def filter(self, text: str) -> None:
-        needle = text.strip().casefold().replace("-", "")
+        """Codes match by prefix ("II-" shows II-A..II-E, not III-A), names by any word part."""
+        needle = text.strip().casefold()
         for g in self.groups.values():
             any_visible = False
             for i in range(g.childCount()):
                 ch = g.child(i)
-                hay = ch.text(0).casefold().replace("-", "")
-                visible = not needle or needle in hay
+                code = str(ch.data(0, CODE_ROLE)).casefold()
+                name = ch.text(0).casefold()[len(code):]  # the text starts with the code
+                visible = not needle or code.startswith(needle) or (len(needle) > 2 and needle in name)
+                visible = visible or code.replace("-", "") == needle.replace("-", "")
                 ch.setHidden(not visible)
                 any_visible |= visible
             g.setHidden(not any_visible)
