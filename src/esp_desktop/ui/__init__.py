@@ -1,1 +1,1 @@
-"""esp_desktop.ui."""
+"""The Qt desktop client (the only package that imports PySide6)."""

@@ -1,0 +1,264 @@
+"""``esp-desktop``: with no subcommand, the Qt client; subcommands for scripting and tests.
+
+Global options: ``--data-dir DIR`` (else ``ESP_DATA_DIR``, else the platform data folder) and
+``--passphrase-file F`` (else ``ESP_PASSPHRASE``, else a prompt without echo).
+
+Feature packages add their own subcommands by exposing ``register(subparsers)`` in a module listed in
+``PLUGINS`` (reports, sync); each handler receives the parsed args and a ``Cli`` context.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .core.errors import EspError, StoreError
+
+PLUGINS = ("esp_desktop.reports.cli", "esp_desktop.sync.cli")
+
+
+class Cli:
+    """What every subcommand needs: the data folder, the passphrase, an unlocked store and services."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from .settings import default_data_dir
+
+        self.args = args
+        self.data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
+        self._store = None
+        self._services = None
+
+    def passphrase(self, *, confirm: bool = False) -> str:
+        if self.args.passphrase_file:
+            try:
+                return Path(self.args.passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+            except OSError as exc:
+                raise EspError(f"Cannot read the passphrase file: {exc.strerror}.") from None
+        env = os.environ.get("ESP_PASSPHRASE")
+        if env:
+            return env
+        if not sys.stdin.isatty():
+            raise EspError("No passphrase: use --passphrase-file or ESP_PASSPHRASE when not at a terminal.")
+        p = getpass.getpass("Passphrase: ")
+        if confirm and getpass.getpass("Repeat passphrase: ") != p:
+            raise EspError("The passphrases do not match.")
+        return p
+
+    def vault(self):  # noqa: ANN201
+        from .store.vault import Vault
+
+        return Vault(self.data_dir)
+
+    def store(self):  # noqa: ANN201
+        if self._store is None:
+            self._store = self.vault().unlock(self.passphrase())
+        return self._store
+
+    def services(self):  # noqa: ANN201
+        if self._services is None:
+            from .core.rubric import load_rubric
+            from .core.services import Services
+            from .settings import RUBRIC_FILE, Settings
+
+            rubric_file = Settings(self.data_dir).get(RUBRIC_FILE) or None
+            self._services = Services(self.store(), rubric=load_rubric(rubric_file))
+        return self._services
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+Handler = Callable[[argparse.Namespace, Cli], int | None]
+
+
+def _out(args: argparse.Namespace) -> Any:
+    return open(args.output, "w", encoding="utf-8") if getattr(args, "output", None) else sys.stdout
+
+
+# --- subcommands ---------------------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace, cli: Cli) -> int:
+    store = cli.vault().create(cli.passphrase(confirm=True))
+    store.close()
+    print(f"Created an encrypted store in {cli.data_dir}")
+    print("Keep your passphrase safe: it cannot be recovered. Make backups with 'esp-desktop backup -o FILE'.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, cli: Cli) -> int:
+    from .core.demo import load_demo
+
+    counts = load_demo(cli.services())
+    print("Loaded the fictional demo caseload: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, cli: Cli) -> int:
+    doc = cli.services().transfer.export(reader=args.audience)
+    fh = _out(args)
+    try:
+        json.dump(doc, fh, ensure_ascii=False, indent=1)
+        fh.write("\n")
+    finally:
+        if fh is not sys.stdout:
+            fh.close()
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, cli: Cli) -> int:
+    try:
+        doc = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EspError(f"Cannot read {args.file}: {exc.strerror}.") from None
+    except ValueError:
+        raise EspError(f"{args.file} is not valid JSON; nothing was imported.") from None
+    counts = cli.services().transfer.import_(doc)
+    print(f"Imported: {counts['created']} new, {counts['updated']} updated, {counts['unchanged']} unchanged")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, cli: Cli) -> int:
+    from .store.backup import create_backup
+
+    summary = create_backup(cli.store(), Path(args.output))
+    cli.services().audit.log(action="backup", detail={"file": Path(args.output).name, **summary})
+    print(f"Backup written to {args.output} ({summary['members']} files, {summary['bytes']} bytes)")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace, cli: Cli) -> int:
+    from .store.backup import restore_backup
+
+    summary = restore_backup(Path(args.file), cli.data_dir, cli.passphrase(), force=args.force)
+    print(f"Restored the backup of {summary['created_at']} into {cli.data_dir}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, cli: Cli) -> int:
+    from .store.check import check_store
+
+    rep = check_store(cli.store())
+    if rep.ok:
+        print(f"OK: database and {rep.attachments_checked} attachment(s) passed the integrity check")
+        return 0
+    for p in rep.problems:
+        print(f"PROBLEM: {p}")
+    return 1
+
+
+def cmd_passwd(args: argparse.Namespace, cli: Cli) -> int:
+    store = cli.store()
+    old = cli.passphrase()
+    if args.new_passphrase_file:
+        new = Path(args.new_passphrase_file).read_text(encoding="utf-8").rstrip("\r\n")
+    elif os.environ.get("ESP_NEW_PASSPHRASE"):
+        new = os.environ["ESP_NEW_PASSPHRASE"]
+    else:
+        new = getpass.getpass("New passphrase: ")
+        if getpass.getpass("Repeat new passphrase: ") != new:
+            raise EspError("The passphrases do not match.")
+    store.change_passphrase(old, new)
+    print("Passphrase changed.")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, cli: Cli) -> int:
+    svc = cli.services()
+    names = {e.id: e.display_name for e in svc.caseload.educators()}
+    hits = svc.search.search(" ".join(args.text), limit=args.limit)
+    for h in hits:
+        snippet = " ".join(h.snippet.split())
+        print(f"{h.record_type}\t{h.record_id}\t{names.get(h.educator_id or '', '-')}\t{snippet}")
+    return 0 if hits else 1
+
+
+def cmd_gui(args: argparse.Namespace, cli: Cli) -> int:
+    try:
+        from .ui.app import run
+    except ImportError as exc:
+        raise EspError(f"The desktop window is not available here ({exc}).") from None
+    return run(data_dir=cli.data_dir)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="esp-desktop", description="Educator Supports Program workbench for CTs.")
+    p.add_argument("--version", action="version", version=f"esp-desktop {__version__}")
+    p.add_argument("--data-dir", help="data folder (default: ESP_DATA_DIR or the platform data folder)")
+    p.add_argument("--passphrase-file", help="read the passphrase from this file")
+    p.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, handler: Handler, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(handler=handler)
+        return sp
+
+    add("init", cmd_init, "create a new encrypted store")
+    add("demo", cmd_demo, "load a fictional demo caseload into an empty store")
+    sp = add("export", cmd_export, "export every record as JSON")
+    sp.add_argument("--format", choices=["json"], default="json")
+    sp.add_argument("-o", "--output", help="write to FILE instead of standard output")
+    sp.add_argument("--audience", choices=["educator", "panel", "admin"],
+                    help="keep only what this audience may see (never CT-private records)")
+    sp = add("import", cmd_import, "import an export document (idempotent by record id)")
+    sp.add_argument("file")
+    sp = add("backup", cmd_backup, "write an encrypted, integrity-checked backup archive")
+    sp.add_argument("-o", "--output", required=True)
+    sp = add("restore", cmd_restore, "restore a backup archive into the data folder")
+    sp.add_argument("file")
+    sp.add_argument("--force", action="store_true", help="move an existing store aside and restore")
+    add("check", cmd_check, "check the integrity of the database and attachments")
+    sp = add("passwd", cmd_passwd, "change the passphrase (the data is not re-encrypted)")
+    sp.add_argument("--new-passphrase-file", help="read the new passphrase from this file")
+    sp = add("search", cmd_search, "full-text search over notes, evidence and coaching entries")
+    sp.add_argument("text", nargs="+")
+    sp.add_argument("--limit", type=int, default=50)
+    add("gui", cmd_gui, "start the desktop window (the default)")
+
+    for mod_name in PLUGINS:
+        try:
+            mod = importlib.import_module(mod_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod_name:
+                raise
+            continue
+        mod.register(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    cli = Cli(args)
+    handler: Handler = getattr(args, "handler", cmd_gui)
+    try:
+        return int(handler(args, cli) or 0)
+    except StoreError as exc:
+        print(f"esp-desktop: {exc}", file=sys.stderr)
+        return 2
+    except EspError as exc:
+        print(f"esp-desktop: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("esp-desktop: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    finally:
+        cli.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

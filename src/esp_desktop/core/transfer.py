@@ -1,0 +1,150 @@
+"""The JSON form of every record: export/import documents, and the payloads sync carries.
+
+Export document: ``{"format": "esp-desktop-export", "format_version": 1, "exported_at", "audience",
+"<record type>": [ {id, type, audience, updated_at, created_at, version, deleted, <fields>} ... ], ...}``.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..store.models import RECORD_TYPES, Record
+from .audience import visible_to
+from .enums import Audience
+from .errors import ValidationError
+
+EXPORT_FORMAT = "esp-desktop-export"
+EXPORT_VERSION = 1
+_ENVELOPE = ("id", "type", "audience", "updated_at", "created_at", "version", "deleted")
+_LOCAL_ONLY = {"sync_dirty"}
+# Parents whose visibility gates their children (a note of a hidden observation stays hidden).
+PARENT_OF: dict[str, tuple[str, str]] = {
+    "script_note": ("observation_id", "observation"),
+    "goal_progress": ("goal_id", "goal"),
+    "acknowledgement": ("document_id", "assessment"),
+    "panel_case": ("meeting_id", "panel_meeting"),
+}
+
+
+def _columns(model: type[Record]) -> list[str]:
+    return [c.key for c in sa_inspect(model).column_attrs]
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    if isinstance(v, bytes):
+        return base64.b64encode(v).decode()
+    return v
+
+
+def record_to_dict(obj: Record) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": obj.id, "type": obj.__record_type__}
+    for key in _columns(type(obj)):
+        if key in _LOCAL_ONLY or key == "id":
+            continue
+        d[key] = _jsonable(getattr(obj, key))
+    return d
+
+
+def _parse(model: type[Record], key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    col = sa_inspect(model).columns[key]
+    pytype = getattr(col.type, "python_type", None) if not hasattr(col.type, "impl") else datetime
+    try:
+        if pytype is datetime:
+            return datetime.fromisoformat(value)
+        if pytype is date:
+            return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{model.__record_type__}.{key}: {value!r} is not a valid date.") from None
+    return value
+
+
+def apply_record_dict(s: Session, d: dict[str, Any], *, keep_newer_local: bool = True) -> str:
+    """Insert or update one record from its JSON form. Returns "created", "updated" or "unchanged".
+
+    Idempotent by id: a record is only overwritten by a higher version (or the same version with a later
+    ``updated_at``), so importing the same document twice changes nothing.
+    """
+    rtype = d.get("type")
+    model = RECORD_TYPES.get(rtype or "")
+    if model is None:
+        raise ValidationError(f"Unknown record type {rtype!r}.")
+    if not isinstance(d.get("id"), str) or len(d["id"]) != 36:
+        raise ValidationError(f"A {rtype} record has no valid id.")
+    cols = set(_columns(model)) - _LOCAL_ONLY
+    unknown = set(d) - cols - {"type"}
+    if unknown:
+        raise ValidationError(f"{rtype} record has unknown field(s): {', '.join(sorted(unknown))}.")
+    values = {k: _parse(model, k, v) for k, v in d.items() if k in cols}
+    if "audience" in values:
+        Audience(values["audience"])
+    existing = s.get(model, d["id"])
+    if existing is None:
+        obj = model(**values)
+        obj.sync_dirty = False
+        s.add(obj)
+        return "created"
+    newer = (values.get("version", 0), values.get("updated_at") or datetime.min) > (
+        existing.version, existing.updated_at)
+    if keep_newer_local and not newer:
+        return "unchanged"
+    for k, v in values.items():
+        setattr(existing, k, v)
+    existing.sync_dirty = False
+    return "updated"
+
+
+def export_document(s: Session, *, reader: str | None = None, include_deleted: bool = False) -> dict[str, Any]:
+    """Every record as JSON; with ``reader`` only what that audience may see (never CT-private)."""
+    from ..store.models import utcnow
+
+    doc: dict[str, Any] = {"format": EXPORT_FORMAT, "format_version": EXPORT_VERSION,
+                           "exported_at": utcnow().isoformat(), "audience": reader or "ct"}
+    visible_ids: dict[str, set[str]] = {}
+    # Parents first so children can be gated on them.
+    order = sorted(RECORD_TYPES, key=lambda t: t in PARENT_OF)
+    for rtype in order:
+        model = RECORD_TYPES[rtype]
+        q = select(model)
+        if not include_deleted:
+            q = q.where(model.deleted.is_(False))
+        rows = []
+        for obj in s.scalars(q.order_by(model.created_at)):
+            if reader and not visible_to(obj.audience, reader):
+                continue
+            if reader and rtype in PARENT_OF:
+                fk, ptype = PARENT_OF[rtype]
+                if getattr(obj, fk) not in visible_ids.get(ptype, set()):
+                    continue
+            rows.append(record_to_dict(obj))
+        visible_ids[rtype] = {r["id"] for r in rows}
+        doc[rtype] = rows
+    return doc
+
+
+def import_document(s: Session, doc: dict[str, Any]) -> dict[str, int]:
+    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
+        raise ValidationError("This file is not an esp-desktop export.")
+    if doc.get("format_version") != EXPORT_VERSION:
+        raise ValidationError(f"Unsupported export version {doc.get('format_version')!r}.")
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for rtype in RECORD_TYPES:
+        rows = doc.get(rtype, [])
+        if not isinstance(rows, list):
+            raise ValidationError(f"{rtype} must be a list.")
+        for d in rows:
+            if not isinstance(d, dict):
+                raise ValidationError(f"{rtype} entries must be objects.")
+            d = dict(d)
+            d.setdefault("type", rtype)
+            counts[apply_record_dict(s, d)] += 1
+    return counts

@@ -1,0 +1,105 @@
+"""Session hooks: the single place where every local change bumps its version, is marked for sync, is
+written to the audit log and is (re)indexed for full-text search.
+
+A session with ``session.info["applying_remote"] = True`` (the sync engine, import) keeps the incoming
+version and does not mark records dirty. ``session.info["actor"]`` names who is acting (default "ct").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, event, insert, inspect
+from sqlalchemy.orm import Session, sessionmaker
+
+from .models import AuditEvent, Record, utcnow
+
+SEARCH_INDEX = "search_index"
+_BOOKKEEPING = {"sync_dirty", "version", "updated_at"}
+
+
+def _changed_fields(obj: Record) -> list[str]:
+    state = inspect(obj)
+    return [a.key for a in state.attrs if a.history.has_changes() and a.key not in _BOOKKEEPING]
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    remote = bool(session.info.get("applying_remote"))
+    actor = session.info.get("actor", "ct")
+    now = utcnow()
+    events: list[dict[str, Any]] = []
+    for obj in list(session.new):
+        if not isinstance(obj, Record):
+            continue
+        if not remote:
+            obj.sync_dirty = True
+            obj.created_at = obj.created_at or now
+            obj.updated_at = now
+        events.append(_event(actor, "remote_create" if remote else "create", obj, {}))
+    for obj in list(session.dirty):
+        if not isinstance(obj, Record) or not session.is_modified(obj):
+            continue
+        fields = _changed_fields(obj)
+        if not fields:
+            continue
+        if not remote:
+            obj.version = (obj.version or 0) + 1
+            obj.updated_at = now
+            obj.sync_dirty = True
+        action = "delete" if "deleted" in fields and obj.deleted else "update"
+        events.append(_event(actor, f"remote_{action}" if remote else action, obj, {"fields": sorted(fields)}))
+    for obj in list(session.deleted):
+        if isinstance(obj, Record):
+            # Records are tombstoned, never hard-deleted, so sync can carry the delete.
+            raise RuntimeError(f"hard delete of {obj!r}; set .deleted = True instead")
+    if events and not session.info.get("no_audit"):
+        session.info.setdefault("_pending_audit", []).extend(events)
+
+
+def _event(actor: str, action: str, obj: Record, detail: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "at": utcnow(),
+        "actor": actor,
+        "action": action,
+        "record_type": obj.__record_type__,
+        "record_id": obj.id,
+        "educator_id": getattr(obj, "educator_id", None),
+        "detail": detail,
+    }
+
+
+def _after_flush(session: Session, _ctx: Any) -> None:
+    conn = session.connection()
+    pending = session.info.pop("_pending_audit", None)
+    if pending:
+        conn.execute(insert(AuditEvent), pending)
+    touched = [o for o in list(session.new) + list(session.dirty) if isinstance(o, Record) and o.__search_fields__]
+    if touched:
+        reindex(conn, touched)
+
+
+def search_text(obj: Record) -> str:
+    parts = [getattr(obj, f, None) for f in obj.__search_fields__]
+    return "\n".join(str(p) for p in parts if p)
+
+
+def reindex(conn: Any, objs: list[Record]) -> None:
+    from sqlalchemy import column, table
+
+    idx = table(SEARCH_INDEX, column("record_type"), column("record_id"), column("educator_id"), column("body"))
+    ids = [o.id for o in objs]
+    conn.execute(delete(idx).where(idx.c.record_id.in_(ids)))
+    rows = [
+        {"record_type": o.__record_type__, "record_id": o.id, "educator_id": getattr(o, "educator_id", None),
+         "body": search_text(o)}
+        for o in objs
+        if not o.deleted
+    ]
+    rows = [r for r in rows if r["body"]]
+    if rows:
+        conn.execute(insert(idx), rows)
+
+
+def install(factory: sessionmaker[Session]) -> None:
+    event.listen(factory, "before_flush", _before_flush)
+    event.listen(factory, "after_flush", _after_flush)

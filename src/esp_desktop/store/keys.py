@@ -1,0 +1,189 @@
+"""Key management: a random 256-bit data key, wrapped by a passphrase-derived key.
+
+The key file (``esp.key``, JSON) holds the Argon2id parameters beside the salt, so they can be raised later
+without breaking old stores, and the AES-256-GCM-wrapped data key. The KDF parameters and store id are the
+GCM associated data: tampering with them makes unwrapping fail like a wrong passphrase would.
+Changing the passphrase re-wraps the same data key; the database is not re-encrypted.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from ..core.errors import StoreCorrupt, StoreMissing, WrongPassphrase
+
+log = logging.getLogger(__name__)
+
+KEYFILE_FORMAT = 1
+# RFC 9106 "second recommended option" (low-memory): 64 MiB, 3 passes, 4 lanes. ~0.1 s here.
+DEFAULT_KDF = {"name": "argon2id", "iterations": 3, "lanes": 4, "memory_cost": 65536, "length": 32}
+KEYRING_SERVICE = "esp-desktop"
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+@dataclass
+class KeyFile:
+    store_id: str
+    kdf: dict
+    salt: bytes
+    nonce: bytes
+    wrapped: bytes
+    extra: dict = field(default_factory=dict)  # e.g. the wrapped sync key (added by the sync engine)
+
+    def aad(self) -> bytes:
+        return json.dumps({"store_id": self.store_id, "kdf": self.kdf}, sort_keys=True).encode()
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "format": KEYFILE_FORMAT,
+                "store_id": self.store_id,
+                "kdf": self.kdf,
+                "salt": _b64(self.salt),
+                "nonce": _b64(self.nonce),
+                "wrapped_key": _b64(self.wrapped),
+                "extra": self.extra,
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> KeyFile:
+        try:
+            d = json.loads(text)
+            if d.get("format") != KEYFILE_FORMAT:
+                raise StoreCorrupt(f"Unsupported key file format: {d.get('format')!r}.")
+            return cls(
+                store_id=d["store_id"],
+                kdf=dict(d["kdf"]),
+                salt=_unb64(d["salt"]),
+                nonce=_unb64(d["nonce"]),
+                wrapped=_unb64(d["wrapped_key"]),
+                extra=dict(d.get("extra", {})),
+            )
+        except StoreCorrupt:
+            raise
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreCorrupt("The key file is damaged and cannot be read.") from exc
+
+    @classmethod
+    def read(cls, path: Path) -> KeyFile:
+        if not path.exists():
+            raise StoreMissing(f"The key file {path.name} is missing from {path.parent}.")
+        return cls.from_json(path.read_text(encoding="utf-8"))
+
+    def write(self, path: Path) -> None:
+        """Atomic replace, so a crash mid-write never leaves a half key file."""
+        tmp = path.with_suffix(".key.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(self.to_json())
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+
+def derive_key(passphrase: str, salt: bytes, kdf: dict) -> bytes:
+    if kdf.get("name") != "argon2id":
+        raise StoreCorrupt(f"Unknown key derivation {kdf.get('name')!r}.")
+    return Argon2id(
+        salt=salt,
+        length=int(kdf.get("length", 32)),
+        iterations=int(kdf["iterations"]),
+        lanes=int(kdf["lanes"]),
+        memory_cost=int(kdf["memory_cost"]),
+    ).derive(passphrase.encode("utf-8"))
+
+
+def wrap_key(data_key: bytes, passphrase: str, *, store_id: str, kdf: dict | None = None) -> KeyFile:
+    kdf = dict(kdf or DEFAULT_KDF)
+    salt = secrets.token_bytes(16)
+    kf = KeyFile(store_id=store_id, kdf=kdf, salt=salt, nonce=secrets.token_bytes(12), wrapped=b"")
+    kek = derive_key(passphrase, salt, kdf)
+    kf.wrapped = AESGCM(kek).encrypt(kf.nonce, data_key, kf.aad())
+    return kf
+
+
+def unwrap_key(kf: KeyFile, passphrase: str) -> bytes:
+    kek = derive_key(passphrase, kf.salt, kf.kdf)
+    return unwrap_with_kek(kf, kek)
+
+
+def unwrap_with_kek(kf: KeyFile, kek: bytes) -> bytes:
+    try:
+        return AESGCM(kek).decrypt(kf.nonce, kf.wrapped, kf.aad())
+    except InvalidTag:
+        raise WrongPassphrase() from None
+
+
+def new_data_key() -> bytes:
+    return secrets.token_bytes(32)
+
+
+# --- OS keyring (optional) ----------------------------------------------------------------------------------
+
+
+def keyring_available() -> bool:
+    """True if a real OS keyring backend works here (headless Linux usually has none)."""
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring):
+            return False
+        return getattr(backend, "priority", 0) > 0
+    except Exception:  # any import/backend problem means "no keyring": fall back silently
+        return False
+
+
+def keyring_store(store_id: str, data_key: bytes) -> bool:
+    if not keyring_available():
+        return False
+    try:
+        import keyring
+
+        keyring.set_password(KEYRING_SERVICE, store_id, data_key.hex())
+        return True
+    except Exception as exc:
+        log.info("keyring unavailable: %s", type(exc).__name__)
+        return False
+
+
+def keyring_load(store_id: str) -> bytes | None:
+    if not keyring_available():
+        return None
+    try:
+        import keyring
+
+        value = keyring.get_password(KEYRING_SERVICE, store_id)
+        return bytes.fromhex(value) if value else None
+    except Exception:
+        return None
+
+
+def keyring_forget(store_id: str) -> None:
+    if not keyring_available():
+        return
+    try:
+        import keyring
+
+        keyring.delete_password(KEYRING_SERVICE, store_id)
+    except Exception:
+        pass

@@ -1,0 +1,162 @@
+"""Opening, creating and unlocking the encrypted store in a data folder.
+
+Layout of a data folder::
+
+    esp.key          wrapped data key + KDF parameters (JSON, no secrets in clear)
+    esp.db           SQLCipher database (+ -wal/-shm while open)
+    attachments/     AES-GCM encrypted files
+    settings.json    non-sensitive UI settings (auto-lock minutes, keyring on/off)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from ..core.errors import StoreCorrupt, StoreExists, StoreMissing, ValidationError
+from . import keys, migrate
+from .attachments import AttachmentStore
+from .db import make_engine, make_sessionmaker, verify_readable
+
+DB_NAME = "esp.db"
+KEY_NAME = "esp.key"
+MIN_PASSPHRASE = 8
+
+
+class Store:
+    """An unlocked store: engine, session factory, attachments. Close it to lock."""
+
+    def __init__(self, data_dir: Path, engine: Engine, data_key: bytes, keyfile: keys.KeyFile) -> None:
+        self.data_dir = data_dir
+        self.engine = engine
+        self._data_key = data_key
+        self.keyfile = keyfile
+        self.sessions = make_sessionmaker(engine)
+        self.attachments = AttachmentStore(data_dir / "attachments")
+
+    @property
+    def store_id(self) -> str:
+        return self.keyfile.store_id
+
+    @property
+    def data_key(self) -> bytes:
+        return self._data_key
+
+    @contextlib.contextmanager
+    def session(self, *, actor: str = "ct", applying_remote: bool = False) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any error."""
+        s = self.sessions()
+        s.info["actor"] = actor
+        s.info["applying_remote"] = applying_remote
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        """Re-wrap the data key under a new passphrase (the database itself is untouched)."""
+        check_passphrase(new)
+        keys.unwrap_key(self.keyfile, old)  # raises WrongPassphrase
+        kf = keys.wrap_key(self._data_key, new, store_id=self.store_id, kdf=self.keyfile.kdf)
+        kf.extra = dict(self.keyfile.extra)
+        kf.write(self.data_dir / KEY_NAME)
+        self.keyfile = kf
+
+    def remember_in_keyring(self) -> bool:
+        return keys.keyring_store(self.store_id, self._data_key)
+
+    def forget_keyring(self) -> None:
+        keys.keyring_forget(self.store_id)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self._data_key = b""
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise ValidationError(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.")
+
+
+class Vault:
+    """A data folder that may hold a store."""
+
+    def __init__(self, data_dir: Path | str) -> None:
+        self.data_dir = Path(data_dir).expanduser().resolve()
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / DB_NAME
+
+    @property
+    def key_path(self) -> Path:
+        return self.data_dir / KEY_NAME
+
+    def exists(self) -> bool:
+        return self.key_path.exists() or self.db_path.exists()
+
+    def create(self, passphrase: str) -> Store:
+        if self.exists():
+            raise StoreExists(f"A store already exists in {self.data_dir}; nothing was changed.")
+        check_passphrase(passphrase)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        data_key = keys.new_data_key()
+        kf = keys.wrap_key(data_key, passphrase, store_id=str(uuid.uuid4()))
+        engine = make_engine(self.db_path, data_key)
+        try:
+            with engine.begin() as conn:
+                migrate.upgrade(conn)
+        except Exception:
+            engine.dispose()
+            for p in self.data_dir.glob(DB_NAME + "*"):
+                p.unlink()
+            raise
+        kf.write(self.key_path)  # last: a store only "exists" once its schema is complete
+        return Store(self.data_dir, engine, data_key, kf)
+
+    def read_keyfile(self) -> keys.KeyFile:
+        if not self.key_path.exists():
+            if self.db_path.exists():
+                raise StoreMissing(f"The key file {KEY_NAME} is missing from {self.data_dir}; the store cannot be opened.")
+            raise StoreMissing(f"No store in {self.data_dir}. Create one with 'esp-desktop init'.")
+        return keys.KeyFile.read(self.key_path)
+
+    def unlock(self, passphrase: str) -> Store:
+        kf = self.read_keyfile()
+        return self._open(keys.unwrap_key(kf, passphrase), kf)
+
+    def unlock_from_keyring(self) -> Store | None:
+        """Open with the key remembered in the OS keyring, or None if there is none."""
+        kf = self.read_keyfile()
+        key = keys.keyring_load(kf.store_id)
+        return self._open(key, kf) if key else None
+
+    def unlock_with_key(self, data_key: bytes) -> Store:
+        return self._open(data_key, self.read_keyfile())
+
+    def _open(self, data_key: bytes, kf: keys.KeyFile) -> Store:
+        if not self.db_path.exists():
+            raise StoreMissing(f"The database {DB_NAME} is missing from {self.data_dir}.")
+        if self.db_path.stat().st_size < 1024:
+            raise StoreCorrupt("The database file is truncated; nothing was changed.")
+        engine = make_engine(self.db_path, data_key)
+        try:
+            verify_readable(engine)
+            with engine.begin() as conn:
+                migrate.upgrade(conn)  # opening an older store migrates it
+        except StoreCorrupt:
+            engine.dispose()
+            raise
+        except Exception as exc:
+            engine.dispose()
+            raise StoreCorrupt(f"The database could not be opened ({type(exc).__name__}); nothing was changed.") from exc
+        return Store(self.data_dir, engine, data_key, kf)

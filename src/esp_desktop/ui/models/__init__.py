@@ -1,0 +1,1 @@
+"""Qt item models (Model/View) over service results."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: fresh encrypted stores (empty or with the demo caseload), fast.
+
+Argon2id and the demo build are paid once per test session: a template store is built once and copied.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PASSPHRASE = "correct horse battery staple"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally when a test's external need is missing; under CI=true fail instead of skipping."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"CI requires this: {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def _template_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from esp_desktop.core.demo import load_demo
+    from esp_desktop.core.services import Services
+    from esp_desktop.store.vault import Vault
+
+    root = tmp_path_factory.mktemp("templates")
+    empty = root / "empty"
+    Vault(empty).create(PASSPHRASE).close()
+    demo = root / "demo"
+    s = Vault(demo).create(PASSPHRASE)
+    load_demo(Services(s))
+    s.close()
+    return {"empty": empty, "demo": demo}
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, _template_stores: dict[str, Path]) -> Path:
+    """A data folder holding a fresh, empty encrypted store (passphrase: PASSPHRASE)."""
+    return _copy(_template_stores["empty"], tmp_path / "data")
+
+
+@pytest.fixture
+def demo_dir(tmp_path: Path, _template_stores: dict[str, Path]) -> Path:
+    """A data folder holding the demo caseload."""
+    return _copy(_template_stores["demo"], tmp_path / "demo")
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator:
+    from esp_desktop.store.vault import Vault
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def svc(store):  # noqa: ANN001
+    from esp_desktop.core.services import Services
+
+    return Services(store, today=lambda: date(2026, 11, 25))
+
+
+@pytest.fixture
+def demo_svc(demo_dir: Path) -> Iterator:
+    from esp_desktop.core.services import Services
+    from esp_desktop.store.vault import Vault
+
+    s = Vault(demo_dir).unlock(PASSPHRASE)
+    yield Services(s)
+    s.close()
