@@ -81,11 +81,8 @@ class RecordEnvelope(_Strict):
                 raise ValueError("only ct_private records carry a ciphertext")
             if self.payload is None and not self.deleted:
                 raise ValueError("records other than ct_private need a payload")
-        if self.type == PANEL_CASE_TYPE and not self.deleted:
-            if self.audience != "panel":
-                raise ValueError("panel_case records have audience 'panel'")
-            if self.educator_id is None:
-                raise ValueError("panel_case records need an educator_id")
+        if self.type == PANEL_CASE_TYPE and not self.deleted and self.educator_id is None:
+            raise ValueError("panel_case records need an educator_id")
         return self
 
 
