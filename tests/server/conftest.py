@@ -152,6 +152,7 @@ class Served:
     data_dir: Path
     backend: str
     pg_data: Path | None = None
+    central_app: Any = None
     clients: list[httpx.Client] = field(default_factory=list)
 
     def client(self, token: str | None = None) -> httpx.Client:
@@ -198,6 +199,7 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Served]:
             data_dir=data_dir,
             backend=backend,
             pg_data=pg_data,
+            central_app=app,
         )
         try:
             yield s

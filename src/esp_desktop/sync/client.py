@@ -321,20 +321,16 @@ class SyncClient:
 
     def _record_push(self, batch: list[dict[str, Any]], resp: P.PushResponse, report: SyncReport) -> None:
         sent = {c["client_change_id"]: c for c in batch}
-        with self.store.session(applying_remote=True) as s:
+        with self.store.session(applying_remote=True) as s, s.no_autoflush:
+            cache = _Preloaded(s, [c["record"] for c in batch])
             for res in resp.results:
                 change = sent[str(res.client_change_id)]
                 env = change["record"]
-                model = RECORD_TYPES[env["type"]]
-                obj = s.get(model, env["id"])
+                obj = cache.objs.get(env["id"])
                 report.replayed += res.replayed
                 if res.status == "accepted":
                     assert res.version is not None
-                    s.merge(
-                        SyncRecordState(
-                            record_id=env["id"], record_type=env["type"], server_version=res.version
-                        )
-                    )
+                    cache.set_version(env, res.version)
                     # Only clear the flag if nobody edited the record while we were talking to the server.
                     # The server's version number becomes the local one, so every device shows the same.
                     if obj is not None and obj.version == env["version"]:
@@ -357,7 +353,7 @@ class SyncClient:
                         server_version=res.version or 0,
                         resolved=False,
                     )
-                    self._apply_server(s, res.server_record.model_dump(mode="json"), force=True)
+                    self._apply_server(s, cache, res.server_record.model_dump(mode="json"), force=True)
                 else:
                     report.rejected.append(f"{env['type']} {env['id']}: {res.message}")
                     if obj is not None:
@@ -382,7 +378,8 @@ class SyncClient:
             self._guard_pull_deletions(pages)
         applied = 0
         for records, next_cursor in pages:
-            with self.store.session(applying_remote=True) as s:
+            with self.store.session(applying_remote=True) as s, s.no_autoflush:
+                cache = _Preloaded(s, [item["record"] for item in records if not item.get("conflict")])
                 for item in records:
                     if item.get("conflict"):
                         c = item["conflict"]
@@ -396,7 +393,7 @@ class SyncClient:
                             resolved=c["resolved"],
                         )
                     else:
-                        self._apply_server(s, item["record"])
+                        self._apply_server(s, cache, item["record"])
                 self._save_state(s, cursor=next_cursor)
             applied += len(records)
             report.pulled += len(records)
@@ -438,17 +435,17 @@ class SyncClient:
             )
         return dict(env.get("payload") or {})
 
-    def _apply_server(self, s: Session, env: dict[str, Any], *, force: bool = False) -> None:
+    def _apply_server(
+        self, s: Session, cache: _Preloaded, env: dict[str, Any], *, force: bool = False
+    ) -> None:
         model = RECORD_TYPES.get(env["type"])
         if model is None:
-            log.warning(
-                "skipping a %s record: this version of esp-desktop does not know that type", env["type"]
-            )
+            log.warning("skipping a %s record: this esp-desktop does not know that type", env["type"])
             return
-        state = s.get(SyncRecordState, env["id"])
+        state = cache.states.get(env["id"])
         if state is not None and state.server_version >= env["version"] and not force:
             return  # our own change coming back, or already applied before a crash
-        obj = s.get(model, env["id"])
+        obj = cache.objs.get(env["id"])
         if obj is not None and obj.sync_dirty and not force:
             # Edited here since the last sync: leave it; its next push will meet this version as a conflict.
             return
@@ -462,12 +459,7 @@ class SyncClient:
             obj.deleted = True
             obj.version = env["version"]
             obj.sync_dirty = False
-        if state is None:
-            s.add(
-                SyncRecordState(record_id=env["id"], record_type=env["type"], server_version=env["version"])
-            )
-        else:
-            state.server_version = env["version"]
+        cache.set_version(env, env["version"])
 
     def _keep_conflict(
         self,
@@ -537,6 +529,36 @@ class SyncClient:
     def _state_in(self, s: Session) -> dict[str, Any]:
         row = s.get(Meta, META_KEY)
         return dict(row.value) if row else {}
+
+
+class _Preloaded:
+    """The local records and sync states of one batch, loaded with one query per type (not one per record;
+    also keeps autoflush out of the loop)."""
+
+    def __init__(self, s: Session, envs: list[dict[str, Any]]) -> None:
+        self.s = s
+        by_type: dict[str, list[str]] = {}
+        for env in envs:
+            by_type.setdefault(env["type"], []).append(env["id"])
+        self.objs: dict[str, Any] = {}
+        for rtype, ids in by_type.items():
+            model = RECORD_TYPES.get(rtype)
+            if model is not None:
+                self.objs.update((o.id, o) for o in s.scalars(select(model).where(model.id.in_(ids))))
+        all_ids = [i for ids in by_type.values() for i in ids]
+        self.states: dict[str, SyncRecordState] = {
+            st.record_id: st
+            for st in s.scalars(select(SyncRecordState).where(SyncRecordState.record_id.in_(all_ids)))
+        }
+
+    def set_version(self, env: dict[str, Any], version: int) -> None:
+        state = self.states.get(env["id"])
+        if state is None:
+            state = SyncRecordState(record_id=env["id"], record_type=env["type"], server_version=version)
+            self.s.add(state)
+            self.states[env["id"]] = state
+        else:
+            state.server_version = version
 
 
 def _detail(r: httpx.Response) -> str:
