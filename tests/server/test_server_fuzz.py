@@ -16,10 +16,17 @@ OTHER_CT_MARKER = "MARKER-OF-ANOTHER-CASELOAD-5521"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+@pytest.mark.parametrize(
+    "served, mode",
+    [
+        ("sqlite", GenerationMode.POSITIVE),
+        ("sqlite", GenerationMode.NEGATIVE),
+        # negative inputs stop at validation, before the database: fuzzed on SQLite only
+        pytest.param("postgres", GenerationMode.POSITIVE, marks=pytest.mark.postgres),
+    ],
+    indirect=["served"],
+)
 def test_fuzzed_requests_never_get_5xx_or_leak(served, mode):
-    if served.backend == "postgres" and mode == GenerationMode.NEGATIVE:
-        pytest.skip("negative inputs stop at validation, before the database: fuzzed on SQLite only")
     ct, _ = served.enrol("Ms Okafor")
     other, _ = served.enrol("Mr Castillo")
     educator = str(uuid.uuid4())
@@ -30,6 +37,10 @@ def test_fuzzed_requests_never_get_5xx_or_leak(served, mode):
     failures: list[str] = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
+    if mode == GenerationMode.NEGATIVE:
+        # Only operations that take a body or path: negating just the auth header of a GET is covered by
+        # the positive run (the token is optional there) and costs much generation time.
+        operations = [op for op in operations if op.method in ("post", "put", "patch") or "{" in op.path]
     tried = 0
     for op in operations:
 
@@ -57,5 +68,5 @@ def test_fuzzed_requests_never_get_5xx_or_leak(served, mode):
         except Unsatisfiable:
             continue  # no way to make a negative example (e.g. GET /v1/health has no inputs)
         tried += 1
-    assert tried >= 8
+    assert tried >= 6
     assert failures == []
