@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import EspError
@@ -321,21 +321,19 @@ class SyncClient:
 
     def _record_push(self, batch: list[dict[str, Any]], resp: P.PushResponse, report: SyncReport) -> None:
         sent = {c["client_change_id"]: c for c in batch}
+        synced: dict[str, list[dict[str, Any]]] = {}  # record type -> rows for one executemany
         with self.store.session(applying_remote=True) as s, s.no_autoflush:
-            cache = _Preloaded(s, [c["record"] for c in batch])
+            cache = _Preloaded(s, [c["record"] for c in batch], load_records=False)
             for res in resp.results:
                 change = sent[str(res.client_change_id)]
                 env = change["record"]
-                obj = cache.objs.get(env["id"])
                 report.replayed += res.replayed
                 if res.status == "accepted":
                     assert res.version is not None
                     cache.set_version(env, res.version)
-                    # Only clear the flag if nobody edited the record while we were talking to the server.
-                    # The server's version number becomes the local one, so every device shows the same.
-                    if obj is not None and obj.version == env["version"]:
-                        obj.sync_dirty = False
-                        obj.version = res.version
+                    synced.setdefault(env["type"], []).append(
+                        {"b_id": env["id"], "b_sent": env["version"], "b_new": res.version}
+                    )
                     if change.get("resolves"):
                         pending = dict(self._state_in(s).get("resolves", {}))
                         pending.pop(env["id"], None)
@@ -343,21 +341,37 @@ class SyncClient:
                 elif res.status == "conflict":
                     assert res.server_record is not None and res.conflict_id is not None
                     report.conflicts += 1
-                    mine = change["record"]
                     self._keep_conflict(
                         s,
                         conflict_id=str(res.conflict_id),
-                        env=mine,
-                        data=self._open(mine),
+                        env=env,
+                        data=self._open(env),
                         base_version=change["base_version"],
                         server_version=res.version or 0,
                         resolved=False,
                     )
+                    obj = s.get(RECORD_TYPES[env["type"]], env["id"])
+                    if obj is not None:
+                        cache.objs[env["id"]] = obj
                     self._apply_server(s, cache, res.server_record.model_dump(mode="json"), force=True)
                 else:
                     report.rejected.append(f"{env['type']} {env['id']}: {res.message}")
-                    if obj is not None:
-                        obj.sync_dirty = False  # retrying cannot succeed; reported to the CT
+                    # retrying cannot succeed; reported to the CT
+                    synced.setdefault(env["type"], []).append(
+                        {"b_id": env["id"], "b_sent": env["version"], "b_new": env["version"]}
+                    )
+            s.flush()
+            for rtype, rows in synced.items():
+                table = RECORD_TYPES[rtype].__table__
+                # Core, not ORM: only bookkeeping columns change, so no audit entry and no re-indexing.
+                # The version guard leaves a record dirty if it was edited while we talked to the server;
+                # the server's version number becomes the local one, so every device shows the same.
+                s.connection().execute(
+                    table.update()
+                    .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_sent"))
+                    .values(version=bindparam("b_new"), sync_dirty=False),
+                    rows,
+                )
 
     # ------------------------------------------------------------------ pull
     def _pull(self, report: SyncReport, *, allow_mass_delete: bool) -> None:
@@ -454,7 +468,7 @@ class SyncClient:
             data["version"] = env["version"]
             data["deleted"] = env["deleted"]
             data["audience"] = env["audience"]
-            apply_record_dict(s, data, keep_newer_local=False)
+            apply_record_dict(cache.view(), data, keep_newer_local=False)  # type: ignore[arg-type]
         elif obj is not None:  # a bare tombstone
             obj.deleted = True
             obj.version = env["version"]
@@ -535,7 +549,7 @@ class _Preloaded:
     """The local records and sync states of one batch, loaded with one query per type (not one per record;
     also keeps autoflush out of the loop)."""
 
-    def __init__(self, s: Session, envs: list[dict[str, Any]]) -> None:
+    def __init__(self, s: Session, envs: list[dict[str, Any]], *, load_records: bool = True) -> None:
         self.s = s
         by_type: dict[str, list[str]] = {}
         for env in envs:
@@ -543,13 +557,16 @@ class _Preloaded:
         self.objs: dict[str, Any] = {}
         for rtype, ids in by_type.items():
             model = RECORD_TYPES.get(rtype)
-            if model is not None:
+            if model is not None and load_records:
                 self.objs.update((o.id, o) for o in s.scalars(select(model).where(model.id.in_(ids))))
         all_ids = [i for ids in by_type.values() for i in ids]
         self.states: dict[str, SyncRecordState] = {
             st.record_id: st
             for st in s.scalars(select(SyncRecordState).where(SyncRecordState.record_id.in_(all_ids)))
         }
+
+    def view(self) -> _CachedSession:
+        return _CachedSession(self)
 
     def set_version(self, env: dict[str, Any], version: int) -> None:
         state = self.states.get(env["id"])
@@ -559,6 +576,21 @@ class _Preloaded:
             self.states[env["id"]] = state
         else:
             state.server_version = version
+
+
+class _CachedSession:
+    """What `apply_record_dict` needs of a session (get, add), answered from the preloaded batch: a record
+    that is not in it does not exist locally, so no query per record."""
+
+    def __init__(self, cache: _Preloaded) -> None:
+        self.cache = cache
+
+    def get(self, _model: type, record_id: str) -> Any:
+        return self.cache.objs.get(record_id)
+
+    def add(self, obj: Any) -> None:
+        self.cache.s.add(obj)
+        self.cache.objs[obj.id] = obj
 
 
 def _detail(r: httpx.Response) -> str:
