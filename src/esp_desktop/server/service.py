@@ -398,7 +398,8 @@ class Central:
                 message="the record was changed on another device; both versions are kept",
             )
         version = (row.version if row is not None else change.base_version) + 1
-        fields = {
+        seq = next(seqs)
+        fields: dict[str, Any] = {
             "type": env.type,
             "version": version,
             "deleted": env.deleted,
@@ -409,7 +410,7 @@ class Central:
             "payload": json.dumps(env.payload, separators=(",", ":")) if env.payload is not None else None,
             "ciphertext": env.ciphertext,
             "attachment_sha256": env.attachment_sha256,
-            "seq": next(seqs),
+            "seq": seq,
         }
         if row is None:
             row = Record(record_id=rid, owner_id=who.user_id, **fields)
@@ -430,7 +431,7 @@ class Central:
                 conflict.resolved = True
                 conflict.seq = next(seqs)
         return P.PushResult(
-            client_change_id=ccid, record_id=env.id, status="accepted", version=version, seq=fields["seq"]
+            client_change_id=ccid, record_id=env.id, status="accepted", version=version, seq=seq
         )
 
     # ------------------------------------------------------------------ pull

@@ -242,7 +242,7 @@ class SyncClient:
         base_delay: float = 1.0,
         max_delay: float = 60.0,
         allow_mass_delete: bool = False,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], object] = time.sleep,
     ) -> SyncReport:
         """Retry transient failures with exponential back-off and jitter; refusals are not retried."""
         for attempt in range(1, attempts + 1):
@@ -362,7 +362,7 @@ class SyncClient:
                     )
             s.flush()
             for rtype, rows in synced.items():
-                table = RECORD_TYPES[rtype].__table__
+                table = RECORD_TYPES[rtype].__table__  # type: ignore[attr-defined]
                 # Core, not ORM: only bookkeeping columns change, so no audit entry and no re-indexing.
                 # The version guard leaves a record dirty if it was edited while we talked to the server;
                 # the server's version number becomes the local one, so every device shows the same.

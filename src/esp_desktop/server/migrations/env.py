@@ -16,7 +16,7 @@ def run_migrations_online() -> None:
     if connection is None:  # pragma: no cover - `alembic` command line use
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
         with engine.begin() as conn:
             _run(conn)
         return
