@@ -1,6 +1,6 @@
 """sync bookkeeping: per-record server version and unresolved conflicts
 
-Revision ID: 0002_sync
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_sync"
+revision = "0002"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
