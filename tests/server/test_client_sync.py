@@ -93,6 +93,11 @@ def test_two_devices_of_one_ct_converge(devices, served):
     # private records made the trip end to end (decrypted on B), and the server holds only ciphertext
     private = [d for d in a.snapshot().values() if d["audience"] == "ct_private"]
     assert private and all(b.snapshot()[d["id"]] == d for d in private)
+    # attachments travel as encrypted blobs and open on B with the key carried by their record
+    attachments = [d for d in a.snapshot().values() if d["type"] == "attachment" and not d["deleted"]]
+    assert attachments
+    for d in attachments:
+        assert b.svc.evidence.read_attachment(d["id"])[1] == a.svc.evidence.read_attachment(d["id"])[1]
     # a second sync on both sides changes nothing
     snap = a.snapshot()
     a.client.sync()

@@ -17,6 +17,7 @@ devices receive it); the CT resolves it with ``resolve()``. Nothing is silently 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import random
 import ssl
@@ -44,6 +45,7 @@ META_KEY = "sync"
 CHANGE_NS = uuid.UUID("6f1d7a52-3c1e-4f0e-9a55-2b8f6f0c5e11")
 MASS_DELETE_FRACTION = 0.5
 MASS_DELETE_MIN_RECORDS = 10
+ATTACHMENT_CHUNK = 1024 * 1024
 _ENVELOPE_KEYS = ("type", "id")
 
 
@@ -274,6 +276,8 @@ class SyncClient:
             "educator_id": getattr(obj, "educator_id", None),
             "updated_at": data["updated_at"],
         }
+        if obj.__record_type__ == "attachment" and not obj.deleted:
+            env["attachment_sha256"] = self._upload_attachment(obj.id)
         if obj.audience == "ct_private":
             env["ciphertext"] = crypto.seal(data, key, record_type=obj.__record_type__, record_id=obj.id)
         else:
@@ -391,6 +395,7 @@ class SyncClient:
         if not allow_mass_delete:
             self._guard_pull_deletions(pages)
         applied = 0
+        downloads: dict[str, str] = dict(self.state().get("downloads", {}))
         for records, next_cursor in pages:
             with self.store.session(applying_remote=True) as s, s.no_autoflush:
                 cache = _Preloaded(s, [item["record"] for item in records if not item.get("conflict")])
@@ -408,11 +413,45 @@ class SyncClient:
                         )
                     else:
                         self._apply_server(s, cache, item["record"])
-                self._save_state(s, cursor=next_cursor)
+                        if item["record"].get("attachment_sha256") and not item["record"]["deleted"]:
+                            downloads[item["record"]["id"]] = item["record"]["attachment_sha256"]
+                # The files to fetch are remembered with the cursor, so a cut sync still fetches them.
+                self._save_state(s, cursor=next_cursor, downloads=dict(downloads))
             applied += len(records)
             report.pulled += len(records)
             self.progress(Progress("pull", applied, fetched))
             _stall("pull_chunk_applied")
+        self._fetch_attachments()
+
+    # ------------------------------------------------------------------ attachments
+    def _upload_attachment(self, attachment_id: str) -> str:
+        """Upload the already-encrypted file (resuming a cut upload); returns its content address."""
+        blob = self.store.attachments.path_for(attachment_id).read_bytes()
+        sha = hashlib.sha256(blob).hexdigest()
+        status = self._call("POST", f"/v1/attachments/{sha}", json={"size": len(blob)}).json()
+        offset = int(status["received"])
+        while not status["complete"]:
+            chunk = blob[offset : offset + ATTACHMENT_CHUNK]
+            r = self._call("PATCH", f"/v1/attachments/{sha}", params={"offset": offset}, content=chunk)
+            status = r.json()
+            offset = int(status["received"])
+        return sha
+
+    def _fetch_attachments(self) -> None:
+        pending: dict[str, str] = dict(self.state().get("downloads", {}))
+        for attachment_id, sha in list(pending.items()):
+            target = self.store.attachments.path_for(attachment_id)
+            if not (target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == sha):
+                r = self._call("GET", f"/v1/attachments/{sha}")
+                if r.status_code == 404:
+                    log.warning("attachment %s is not on the server (yet)", attachment_id)
+                    continue
+                if hashlib.sha256(r.content).hexdigest() != sha:
+                    raise SyncError("A downloaded attachment does not match its checksum; will retry.")
+                self.store.attachments.import_sealed(attachment_id, r.content)
+            pending.pop(attachment_id)
+            with self.store.session() as s:
+                self._save_state(s, downloads=pending)
 
     def _guard_pull_deletions(self, pages: list[tuple[list[dict[str, Any]], int]]) -> None:
         tombstones = {
