@@ -14,11 +14,11 @@ import json
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, exists, func, select, update
+from sqlalchemy import Engine, and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from esp_desktop.server import db
@@ -93,19 +93,29 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def envelope_dict(row: Record) -> dict[str, Any]:
+def envelope_dict(row: Record | dict[str, Any]) -> dict[str, Any]:
+    r = row if isinstance(row, dict) else {c.key: getattr(row, c.key) for c in Record.__table__.columns}
     return {
-        "type": row.type,
-        "id": row.record_id,
-        "version": row.version,
-        "deleted": row.deleted,
-        "audience": row.audience,
-        "educator_id": row.educator_id,
-        "updated_at": _aware(row.updated_at).isoformat(),
-        "payload": json.loads(row.payload) if row.payload is not None else None,
-        "ciphertext": row.ciphertext,
-        "attachment_sha256": row.attachment_sha256,
+        "type": r["type"],
+        "id": r["record_id"],
+        "version": r["version"],
+        "deleted": r["deleted"],
+        "audience": r["audience"],
+        "educator_id": r["educator_id"],
+        "updated_at": _aware(r["updated_at"]).isoformat(),
+        "payload": json.loads(r["payload"]) if r["payload"] is not None else None,
+        "ciphertext": r["ciphertext"],
+        "attachment_sha256": r["attachment_sha256"],
     }
+
+
+@dataclass
+class _Batch:
+    """Rows one push will write with bulk statements."""
+
+    inserts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    processed: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Central:
@@ -318,7 +328,14 @@ class Central:
                     )
                 )
             }
-            rows = {r.record_id: r for r in session.scalars(select(Record).where(Record.record_id.in_(rids)))}
+            # Plain dicts and bulk statements, not ORM objects: a push is up to 500 records and this is
+            # the server's hot path.
+            cols = list(Record.__table__.columns)
+            rows: dict[str, dict[str, Any]] = {
+                r["record_id"]: dict(r)
+                for r in session.execute(select(*cols).where(Record.record_id.in_(rids))).mappings()
+            }
+            batch = _Batch()
             now = utcnow()
             for change in req.changes:
                 ccid = str(change.client_change_id)
@@ -329,17 +346,23 @@ class Central:
                     counts["replayed"] += 1
                     results.append(result)
                     continue
-                result = self._apply(session, who, change, rows, seqs, now)
+                result = self._apply(session, who, change, rows, batch, seqs, now)
                 counts[result.status] += 1
-                session.add(
-                    ProcessedChange(
-                        owner_id=who.user_id,
-                        client_change_id=ccid,
-                        result=result.model_dump_json(),
-                        created_at=now,
-                    )
+                batch.processed.append(
+                    {
+                        "owner_id": who.user_id,
+                        "client_change_id": ccid,
+                        "result": result.model_dump_json(),
+                        "created_at": now,
+                    }
                 )
                 results.append(result)
+            if batch.inserts:
+                session.execute(insert(Record), list(batch.inserts.values()))
+            if batch.updates:
+                session.execute(update(Record), list(batch.updates.values()))
+            if batch.processed:
+                session.execute(insert(ProcessedChange), batch.processed)
             self._audit(
                 session,
                 who=who,
@@ -356,7 +379,8 @@ class Central:
         session: Session,
         who: Principal,
         change: P.Change,
-        rows: dict[str, Record],
+        rows: dict[str, dict[str, Any]],
+        batch: _Batch,
         seqs: Iterator[int],
         now: dt.datetime,
     ) -> P.PushResult:
@@ -364,14 +388,14 @@ class Central:
         rid = str(env.id)
         ccid = change.client_change_id
         row = rows.get(rid)
-        if row is not None and row.owner_id != who.user_id:
+        if row is not None and row["owner_id"] != who.user_id:
             return P.PushResult(
                 client_change_id=ccid,
                 record_id=env.id,
                 status="rejected",
                 message="this record belongs to another user",
             )
-        if row is not None and change.base_version != row.version:
+        if row is not None and change.base_version != row["version"]:
             # Edited elsewhere since this device last saw it: keep the server copy, store the incoming
             # edit as a conflict copy that every device of the CT receives, and let the CT decide.
             conflict = Conflict(
@@ -380,7 +404,7 @@ class Central:
                 owner_id=who.user_id,
                 device_id=who.device_id,
                 base_version=change.base_version,
-                server_version=row.version,
+                server_version=row["version"],
                 envelope=env.model_dump_json(),
                 resolved=False,
                 created_at=now,
@@ -391,13 +415,13 @@ class Central:
                 client_change_id=ccid,
                 record_id=env.id,
                 status="conflict",
-                version=row.version,
+                version=row["version"],
                 seq=conflict.seq,
                 conflict_id=uuid.UUID(conflict.conflict_id),
                 server_record=P.RecordEnvelope.model_validate(envelope_dict(row)),
                 message="the record was changed on another device; both versions are kept",
             )
-        version = (row.version if row is not None else change.base_version) + 1
+        version = (row["version"] if row is not None else change.base_version) + 1
         seq = next(seqs)
         fields: dict[str, Any] = {
             "type": env.type,
@@ -413,12 +437,13 @@ class Central:
             "seq": seq,
         }
         if row is None:
-            row = Record(record_id=rid, owner_id=who.user_id, **fields)
-            session.add(row)
+            row = {"record_id": rid, "owner_id": who.user_id, **fields}
             rows[rid] = row
+            batch.inserts[rid] = row
         else:
-            for key, value in fields.items():
-                setattr(row, key, value)
+            row.update(fields)
+            if rid not in batch.inserts:
+                batch.updates[rid] = row
         if change.resolves:
             for conflict in session.scalars(
                 select(Conflict).where(
@@ -474,14 +499,15 @@ class Central:
             # one the next cursor can jump to it without skipping a late commit.
             top = int(session.scalar(select(Counter.value).where(Counter.name == "seq")) or 0)
             scope = self._scope(session, who)
-            recs = session.scalars(
-                select(Record)
+            recs = session.execute(
+                select(*Record.__table__.columns)
                 .where(self._visible(who), Record.seq > req.cursor, Record.seq <= top)
                 .order_by(Record.seq)
                 .limit(req.limit + 1)
-            ).all()
+            ).mappings()
             items: list[tuple[int, dict[str, Any]]] = [
-                (r.seq, {"seq": r.seq, "record": envelope_dict(r), "conflict": None}) for r in recs
+                (r["seq"], {"seq": r["seq"], "record": envelope_dict(dict(r)), "conflict": None})
+                for r in recs
             ]
             if who.role == "ct":
                 for c in session.scalars(
