@@ -6,9 +6,13 @@ import base64
 import datetime as dt
 import json
 import os
+import socket
+import threading
+import time
 import uuid
 from typing import Any
 
+import uvicorn
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 TEST_KEY = AESGCM.generate_key(bit_length=256)
@@ -82,3 +86,29 @@ def pull_all(client: Any, cursor: int = 0, limit: int = 500) -> tuple[list[dict[
         cursor = body["next_cursor"]
         if not body["more"]:
             return out, cursor
+
+
+class ThreadedServer:
+    """uvicorn in a daemon thread on an already bound socket (no port race)."""
+
+    def __init__(self, app: Any, **config: Any) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = int(self.sock.getsockname()[1])
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **config))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> ThreadedServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.sock.close()

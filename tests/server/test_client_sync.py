@@ -253,3 +253,27 @@ def test_mass_deletion_stops_and_asks(devices):
     assert a.snapshot() == b.snapshot()
     with b.store.session() as s:
         assert s.scalar(select(func.count()).select_from(SyncConflict)) == 0
+
+
+@pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+def test_tls_server_is_verified_and_a_pinned_certificate_is_trusted(served, stores, tmp_path):
+    from central_helpers import ThreadedServer
+
+    from esp_desktop.server.security import write_dev_cert
+    from esp_desktop.sync.client import UntrustedServer
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    write_dev_cert(cert, key, hostnames=["localhost", "127.0.0.1"])
+    code = served.central.add_user(name="Ms Okafor", role="ct")
+    store = Vault(stores[0]).unlock(PASSPHRASE)
+    with ThreadedServer(served.central_app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as srv:
+        url = f"https://127.0.0.1:{srv.port}"
+        unpinned = SyncClient(store, server_url=url, passphrase=PASSPHRASE)
+        with pytest.raises(UntrustedServer, match="--ca-cert"):
+            unpinned.enrol(code, device_name="laptop")
+        unpinned.close()
+        pinned = SyncClient(store, server_url=url, passphrase=PASSPHRASE, ca_cert=cert)
+        pinned.enrol(code, device_name="laptop")
+        assert pinned.sync().pushed > 0
+        pinned.close()
+    store.close()

@@ -222,7 +222,7 @@ def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_init_users_devices_and_tls(tmp_path):
-    from conftest import ThreadedServer
+    from central_helpers import ThreadedServer
 
     from esp_desktop.server.app import build
 

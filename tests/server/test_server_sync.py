@@ -197,7 +197,7 @@ def test_other_malformed_requests_are_4xx(served):
 
 
 def test_enrolment_is_rate_limited(tmp_path):
-    from conftest import ThreadedServer
+    from central_helpers import ThreadedServer
 
     from esp_desktop.server import db
     from esp_desktop.server.app import create_app

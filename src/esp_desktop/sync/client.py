@@ -62,6 +62,10 @@ class DeviceRefused(SyncError):
     """The server refused this device's token (revoked or unknown)."""
 
 
+class UntrustedServer(SyncError):
+    """TLS verification failed: not retried (it will not fix itself)."""
+
+
 class MassDeletion(SyncError):
     """More than half of the records would be deleted; nothing was deleted. Confirm to go ahead."""
 
@@ -167,7 +171,14 @@ class SyncClient:
         try:
             r = self.http.request(method, path, headers=headers, **kw)
         except httpx.HTTPError as exc:
-            raise SyncError(f"Cannot reach the sync server ({type(exc).__name__}); will retry.") from exc
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc):
+                raise UntrustedServer(
+                    f"The certificate of {self.server_url} is not trusted. If it is your district's "
+                    "self-signed server, pass its certificate with --ca-cert FILE."
+                ) from exc
+            raise SyncError(
+                f"Cannot reach the sync server at {self.server_url} ({type(exc).__name__})."
+            ) from exc
         if r.status_code == 401:
             raise DeviceRefused(f"The sync server refused this device: {_detail(r)}")
         if r.status_code >= 400 and r.status_code != 404:
@@ -250,7 +261,7 @@ class SyncClient:
         for attempt in range(1, attempts + 1):
             try:
                 return self.sync(allow_mass_delete=allow_mass_delete)
-            except (DeviceRefused, NotEnrolled, MassDeletion, crypto.SyncKeyError):
+            except (DeviceRefused, NotEnrolled, MassDeletion, UntrustedServer, crypto.SyncKeyError):
                 raise
             except SyncError as exc:
                 if attempt == attempts:
