@@ -17,12 +17,13 @@ from typing import Any
 
 import httpx
 import pytest
-from central_helpers import ThreadedServer  # noqa: E402
 
 from esp_desktop.server import db
 from esp_desktop.server.app import create_app
 from esp_desktop.server.security import RateLimiter
 from esp_desktop.server.service import Central
+
+from .central_helpers import ThreadedServer  # noqa: E402
 
 
 def free_port() -> int:

@@ -257,10 +257,10 @@ def test_mass_deletion_stops_and_asks(devices):
 
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
 def test_tls_server_is_verified_and_a_pinned_certificate_is_trusted(served, stores, tmp_path):
-    from central_helpers import ThreadedServer
-
     from esp_desktop.server.security import write_dev_cert
     from esp_desktop.sync.client import UntrustedServer
+
+    from .central_helpers import ThreadedServer
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     write_dev_cert(cert, key, hostnames=["localhost", "127.0.0.1"])

@@ -6,7 +6,8 @@ import uuid
 
 import httpx
 import pytest
-from central_helpers import change, envelope, pull_all, push
+
+from .central_helpers import change, envelope, pull_all, push
 
 
 def test_enrolment_code_is_single_use_and_unknown_codes_are_refused(served):
@@ -197,11 +198,11 @@ def test_other_malformed_requests_are_4xx(served):
 
 
 def test_enrolment_is_rate_limited(tmp_path):
-    from central_helpers import ThreadedServer
-
     from esp_desktop.server import db
     from esp_desktop.server.app import create_app
     from esp_desktop.server.service import Central
+
+    from .central_helpers import ThreadedServer
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
     db.upgrade(engine)
