@@ -34,8 +34,18 @@ AUTO_LOCK_MINUTES = Setting("auto_lock_minutes", 10, int)
 USE_KEYRING = Setting("use_keyring", False, bool)
 RUBRIC_FILE = Setting("rubric_file", "", str)  # empty: the shipped MA classroom teacher rubric
 SYNC_SERVER = Setting("sync_server", "", str)
+SYNC_CA_CERT = Setting("sync_ca_cert", "", str)  # a pinned (self-signed) server certificate; empty: system CAs
+SYNC_INTERVAL_MINUTES = Setting("sync_interval_minutes", 15, int)  # 0: only when asked ("Sync now")
 LAST_SCREEN = Setting("last_screen", "caseload", str)
-ALL = (AUTO_LOCK_MINUTES, USE_KEYRING, RUBRIC_FILE, SYNC_SERVER, LAST_SCREEN)
+ALL = (
+    AUTO_LOCK_MINUTES,
+    USE_KEYRING,
+    RUBRIC_FILE,
+    SYNC_SERVER,
+    SYNC_CA_CERT,
+    SYNC_INTERVAL_MINUTES,
+    LAST_SCREEN,
+)
 
 
 def default_data_dir() -> Path:

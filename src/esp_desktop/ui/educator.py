@@ -10,7 +10,15 @@ Interface used by the main window (keep it stable):
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..core.enums import label
 from .assessments_tab import AssessmentsTab
@@ -18,6 +26,7 @@ from .context import AppContext
 from .educator_history import HistoryTab
 from .educator_overview import OverviewTab
 from .evidence_tab import EvidenceTab
+from .export_dialog import ExportDialog
 from .icons import icon
 from .observations_tab import ObservationsTab
 from .support_tabs import CoachingTab, ContactsTab
@@ -80,6 +89,11 @@ class EducatorPage(QWidget):
         head.addWidget(self.title)
         head.addWidget(self.subtitle)
         head.addStretch(1)
+        self.export_btn = QPushButton(icon("file-down"), "Export PDF…")
+        self.export_btn.setAccessibleName("Export PDF")
+        self.export_btn.setToolTip("Panel packet, assessments or an observation report as a PDF")
+        self.export_btn.clicked.connect(self.export_pdf)
+        head.addWidget(self.export_btn)
         lay = QVBoxLayout(self)
         lay.addLayout(head)
         lay.addWidget(self.message)
@@ -137,6 +151,17 @@ class EducatorPage(QWidget):
         self.assessments.clear()
         self.history.clear()
         self.copies.cleanup()
+
+    def export_pdf(self) -> None:
+        """Open the export dialog for this educator (the selected observation preselected)."""
+        if not self.educator_id or self.ctx.services is None:
+            return
+        self.save_pending()  # export what the CT sees, including edits not yet saved
+        obs = self.observations.model.record(self.observations.table.currentIndex().row())
+        obs_id = self.observations.capture.obs.id if self.observations.capture.obs is not None else None
+        ExportDialog(
+            self.ctx, self.educator_id, observation_id=obs_id or (obs.id if obs else None), parent=self
+        ).exec()
 
     # --- internals
     def _educator_of(self, record_type: str, record_id: str) -> str | None:
