@@ -159,9 +159,7 @@ class EducatorPage(QWidget):
         self.save_pending()  # export what the CT sees, including edits not yet saved
         obs = self.observations.model.record(self.observations.table.currentIndex().row())
         obs_id = self.observations.capture.obs.id if self.observations.capture.obs is not None else None
-        ExportDialog(
-            self.ctx, self.educator_id, observation_id=obs_id or (obs.id if obs else None), parent=self
-        ).exec()
+        ExportDialog(self.ctx, self.educator_id, observation_id=obs_id or (obs.id if obs else None), parent=self).exec()
 
     # --- internals
     def _educator_of(self, record_type: str, record_id: str) -> str | None:

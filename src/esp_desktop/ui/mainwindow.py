@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN, SYNC_SERVER
+from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
 from . import tasks
 from .autolock import IdleWatcher
 from .caseload import CaseloadPage
@@ -40,6 +39,8 @@ from .icons import app_icon, icon
 from .panel import PanelPage
 from .search import SearchPage
 from .settings import AboutDialog, SettingsDialog
+from .sync_dialogs import ConflictsDialog
+from .sync_ui import SyncController, SyncStatus
 from .unlock import UnlockScreen
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         self.top.addWidget(workspace)
         self.setCentralWidget(self.top)
 
+        self.sync = SyncController(ctx, self)
         self._build_actions()
         self.idle = IdleWatcher(self)
         self.idle.set_minutes(ctx.settings.get(AUTO_LOCK_MINUTES))
@@ -137,19 +139,13 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self._store_actions: list[QAction] = []
-        self.act_lock = self._action(
-            "&Lock", self.ctx.lockRequested.emit, shortcut="Ctrl+L", icon_name="lock"
-        )
-        self.act_new = self._action(
-            "&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus"
-        )
-        self.act_search = self._action(
-            "&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search"
-        )
+        self.act_lock = self._action("&Lock", self.ctx.lockRequested.emit, shortcut="Ctrl+L", icon_name="lock")
+        self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
+        self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search")
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
-        self.act_settings = self._action(
-            "&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings"
-        )
+        self.act_sync = self._action("S&ync now", self.sync.sync_now, shortcut="Ctrl+Shift+S", icon_name="refresh-cw")
+        self.act_conflicts = self._action("Sync &conflicts…", self.show_conflicts, icon_name="triangle-alert")
+        self.act_settings = self._action("&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings")
         self.act_quit = self._action("&Quit", self.close, shortcut="Ctrl+Q", needs_store=False)
         self.act_about = self._action("&About esp-desktop", self.about, needs_store=False)
         go = []
@@ -165,7 +161,7 @@ class MainWindow(QMainWindow):
 
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        for a in (self.act_backup, self.act_settings):
+        for a in (self.act_sync, self.act_conflicts, self.act_backup, self.act_settings):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_lock)
@@ -190,20 +186,16 @@ class MainWindow(QMainWindow):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         tb.addWidget(spacer)
-        self.sync_status = QLabel()
-        self.sync_status.setObjectName("syncStatus")
-        self.sync_status.setAccessibleName("Sync status")
+        self.sync_status = SyncStatus(self.sync)
         tb.addWidget(self.sync_status)
+        tb.addAction(self.act_sync)
         self.addToolBar(tb)
-        self._update_sync_label()
 
-    def _update_sync_label(self) -> None:
-        server = self.ctx.settings.get(SYNC_SERVER)
-        self.sync_status.setPixmap(
-            icon("wifi-off").pixmap(16, 16) if not server else icon("cloud-upload").pixmap(16, 16)
-        )
-        self.sync_status.setText("Offline · sync not set up" if not server else f"Sync: {server}")
-        self.sync_status.setToolTip("Sync with the program's central server (not set up yet)")
+    def show_conflicts(self) -> None:
+        if self.is_unlocked and self.sync.server:
+            ConflictsDialog(self.sync, self).exec()
+        elif self.is_unlocked:
+            self.statusBar().showMessage("Sync is not set up: Settings › Sync.", 8000)
 
     # --- lock / unlock ------------------------------------------------------------------------------------
 
@@ -319,9 +311,7 @@ class MainWindow(QMainWindow):
         if not self.is_unlocked:
             return
         default = str(Path.home() / f"esp-backup-{date.today():%Y-%m-%d}.espbak")
-        f, _ = QFileDialog.getSaveFileName(
-            self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)"
-        )
+        f, _ = QFileDialog.getSaveFileName(self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)")
         if not f:
             return
         from ..store.backup import create_backup
@@ -337,17 +327,14 @@ class MainWindow(QMainWindow):
         tasks.run_in_background(
             self,
             work,
-            on_done=lambda s: self.statusBar().showMessage(
-                f"Backup written to {out} ({s['bytes'] // 1024} KiB)", 8000
-            ),
+            on_done=lambda s: self.statusBar().showMessage(f"Backup written to {out} ({s['bytes'] // 1024} KiB)", 8000),
             on_error=lambda e: show_error(self, e, title="Backup failed"),
         )
 
     def open_settings(self) -> None:
-        dlg = SettingsDialog(self.ctx, self)
+        dlg = SettingsDialog(self.ctx, self, sync=self.sync if self.is_unlocked else None)
         if dlg.exec():
             self.idle.set_minutes(self.ctx.settings.get(AUTO_LOCK_MINUTES))
-            self._update_sync_label()
 
     def about(self) -> None:
         AboutDialog(self).exec()

@@ -39,10 +39,13 @@ def _secret(name: str) -> QLineEdit:
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, sync=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("Settings")
+        from .sync_dialogs import SyncSettings
+
+        self.sync = SyncSettings(sync, ctx.settings)  # sync: the window's SyncController (None: disabled)
         self.setMinimumWidth(520)
         st = ctx.settings
 
@@ -86,13 +89,12 @@ class SettingsDialog(QDialog):
         sf.addRow("", self.change_btn)
         sf.addRow(self.change_msg)
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(general)
+        lay.addWidget(self.sync)
         lay.addWidget(secret)
         lay.addWidget(buttons)
 
@@ -108,6 +110,7 @@ class SettingsDialog(QDialog):
             elif not want:
                 store.forget_keyring()
             st.set(USE_KEYRING, want)
+        self.sync.save()
         super().accept()
 
     def _say(self, text: str, *, error: bool) -> None:
@@ -143,9 +146,7 @@ class SettingsDialog(QDialog):
                 error=True,
             )
 
-        tasks.run_in_background(
-            self, lambda: store.change_passphrase(old, new), on_done=done, on_error=failed
-        )
+        tasks.run_in_background(self, lambda: store.change_passphrase(old, new), on_done=done, on_error=failed)
 
 
 class AboutDialog(QDialog):
