@@ -89,12 +89,12 @@ class ExportDialog(QDialog):
             self.audience.addItem(text, key)
         self.path = QLineEdit()
         self.path.setAccessibleName("Output file")
-        browse = QPushButton(icon("file-output"), "Choose…")
-        browse.setAccessibleName("Choose output file")
-        browse.clicked.connect(self.choose_file)
+        self.browse = QPushButton(icon("file-output"), "Choose…")
+        self.browse.setAccessibleName("Choose output file")
+        self.browse.clicked.connect(self.choose_file)
         row = QHBoxLayout()
         row.addWidget(self.path, 1)
-        row.addWidget(browse)
+        row.addWidget(self.browse)
         self.note = muted(
             "Only records the chosen reader may see are included; private notes never are. "
             "The export is recorded in the audit log."
