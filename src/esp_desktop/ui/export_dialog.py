@@ -53,7 +53,7 @@ DEFAULT_AUDIENCE = {"panel-packet": "panel", "formative": "educator", "summative
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "educator"
+    return re.sub(r"[\W_]+", "-", text).strip("-").lower() or "educator"
 
 
 class ExportDialog(QDialog):
@@ -109,7 +109,7 @@ class ExportDialog(QDialog):
         form.addRow("&Document:", self.kind)
         form.addRow("O&bservation:", self.observation)
         form.addRow("&Audience:", self.audience)
-        form.addRow("&File:", row)
+        form.addRow("File:", row)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_btn = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_btn.setIcon(icon("file-down"))
