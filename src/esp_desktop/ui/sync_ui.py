@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QWidget,
 )
 
@@ -258,6 +259,7 @@ class SyncStatus(QWidget):
         super().__init__(parent)
         self.ctl = ctl
         self.setObjectName("syncStatus")
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)  # hug the text
         self.icon = QLabel()
         self.text = QLabel()
         self.text.setAccessibleName("Sync status")
@@ -312,3 +314,5 @@ class SyncStatus(QWidget):
         if c.error:
             tip.append(c.error)
         self.setToolTip("\n".join(tip))
+        self.text.adjustSize()
+        self.updateGeometry()  # the toolbar re-lays out for the new text (no clipped "last sync")
