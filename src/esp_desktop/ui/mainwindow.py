@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -63,7 +64,10 @@ class MainWindow(QMainWindow):
         self.dashboard = DashboardPage(ctx)
         self.panel = PanelPage(ctx)
         self.search = SearchPage(ctx)
-        self.educator = EducatorPage(ctx)
+        # The educator page is the heaviest screen: built on first use, not at start-up.
+        self._educator_page: EducatorPage | None = None
+        self._educator_host = QWidget()
+        QVBoxLayout(self._educator_host).setContentsMargins(0, 0, 0, 0)
         self.pages = QStackedWidget()
         self.nav = QListWidget()
         self.nav.setObjectName("sidebar")
@@ -76,7 +80,7 @@ class MainWindow(QMainWindow):
             ("dashboard", "Compliance", "clipboard-check", self.dashboard),
             ("panel", "Panel meetings", "gavel", self.panel),
             ("search", "Search", "search", self.search),
-            ("educator", "Educator", "user", self.educator),
+            ("educator", "Educator", "user", self._educator_host),
         ):
             it = QListWidgetItem(icon(icon_name), title)
             it.setSizeHint(QSize(0, 38))
@@ -228,23 +232,34 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Unlocked", 4000)
         self.idle.arm()
 
+    @property
+    def educator(self) -> EducatorPage:
+        if self._educator_page is None:
+            self._educator_page = EducatorPage(self.ctx)
+            layout = self._educator_host.layout()
+            assert layout is not None
+            layout.addWidget(self._educator_page)
+        return self._educator_page
+
     def lock(self) -> bool:
         """Save pending edits, clear every view, close the store. False if saving failed (stays unlocked)."""
         if not self.is_unlocked:
             return True
         try:
-            self.educator.save_pending()
+            if self._educator_page is not None:
+                self._educator_page.save_pending()
         except Exception as exc:  # never drop what the CT typed: stay open and say why
             show_error(self, exc, title="Could not save before locking")
             return False
         self._place = (
             self.current_screen(),
-            self.educator.educator_id if self.current_screen() == "educator" else None,
+            self.educator.educator_id if self.current_screen() == "educator" and self._educator_page else None,
         )
         self.idle.disarm()
         self._close_dialogs()
         self.ctx.storeLocked.emit()
-        self.educator.clear()
+        if self._educator_page is not None:
+            self._educator_page.clear()
         self.nav_educator.setHidden(True)
         store = self.ctx.store
         self.ctx.store = self.ctx.services = None
