@@ -1,0 +1,13 @@
+"""Entry script of the frozen build: the same ``main`` as the ``esp-desktop`` console script."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+
+from esp_desktop.cli import main
+
+if __name__ == "__main__":
+    # A frozen child process (if any library ever spawns one) must not run the CLI again.
+    multiprocessing.freeze_support()
+    sys.exit(main())
