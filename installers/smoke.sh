@@ -27,12 +27,12 @@ cleanup() {
 trap cleanup EXIT
 
 failures=0
-step() { printf '\n== %s\n' "$*"; }
+t_start=$(date +%s)
+step() { printf "\n== [%3ss] %s\n" "$(( $(date +%s) - t_start ))" "$*"; }
 ok() { echo "   ok: $*"; }
 fail() { echo "   FAIL: $*" >&2; failures=$((failures + 1)); }
 need() { "$@" || { fail "command failed: $*"; return 1; }; }
 
-t_start=$(date +%s)
 step "unpack $(basename "$tarball") and install.sh into a throw-away HOME"
 mkdir -p "$work/pkg" "$work/home"
 tar -xzf "$tarball" -C "$work/pkg"
