@@ -72,7 +72,7 @@ def linux_stage_name(version: str) -> str:
 
 
 def package_linux(version: str) -> Path:
-    """The tarball: <name>/{esp-desktop/, esp-desktop.desktop, icons/, install.sh, uninstall.sh, README.txt}."""
+    """The tarball: <name>/{esp-desktop/, esp-desktop.desktop, icons/, install.sh, uninstall.sh, README}."""
     name = linux_stage_name(version)
     stage = DIST / name
     shutil.rmtree(stage, ignore_errors=True)
@@ -105,13 +105,15 @@ def package_linux(version: str) -> Path:
 def package_windows(version: str) -> Path | None:
     iss = INSTALLERS / "windows" / "esp-desktop.iss"
     iscc = os.environ.get("ISCC") or shutil.which("ISCC") or shutil.which("iscc")
-    default = Path(os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)")) / "Inno Setup 6" / "ISCC.exe"
+    pf86 = Path(os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)"))
+    default = pf86 / "Inno Setup 6" / "ISCC.exe"
     if not iscc and default.exists():
         iscc = str(default)
     cmd = [iscc or "ISCC.exe", f"/DAppVersion={version}", f"/DSourceDir={DIST / APP}", f"/O{DIST}",
            f"/DRepoRoot={ROOT}", str(iss)]
     if not iscc:
-        print("Inno Setup (ISCC.exe) not found; install Inno Setup 6 and run:\n  " + subprocess.list2cmdline(cmd))
+        print("Inno Setup (ISCC.exe) not found; install Inno Setup 6 and run:")
+        print("  " + subprocess.list2cmdline(cmd))
         return None
     subprocess.run(cmd, check=True)
     return DIST / f"{APP}-{version}-windows-x64-setup.exe"
@@ -119,8 +121,8 @@ def package_windows(version: str) -> Path | None:
 
 def package_macos(version: str) -> Path:
     out = DIST / f"{APP}-{version}-macos-{arch()}.dmg"
-    subprocess.run(["bash", str(INSTALLERS / "macos" / "make-dmg.sh"), str(DIST / "ESP Desktop.app"), str(out)],
-                   check=True)
+    script = INSTALLERS / "macos" / "make-dmg.sh"
+    subprocess.run(["bash", str(script), str(DIST / "ESP Desktop.app"), str(out)], check=True)
     return out
 
 
@@ -157,9 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     (DIST / "build-info.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
 
     mb = 1024 * 1024
-    print(f"esp-desktop {version}: PyInstaller {info['pyinstaller_seconds']} s, packaging {info['package_seconds']} s;"
-          f" folder {info['folder_bytes'] / mb:.0f} MiB"
-          + (f", {package.name} {info['package_bytes'] / mb:.0f} MiB" if "package_bytes" in info and package else ""))
+    line = (f"esp-desktop {version}: PyInstaller {info['pyinstaller_seconds']} s, "
+            f"packaging {info['package_seconds']} s; folder {info['folder_bytes'] / mb:.0f} MiB")
+    if package and "package_bytes" in info:
+        line += f", {package.name} {info['package_bytes'] / mb:.0f} MiB"
+    print(line)
     return 0
 
 

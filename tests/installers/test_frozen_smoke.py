@@ -19,7 +19,7 @@ MODE = os.environ.get("ESP_TEST_FROZEN", "")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not MODE, reason="set ESP_TEST_FROZEN=1 to build and smoke-test the frozen app"),
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the smoke script drives the Linux tarball"),
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="smoke.sh drives the Linux tarball"),
 ]
 
 

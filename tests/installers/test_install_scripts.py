@@ -1,4 +1,4 @@
-"""The Linux tarball layout and its install.sh/uninstall.sh, with a fake one-folder build (fast; no PyInstaller).
+"""The Linux tarball and its install.sh/uninstall.sh, with a fake one-folder build (fast; no PyInstaller).
 
 The real frozen build goes through the same scripts in installers/smoke.sh (CI) and test_frozen_smoke.py.
 """
@@ -31,13 +31,13 @@ def _load_build() -> ModuleType:
 
 @pytest.fixture()
 def tarball(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A tarball made by build.package_linux from a fake dist/esp-desktop whose binary echoes its arguments."""
+    """A tarball from build.package_linux with a fake dist/esp-desktop whose binary echoes its arguments."""
     build = _load_build()
     dist = tmp_path / "dist"
     app = dist / "esp-desktop"
     (app / "_internal").mkdir(parents=True)
     exe = app / "esp-desktop"
-    exe.write_text('#!/bin/sh\nif [ "$1" = --version ]; then echo "esp-desktop 9.9.9"; else echo "ran $*"; fi\n')
+    exe.write_text('#!/bin/sh\n[ "$1" = --version ] && echo "esp-desktop 9.9.9" || echo "ran $*"\n')
     exe.chmod(0o755)
     monkeypatch.setattr(build, "DIST", dist)
     return build.package_linux("9.9.9")
@@ -88,7 +88,7 @@ def test_install_then_uninstall_keeps_the_data(tarball: Path, tmp_path: Path) ->
     assert (share / "icons" / "hicolor" / "256x256" / "apps" / "esp-desktop.png").is_file()
     assert (share / "icons" / "hicolor" / "scalable" / "apps" / "esp-desktop.svg").is_file()
 
-    _run(pkg / "install.sh", home)  # an upgrade over an existing install works and leaves no .old/.new folders
+    _run(pkg / "install.sh", home)  # upgrading over an existing install leaves no .old/.new folders
     assert sorted(p.name for p in appdir.parent.iterdir()) == ["esp-desktop"]
 
     out = _run(appdir / "uninstall.sh", home).stdout
