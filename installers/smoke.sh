@@ -141,6 +141,20 @@ else
     fi
 fi
 
+step "GUI on X11 (xcb) under Xvfb, when xvfb-run is installed"
+if [ -f "$root/src/esp_desktop/ui/app.py" ] && command -v xvfb-run >/dev/null 2>&1; then
+    # Checks the on-screen platform plugin and the system XCB libraries docs/install.md lists.
+    # `timeout` inside xvfb-run: status 124 means the window was still running when its time was up.
+    QT_QPA_PLATFORM=xcb xvfb-run -a timeout "${GUI_SECONDS:-4}" "$bin" >gui-xcb.log 2>&1 && rc=0 || rc=$?
+    if [ "$rc" = 124 ] && ! grep -qiE "could not (load|find) the qt platform plugin|Traceback" gui-xcb.log; then
+        ok "GUI alive on xcb"
+    else
+        fail "xcb GUI exited early or logged errors (status $rc):"; cat gui-xcb.log
+    fi
+else
+    echo "   skipped: needs esp_desktop/ui/app.py and xvfb-run"
+fi
+
 step "uninstall.sh keeps the data"
 need "$appdir/uninstall.sh" >uninstall.log && cat uninstall.log
 [ ! -e "$appdir" ] && [ ! -e "$bin" ] && [ ! -e "$desktop" ] && ok "program, link and menu entry removed" \
