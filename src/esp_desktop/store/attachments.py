@@ -36,10 +36,10 @@ class AttachmentStore:
     def path_for(self, attachment_id: str) -> Path:
         return self.folder / f"{attachment_id}.bin"
 
-    def put(self, attachment_id: str, data: bytes, filename: str) -> SealedFile:
+    def put(self, attachment_id: str, data: bytes, filename: str, *, key: bytes | None = None) -> SealedFile:
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise StoreCorrupt(f"{filename} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
-        key = AESGCM.generate_key(bit_length=256)
+        key = key or AESGCM.generate_key(bit_length=256)
         nonce = secrets.token_bytes(12)
         blob = nonce + AESGCM(key).encrypt(nonce, data, attachment_id.encode())
         self.folder.mkdir(parents=True, exist_ok=True)

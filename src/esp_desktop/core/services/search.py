@@ -42,7 +42,9 @@ class SearchService(Service):
             "SELECT record_type, record_id, educator_id, "
             "snippet(search_index, 3, '[', ']', '…', 12) FROM search_index WHERE search_index MATCH :q "
             + ("AND educator_id = :e " if educator_id else "")
-            + "ORDER BY rank LIMIT :n"
+            # Newest first: FTS5 walks the doclist backwards and stops after :n hits, so a common word over
+            # 100k notes costs the same as a rare one (ranking by bm25 would score every match).
+            + "ORDER BY rowid DESC LIMIT :n"
         )
         with self.session() as s:
             rows = s.execute(text(sql), {"q": q, "n": limit, "e": educator_id}).all()

@@ -1,0 +1,490 @@
+"""Build document view models from the core services, for one reader.
+
+The rule: a record is included only if ``core.audience.visible_to(record.audience, reader)``; a child
+(script note, progress check, acknowledgement, agenda case) only if its parent is included too. CT-private
+records are dropped by that rule already, and `_keep` refuses them explicitly as well. The renderer checks
+the result again (`redaction.check_visible`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from esp_desktop.core.audience import visible_to
+from esp_desktop.core.enums import DocumentStatus, ObservationKind
+from esp_desktop.core.errors import NotFound, RuleViolation
+from esp_desktop.reports import viewmodels as vm
+from esp_desktop.reports.redaction import READERS, NotVisible
+from esp_desktop.reports.render import new_document_id
+
+T = TypeVar("T")
+
+PROGRAM_LABELS = {
+    "PAR": "Peer Assistance and Review (PAR)",
+    "PA": "Peer Assistance (PA), non-evaluative",
+    "informal": "Informal coaching",
+}
+STATUS_LABELS = {
+    "referred": "Referred",
+    "intake_scheduled": "Intake scheduled",
+    "enrolled": "Enrolled",
+    "completed": "Completed",
+    "exited": "Exited",
+}
+READER_NAMES = {"educator": "the educator", "panel": "the ESP Panel", "admin": "the administrator"}
+
+
+def _keep(records: Iterable[T], reader: str) -> list[T]:
+    return [r for r in records if _visible(r, reader)]
+
+
+def _visible(record: Any, reader: str) -> bool:
+    audience = getattr(record, "audience", None)
+    if audience is None or audience == "ct_private" or getattr(record, "deleted", False):
+        return False
+    return visible_to(audience, reader)
+
+
+def _words(code: str | None) -> str:
+    """'co_planning' -> 'Co-planning'; 'lesson_plan' -> 'Lesson plan'."""
+    if not code:
+        return ""
+    text = code.replace("co_", "co-").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _texts(audience: str, *texts: str | None) -> tuple[vm.ConferenceNoteVM, ...]:
+    return tuple(vm.ConferenceNoteVM(audience, t.strip()) for t in texts if t and t.strip())
+
+
+class Assembler:
+    """Reads through the services (never the database) and returns frozen view models."""
+
+    def __init__(self, services: Any, *, reader: str, now: datetime | None = None) -> None:
+        if reader not in READERS:
+            raise RuleViolation(f"Unknown audience {reader!r}: choose educator, panel or admin.")
+        self.svc = services
+        self.reader = reader
+        self.now = now or datetime.now(UTC)
+        self.rubric = self._rubric()
+        self._sites = {s.id: s.name for s in services.caseload.sites()}
+        self._people = {p.id: p for p in services.caseload.people()}
+        profile = services.caseload.profile()
+        self.ct_name = profile.name if profile and _visible(profile, reader) else "Consulting teacher"
+
+    # --- shared pieces ---------------------------------------------------------------------------------
+
+    def _rubric(self) -> vm.Rubric:
+        r = self.svc.rubric
+        return vm.Rubric(
+            name=f"{r.title} ({r.version})" if r.version else r.title,
+            standards=tuple(vm.StandardRef(s.code, s.name) for s in r.standards),
+            indicators=tuple(vm.IndicatorRef(i.code, i.name, i.standard) for i in r.indicators),
+        )
+
+    def _meta(self, kind: vm.DocumentKind, subject: str) -> vm.DocumentMeta:
+        return vm.DocumentMeta(
+            kind=kind,
+            document_id=new_document_id(),
+            audience=self.reader,
+            generated_at=self.now,
+            author=self.ct_name,
+            subject=subject,
+        )
+
+    def _require(self, record: Any, what: str) -> None:
+        if not _visible(record, self.reader):
+            raise NotVisible(
+                f"{what} is shared with {_audience_words(record.audience)}, so it cannot be exported for "
+                f"{READER_NAMES[self.reader]}. Change who may see it first, or choose another audience."
+            )
+
+    def educator(self, educator_id: str) -> vm.EducatorVM:
+        e = self.svc.caseload.educator(educator_id)
+        self._require(e, f"The record of {e.display_name}")
+        return vm.EducatorVM(
+            audience=e.audience,
+            id=e.id,
+            name=e.display_name,
+            employee_id=e.employee_id or "",
+            role=e.role_subject or "",
+            grade_band=e.grade_band or "",
+            sites=tuple(self._sites[s] for s in e.site_ids if s in self._sites),
+        )
+
+    def case(self, educator_id: str) -> vm.CaseVM | None:
+        en = self.svc.caseload.enrolment(educator_id)
+        if en is None or not _visible(en, self.reader):
+            return None
+        history = [
+            (en.referred_on, "referred", en.referral_source or ""),
+            (en.intake_scheduled_on, "intake_scheduled", ""),
+            (en.enrolled_on, "enrolled", en.cap_override_reason or ""),
+            (en.ended_on, en.status if en.status in ("completed", "exited") else "", en.end_reason or ""),
+        ]
+        return vm.CaseVM(
+            audience=en.audience,
+            program=en.program,
+            program_label=PROGRAM_LABELS.get(en.program, en.program),
+            status=STATUS_LABELS.get(en.status, _words(en.status)),
+            referral_reason=f"Referral source: {en.referral_source}" if en.referral_source else "",
+            history=tuple(
+                vm.StatusEventVM(en.audience, d, STATUS_LABELS.get(s, _words(s)), why)
+                for d, s, why in history
+                if d and s
+            ),
+        )
+
+    def cycle(self, educator_id: str) -> tuple[vm.CycleVM | None, Any]:
+        c = self.svc.compliance.current_cycle(educator_id)
+        if c is None or not _visible(c, self.reader):
+            return None, None
+        second = self._people.get(c.secondary_evaluator_id or "")
+        second_name = second.name if second is not None and _visible(second, self.reader) else ""
+        return vm.CycleVM(
+            audience=c.audience,
+            plan_type=self.svc.rubric.plan_type_name(c.plan_type),
+            start=c.start_on,
+            end=c.end_on,
+            secondary_evaluator=second_name,
+        ), c
+
+    def observation(self, o: Any, *, prescriptions: Sequence[vm.RecommendationVM] = ()) -> vm.ObservationVM:
+        # Child records: only when the observation itself is visible (callers check), and only visible notes.
+        notes = _keep(self.svc.observations.notes(o.id), self.reader)
+        observer = self._people.get(o.observer_person_id or "")
+        return vm.ObservationVM(
+            audience=o.audience,
+            id=o.id,
+            announced=o.kind == ObservationKind.ANNOUNCED,
+            on=o.observed_on,
+            site=self._sites.get(o.site_id or "", ""),
+            class_period=o.class_period or "",
+            duration_minutes=o.duration_minutes or _minutes(o.started_at, o.finished_at),
+            observer=observer.name
+            if observer is not None and _visible(observer, self.reader)
+            else self.ct_name,
+            pre_conference=_texts(o.audience, o.pre_conference_notes),
+            post_conference=_texts(o.audience, o.post_conference_notes),
+            feedback=_texts(o.audience, o.feedback),
+            notes=tuple(
+                vm.ScriptNoteVM(
+                    n.audience,
+                    n.at.strftime("%H:%M") if n.at else "",
+                    n.text,
+                    tuple(n.indicator_codes or ()),
+                    tuple(self.svc.rubric.tag_name(c) for c in (n.equity_codes or ())),
+                )
+                for n in sorted(notes, key=lambda n: (n.seq, n.at))
+            ),
+            next_steps=tuple(prescriptions),
+        )
+
+    def prescriptions(self, educator_id: str) -> list[vm.RecommendationVM]:
+        out = []
+        for p in _keep(self.svc.goals.prescriptions(educator_id), self.reader):
+            text = f"{p.action.strip()} (concern: {p.concern.strip()})" if p.concern else p.action
+            out.append(vm.RecommendationVM(p.audience, text, tuple(p.indicator_codes or ()), due=p.due_on))
+        return out
+
+    def evidence(self, educator_id: str) -> list[vm.EvidenceVM]:
+        cats = dict(self.svc.rubric.evidence_categories)
+        items = sorted(
+            _keep(self.svc.evidence.for_educator(educator_id), self.reader),
+            key=lambda e: (e.collected_on, e.created_at),
+        )
+        return [
+            vm.EvidenceVM(
+                e.audience,
+                e.id,
+                f"E{i}",
+                e.collected_on,
+                e.title,
+                cats.get(e.category, _words(e.category)),
+                _words(e.kind),
+                tuple(e.indicator_codes or ()),
+                tuple(e.tags or ()),
+                has_attachment=bool(e.attachment_id),
+            )
+            for i, e in enumerate(items, 1)
+        ]
+
+    def goals(self, educator_id: str) -> list[vm.GoalVM]:
+        out = []
+        for g in _keep(self.svc.goals.for_educator(educator_id), self.reader):
+            checks = _keep(self.svc.goals.progress(g.id), self.reader)
+            out.append(
+                vm.GoalVM(
+                    g.audience,
+                    g.id,
+                    _words(g.kind),
+                    g.statement,
+                    g.baseline or "",
+                    g.target or "",
+                    _words(g.status),
+                    progress=tuple(
+                        vm.ProgressCheckVM(
+                            c.audience, c.checked_on, f"{c.percent}%" if c.percent is not None else "", c.note
+                        )
+                        for c in sorted(checks, key=lambda c: c.checked_on)
+                    ),
+                )
+            )
+        return out
+
+    def assessment(self, doc: Any, evidence: Sequence[vm.EvidenceVM]) -> vm.AssessmentVM:
+        by_id = {e.id: e for e in evidence}  # only visible evidence can be cited
+        ratings = []
+        for std in self.svc.rubric.standard_codes():
+            r = doc.ratings.get(std) or {}
+            refs = tuple(
+                vm.EvidenceRefVM(by_id[i].audience, by_id[i].label, by_id[i].title)
+                for i in r.get("evidence_ids", [])
+                if i in by_id
+            )
+            ratings.append(
+                vm.StandardRatingVM(std, self._rating(r.get("rating")), r.get("rationale") or "", refs)
+            )
+        acks = [
+            a
+            for a in _keep(self.svc.assessments.acknowledgements(doc.id), self.reader)
+            if a.signer_role == "educator"
+        ]
+        ack = acks[-1] if acks else None
+        cycle = self.svc.compliance.current_cycle(doc.educator_id)
+        second = self._people.get(cycle.secondary_evaluator_id or "") if cycle else None
+        finalized = doc.finalized_at.date() if doc.finalized_at else None
+        return vm.AssessmentVM(
+            audience=doc.audience,
+            id=doc.id,
+            kind=doc.kind,
+            status="final" if doc.status == DocumentStatus.FINAL else doc.status,
+            version=doc.version_no,
+            dated=finalized or doc.updated_at.date(),
+            author=doc.author_name,
+            plan_type=self.svc.rubric.plan_type_name(cycle.plan_type)
+            if cycle and _visible(cycle, self.reader)
+            else "",
+            period_start=cycle.start_on if cycle and _visible(cycle, self.reader) else None,
+            period_end=(finalized or cycle.end_on) if cycle and _visible(cycle, self.reader) else None,
+            secondary_evaluator=second.name if second is not None and _visible(second, self.reader) else "",
+            ratings=tuple(ratings),
+            overall_rating=self._rating(doc.overall_rating),
+            overall_rationale=doc.overall_rationale or "",
+            supersedes=(doc.supersedes_id or "")[:8],
+            finalized_on=finalized,
+            acknowledgement=vm.AcknowledgementVM(ack.audience, ack.signed_on, finalized, ack.comment or "")
+            if ack
+            else None,
+        )
+
+    def _rating(self, code: str | None) -> str:
+        return self.svc.rubric.rating_name(code) if code else ""
+
+    def _assessments(self, educator_id: str, kind: str) -> list[Any]:
+        superseded = self.svc.assessments.superseded_ids(educator_id)
+        docs = [
+            d
+            for d in self.svc.assessments.for_educator(educator_id, kind=kind)
+            if d.id not in superseded and d.status != DocumentStatus.SUPERSEDED
+        ]
+        return _keep(docs, self.reader)
+
+    # --- documents ------------------------------------------------------------------------------------
+
+    def observation_report(self, *, educator_id: str, observation_id: str) -> vm.ObservationReportDoc:
+        educator = self.educator(educator_id)
+        o = self.svc.observations.observation(observation_id)
+        if o.educator_id != educator_id:
+            raise NotFound(f"Observation {observation_id[:8]} does not belong to {educator.name}.")
+        self._require(o, f"The observation of {o.observed_on:%B %-d, %Y}")
+        cycle, _ = self.cycle(educator_id)
+        return vm.ObservationReportDoc(
+            meta=self._meta(vm.DocumentKind.OBSERVATION, educator.name),
+            educator=educator,
+            case=self.case(educator_id),
+            cycle=cycle,
+            ct_name=self.ct_name,
+            observation=self.observation(o, prescriptions=self.prescriptions(educator_id)),
+            rubric=self.rubric,
+        )
+
+    def assessment_doc(
+        self, *, educator_id: str, kind: str, document_id: str | None = None
+    ) -> vm.AssessmentDoc:
+        educator = self.educator(educator_id)
+        if not self.svc.assessments.can_rate(educator_id):
+            raise RuleViolation(
+                f"{educator.name} is not in PAR: there are no formative or summative ratings "
+                "to export (PA and informal coaching are non-evaluative)."
+            )
+        if document_id:
+            doc = self.svc.assessments.document(document_id)
+            if doc.educator_id != educator_id or doc.kind != kind:
+                raise NotFound(f"Document {document_id[:8]} is not a {kind} document of {educator.name}.")
+            self._require(doc, f"The {kind} document")
+        else:
+            docs = self._assessments(educator_id, kind)
+            if not docs:
+                what = (
+                    "formative assessment" if kind == "formative" else "summative evaluation recommendation"
+                )
+                raise NotFound(f"{educator.name} has no {what} that {READER_NAMES[self.reader]} may see.")
+            doc = docs[-1]
+        evidence = self.evidence(educator_id)
+        cycle, _ = self.cycle(educator_id)
+        return vm.AssessmentDoc(
+            meta=self._meta(vm.DocumentKind(kind), educator.name),
+            educator=educator,
+            case=self.case(educator_id),
+            cycle=cycle,
+            ct_name=self.ct_name,
+            assessment=self.assessment(doc, evidence),
+            rubric=self.rubric,
+            goals=tuple(self.goals(educator_id)),
+        )
+
+    def panel_packet(self, *, educator_id: str) -> vm.PanelPacketDoc:
+        educator = self.educator(educator_id)
+        cycle, cycle_rec = self.cycle(educator_id)
+        compliance: tuple[vm.ComplianceRowVM, ...] = ()
+        if cycle_rec is not None:
+            compliance = self._compliance(cycle_rec)
+        observations = [
+            self.observation(o) for o in _keep(self.svc.observations.for_educator(educator_id), self.reader)
+        ]
+        evidence = self.evidence(educator_id)
+        coaching = [
+            vm.CoachingActivityVM(c.audience, c.held_on, _words(c.kind), c.minutes or 0)
+            for c in _keep(self.svc.coaching.for_educator(educator_id), self.reader)
+        ]
+        formatives, recommendation = [], None
+        if self.svc.assessments.can_rate(educator_id):
+            formatives = [self.assessment(d, evidence) for d in self._assessments(educator_id, "formative")]
+            summatives = self._assessments(educator_id, "summative")
+            recommendation = self.assessment(summatives[-1], evidence) if summatives else None
+        return vm.PanelPacketDoc(
+            meta=self._meta(vm.DocumentKind.PANEL_PACKET, educator.name),
+            educator=educator,
+            case=self.case(educator_id),
+            cycle=cycle,
+            ct_name=self.ct_name,
+            rubric=self.rubric,
+            compliance=compliance,
+            observations=tuple(sorted(observations, key=lambda o: o.on)),
+            evidence=tuple(evidence),
+            goals=tuple(self.goals(educator_id)),
+            coaching=tuple(coaching),
+            recommendations=tuple(self.prescriptions(educator_id)),
+            formatives=tuple(formatives),
+            recommendation=recommendation,
+        )
+
+    def _compliance(self, cycle_rec: Any) -> tuple[vm.ComplianceRowVM, ...]:
+        cc = self.svc.compliance.compliance(cycle_rec.id)
+        rows = []
+        for kind, label, done, required in (
+            ("announced", "Announced observations", cc.announced_done, cc.announced_required),
+            ("unannounced", "Unannounced observations", cc.unannounced_done, cc.unannounced_required),
+        ):
+            items = [i for i in cc.items if i.what == "observation" and i.kind == kind]
+            open_items = [i for i in items if i.state != "done"]
+            nxt = min(open_items, key=lambda i: i.due_on) if open_items else None
+            if done >= required:
+                status = "Complete"
+            elif any(i.state == "late" for i in items):
+                status = "Late"
+            elif nxt is not None and nxt.state == "due_soon":
+                status = "Due soon"
+            else:
+                status = "On track"
+            rows.append(
+                vm.ComplianceRowVM(
+                    label,
+                    required,
+                    done,
+                    tuple(i.done_on for i in items if i.done_on),
+                    nxt.due_on if nxt else None,
+                    status,
+                )
+            )
+        for i in cc.items:
+            if i.what in ("formative", "summative"):
+                rows.append(
+                    vm.ComplianceRowVM(
+                        i.label,
+                        1,
+                        1 if i.state == "done" else 0,
+                        (i.done_on,) if i.done_on else (),
+                        None if i.state == "done" else i.due_on,
+                        "Complete" if i.state == "done" else _words(i.state),
+                    )
+                )
+        return tuple(rows)
+
+    def agenda(self, *, meeting_id: str, educator_id: str | None = None) -> vm.AgendaDoc:
+        meeting = self.svc.panel.meeting(meeting_id)
+        self._require(meeting, f"The ESP Panel meeting of {meeting.meets_on:%B %-d, %Y}")
+        items = []
+        for a in self.svc.panel.agenda(meeting_id):
+            case = a.case
+            if not _visible(case, self.reader) or (educator_id and case.educator_id != educator_id):
+                continue
+            e = self.svc.caseload.educator(case.educator_id)
+            if not _visible(e, self.reader):
+                continue
+            cycle, _ = self.cycle(case.educator_id)
+            items.append(
+                vm.AgendaItemVM(
+                    audience=case.audience,
+                    educator_id=e.id,
+                    educator_name=e.display_name,
+                    program=a.program or "",
+                    ct_name=self.ct_name,
+                    sites=tuple(self._sites[s] for s in e.site_ids if s in self._sites),
+                    cycle=f"{cycle.start:%b %Y} – {cycle.end:%b %Y}" if cycle else "",
+                    decision=case.purpose,
+                    recommendation=self._recommended(case),
+                )
+            )
+        mvm = vm.MeetingVM(
+            audience=meeting.audience,
+            id=meeting.id,
+            on=meeting.meets_on,
+            location=meeting.location or "",
+            items=tuple(items),
+        )
+        return vm.AgendaDoc(
+            meta=self._meta(vm.DocumentKind.AGENDA, f"ESP Panel, {meeting.meets_on:%B %-d, %Y}"), meeting=mvm
+        )
+
+    def _recommended(self, case: Any) -> str:
+        doc = None
+        if case.recommendation_id:
+            try:
+                doc = self.svc.assessments.document(case.recommendation_id)
+            except NotFound:
+                doc = None
+        elif self.svc.assessments.can_rate(case.educator_id):
+            docs = self._assessments(case.educator_id, "summative")
+            doc = docs[-1] if docs else None
+        if doc is None or not _visible(doc, self.reader) or not doc.overall_rating:
+            return ""
+        return self._rating(doc.overall_rating)
+
+
+def _minutes(start: datetime | None, end: datetime | None) -> int:
+    if start and end and end > start:
+        return int((end - start).total_seconds() // 60)
+    return 0
+
+
+def _audience_words(audience: str) -> str:
+    return {
+        "ct_private": "no one but you (CT-private)",
+        "educator": "the educator and the panel",
+        "panel": "the ESP Panel only",
+        "admin": "the administrator, the educator and the panel",
+    }.get(audience, audience)

@@ -1,0 +1,158 @@
+"""Embedded fonts and per-run font fallback for the PDF documents.
+
+reportlab picks one font per text run and does not fall back per glyph, so a name like 王芳 set in
+DejaVu Sans would print as empty boxes. `markup()` escapes user text for Platypus' mini-XML and wraps
+every run of characters DejaVu Sans lacks in ``<font name="ESP-CJK">``; `runs()` does the same split for
+text drawn straight on the canvas (page headers). The CJK font is parsed lazily: it is large (~3.4 MB,
+~0.15 s to load) and most documents never need it.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+SANS = "ESP-Sans"
+SANS_BOLD = "ESP-Sans-Bold"
+SANS_ITALIC = "ESP-Sans-Oblique"
+SANS_BOLD_ITALIC = "ESP-Sans-BoldOblique"
+CJK = "ESP-CJK"
+
+_FILES = {
+    SANS: "DejaVuSans.ttf",
+    SANS_BOLD: "DejaVuSans-Bold.ttf",
+    SANS_ITALIC: "DejaVuSans-Oblique.ttf",
+    SANS_BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
+}
+_CJK_FILE = "DroidSansFallback.ttf"
+
+_lock = threading.Lock()
+_cjk_loaded = False
+
+
+class FontError(RuntimeError):
+    """The bundled fonts are missing (a broken install)."""
+
+
+def fonts_dir() -> Path:
+    """Locate ``resources/fonts``: $ESP_RESOURCES, the installed package data, or the source checkout."""
+    candidates = []
+    env = os.environ.get("ESP_RESOURCES")
+    if env:
+        candidates.append(Path(env) / "fonts")
+    here = Path(__file__).resolve()
+    candidates.append(here.parent.parent / "resources" / "fonts")  # bundled (PyInstaller / package data)
+    candidates.extend(parent / "resources" / "fonts" for parent in here.parents)  # src-layout checkout
+    for candidate in candidates:
+        if (candidate / _FILES[SANS]).is_file():
+            return candidate
+    raise FontError("The PDF fonts (resources/fonts/DejaVuSans.ttf) were not found; reinstall esp-desktop.")
+
+
+@lru_cache(maxsize=1)
+def register() -> frozenset[int]:
+    """Register the DejaVu Sans family once per process; return the code points it covers."""
+    base = fonts_dir()
+    with _lock:
+        for name, filename in _FILES.items():
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(name, str(base / filename)))
+        # <b>/<i> inside paragraphs resolve through this mapping.
+        addMapping(SANS, 0, 0, SANS)
+        addMapping(SANS, 1, 0, SANS_BOLD)
+        addMapping(SANS, 0, 1, SANS_ITALIC)
+        addMapping(SANS, 1, 1, SANS_BOLD_ITALIC)
+        face = pdfmetrics.getFont(SANS).face  # type: ignore[attr-defined]
+        return frozenset(face.charToGlyph)
+
+
+def _ensure_cjk() -> None:
+    global _cjk_loaded
+    if _cjk_loaded:
+        return
+    with _lock:
+        if not _cjk_loaded:
+            pdfmetrics.registerFont(TTFont(CJK, str(fonts_dir() / _CJK_FILE)))
+            for bold in (0, 1):
+                for italic in (0, 1):
+                    addMapping(CJK, bold, italic, CJK)  # no bold/italic CJK faces: reuse the regular one
+            _cjk_loaded = True
+
+
+def _covered(ch: str, covered: frozenset[int]) -> bool:
+    return ord(ch) in covered or ch in "\n\t"
+
+
+def _all_covered(text: str, covered: frozenset[int]) -> bool:
+    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call
+    if text.isascii():
+        return True
+    return all(_covered(ch, covered) for ch in set(text))
+
+
+def runs(text: str) -> list[tuple[str, bool]]:
+    """Split text into (chunk, needs_fallback) runs."""
+    covered = register()
+    out: list[tuple[str, bool]] = []
+    for ch in text:
+        fallback = not _covered(ch, covered)
+        if out and out[-1][1] == fallback:
+            out[-1] = (out[-1][0] + ch, fallback)
+        else:
+            out.append((ch, fallback))
+    if any(fb for _, fb in out):
+        _ensure_cjk()
+    return out
+
+
+def markup(text: object) -> str:
+    """User text -> safe Platypus paragraph markup with font fallback; newlines become line breaks."""
+    if text is None:
+        return ""
+    # NFC: decomposed accents (e + combining marks) would print as detached marks.
+    s = unicodedata.normalize("NFC", str(text))
+    covered = register()
+    if _all_covered(s, covered):  # fast path: the common case
+        return escape(s).replace("\n", "<br/>")
+    parts = []
+    for chunk, fallback in runs(s):
+        esc = escape(chunk).replace("\n", "<br/>")
+        parts.append(f'<font name="{CJK}">{esc}</font>' if fallback else esc)
+    return "".join(parts)
+
+
+def draw_string(
+    canvas, x: float, y: float, text: str, *, font: str, size: float, align: str = "left"
+) -> None:
+    """Draw one line on the canvas with the same fallback as `markup` (for headers and footers)."""
+    text = unicodedata.normalize("NFC", text)
+    pieces = [(chunk, CJK if fb else font) for chunk, fb in runs(text)]
+    width = sum(pdfmetrics.stringWidth(chunk, f, size) for chunk, f in pieces)
+    if align == "right":
+        x -= width
+    elif align == "center":
+        x -= width / 2
+    for chunk, f in pieces:
+        canvas.setFont(f, size)
+        canvas.drawString(x, y, chunk)
+        x += pdfmetrics.stringWidth(chunk, f, size)
+
+
+def string_width(text: str, *, font: str, size: float) -> float:
+    return sum(pdfmetrics.stringWidth(chunk, CJK if fb else font, size) for chunk, fb in runs(text))
+
+
+def plain_lines(text: str, *, font: str, size: float, width: float) -> list[str] | None:
+    """Wrap `text` into lines of at most `width` in `font`, or None if it needs the CJK fallback."""
+    if not _all_covered(text, register()):
+        return None
+    return simpleSplit(text, font, size, width)

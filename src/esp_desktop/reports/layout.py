@@ -1,0 +1,415 @@
+"""Page furniture, styles and flowable helpers shared by every document.
+
+Looks: US Letter, one sans family (DejaVu Sans), one restrained accent colour, hairline rules, tables
+with a tinted header row that repeats on every page. Long free text is always a flowing Paragraph (never
+inside a table cell) so it wraps and splits across pages.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from esp_desktop.reports import fonts
+from esp_desktop.reports.fonts import markup as m
+
+PAGE = LETTER
+MARGIN_X = 0.85 * inch
+MARGIN_TOP = 0.95 * inch
+MARGIN_BOTTOM = 0.9 * inch
+CONTENT_WIDTH = PAGE[0] - 2 * MARGIN_X
+CELL_PAD = 5
+
+ACCENT = colors.HexColor("#1F4A6E")  # deep slate blue
+ACCENT_TINT = colors.HexColor("#E9EFF5")
+ZEBRA = colors.HexColor("#F7F9FB")
+RULE = colors.HexColor("#C5CFD9")
+TEXT = colors.HexColor("#1C232B")
+MUTED = colors.HexColor("#5F6B76")
+BANNER = colors.HexColor("#8B1E1E")  # only for the CONFIDENTIAL banner
+
+
+def _style(name: str, **kw) -> ParagraphStyle:
+    base = dict(fontName=fonts.SANS, fontSize=9.3, leading=13.2, textColor=TEXT, alignment=TA_LEFT)
+    base.update(kw)
+    return ParagraphStyle(name, **base)
+
+
+class S:
+    """Paragraph styles (a namespace)."""
+
+    body = _style("body", spaceAfter=5)
+    body_tight = _style("body_tight")
+    small = _style("small", fontSize=8, leading=10.5, textColor=MUTED)
+    cell = _style("cell", fontSize=8.6, leading=11.2)
+    cell_bold = _style("cell_bold", fontSize=8.6, leading=11.2, fontName=fonts.SANS_BOLD)
+    cell_head = _style("cell_head", fontSize=8, leading=10.5, fontName=fonts.SANS_BOLD, textColor=ACCENT)
+    label = _style("label", fontSize=7.4, leading=9.5, textColor=MUTED, fontName=fonts.SANS_BOLD)
+    value = _style("value", fontSize=9.3, leading=12.5)
+    value_right = _style("value_right", fontSize=9.3, leading=12.5, alignment=2)
+    title = _style("title", fontSize=19, leading=24, fontName=fonts.SANS_BOLD, textColor=ACCENT, spaceAfter=2)
+    subtitle = _style("subtitle", fontSize=11, leading=15, textColor=MUTED, spaceAfter=12)
+    h1 = _style(
+        "h1",
+        fontSize=13,
+        leading=17,
+        fontName=fonts.SANS_BOLD,
+        textColor=ACCENT,
+        spaceBefore=12,
+        spaceAfter=3,
+    )
+    h2 = _style(
+        "h2", fontSize=10.4, leading=14, fontName=fonts.SANS_BOLD, textColor=TEXT, spaceBefore=9, spaceAfter=3
+    )
+    h3 = _style(
+        "h3",
+        fontSize=9.3,
+        leading=13,
+        fontName=fonts.SANS_BOLD,
+        textColor=ACCENT,
+        spaceBefore=6,
+        spaceAfter=1,
+    )
+    note = _style(
+        "note",
+        leftIndent=38,
+        bulletIndent=0,
+        bulletFontName=fonts.SANS,
+        bulletFontSize=8.6,
+        bulletColor=MUTED,
+        spaceAfter=3,
+    )
+    bullet = _style("bullet", leftIndent=14, firstLineIndent=-10, spaceAfter=3)
+    empty = _style("empty", textColor=MUTED, fontName=fonts.SANS_ITALIC, spaceAfter=4)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def fmt_date(d: date | datetime | None) -> str:
+    if d is None:
+        return "—"
+    if isinstance(d, datetime):
+        return d.strftime("%B %-d, %Y, %H:%M")
+    return d.strftime("%B %-d, %Y")
+
+
+def fmt_short(d: date | None) -> str:
+    return d.strftime("%Y-%m-%d") if d else "—"
+
+
+def fmt_hours(minutes: int) -> str:
+    return f"{minutes / 60:.1f}"
+
+
+# --------------------------------------------------------------------------- flowable helpers
+
+
+def tstyle(cmds: Sequence[tuple]) -> TableStyle:
+    """TableStyle whose plain-string cells use the embedded font (reportlab's default is Helvetica)."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SANS), *cmds])
+
+
+def p(text: object, style: ParagraphStyle = S.body) -> Paragraph:
+    """A paragraph of *user* text (escaped, with font fallback)."""
+    return Paragraph(m(text), style)
+
+
+def px(markup_text: str, style: ParagraphStyle = S.body) -> Paragraph:
+    """A paragraph of trusted markup built by the renderer (user parts already passed through `m`)."""
+    return Paragraph(markup_text, style)
+
+
+class SectionRule(Flowable):
+    """A hairline under a section heading."""
+
+    def __init__(self, width: float = CONTENT_WIDTH, color=RULE, thickness: float = 0.6, space: float = 6):
+        super().__init__()
+        self.width, self.color, self.thickness, self.space = width, color, thickness, space
+
+    def wrap(self, aw, ah):
+        return self.width, self.thickness + self.space
+
+    def draw(self):
+        self.canv.setStrokeColor(self.color)
+        self.canv.setLineWidth(self.thickness)
+        self.canv.line(0, self.space, self.width, self.space)
+
+
+def section(title: str) -> list[Flowable]:
+    # CondPageBreak keeps a heading from being stranded at the bottom of a page.
+    return [CondPageBreak(1.3 * inch), px(m(title), S.h1), SectionRule()]
+
+
+def subsection(title: str, style: ParagraphStyle = S.h2) -> list[Flowable]:
+    return [CondPageBreak(0.9 * inch), px(title, style)]
+
+
+def empty(text: str) -> Paragraph:
+    return Paragraph(m(text), S.empty)
+
+
+def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2, skip_empty: bool = False) -> Table:
+    """A calm label/value grid: small grey caps label above the value (empty ones left out if skip_empty)."""
+    if skip_empty:
+        pairs = [(k, v) for k, v in pairs if v not in (None, "")]
+    cells: list[object] = []  # each cell: [label, value] stacked
+    for label, value in pairs:
+        cells.append(
+            [
+                Paragraph(m(label.upper()), S.label),
+                Paragraph(m(value if value not in (None, "") else "—"), S.value),
+            ]
+        )
+    rows: list[list[object]] = []
+    for i in range(0, len(cells), columns):
+        chunk = cells[i : i + columns]
+        chunk += [""] * (columns - len(chunk))
+        rows.append(chunk)
+    width = CONTENT_WIDTH / columns
+    t = Table(rows, colWidths=[width] * columns, hAlign="LEFT")
+    t.setStyle(
+        tstyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+            ]
+        )
+    )
+    # each cell holds [label, value]: a nested list renders as stacked flowables
+    return t
+
+
+def table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    numeric: Sequence[int] = (),
+    bold_first: bool = False,
+    extra: Sequence[tuple] = (),
+) -> Table:
+    """A data table: tinted header row repeated on each page, hairlines, light zebra striping.
+
+    Cells that are plain values are escaped; Flowables pass through untouched.
+    """
+    total = sum(widths)
+    col_w = [w / total * CONTENT_WIDTH for w in widths]
+    head_right = ParagraphStyle("cell_head_r", parent=S.cell_head, alignment=2)
+    head: list[object] = []
+    for i, h in enumerate(header):
+        hs = S.cell_head
+        lines = fonts.plain_lines(h, font=hs.fontName, size=hs.fontSize, width=col_w[i] - 2 * CELL_PAD)
+        # plain strings where possible (cheap), styled by the header row commands below
+        head.append(
+            "\n".join(lines) if lines is not None else Paragraph(m(h), head_right if i in numeric else hs)
+        )
+    body = []
+    for row in rows:
+        out: list[object] = []
+        for ci, v in enumerate(row):
+            if isinstance(v, Flowable):
+                out.append(v)
+                continue
+            style = S.cell_bold if (bold_first and ci == 0) else S.cell
+            text = unicodedata.normalize("NFC", str(v)) if v not in (None, "") else "—"
+            lines = fonts.plain_lines(
+                text, font=style.fontName, size=style.fontSize, width=col_w[ci] - 2 * CELL_PAD
+            )
+            if lines is not None:
+                # Plain (pre-wrapped) strings: a Paragraph per cell costs ~0.2 ms to parse and wrap,
+                # which dominates long evidence tables. Paragraphs remain for text needing font fallback.
+                out.append("\n".join(lines))
+            else:
+                if ci in numeric:
+                    style = ParagraphStyle(f"{style.name}_r", parent=style, alignment=2)
+                out.append(Paragraph(m(text), style))
+        body.append(out)
+    t = Table([head, *body], colWidths=col_w, repeatRows=1, hAlign="LEFT")
+    cmds = [
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT_TINT),
+        ("FONTNAME", (0, 0), (-1, 0), S.cell_head.fontName),
+        ("FONTSIZE", (0, 0), (-1, 0), S.cell_head.fontSize),
+        ("LEADING", (0, 0), (-1, 0), S.cell_head.leading),
+        ("TEXTCOLOR", (0, 0), (-1, 0), S.cell_head.textColor),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.35, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4.5),
+        # plain-string cells: same face, size and leading as the cell paragraphs
+        ("FONTSIZE", (0, 1), (-1, -1), S.cell.fontSize),
+        ("LEADING", (0, 1), (-1, -1), S.cell.leading),
+        ("TEXTCOLOR", (0, 1), (-1, -1), TEXT),
+    ]
+    if bold_first:
+        cmds.append(("FONTNAME", (0, 1), (0, -1), fonts.SANS_BOLD))
+    cmds.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, ZEBRA]))  # one command, not one per row
+    for ci in numeric:
+        cmds.append(("ALIGN", (ci, 0), (ci, -1), "RIGHT"))
+    cmds.extend(extra)
+    t.setStyle(tstyle(cmds))
+    return t
+
+
+def keep(*flowables: Flowable) -> KeepTogether:
+    return KeepTogether(list(flowables))
+
+
+def spacer(h: float = 6) -> Spacer:
+    return Spacer(1, h)
+
+
+# --------------------------------------------------------------------------- page furniture
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    doc_title: str  # shown in the header
+    subject: str  # educator (or meeting) shown in the header
+    document_id: str
+    short_hash: str
+    reader_line: str  # "Confidential · prepared for the ESP Panel"
+
+
+def _draw_header(c: rl_canvas.Canvas, info: PageInfo) -> None:
+    w, h = PAGE
+    y = h - 0.55 * inch
+    c.setFillColor(ACCENT)
+    fonts.draw_string(c, MARGIN_X, y, info.doc_title.upper(), font=fonts.SANS_BOLD, size=7.6)
+    c.setFillColor(TEXT)
+    fonts.draw_string(c, w - MARGIN_X, y, info.subject, font=fonts.SANS, size=8.4, align="right")
+    c.setStrokeColor(ACCENT)
+    c.setLineWidth(0.8)
+    c.line(MARGIN_X, y - 7, w - MARGIN_X, y - 7)
+
+
+def _draw_footer(c: rl_canvas.Canvas, info: PageInfo, page: int, total: int) -> None:
+    w, _ = PAGE
+    y = 0.55 * inch
+    c.setStrokeColor(RULE)
+    c.setLineWidth(0.5)
+    c.line(MARGIN_X, y + 12, w - MARGIN_X, y + 12)
+    c.setFillColor(MUTED)
+    fonts.draw_string(c, MARGIN_X, y, info.reader_line, font=fonts.SANS, size=7.2)
+    fonts.draw_string(
+        c,
+        MARGIN_X,
+        y - 10,
+        f"Document {info.document_id}  ·  content SHA-256 {info.short_hash}",
+        font=fonts.SANS,
+        size=6.6,
+    )
+    c.setFillColor(TEXT)
+    fonts.draw_string(c, w - MARGIN_X, y, f"Page {page} of {total}", font=fonts.SANS, size=7.6, align="right")
+
+
+def make_canvas_class(info: PageInfo) -> type[rl_canvas.Canvas]:
+    """A canvas that holds back every page until the end so the footer can say "Page x of y"."""
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - reportlab API
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                _draw_footer(self, info, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+class ESPDocTemplate(BaseDocTemplate):
+    """Two page templates: 'cover' (no running header) and 'body'."""
+
+    def __init__(
+        self,
+        filename,
+        *,
+        info: PageInfo,
+        title: str,
+        author: str,
+        subject: str,
+        keywords: str,
+        cover: bool = False,
+    ):
+        super().__init__(
+            filename,
+            pagesize=PAGE,
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            title=title,
+            author=author,
+            subject=subject,
+            keywords=keywords,
+            creator="esp-desktop",
+            producer="esp-desktop (reportlab)",
+            lang="en-US",
+            # otherwise every page's preamble selects (unembedded) Helvetica
+            initialFontName=fonts.SANS,
+            initialFontSize=9,
+            initialLeading=12,
+        )
+        self.info = info
+        frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            CONTENT_WIDTH,
+            PAGE[1] - MARGIN_TOP - MARGIN_BOTTOM,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        cover_frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            CONTENT_WIDTH,
+            PAGE[1] - 0.7 * inch - MARGIN_BOTTOM,
+            id="cover",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        body = PageTemplate(id="body", frames=[frame], onPage=lambda c, d: _draw_header(c, info))
+        first = PageTemplate(id="cover", frames=[cover_frame])
+        # the first template in the list lays out page 1
+        self.addPageTemplates([first, body] if cover else [body, first])

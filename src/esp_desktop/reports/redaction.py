@@ -1,0 +1,28 @@
+"""Defence in depth: the renderer refuses a view model holding anything its reader may not see."""
+
+from __future__ import annotations
+
+from esp_desktop.core.audience import visible_to  # the single audience rule (architecture.md)
+from esp_desktop.core.errors import RuleViolation
+from esp_desktop.reports.viewmodels import Document, iter_audiences
+
+READERS = ("educator", "panel", "admin")
+
+
+class RedactionError(RuntimeError):
+    """A document was about to carry an item its reader may not see (an assembler bug)."""
+
+
+class NotVisible(RuleViolation):
+    """The document's subject (observation, meeting, assessment) may not be shown to the chosen reader."""
+
+
+def check_visible(doc: Document, reader: str) -> None:
+    if reader not in READERS:
+        raise RedactionError(f"Unknown audience {reader!r}: choose one of {', '.join(READERS)}.")
+    if doc.meta.audience != reader:
+        raise RedactionError(f"Document was assembled for {doc.meta.audience!r}, not for {reader!r}.")
+    for path, audience in iter_audiences(doc):
+        # ct_private is checked on its own so a permissive rule change can never leak CT notes.
+        if audience == "ct_private" or not visible_to(audience, reader):
+            raise RedactionError(f"{path} has audience {audience!r}, which {reader!r} may not see.")
