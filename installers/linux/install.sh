@@ -54,6 +54,7 @@ mkdir -p "$share/icons/hicolor/scalable/apps"
 cp "$here/icons/esp-desktop.svg" "$share/icons/hicolor/scalable/apps/esp-desktop.svg"
 
 # Absolute Exec/TryExec: ~/.local/bin is often not on the PATH a desktop session starts applications with.
+# (No %U/%F field codes: the program takes no file arguments.)
 sed -e "s|^Exec=esp-desktop|Exec=$appdir/esp-desktop|" -e "s|^TryExec=esp-desktop|TryExec=$appdir/esp-desktop|" \
     "$here/esp-desktop.desktop" > "$share/applications/esp-desktop.desktop"
 chmod 644 "$share/applications/esp-desktop.desktop"

@@ -84,7 +84,7 @@ def test_install_then_uninstall_keeps_the_data(tarball: Path, tmp_path: Path) ->
     assert link.is_symlink() and os.readlink(link) == str(appdir / "esp-desktop")
     assert subprocess.run([str(link), "gui"], capture_output=True, text=True).stdout == "ran gui\n"
     entry = desktop.read_text()
-    assert f"Exec={appdir}/esp-desktop %U" in entry and "Icon=esp-desktop" in entry
+    assert f"Exec={appdir}/esp-desktop\n" in entry and "Icon=esp-desktop" in entry
     assert (share / "icons" / "hicolor" / "256x256" / "apps" / "esp-desktop.png").is_file()
     assert (share / "icons" / "hicolor" / "scalable" / "apps" / "esp-desktop.svg").is_file()
 
