@@ -47,6 +47,12 @@ def arch() -> str:
     return {"amd64": "x86_64", "x64": "x86_64", "aarch64": "arm64"}.get(m, m)
 
 
+def numeric_version(version: str) -> str:
+    """a.b.c.d for Windows version resources: "0.2.0rc1" -> "0.2.0.0" (same rule as the spec)."""
+    nums = [p for p in (version.split("+")[0].split(".") + ["0", "0", "0"])[:4] if p.isdigit()]
+    return ".".join((nums + ["0", "0", "0", "0"])[:4])
+
+
 def tree_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
@@ -109,7 +115,8 @@ def package_windows(version: str) -> Path | None:
     default = pf86 / "Inno Setup 6" / "ISCC.exe"
     if not iscc and default.exists():
         iscc = str(default)
-    cmd = [iscc or "ISCC.exe", f"/DAppVersion={version}", f"/DSourceDir={DIST / APP}", f"/O{DIST}",
+    cmd = [iscc or "ISCC.exe", f"/DAppVersion={version}", f"/DAppNumVersion={numeric_version(version)}",
+           f"/DSourceDir={DIST / APP}", f"/O{DIST}",
            f"/DRepoRoot={ROOT}", str(iss)]
     if not iscc:
         print("Inno Setup (ISCC.exe) not found; install Inno Setup 6 and run:")

@@ -17,6 +17,10 @@
 #ifndef AppVersion
   #error Pass the version: ISCC /DAppVersion=x.y.z (build.py reads it from esp_desktop.__version__)
 #endif
+#ifndef AppNumVersion
+  ; Windows version resources take only numbers (a.b.c.d); build.py passes e.g. 0.2.0.0 for 0.2.0rc1.
+  #define AppNumVersion AppVersion
+#endif
 #ifndef RepoRoot
   #define RepoRoot "..\.."
 #endif
@@ -35,7 +39,7 @@ AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=esp-desktop developers
 AppComments=Offline-first workbench for Educator Supports Program consulting teachers
-VersionInfoVersion={#AppVersion}
+VersionInfoVersion={#AppNumVersion}
 VersionInfoProductName={#AppName}
 DefaultDirName={autopf}\{#AppName}
 DefaultGroupName={#AppName}

@@ -109,3 +109,9 @@ def test_uninstall_leaves_a_foreign_command_alone(tarball: Path, tmp_path: Path)
     link.symlink_to("/usr/bin/true")  # e.g. a developer's own esp-desktop
     _run(home / ".local" / "opt" / "esp-desktop" / "uninstall.sh", home)
     assert link.is_symlink() and os.readlink(link) == "/usr/bin/true"
+
+
+def test_numeric_version_for_windows_resources() -> None:
+    build = _load_build()
+    assert [build.numeric_version(v) for v in ("0.1.0", "0.2.0rc1", "1.2.3.4.5", "3")] == [
+        "0.1.0.0", "0.2.0.0", "1.2.3.4", "3.0.0.0"]
