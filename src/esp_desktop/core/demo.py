@@ -73,7 +73,7 @@ def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dic
                          notes="Explained program, confidentiality and timelines; educator asked about PD hours.")
         cl.enrol(enrolment_id=en.id, enrolled_on=start - timedelta(days=14))
         site_id = sites[site_idx[0]].id
-        if program == "PAR":
+        if program == "PAR" and plan is not None:
             par_ids.append(e.id)
             cyc = svc.compliance.start_cycle(educator_id=e.id, start_on=start, end_on=end, plan_type=plan,
                                              secondary_evaluator_id=principal.id if i == 1 else None)
@@ -85,8 +85,11 @@ def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dic
                                            class_period=f"Period {rnd.randint(1, 6)} - {subject}",
                                            started_at=datetime.combine(day, time(9, 5), tzinfo=UTC))
                 for j, (txt, inds, eq) in enumerate(rnd.sample(SCRIPT, 5)):
+                    # Low-inference evidence lines are shared with the educator after the post-conference;
+                    # the CT's own interpretations stay CT-private (the default).
                     svc.observations.add_note(observation_id=o.id, text=txt, indicator_codes=inds, equity_codes=eq,
-                                              at=datetime.combine(day, time(9, 5 + j * 6), tzinfo=UTC))
+                                              at=datetime.combine(day, time(9, 5 + j * 6), tzinfo=UTC),
+                                              audience="educator")
                     counts["notes"] += 1
                 svc.observations.add_note(observation_id=o.id, text=rnd.choice(PRIVATE_THOUGHTS),
                                           at=datetime.combine(day, time(9, 40), tzinfo=UTC))

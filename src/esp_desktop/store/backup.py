@@ -56,7 +56,9 @@ def snapshot_database(store: Store, target: Path) -> None:
     try:
         dst = sqlcipher3.connect(str(target))
         dst.execute(f"PRAGMA key = \"x'{store.data_key.hex()}'\"")
-        raw.driver_connection.backup(dst)
+        src = raw.driver_connection
+        assert src is not None
+        src.backup(dst)
         dst.close()
     finally:
         raw.close()

@@ -142,7 +142,7 @@ class Educator(Record, Base):
 class Enrolment(Record, Base):
     __tablename__ = "enrolment"
     __record_type__ = "enrolment"
-    __default_audience__ = "panel"
+    __default_audience__ = "educator"  # the educator knows their program; PA stays hidden from administrators
     educator_id: Mapped[str] = mapped_column(String(36), index=True)
     program: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20))

@@ -15,6 +15,7 @@ from .. import rules
 from ..enums import Audience, EnrolmentStatus, PersonRole, Program
 from ..errors import CaseloadCapExceeded, NotFound, RuleViolation, ValidationError
 from .base import Service
+from .compliance import DueItem
 
 ACTIVE = (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED, EnrolmentStatus.ENROLLED)
 EDUCATOR_FIELDS = ("given_name", "family_name", "employee_id", "email", "role_subject", "grade_band", "site_ids")
@@ -282,11 +283,11 @@ class CaseloadService(Service):
 
     def caseload(self, *, include_ended: bool = False) -> list[CaseloadRow]:
         sites = {x.id: x.name for x in self.sites()}
-        due = {}
-        for item in self._svc.compliance.due_items(within_days=10_000):
-            cur = due.get(item.educator_id)
-            if cur is None or item.due_on < cur.due_on:
-                due[item.educator_id] = item
+        due: dict[str, DueItem] = {}
+        for di in self._svc.compliance.due_items(within_days=10_000):
+            cur = due.get(di.educator_id)
+            if cur is None or di.due_on < cur.due_on:
+                due[di.educator_id] = di
         rows = []
         with self.session() as s:
             cycles = self._svc.compliance.current_cycles_in(s)
@@ -297,7 +298,7 @@ class CaseloadService(Service):
                 if not include_ended and en is not None and en.status not in [a.value for a in ACTIVE]:
                     continue
                 cyc = cycles.get(e.id)
-                item = due.get(e.id)
+                item: DueItem | None = due.get(e.id)
                 rows.append(CaseloadRow(
                     educator=e, enrolment=en,
                     site_names=tuple(sites.get(i, "?") for i in e.site_ids),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 
 from ...store.models import (
@@ -32,7 +33,7 @@ from ..errors import ValidationError
 from .base import Service
 
 
-def _enum(enum: type, value: str, what: str) -> str:
+def _enum(enum: type[StrEnum], value: str, what: str) -> str:
     try:
         return enum(value).value
     except ValueError:

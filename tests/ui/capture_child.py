@@ -1,0 +1,50 @@
+"""Child process of the crash test: script an observation through the real widgets, then wait to be killed.
+
+    python capture_child.py DATA_DIR LINE [LINE ...]
+
+Prints ``TYPED <observation id>`` once every line was typed and Enter pressed; it never saves or closes
+anything.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/ for conftest
+
+from pathlib import Path  # noqa: E402
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from educator_helpers import educator_named, open_context  # noqa: E402
+
+from esp_desktop.ui.educator import EducatorPage  # noqa: E402
+
+
+def main() -> None:
+    app = QApplication([])
+    ctx = open_context(Path(sys.argv[1]))
+    page = EducatorPage(ctx)
+    page.show()
+    page.show_educator(educator_named(ctx, "Darnell").id)
+    page.tabs.setCurrentWidget(page.observations)
+    QTest.mouseClick(page.observations.new_btn, Qt.MouseButton.LeftButton)
+    view = page.observations.capture
+    for line in sys.argv[2:]:
+        QTest.keyClicks(view.entry, line)
+        QTest.keyClick(view.entry, Qt.Key.Key_Return)
+    QTest.keyClicks(view.entry, "half a line that was never entered")
+    app.processEvents()
+    print("TYPED", view.obs.id, flush=True)
+    while True:  # wait for SIGKILL: no save, no close, no atexit
+        time.sleep(1)
+
+
+if __name__ == "__main__":
+    main()
