@@ -55,11 +55,14 @@ fi
 step "bundle contents"
 internal="$appdir/_internal"
 for f in PySide6/Qt/plugins/platforms/libqoffscreen.so PySide6/Qt/plugins/platforms/libqxcb.so \
-         PySide6/Qt/plugins/platforms/libqwayland.so PySide6/Qt/plugins/imageformats/libqsvg.so \
+         PySide6/Qt/plugins/imageformats/libqsvg.so \
          PySide6/Qt/plugins/iconengines/libqsvgicon.so esp_desktop/store/migrations/env.py \
          resources/rubric resources/icons/app/esp-desktop.svg; do
     [ -e "$internal/$f" ] && ok "$f" || fail "missing $f"
 done
+# The Wayland plugin is libqwayland.so in Qt 6.10+, libqwayland-generic.so / -egl.so before.
+ls "$internal"/PySide6/Qt/plugins/platforms/libqwayland*.so >/dev/null 2>&1 && ok "Wayland platform plugin" \
+    || fail "missing the Wayland platform plugin"
 ls "$internal"/sqlcipher3/_sqlite3*.so >/dev/null 2>&1 && ok "sqlcipher3 extension" || fail "missing sqlcipher3 extension"
 ls "$internal"/esp_desktop/store/migrations/versions/*.py >/dev/null 2>&1 && ok "migration versions" \
     || fail "no migration versions"
