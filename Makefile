@@ -42,3 +42,6 @@ smoke:
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
+
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py

@@ -106,7 +106,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0001"
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0002"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -238,3 +238,32 @@ def test_head_revision_matches_alembic_script_directory() -> None:
     from alembic.script import ScriptDirectory
 
     assert migrate.head_revision() == ScriptDirectory.from_config(migrate.alembic_config()).get_current_head()
+
+
+def test_store_is_safe_to_use_from_many_short_lived_threads(data_dir: Path) -> None:
+    """Regression: a per-thread connection pool closed connections under running queries."""
+    import threading
+
+    from esp_desktop.core.services import Services
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(5):
+                assert len(svc.caseload.educators()) == 1
+                svc.search.search("silva")
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    for _batch in range(4):
+        threads = [threading.Thread(target=work) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    s.close()
+    assert errors == []

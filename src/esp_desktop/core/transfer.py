@@ -7,6 +7,7 @@ Export document: ``{"format": "esp-desktop-export", "format_version": 1, "export
 from __future__ import annotations
 
 import base64
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Any
 
@@ -32,8 +33,21 @@ PARENT_OF: dict[str, tuple[str, str]] = {
 }
 
 
-def _columns(model: type[Record]) -> list[str]:
-    return [c.key for c in sa_inspect(model).column_attrs]
+@lru_cache(maxsize=None)
+def _columns(model: type[Record]) -> tuple[str, ...]:
+    return tuple(c.key for c in sa_inspect(model).column_attrs)
+
+
+@lru_cache(maxsize=None)
+def _parsers(model: type[Record]) -> dict[str, Any]:
+    """Column key -> parser for date/datetime columns (the rest pass through as JSON values)."""
+    out: dict[str, Any] = {}
+    for col in sa_inspect(model).columns:
+        if hasattr(col.type, "impl"):  # UTCDateTime
+            out[col.key] = datetime.fromisoformat
+        elif getattr(col.type, "python_type", None) is date:
+            out[col.key] = date.fromisoformat
+    return out
 
 
 def _jsonable(v: Any) -> Any:
@@ -56,16 +70,13 @@ def record_to_dict(obj: Record) -> dict[str, Any]:
 def _parse(model: type[Record], key: str, value: Any) -> Any:
     if value is None:
         return None
-    col = sa_inspect(model).columns[key]
-    pytype = getattr(col.type, "python_type", None) if not hasattr(col.type, "impl") else datetime
+    parser = _parsers(model).get(key)
+    if parser is None:
+        return value
     try:
-        if pytype is datetime:
-            return datetime.fromisoformat(value)
-        if pytype is date:
-            return date.fromisoformat(value)
+        return parser(value)
     except (TypeError, ValueError):
         raise ValidationError(f"{model.__record_type__}.{key}: {value!r} is not a valid date.") from None
-    return value
 
 
 def apply_record_dict(s: Session, d: dict[str, Any], *, keep_newer_local: bool = True) -> str:

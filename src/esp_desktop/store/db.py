@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import URL, Engine, create_engine, event, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from ..core.errors import StoreCorrupt
 from . import hooks
@@ -21,7 +22,11 @@ def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL") -> 
         url = URL.create("sqlite", database=str(path))
     else:
         url = URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
-    engine = create_engine(url, pool_pre_ping=False)
+    # The pysqlcipher dialect defaults to SingletonThreadPool, which closes the connection of a thread that fell
+    # out of its window while that thread may still be mid-query (Qt retires idle workers). A QueuePool hands
+    # one connection at a time to whichever thread asks; sqlite allows that with check_same_thread off.
+    engine = create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=8,
+                           connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection

@@ -422,3 +422,28 @@ class Meta(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SyncRecordState(Base):
+    """Sync bookkeeping per record (local only): the server version this device last saw, i.e. the base
+    version of its next push of that record."""
+
+    __tablename__ = "sync_record_state"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    server_version: Mapped[int] = mapped_column(Integer)
+
+
+class SyncConflict(Base):
+    """A version of a record that the server did not apply (edited on two devices): kept until the CT
+    resolves it. ``data`` is the other version's JSON form (inside the encrypted store, so in clear here)."""
+
+    __tablename__ = "sync_conflict"
+    conflict_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    base_version: Mapped[int] = mapped_column(Integer)
+    server_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,277 @@
+"""Cold start of the desktop client vs a bare PySide6 window, and peak memory with a large caseload.
+
+Each measurement is a fresh process (interpreter start included), timed by this parent from spawn until the
+child prints READY:
+  * app:  esp-desktop main window, passphrase unlock (Argon2id), demo caseload loaded and painted;
+  * bare: QApplication + one QLabel shown and painted.
+Repetitions alternate app/bare so machine load affects both alike; medians are compared.
+Then a store with 12 educators x 4 school years (built through the services) is opened the same way, the CT
+visits every screen and searches, and the child's peak RSS is reported (goal < 200 MB).
+
+    .venv/bin/python bench/startup.py
+    BENCH_REPS=7 (more repetitions), BENCH_LARGE_DIR=DIR (keep the big store between runs)
+Last line: {"metric": "startup_vs_bare_qt", "value": <ratio>, "goal": 1.5, ...}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+PASSPHRASE = "bench passphrase 1234"
+REPS = int(os.environ.get("BENCH_REPS", "5"))
+ENV = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+
+BARE = r"""
+import sys
+
+def hwm_kib():  # this process's peak RSS (VmHWM; ru_maxrss can report the parent's peak after fork+exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+w = QLabel("Hello")
+w.show()
+QEventLoop().processEvents()
+w.grab()
+print("READY", hwm_kib(), flush=True)
+"""
+
+APP = r"""
+import sys
+
+def hwm_kib():  # this process's peak RSS (VmHWM; ru_maxrss can report the parent's peak after fork+exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+from pathlib import Path
+from PySide6.QtCore import QEventLoop, QThreadPool
+from esp_desktop.ui.app import setup_application
+from esp_desktop.ui.context import AppContext
+from esp_desktop.ui.mainwindow import MainWindow
+
+data_dir, passphrase, tour = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "tour"
+app = setup_application()
+# PySide6 6.12: QCoreApplication.processEvents() loses a reference to None per call; QEventLoop's does not
+loop = QEventLoop()
+pump = lambda: loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+win = MainWindow(AppContext(data_dir))
+win.resize(1280, 800)
+win.show()
+win.unlock_screen.passphrase.setText(passphrase)
+win.unlock_screen.submit()                       # key derivation and loading run in the background
+while win.caseload.model.rowCount() == 0:
+    pump()
+pump()
+win.grab()                                       # painted
+if tour:
+    for key in ("dashboard", "panel", "search", "caseload"):
+        win.go(key)
+        for _ in range(50):
+            pump()
+        win.grab()
+    win.search.query.setText("students")
+    win.search.run_search()
+    while win.search.status.text() in ("", "Searching…"):
+        pump()
+    win.open_record("educator", win.caseload.model.rows[0].educator.id)
+    pump()
+    win.grab()
+    QThreadPool.globalInstance().waitForDone()  # no query left running at exit
+print("READY", hwm_kib(), win.caseload.model.rowCount(), flush=True)
+"""
+
+
+def timed(code: str, *args: str) -> tuple[float, list[str]]:
+    t0 = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True, env=ENV)
+    assert p.stdout is not None
+    for line in p.stdout:
+        if line.startswith("READY"):
+            elapsed = time.perf_counter() - t0
+            p.wait(timeout=60)
+            return elapsed, line.split()[1:]
+    raise SystemExit(f"child failed with exit code {p.wait()}")
+
+
+def build_demo(folder: Path) -> None:
+    from esp_desktop.core.demo import load_demo
+    from esp_desktop.core.services import Services
+    from esp_desktop.store.vault import Vault
+
+    s = Vault(folder).create(PASSPHRASE)
+    load_demo(Services(s))
+    s.close()
+
+
+def build_large(folder: Path) -> dict[str, int]:
+    """12 educators x 4 school years of observations, scripted notes, evidence, coaching, contacts, goals."""
+    from esp_desktop.core.services import Services
+    from esp_desktop.store.db import make_engine, make_sessionmaker
+    from esp_desktop.store.vault import Vault
+
+    store = Vault(folder).create(PASSPHRASE)
+    # generation only: skip fsync per commit (the app itself always runs with synchronous=FULL)
+    store.engine.dispose()
+    store.engine = make_engine(folder / "esp.db", store.data_key, synchronous="OFF")
+    store.sessions = make_sessionmaker(store.engine)
+    today = date(2026, 11, 25)
+    svc = Services(store, today=lambda: today)
+    cl = svc.caseload
+    cl.set_profile(name="Bench CT", school_year="2026-27")
+    sites = [cl.add_site(name=f"Fictional School {i}") for i in range(4)]
+    plans = [c for c, _ in svc.rubric.plan_types]
+    codes = [i.code for i in svc.rubric.indicators][:12]
+    counts = dict.fromkeys(
+        ("educators", "observations", "notes", "evidence", "coaching", "contacts", "goals"), 0
+    )
+    first_year = today.year - 4
+    for n in range(12):
+        program = "PAR" if n < 8 else "PA"
+        e = cl.add_educator(
+            given_name=f"Educator{n:02d}",
+            family_name=f"Bench{n:02d}",
+            site_ids=[sites[n % 4].id],
+            role_subject="Grade 5",
+        )
+        en = cl.refer(educator_id=e.id, program=program, referred_on=date(first_year, 8, 1))
+        cl.record_intake(enrolment_id=en.id, held_on=date(first_year, 8, 15))
+        cl.enrol(enrolment_id=en.id, enrolled_on=date(first_year, 8, 20))
+        counts["educators"] += 1
+        for y in range(4):
+            start, end = date(first_year + y, 9, 1), date(first_year + y + 1, 6, 15)
+            if program == "PAR":
+                svc.compliance.start_cycle(
+                    educator_id=e.id, start_on=start, end_on=end, plan_type=plans[n % len(plans)]
+                )
+            for k in range(5):
+                day = start + timedelta(days=30 + 45 * k)
+                if day > today:
+                    break
+                o = svc.observations.start(
+                    educator_id=e.id,
+                    kind="announced" if k == 0 else "unannounced",
+                    observed_on=day,
+                    site_id=sites[n % 4].id,
+                    class_period="Period 2",
+                    started_at=datetime(day.year, day.month, day.day, 9, 0),
+                )
+                for j in range(25):
+                    svc.observations.add_note(
+                        observation_id=o.id,
+                        text=f"Line {j}: students work in pairs on "
+                        f"fractions; teacher checks understanding with table {j % 6}.",
+                        indicator_codes=[codes[j % len(codes)]],
+                    )
+                    counts["notes"] += 1
+                svc.observations.finish(observation_id=o.id)
+                counts["observations"] += 1
+            for k in range(6):
+                svc.evidence.add(
+                    educator_id=e.id,
+                    title=f"Unit plan {y}-{k}",
+                    category="products_of_practice",
+                    kind="lesson_plan",
+                    collected_on=start + timedelta(days=20 * k + 5),
+                    description="Students' exit tickets and the revised unit plan.",
+                )
+                counts["evidence"] += 1
+            for k in range(8):
+                svc.coaching.log(
+                    educator_id=e.id,
+                    kind="co_planning",
+                    held_on=start + timedelta(days=25 * k + 3),
+                    minutes=45,
+                    notes="Planned small-group instruction for struggling students.",
+                )
+                counts["coaching"] += 1
+            for k in range(10):
+                svc.coaching.log_contact(
+                    person_name=e.display_name,
+                    educator_id=e.id,
+                    mode="email",
+                    contacted_on=start + timedelta(days=20 * k + 1),
+                    summary="Scheduled the next visit.",
+                )
+                counts["contacts"] += 1
+            for k in range(2):
+                svc.goals.add(
+                    educator_id=e.id,
+                    kind="professional_practice",
+                    title=f"Goal {y}-{k}",
+                    statement="Increase the share of students who explain their reasoning.",
+                )
+                counts["goals"] += 1
+    store.close()
+    return counts
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory(prefix="esp-bench-") as tmp:
+        demo = Path(tmp) / "demo"
+        build_demo(demo)
+        timed(BARE)  # warm the OS file cache for both (a "cold" start is a fresh process, not a cold disk)
+        timed(APP, str(demo), PASSPHRASE, "-")
+        app_t, bare_t = [], []
+        for _ in range(REPS):
+            t, _out = timed(BARE)
+            bare_t.append(t)
+            t, out = timed(APP, str(demo), PASSPHRASE, "-")
+            app_t.append(t)
+        bare_rss = int(timed(BARE)[1][0]) / 1024
+        app_med, bare_med = statistics.median(app_t), statistics.median(bare_t)
+        print(
+            f"bare PySide6 window: median {bare_med * 1000:.0f} ms  "
+            f"({', '.join(f'{x * 1000:.0f}' for x in bare_t)}); peak RSS {bare_rss:.0f} MB"
+        )
+        print(
+            f"esp-desktop unlocked with demo caseload: median {app_med * 1000:.0f} ms  "
+            f"({', '.join(f'{x * 1000:.0f}' for x in app_t)})"
+        )
+
+        keep = os.environ.get("BENCH_LARGE_DIR")  # reuse a large store between runs (minutes to build)
+        large = Path(keep) if keep else Path(tmp) / "large"
+        if not (large / "esp.key").exists():
+            t0 = time.perf_counter()
+            counts = build_large(large)
+            print(
+                f"large caseload built through the services in {time.perf_counter() - t0:.1f} s: "
+                + ", ".join(f"{v} {k}" for k, v in counts.items())
+            )
+        t, out = timed(APP, str(large), PASSPHRASE, "tour")
+        rss_mb = int(out[0]) / 1024
+        print(
+            f"12 educators x 4 years: unlocked in {t * 1000:.0f} ms; peak RSS after visiting every screen "
+            f"and searching {rss_mb:.0f} MB (goal < 200 MB)"
+        )
+    print(
+        json.dumps(
+            {
+                "metric": "startup_vs_bare_qt",
+                "value": round(app_med / bare_med, 2),
+                "goal": 1.5,
+                "app_ms": round(app_med * 1000),
+                "bare_ms": round(bare_med * 1000),
+                "peak_rss_mb_12x4": round(rss_mb),
+                "rss_goal_mb": 200,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

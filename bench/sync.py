@@ -1,0 +1,192 @@
+"""Sync throughput: 10,000 records pushed from one device and pulled into a second, over loopback, against
+the raw HTTP transfer of exactly the same bytes (same requests, same batching) in the same run.
+
+A real esp-central (uvicorn, SQLite) and two real encrypted stores; a quarter of the records are
+ct_private (end-to-end encrypted). Prints one line per figure; the last line is the headline JSON:
+    {"metric": "sync_vs_raw_transfer", "value": <sync time / raw time>, "goal": 2.0}
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from esp_desktop.server import db
+from esp_desktop.server.app import create_app
+from esp_desktop.server.security import RateLimiter
+from esp_desktop.server.service import Central
+from esp_desktop.store.models import CoachingActivity, Educator, ScriptNote
+from esp_desktop.store.vault import Vault
+from esp_desktop.sync.client import SyncClient
+
+N = 10_000
+PASSPHRASE = "bench passphrase for sync"
+
+
+class Served:
+    def __init__(self, app: Any) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def fill(store: Any) -> None:
+    """10,000 records: 100 educators, coaching entries (clear) and script notes (ct_private)."""
+    with store.session() as s:
+        educators = [Educator(given_name=f"Bench{i}", family_name="Fictional") for i in range(100)]
+        s.add_all(educators)
+        n_rest = N - len(educators)
+        for i in range(n_rest):
+            e = educators[i % len(educators)].id
+            if i % 3 == 0:
+                s.add(
+                    ScriptNote(
+                        observation_id=e,
+                        educator_id=e,
+                        seq=i,
+                        at=store_now(),
+                        offset_seconds=i,
+                        text=f"Students discuss the text in pairs; teacher circulates ({i})",
+                        indicator_codes=["I-A"],
+                        equity_codes=[],
+                    )
+                )
+            else:
+                s.add(
+                    CoachingActivity(
+                        educator_id=e,
+                        kind="co_planning",
+                        held_on=date(2026, 10, 1),
+                        minutes=45,
+                        notes=f"Co-planned the unit opener with exit tickets ({i})",
+                        indicator_codes=["II-A", "I-B"],
+                        equity_codes=[],
+                    )
+                )
+
+
+def store_now() -> Any:
+    from esp_desktop.store.models import utcnow
+
+    return utcnow()
+
+
+def record_traffic(client: SyncClient, log: list[tuple[str, bytes, bytes]]) -> None:
+    """Keep every request body and response body, to replay the same bytes raw."""
+    original = client.http.request
+
+    def request(method: str, url: str, **kw: Any) -> httpx.Response:
+        r = original(method, url, **kw)
+        body = json.dumps(kw["json"]).encode() if "json" in kw else b""
+        if url.startswith("/v1/sync/"):
+            log.append((url, body, r.content))
+        return r
+
+    client.http.request = request  # type: ignore[method-assign]
+
+
+def raw_app(blobs: list[bytes]) -> Starlette:
+    async def sink(request: Request) -> Response:
+        await request.body()
+        index = int(request.path_params["i"])
+        return Response(blobs[index], media_type="application/json")
+
+    return Starlette(routes=[Route("/raw/{i:int}", sink, methods=["POST"])])
+
+
+def main() -> int:
+    root = Path(tempfile.mkdtemp(prefix="esp-bench-sync-"))
+    try:
+        engine = db.make_engine(f"sqlite:///{root / 'central.db'}")
+        db.upgrade(engine)
+        central = Central(engine=engine, data_dir=root / "central")
+        lenient = RateLimiter(capacity=1000, per_second=1000)
+        server = Served(create_app(central=central, enrol_limiter=lenient, auth_limiter=lenient))
+        a_store = Vault(root / "A").create(PASSPHRASE)
+        b_store = Vault(root / "B").create(PASSPHRASE)
+        fill(a_store)
+        a = SyncClient(a_store, server_url=server.url, passphrase=PASSPHRASE)
+        b = SyncClient(b_store, server_url=server.url, passphrase=PASSPHRASE)
+        a.enrol(central.add_user(name="Bench CT", role="ct"), device_name="A")
+        b.enrol(central.user_code(name="Bench CT"), device_name="B")
+        a.sync_key()
+        b.sync_key()  # the one-off Argon2id unwrap is not part of the throughput figure
+
+        traffic: list[tuple[str, bytes, bytes]] = []
+        record_traffic(a, traffic)
+        record_traffic(b, traffic)
+        t0 = time.perf_counter()
+        a._push(_report(), allow_mass_delete=False)
+        t_push = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        rep = b.sync()
+        t_pull = time.perf_counter() - t0
+        assert rep.pulled >= N, rep
+        with b_store.session() as s:
+            from sqlalchemy import func, select
+
+            got = sum(
+                s.scalar(select(func.count()).select_from(m)) or 0
+                for m in (Educator, CoachingActivity, ScriptNote)
+            )
+        assert got == N, got
+        # the same bytes, the same number of requests, to a server that does nothing with them
+        raw = Served(raw_app([resp for _, _, resp in traffic]))
+        sent = sum(len(req) + len(resp) for _, req, resp in traffic)
+        with httpx.Client(base_url=raw.url) as http:
+            t0 = time.perf_counter()
+            for i, (_, req, _) in enumerate(traffic):
+                r = http.post(f"/raw/{i}", content=req, headers={"content-type": "application/json"})
+                assert len(r.content) == len(traffic[i][2])
+            t_raw = time.perf_counter() - t0
+        raw.stop()
+        server.stop()
+        a.close()
+        b.close()
+        a_store.close()
+        b_store.close()
+        engine.dispose()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    t_sync = t_push + t_pull
+    print(f"records: {N} ({len(traffic)} requests, {sent / 1e6:.1f} MB over loopback)")
+    print(f"push: {t_push:.2f} s ({N / t_push:.0f} records/s)")
+    print(f"pull and apply: {t_pull:.2f} s ({N / t_pull:.0f} records/s)")
+    print(f"raw transfer of the same bytes: {t_raw:.3f} s")
+    print(json.dumps({"metric": "sync_records_per_s", "value": round(N / t_sync), "goal": 5000}))
+    print(json.dumps({"metric": "sync_vs_raw_transfer", "value": round(t_sync / t_raw, 2), "goal": 2.0}))
+    return 0
+
+
+def _report() -> Any:
+    from esp_desktop.sync.client import SyncReport
+
+    return SyncReport()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

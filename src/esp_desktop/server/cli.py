@@ -1,0 +1,165 @@
+"""`esp-central`: initialise, run and administer the central office server.
+
+Commands that issue an enrolment code print it alone on their last line (scripts take `tail -1`).
+Errors are one line on stderr with exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from esp_desktop.server import db
+from esp_desktop.server.security import write_dev_cert
+from esp_desktop.server.service import Central, CentralError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="esp-central", description="ESP central office server")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        help="server data directory (default: platform data dir, or ESP_CENTRAL_DATA_DIR)",
+    )
+    p.add_argument(
+        "--db",
+        help="database URL (default: SQLite file in the data dir; PostgreSQL: "
+        "postgresql+psycopg://user:pw@host/dbname)",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("init", help="create or migrate the database and print a one-time admin enrolment code")
+
+    serve = sub.add_parser("serve", help="run the HTTPS (or, without --cert, plain HTTP) server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8443)
+    serve.add_argument("--cert", type=Path, help="TLS certificate (PEM)")
+    serve.add_argument("--key", type=Path, help="TLS private key (PEM)")
+
+    cert = sub.add_parser("dev-cert", help="write a self-signed certificate and key for local use")
+    cert.add_argument("--cert", type=Path, default=Path("central-cert.pem"))
+    cert.add_argument("--key", type=Path, default=Path("central-key.pem"))
+    cert.add_argument(
+        "--hostname",
+        action="append",
+        default=None,
+        help="host name or IP the certificate is for (repeatable; default localhost, 127.0.0.1)",
+    )
+
+    user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_cmd", required=True)
+    add = user.add_parser("add", help="add a user and print a one-time enrolment code")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=["ct", "panel", "admin"])
+    code = user.add_parser("code", help="print a fresh one-time enrolment code for a user's next device")
+    code.add_argument("name")
+    user.add_parser("list", help="list users")
+
+    device = sub.add_parser("device", help="manage devices").add_subparsers(dest="device_cmd", required=True)
+    device.add_parser("list", help="list enrolled devices")
+    revoke = device.add_parser("revoke", help="revoke a device at once")
+    revoke.add_argument("id")
+    return p
+
+
+def _central(args: argparse.Namespace, data_dir: Path) -> Central:
+    engine = db.make_engine(db.resolve_db_url(data_dir, args.db))
+    if not db.is_current(engine):
+        raise db.ServerConfigError("the database is not initialised or not migrated; run `esp-central init`")
+    return Central(engine=engine, data_dir=data_dir)
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir: Path = (args.data_dir or db.default_data_dir()).expanduser()
+    if args.command == "dev-cert":
+        hosts = args.hostname or ["localhost", "127.0.0.1"]
+        write_dev_cert(args.cert, args.key, hostnames=hosts)
+        print(f"wrote {args.cert} and {args.key} for {', '.join(hosts)}")
+        return 0
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if args.command == "init":
+        url = db.resolve_db_url(data_dir, args.db)
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        if args.db:
+            db.remember_db_url(data_dir, args.db)
+        central = Central(engine=engine, data_dir=data_dir)
+        name = "admin"
+        existing = {u.name for u in central.list_users()}
+        n = 2
+        while name in existing:  # re-running init gives a fresh admin, never reuses a name
+            name = f"admin{n}"
+            n += 1
+        code = central.add_user(name=name, role="admin")
+        print(f"database ready: {engine.url.render_as_string(hide_password=True)}")
+        print(f"one-time enrolment code for user {name!r} (role admin):")
+        print(code)
+        return 0
+    if args.command == "serve":
+        import uvicorn
+
+        from esp_desktop.server.app import create_app
+
+        if bool(args.cert) != bool(args.key):
+            raise db.ServerConfigError("--cert and --key go together")
+        app = create_app(central=_central(args, data_dir))
+        if not args.cert and args.host not in ("127.0.0.1", "localhost", "::1"):
+            print("warning: serving without TLS on a non-loopback address", file=sys.stderr)
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+            ssl_certfile=str(args.cert) if args.cert else None,
+            ssl_keyfile=str(args.key) if args.key else None,
+        )
+        return 0
+    central = _central(args, data_dir)
+    if args.command == "user":
+        if args.user_cmd == "add":
+            code = central.add_user(name=args.name, role=args.role)
+            print(f"user {args.name!r} added (role {args.role}); one-time enrolment code:")
+            print(code)
+        elif args.user_cmd == "code":
+            code = central.user_code(name=args.name)
+            print(f"one-time enrolment code for {args.name!r}:")
+            print(code)
+        else:
+            for u in central.list_users():
+                print(f"{u.name}\t{u.role}\t{u.devices} device(s)")
+        return 0
+    if args.command == "device":
+        if args.device_cmd == "revoke":
+            central.revoke_device(device_id=args.id)
+            print(f"device {args.id} revoked")
+        else:
+            for d in central.list_devices():
+                state = "revoked" if d.revoked else "active"
+                seen = d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else "-"
+                print(f"{d.device_id}\t{d.user_name}\t{d.name}\t{state}\tlast seen {seen}")
+        return 0
+    raise AssertionError(args.command)  # argparse guarantees a known command
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return run(args)
+    except (CentralError, db.ServerConfigError) as exc:
+        print(f"esp-central: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(
+            f"esp-central: database error: {exc.__class__.__name__}: {str(exc).splitlines()[0]}",
+            file=sys.stderr,
+        )
+        return 1
+    except OSError as exc:
+        print(f"esp-central: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""esp-central database tables (SQLAlchemy 2). Schema changes go through Alembic (server/migrations).
+
+The server stores record *envelopes*: routing metadata in columns, the record's fields as an opaque JSON
+text (``payload``) or, for ``ct_private`` records, as ciphertext only. Secrets (device tokens, enrolment
+codes) are stored as SHA-256 hashes: both are long random strings, so a fast hash is enough.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+UUID_LEN = 36
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(10))  # ct | panel | admin
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Device(Base):
+    __tablename__ = "devices"
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class EnrolmentCode(Base):
+    __tablename__ = "enrolment_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Counter(Base):
+    """Single-row sequence. Bumping it inside the writing transaction row-locks it until commit, so change
+    sequence numbers become visible in order (a puller can never skip a seq that commits late)."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class Record(Base):
+    __tablename__ = "records"
+    record_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    type: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(BigInteger)
+    deleted: Mapped[bool] = mapped_column(Boolean)
+    audience: Mapped[str] = mapped_column(String(12))
+    educator_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+    # The case a record belongs to: its educator_id, or its own id for an educator record. Panel access
+    # is decided per case.
+    case_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ciphertext: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attachment_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+
+    __table_args__ = (
+        Index("ix_records_owner_seq", "owner_id", "seq"),
+        Index("ix_records_case_seq", "case_id", "seq"),
+        Index("ix_records_audience_seq", "audience", "seq"),
+        Index("ix_records_type_deleted", "type", "deleted"),
+    )
+
+
+class Conflict(Base):
+    """An incoming edit that was not applied because the record had changed on the server meanwhile."""
+
+    __tablename__ = "conflicts"
+    conflict_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(UUID_LEN), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+    base_version: Mapped[int] = mapped_column(BigInteger)
+    server_version: Mapped[int] = mapped_column(BigInteger)
+    envelope: Mapped[str] = mapped_column(Text)  # the incoming RecordEnvelope as JSON (ciphertext if private)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+
+    __table_args__ = (Index("ix_conflicts_owner_seq", "owner_id", "seq"),)
+
+
+class ProcessedChange(Base):
+    """Result of every applied client change: a replayed push returns the same answer and changes nothing."""
+
+    __tablename__ = "processed_changes"
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    client_change_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    result: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Attachment(Base):
+    """An encrypted attachment blob, addressed by the SHA-256 of its (encrypted) bytes."""
+
+    __tablename__ = "attachments"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    size: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SyncKey(Base):
+    """A CT's sync key, wrapped on the client by their passphrase-derived key. Opaque here."""
+
+    __tablename__ = "sync_keys"
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(UUID_LEN))
+    blob: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Append-only: who read or wrote case data, from which device and address."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    device_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    remote: Mapped[str | None] = mapped_column(String(64), nullable=True)

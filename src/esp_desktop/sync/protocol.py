@@ -1,0 +1,214 @@
+"""Sync protocol: the pydantic models both the client engine and esp-central speak.
+
+The server is schema-agnostic: it stores *record envelopes* (type, id, version, audience, case) and the
+record's JSON fields as an opaque ``payload``; it never interprets entity fields, except that a
+``panel_case`` payload names the educator put on a panel agenda. ``ct_private`` records travel and rest
+as ``ciphertext`` only (AES-GCM under a sync key the server never sees).
+
+Every model forbids extra fields and bounds its sizes, so a malformed request fails validation (HTTP 422
+with the offending field) instead of reaching the database.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PROTOCOL_VERSION = 1
+MAX_BATCH = 500  # records per push or pull page
+MAX_PAYLOAD_BYTES = 256 * 1024  # JSON fields of one record
+MAX_CIPHERTEXT_CHARS = 400 * 1024  # base64 of an encrypted payload
+MAX_WRAPPED_KEY_CHARS = 4096
+ATTACHMENT_CHUNK_MAX = 4 * 1024 * 1024
+
+Audience = Literal["ct_private", "educator", "panel", "admin"]
+Role = Literal["ct", "panel", "admin"]
+RecordType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+Base64Str = Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
+ShortText = Annotated[str, Field(min_length=1, max_length=120)]
+
+PANEL_CASE_TYPE = "panel_case"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("timestamps must carry a timezone (UTC)")
+    return value
+
+
+class RecordEnvelope(_Strict):
+    """One record as it travels between client and server (the latest state of a record, or a tombstone)."""
+
+    type: RecordType
+    id: UUID
+    version: int = Field(ge=1, le=2**53)
+    deleted: bool = False
+    audience: Audience
+    educator_id: UUID | None = None
+    updated_at: datetime
+    payload: dict[str, Any] | None = None
+    ciphertext: Base64Str | None = Field(default=None, max_length=MAX_CIPHERTEXT_CHARS)
+    attachment_sha256: Sha256Hex | None = None
+
+    _aware_updated = field_validator("updated_at")(_aware)
+
+    @field_validator("payload")
+    @classmethod
+    def _payload_size(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None and len(json.dumps(value, separators=(",", ":"))) > MAX_PAYLOAD_BYTES:
+            raise ValueError(f"payload larger than {MAX_PAYLOAD_BYTES} bytes")
+        return value
+
+    @model_validator(mode="after")
+    def _confidentiality(self) -> RecordEnvelope:
+        # ct_private content must never reach the server in clear: it is ciphertext or nothing.
+        if self.audience == "ct_private":
+            if self.payload is not None:
+                raise ValueError("ct_private records must be sent as ciphertext, never as a clear payload")
+            if self.ciphertext is None and not self.deleted:
+                raise ValueError("ct_private records need a ciphertext")
+        else:
+            if self.ciphertext is not None:
+                raise ValueError("only ct_private records carry a ciphertext")
+            if self.payload is None and not self.deleted:
+                raise ValueError("records other than ct_private need a payload")
+        if self.type == PANEL_CASE_TYPE and not self.deleted and self.educator_id is None:
+            raise ValueError("panel_case records need an educator_id")
+        return self
+
+
+class Change(_Strict):
+    """A pending local change: the record as edited and the server version it was edited from."""
+
+    client_change_id: UUID
+    base_version: int = Field(ge=0, le=2**53, description="0 for a record the server has never seen")
+    record: RecordEnvelope
+    resolves: list[UUID] = Field(
+        default_factory=list, max_length=16, description="conflict ids this change resolves"
+    )
+
+
+class PushRequest(_Strict):
+    changes: list[Change] = Field(min_length=1, max_length=MAX_BATCH)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> PushRequest:
+        ids = [c.client_change_id for c in self.changes]
+        if len(set(ids)) != len(ids):
+            raise ValueError("client_change_id values must be unique within one push")
+        return self
+
+
+PushStatus = Literal["accepted", "conflict", "rejected"]
+
+
+class PushResult(_Strict):
+    client_change_id: UUID
+    record_id: UUID
+    status: PushStatus
+    version: int | None = Field(default=None, description="server version after this change")
+    seq: int | None = None
+    conflict_id: UUID | None = None
+    server_record: RecordEnvelope | None = Field(default=None, description="server copy, on conflict")
+    message: str | None = None
+    replayed: bool = Field(default=False, description="this change id was already processed: nothing changed")
+
+
+class PushResponse(_Strict):
+    results: list[PushResult]
+    cursor: int = Field(description="highest sequence number on the server after this push")
+
+
+class PullRequest(_Strict):
+    cursor: int = Field(default=0, ge=0, le=2**62)
+    limit: int = Field(default=MAX_BATCH, ge=1, le=MAX_BATCH)
+
+
+class ConflictInfo(_Strict):
+    """Attached to a pulled record that is a conflict copy (an edit the server did not apply)."""
+
+    conflict_id: UUID
+    base_version: int
+    server_version: int
+    resolved: bool = False
+    device_id: UUID | None = None
+
+
+class ServerRecord(_Strict):
+    seq: int
+    record: RecordEnvelope
+    conflict: ConflictInfo | None = None
+
+
+class PullResponse(_Strict):
+    records: list[ServerRecord]
+    next_cursor: int
+    more: bool
+    scope: str = Field(
+        description="fingerprint of what this user may read; when it changes, re-pull from cursor 0"
+    )
+
+
+class EnrolRequest(_Strict):
+    code: Annotated[str, Field(min_length=4, max_length=64)]
+    device_name: ShortText
+
+
+class EnrolResponse(_Strict):
+    device_id: UUID
+    token: str
+    user_name: str
+    role: Role
+
+
+class WhoAmI(_Strict):
+    device_id: UUID
+    user_name: str
+    role: Role
+    cursor: int
+
+
+class WrappedKey(_Strict):
+    """The CT's sync key wrapped by their passphrase-derived key; opaque to the server."""
+
+    key_id: UUID
+    blob: Base64Str = Field(min_length=16, max_length=MAX_WRAPPED_KEY_CHARS)
+
+
+class AttachmentStatus(_Strict):
+    sha256: Sha256Hex
+    size: int = Field(ge=0)
+    received: int = Field(ge=0)
+    complete: bool
+
+
+class AttachmentStart(_Strict):
+    size: int = Field(ge=1, le=2**40)
+
+
+class UserInfo(_Strict):
+    name: str
+    role: Role
+    devices: int
+
+
+class DeviceInfo(_Strict):
+    device_id: UUID
+    user_name: str
+    name: str
+    created_at: datetime
+    last_seen_at: datetime | None
+    revoked: bool
+
+
+class ErrorBody(_Strict):
+    detail: str | list[Any]

@@ -1,0 +1,103 @@
+"""Starting the desktop client: application setup, first-run wizard or unlock, then the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThread, QThreadPool
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import __version__
+from ..settings import USE_KEYRING
+from .context import AppContext
+from .icons import app_icon
+from .style import STYLE_SHEET
+
+log = logging.getLogger(__name__)
+
+
+MAX_WORKERS = 3
+
+
+def configure_thread_pool() -> None:
+    """Few, long-lived worker threads for background work.
+
+    The store's SQLCipher engine keeps one connection per thread (SQLAlchemy's SingletonThreadPool, 5 slots)
+    and closes the oldest when more threads have used it. Qt's pool would otherwise retire idle threads after
+    30 s and start new ones (new thread ids), so after a while a connection still in use by a worker could be
+    closed under it. Main thread + 3 workers that never expire stay within the 5 slots.
+    """
+    pool = QThreadPool.globalInstance()
+    pool.setMaxThreadCount(min(MAX_WORKERS, max(1, QThread.idealThreadCount())))
+    pool.setExpiryTimeout(-1)
+
+
+def setup_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with names, icon and the one style sheet (reused if one exists, e.g. in tests)."""
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("esp-desktop")
+    app.setApplicationName("esp-desktop")
+    app.setApplicationDisplayName("esp-desktop")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
+    app.setStyle("Fusion")  # the same, calm look on every platform; the style sheet refines it
+    if app.font().pointSizeF() < 10:
+        f = QFont(app.font())
+        f.setPointSizeF(10)
+        app.setFont(f)
+    app.setStyleSheet(STYLE_SHEET)
+    configure_thread_pool()
+    return app  # type: ignore[return-value]
+
+
+def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or None
+    """Unlock silently with the key remembered in the OS keyring, if the CT chose that."""
+    if not ctx.settings.get(USE_KEYRING):
+        return None
+    from ..store.vault import Vault
+    from .unlock import open_services
+
+    try:
+        store = Vault(ctx.data_dir).unlock_from_keyring()
+    except Exception as exc:  # a stale or broken keyring entry: fall back to the passphrase
+        log.info("keyring unlock failed: %s", exc)
+        return None
+    return (store, open_services(store, ctx.settings)) if store else None
+
+
+def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
+    """The main window after the first-run wizard or a keyring unlock; None if the CT cancelled setup."""
+    from ..store.vault import Vault
+    from .firstrun import FirstRunWizard
+    from .mainwindow import MainWindow
+
+    ctx = AppContext(Path(data_dir))
+    win = MainWindow(ctx)
+    if not Vault(data_dir).exists():
+        wiz = FirstRunWizard(ctx.data_dir, ctx.settings)
+        if not wiz.exec() or wiz.result_value is None:
+            win.deleteLater()
+            return None
+        win.attach(wiz.result_value)
+        if wiz.backup_error:
+            QMessageBox.warning(win, "Backup not written", wiz.backup_error)
+    else:
+        opened = try_keyring_unlock(ctx)
+        if opened:
+            win.attach(opened)
+    return win
+
+
+def run(data_dir: Path) -> int:
+    app = setup_application()
+    win = build_window(Path(data_dir))
+    if win is None:
+        return 0
+    win.show()
+    return app.exec()

@@ -1,0 +1,268 @@
+"""Role x audience authorisation matrix, ct_private confidentiality down to the database bytes,
+attachments, TLS and the esp-central command line."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import ssl
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .central_helpers import change, envelope, pull_all, push
+
+AUDIENCES = ["ct_private", "educator", "panel", "admin"]
+SENTINEL = "ZEBRA-QUARTZ-PRIVATE-7731"  # appears only inside ct_private plaintext
+
+
+def _caseload(ct, educator: str, label: str) -> dict[str, str]:
+    """One educator record plus one observation per audience; returns {audience: record id}."""
+    ids = {"educator": str(uuid.uuid4())}
+    recs = [
+        envelope(type="educator", id=educator, audience="educator", payload={"name": f"Educator {label}"})
+    ]
+    for aud in AUDIENCES:
+        rec = envelope(
+            educator_id=educator,
+            audience=aud,
+            payload={"text": f"{label} {aud} {SENTINEL if aud == 'ct_private' else ''}"},
+        )
+        ids[aud] = rec["id"]
+        recs.append(rec)
+    push(ct, *[change(r) for r in recs])
+    return ids
+
+
+def test_role_by_audience_matrix(served):
+    ct_a, _ = served.enrol("Ms Okafor")
+    ct_b, _ = served.enrol("Mr Castillo")
+    panel, _ = served.enrol("Panel Chair", role="panel")
+    admin, _ = served.enrol("Dr Admin", role="admin")
+    on_agenda, off_agenda, b_educator = (str(uuid.uuid4()) for _ in range(3))
+    a1 = _caseload(ct_a, on_agenda, "A-on")
+    a2 = _caseload(ct_a, off_agenda, "A-off")
+    b1 = _caseload(ct_b, b_educator, "B")
+    meeting = str(uuid.uuid4())
+    case = envelope(
+        type="panel_case",
+        audience="panel",
+        educator_id=on_agenda,
+        payload={"meeting_id": meeting, "educator_id": on_agenda},
+    )
+    push(ct_a, change(case))
+    # CT B cannot open CT A's other educator to the panel by putting them on an agenda
+    b_case = envelope(
+        type="panel_case",
+        audience="panel",
+        educator_id=off_agenda,
+        payload={"meeting_id": meeting, "educator_id": off_agenda},
+    )
+    push(ct_b, change(b_case))
+
+    def seen(client) -> dict[str, dict]:
+        got, _ = pull_all(client)
+        return {x["record"]["id"]: x["record"] for x in got}
+
+    a_seen, b_seen, panel_seen, admin_seen = seen(ct_a), seen(ct_b), seen(panel), seen(admin)
+    all_a = set(a1.values()) | set(a2.values())
+    all_b = set(b1.values())
+    # a CT sees exactly their own records, all audiences, and nothing of the other CT
+    assert all_a <= set(a_seen) and not (all_b & set(a_seen))
+    assert all_b <= set(b_seen) and not (all_a & set(b_seen))
+    # ct_private reaches even its owner only as ciphertext
+    assert a_seen[a1["ct_private"]]["payload"] is None and a_seen[a1["ct_private"]]["ciphertext"]
+    # the panel: on-agenda case only, audiences educator/panel/admin, never ct_private
+    # (CT B's own agenda entry is visible as such, but opens none of CT A's records)
+    assert set(panel_seen) == {on_agenda, a1["educator"], a1["panel"], a1["admin"], case["id"], b_case["id"]}
+    # the administrator: admin-audience records, of every CT
+    assert set(admin_seen) == {a1["admin"], a2["admin"], b1["admin"]}
+    for records in (panel_seen, admin_seen, b_seen):
+        assert all(r["audience"] != "ct_private" or r["id"] in all_b for r in records.values())
+    # once the case leaves the agenda the panel's scope changes and it sees nothing of it
+    before = panel.post("/v1/sync/pull", json={"cursor": 0}).json()["scope"]
+    push(ct_a, change(dict(case, deleted=True, payload=None), base_version=1))
+    after = panel.post("/v1/sync/pull", json={"cursor": 0}).json()
+    assert after["scope"] != before
+    assert {x["record"]["id"] for x in after["records"]} == {b_case["id"]}
+    # writes: only CTs push, and never onto someone else's record
+    for reader in (panel, admin):
+        r = reader.post("/v1/sync/push", json={"changes": [change(envelope())]})
+        assert r.status_code == 403
+    hijack = push(ct_b, change(envelope(id=a1["panel"], payload={"text": "overwritten"}), base_version=1))
+    assert hijack[0]["status"] == "rejected"
+    assert seen(ct_a)[a1["panel"]]["payload"]["text"].startswith("A-on panel")
+
+
+def test_ct_private_never_stored_or_served_in_clear(served):
+    ct, _ = served.enrol("Ms Okafor")
+    panel, _ = served.enrol("Panel Chair", role="panel")
+    educator = str(uuid.uuid4())
+    leak = envelope(audience="ct_private", educator_id=educator)
+    del leak["ciphertext"]
+    leak["payload"] = {"text": SENTINEL}
+    r = ct.post("/v1/sync/push", json={"changes": [change(leak)]})
+    assert r.status_code == 422 and "ciphertext" in r.text and SENTINEL not in r.text
+    _caseload(ct, educator, "A")
+    push(
+        ct,
+        change(
+            envelope(
+                type="panel_case",
+                audience="panel",
+                educator_id=educator,
+                payload={"meeting_id": str(uuid.uuid4()), "educator_id": educator},
+            )
+        ),
+    )
+    for client in (ct, panel):
+        got, _ = pull_all(client)
+        assert got and SENTINEL not in str(got)
+    served.central.engine.dispose()  # flush WAL/caches so every byte is on disk
+    roots = [served.data_dir] + ([served.pg_data] if served.pg_data else [])
+    if served.backend == "sqlite":
+        roots.append(Path(served.db_url.removeprefix("sqlite:///")).parent)
+    else:
+        subprocess.run(
+            [
+                "runuser",
+                "-u",
+                "postgres",
+                "--",
+                "psql",
+                "-h",
+                str(served.pg_data.parent / "sock"),
+                "-p",
+                served.db_url.rsplit("port=", 1)[1],
+                "-U",
+                "postgres",
+                "-c",
+                "CHECKPOINT",
+            ],
+            check=False,
+            capture_output=True,
+        )
+    scanned = 0
+    for root in roots:
+        for path in root.rglob("*"):
+            if path.is_file():
+                scanned += 1
+                assert SENTINEL.encode() not in path.read_bytes(), path
+    assert scanned > 0
+    # control: the clear educator-audience text does reach the database (the scan can see text)
+    assert any(b"A educator" in p.read_bytes() for root in roots for p in root.rglob("*") if p.is_file())
+
+
+def test_attachments_resume_verify_and_respect_access(served):
+    ct, _ = served.enrol("Ms Okafor")
+    other, _ = served.enrol("Mr Castillo")
+    panel, _ = served.enrol("Panel Chair", role="panel")
+    blob = os.urandom(300_000)  # stands in for an encrypted attachment
+    sha = hashlib.sha256(blob).hexdigest()
+    st = ct.post(f"/v1/attachments/{sha}", json={"size": len(blob)}).json()
+    assert st == {"sha256": sha, "size": len(blob), "received": 0, "complete": False}
+    assert ct.patch(f"/v1/attachments/{sha}?offset=0", content=blob[:100_000]).json()["received"] == 100_000
+    # the connection dropped; the client asks where to resume, a wrong offset is refused
+    assert ct.get(f"/v1/attachments/{sha}/status").json()["received"] == 100_000
+    assert ct.patch(f"/v1/attachments/{sha}?offset=0", content=blob[:50]).status_code == 409
+    done = ct.patch(f"/v1/attachments/{sha}?offset=100000", content=blob[100_000:]).json()
+    assert done["complete"] is True
+    assert ct.get(f"/v1/attachments/{sha}").content == blob
+    assert other.get(f"/v1/attachments/{sha}").status_code == 404
+    assert panel.get(f"/v1/attachments/{sha}").status_code == 404
+    educator = str(uuid.uuid4())
+    push(
+        ct,
+        change(envelope(audience="panel", educator_id=educator, attachment_sha256=sha)),
+        change(
+            envelope(
+                type="panel_case",
+                audience="panel",
+                educator_id=educator,
+                payload={"meeting_id": str(uuid.uuid4()), "educator_id": educator},
+            )
+        ),
+    )
+    assert panel.get(f"/v1/attachments/{sha}").content == blob
+    # bytes that do not match their address are refused and the upload starts over
+    bad = os.urandom(1000)
+    bad_sha = hashlib.sha256(b"something else").hexdigest()
+    ct.post(f"/v1/attachments/{bad_sha}", json={"size": len(bad)})
+    r = ct.patch(f"/v1/attachments/{bad_sha}?offset=0", content=bad)
+    assert r.status_code == 400 and "SHA-256" in r.json()["detail"]
+    assert ct.get(f"/v1/attachments/{bad_sha}/status").json()["received"] == 0
+    assert ct.get(f"/v1/attachments/{bad_sha}").status_code == 404
+
+
+def test_migrations_match_the_models(served):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from esp_desktop.server.models import Base
+
+    with served.central.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`esp-central` in-process (imports cost seconds per subprocess); init runs as a real process."""
+    import contextlib
+    import io
+
+    from esp_desktop.server.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        rc = main(["--data-dir", str(data_dir), *args])
+    return subprocess.CompletedProcess(args, rc, out.getvalue(), err.getvalue())
+
+
+def test_cli_init_users_devices_and_tls(tmp_path):
+    from esp_desktop.server.app import build
+
+    from .central_helpers import ThreadedServer
+
+    data = tmp_path / "central"
+    assert "not initialised" in _cli(data, "user", "list").stderr
+    init = subprocess.run(
+        [sys.executable, "-m", "esp_desktop.server.cli", "--data-dir", str(data), "init"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert init.returncode == 0, init.stderr
+    admin_code = init.stdout.strip().splitlines()[-1]
+    assert len(admin_code.replace("-", "")) == 25
+    add = _cli(data, "user", "add", "--name", "Ms Okafor", "--role", "ct")
+    ct_code = add.stdout.strip().splitlines()[-1]
+    again = _cli(data, "user", "code", "Ms Okafor")
+    assert again.returncode == 0 and again.stdout.strip().splitlines()[-1] not in (ct_code, admin_code)
+    dup = _cli(data, "user", "add", "--name", "Ms Okafor", "--role", "ct")
+    assert dup.returncode == 1 and "already exists" in dup.stderr and "Traceback" not in dup.stderr
+    assert "Ms Okafor\tct" in _cli(data, "user", "list").stdout
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    assert _cli(data, "dev-cert", "--cert", str(cert), "--key", str(key)).returncode == 0
+    app = build(data_dir=data)
+    with ThreadedServer(app, ssl_certfile=str(cert), ssl_keyfile=str(key)) as srv:
+        url = f"https://127.0.0.1:{srv.port}"
+        with pytest.raises(httpx.ConnectError):
+            httpx.get(f"{url}/v1/health")  # an unpinned self-signed certificate is not trusted
+        pinned = ssl.create_default_context(cafile=str(cert))
+        r = httpx.post(f"{url}/v1/enrol", json={"code": ct_code, "device_name": "laptop"}, verify=pinned)
+        assert r.status_code == 200
+        device_id = r.json()["device_id"]
+        listing = _cli(data, "device", "list").stdout
+        assert device_id in listing and "active" in listing
+        assert _cli(data, "device", "revoke", device_id).returncode == 0
+        me = httpx.get(
+            f"{url}/v1/me",
+            headers={"Authorization": f"Bearer {r.json()['token']}"},
+            verify=ssl.create_default_context(cafile=str(cert)),
+        )
+        assert me.status_code == 401
+    app.state.central.engine.dispose()
