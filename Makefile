@@ -27,6 +27,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy src/esp_desktop/core src/esp_desktop/store src/esp_desktop/sync src/esp_desktop/reports src/esp_desktop/server
 
+# Frozen app for this platform (installers/build.py): dist/esp-desktop/ plus the platform package.
+DIST_STAMP := $(VENV)/.dist-installed
+$(DIST_STAMP): $(STAMP)
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev,dist]'
+	@touch $(DIST_STAMP)
+
+dist: $(DIST_STAMP)
+	$(PY) installers/build.py $(DIST_ARGS)
+
+.PHONY: smoke
+smoke:
+	installers/smoke.sh
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache
 
