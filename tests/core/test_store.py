@@ -106,7 +106,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0002"
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0003"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -267,3 +267,24 @@ def test_store_is_safe_to_use_from_many_short_lived_threads(data_dir: Path) -> N
             t.join()
     s.close()
     assert errors == []
+
+
+def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
+    from esp_desktop.core.services import Services
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    o = svc.observations.start(educator_id=e.id, kind="announced")
+    n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives")
+    with s.engine.begin() as conn:  # back to a revision-0002 store: no search_map yet
+        conn.execute(text("DROP TABLE search_map"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    assert [h.record_id for h in svc.search.search("manipulatives")] == [n.id]
+    svc.observations.edit_note(n.id, text="Students used base-ten blocks")
+    assert svc.search.search("manipulatives") == []
+    assert [h.record_id for h in svc.search.search("blocks")] == [n.id]
+    s.close()

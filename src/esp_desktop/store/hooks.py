@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, event, insert, inspect
+from sqlalchemy import delete, event, func, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import AuditEvent, Record, utcnow
+from .models import AuditEvent, Record, SearchMap, utcnow
 
 SEARCH_INDEX = "search_index"
 _BOOKKEEPING = {"sync_dirty", "version", "updated_at"}
@@ -84,20 +84,30 @@ def search_text(obj: Record) -> str:
 
 
 def reindex(conn: Any, objs: list[Record]) -> None:
-    from sqlalchemy import column, table
+    """Replace the full-text rows of ``objs`` (drop deleted ones). Rows are found through ``search_map``."""
+    from sqlalchemy import column, select, table
 
-    idx = table(SEARCH_INDEX, column("record_type"), column("record_id"), column("educator_id"), column("body"))
+    idx = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"), column("educator_id"),
+                column("body"))
     ids = [o.id for o in objs]
-    conn.execute(delete(idx).where(idx.c.record_id.in_(ids)))
-    rows = [
-        {"record_type": o.__record_type__, "record_id": o.id, "educator_id": getattr(o, "educator_id", None),
-         "body": search_text(o)}
-        for o in objs
-        if not o.deleted
-    ]
-    rows = [r for r in rows if r["body"]]
-    if rows:
-        conn.execute(insert(idx), rows)
+    old = list(conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(ids))).scalars())
+    if old:
+        conn.execute(delete(idx).where(idx.c.rowid.in_(old)))
+        conn.execute(delete(SearchMap).where(SearchMap.record_id.in_(ids)))
+    rows = [(o, search_text(o)) for o in objs if not o.deleted]
+    rows = [(o, body) for o, body in rows if body]
+    if not rows:
+        return
+    # Rowids only grow, so "ORDER BY rowid DESC" in search means most recently written first.
+    next_id = (conn.execute(select(func.max(SearchMap.fts_rowid))).scalar() or 0) + 1
+    fts_rows, map_rows = [], []
+    for n, (o, body) in enumerate(rows):
+        rowid = next_id + n
+        fts_rows.append({"rowid": rowid, "record_type": o.__record_type__, "record_id": o.id,
+                         "educator_id": getattr(o, "educator_id", None), "body": body})
+        map_rows.append({"record_id": o.id, "fts_rowid": rowid})
+    conn.execute(insert(idx), fts_rows)
+    conn.execute(insert(SearchMap), map_rows)
 
 
 def install(factory: sessionmaker[Session]) -> None:

@@ -447,3 +447,12 @@ class SyncConflict(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchMap(Base):
+    """Which full-text index row holds a record's text (FTS5 cannot index its UNINDEXED record_id column, so
+    without this map every re-index would scan the whole index)."""
+
+    __tablename__ = "search_map"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    fts_rowid: Mapped[int] = mapped_column(Integer, unique=True)
