@@ -147,3 +147,26 @@ def test_coaching_entry_and_open_record(qtbot, ctx) -> None:  # noqa: ANN001, F8
     page.open_record("coaching", entry.id)
     assert page.tabs.currentWidget() is tab
     assert tab.current.id == entry.id
+
+
+def test_add_prescription_aligned_to_an_indicator(qtbot, ctx) -> None:  # noqa: ANN001, F811
+    from esp_desktop.ui.goal_dialogs import PrescriptionDialog
+
+    page = _page(qtbot, ctx, "Darnell", "overview")
+    tab = page.overview
+    before = tab.rx_model.rowCount()
+    qtbot.mouseClick(tab.add_rx_btn, Qt.MouseButton.LeftButton)
+    dlg = tab.findChild(PrescriptionDialog)
+    assert dlg is not None and dlg.isVisible()
+    qtbot.keyClicks(dlg.concern, "Lab transitions take 8 minutes of a 50-minute period.")
+    qtbot.keyClicks(dlg.action, "Rehearse the lab clean-up routine; CT models it on Tuesday.")
+    dlg.buttons.button(dlg.buttons.StandardButton.Save).click()
+    assert dlg.isVisible() and "indicator" in dlg.message.text()  # refused: not aligned to the rubric yet
+    qtbot.keyClicks(dlg.tags.filter_box, "II-B")
+    qtbot.keyClick(dlg.tags.filter_box, Qt.Key.Key_Return)
+    dlg.buttons.button(dlg.buttons.StandardButton.Save).click()
+    assert not dlg.isVisible()
+    assert tab.rx_model.rowCount() == before + 1
+    saved = [p for p in ctx.svc.goals.prescriptions(educator_named(ctx, "Darnell").id)
+             if p.concern.startswith("Lab transitions")]
+    assert len(saved) == 1 and saved[0].indicator_codes == ["II-B"] and saved[0].audience == "educator"

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from ..core.enums import label
 from ..core.errors import ValidationError
 from .context import AppContext
-from .goal_dialogs import GoalDialog, ProgressDialog
+from .goal_dialogs import GoalDialog, PrescriptionDialog, ProgressDialog
 from .icons import icon
 from .models.records import Column, RecordTableModel, audience_column
 from .widgets import Report, hint, install_audience_menu, record_table, select_row, stretch_column
@@ -141,8 +141,16 @@ class OverviewTab(QWidget):
         )
         self.rx = record_table("Prescriptions", self.rx_model)
         stretch_column(self.rx, 2)
+        install_audience_menu(self.rx, lambda r, a: self._set_audience(self.ctx.svc.goals, r, a, "prescription"))
+        self.add_rx_btn = QPushButton(icon("plus"), "Add prescription")
+        self.add_rx_btn.setAccessibleName("Add prescription")
         rx_box = QGroupBox("Prescriptions")
-        QVBoxLayout(rx_box).addWidget(self.rx)
+        rxl = QVBoxLayout(rx_box)
+        rxb = QHBoxLayout()
+        rxb.addWidget(self.add_rx_btn)
+        rxb.addStretch(1)
+        rxl.addLayout(rxb)
+        rxl.addWidget(self.rx)
 
         lay = QVBoxLayout(self)
         lay.addLayout(top, 3)
@@ -150,6 +158,7 @@ class OverviewTab(QWidget):
         lay.addWidget(rx_box, 1)
         self.add_goal_btn.clicked.connect(self._add_goal)
         self.add_progress_btn.clicked.connect(self._add_progress)
+        self.add_rx_btn.clicked.connect(self._add_prescription)
         self.goals.activated.connect(lambda _i: self._add_progress())
 
     # --- loading
@@ -231,6 +240,14 @@ class OverviewTab(QWidget):
         cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
         dlg = GoalDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
         dlg.saved.connect(lambda gid: (self.refresh(), select_row(self.goals, self.goal_model.row_of(gid))))
+        dlg.open()
+
+    def _add_prescription(self) -> None:
+        if not self.educator_id:
+            return
+        cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
+        dlg = PrescriptionDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
+        dlg.saved.connect(lambda pid: (self.refresh(), select_row(self.rx, self.rx_model.row_of(pid))))
         dlg.open()
 
     def _add_progress(self) -> None:

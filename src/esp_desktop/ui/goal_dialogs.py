@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -43,6 +45,14 @@ class _Dialog(QDialog):
         )
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Enter in a text or tag box (the tag box adds a tag on Enter) must not also save the dialog;
+        # saving is the Save button (or Enter while it has focus).
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(self.focusWidget(), QPushButton):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def finish_layout(self) -> None:
         self.form.addRow(self.message)
@@ -143,4 +153,50 @@ class ProgressDialog(_Dialog):
             percent=self.percent.value(),
         )
         self.ctx.changed("goal_progress", p.id)
+        return p
+
+
+class PrescriptionDialog(_Dialog):
+    """A prescription/recommendation aligned to rubric indicators (the service requires at least one)."""
+
+    def __init__(
+        self, ctx: AppContext, educator_id: str, cycle_id: str | None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__("Add prescription", parent)
+        self.ctx, self.educator_id, self.cycle_id = ctx, educator_id, cycle_id
+        self.concern = _text("Area of concern")
+        self.concern.setPlaceholderText("What the evidence shows needs to change")
+        self.action = _text("Prescribed action")
+        self.action.setPlaceholderText("What the educator will do, and the support the CT provides")
+        self.resources = QLineEdit()
+        self.resources.setAccessibleName("Resources")
+        self.due = date_edit("Prescription due date")
+        self.tags = TagField(ctx.svc.rubric)
+        self.audience = AudienceCombo()
+        self.audience.set_value("educator")
+        for text, w in (
+            ("Concern", self.concern),
+            ("Action", self.action),
+            ("Resources", self.resources),
+            ("Due", self.due),
+            ("Indicators", self.tags),
+            ("Audience", self.audience),
+        ):
+            self.form.addRow(text, w)
+        self.finish_layout()
+        self.resize(560, 600)
+
+    def save(self) -> Any:
+        ind, _eq = self.tags.codes()
+        p = self.ctx.svc.goals.add_prescription(
+            educator_id=self.educator_id,
+            indicator_codes=ind,
+            concern=self.concern.toPlainText(),
+            action=self.action.toPlainText(),
+            resources=self.resources.text() or None,
+            due_on=self.due.date().toPython(),
+            cycle_id=self.cycle_id,
+            audience=self.audience.value(),
+        )
+        self.ctx.changed("prescription", p.id)
         return p
