@@ -226,9 +226,7 @@ class CaseloadService(Service):
     def enrolment(self, educator_id: str) -> Enrolment | None:
         """The open enrolment, else the latest one."""
         with self.session() as s:
-            return self._current(s, educator_id) or s.scalars(
-                self.live(Enrolment).where(Enrolment.educator_id == educator_id)
-                .order_by(Enrolment.created_at.desc())).first()
+            return self._current_or_latest(s, educator_id)
 
     def enrolments(self, educator_id: str) -> list[Enrolment]:
         with self.session() as s:
@@ -257,6 +255,12 @@ class CaseloadService(Service):
         )
         return s.scalars(q.order_by(Enrolment.created_at.desc())).first()
 
+    def _current_or_latest(self, s: Session, educator_id: str) -> Enrolment | None:
+        """The open enrolment, else the most recent ended one."""
+        return self._current(s, educator_id) or s.scalars(
+            self.live(Enrolment).where(Enrolment.educator_id == educator_id)
+            .order_by(Enrolment.created_at.desc())).first()
+
     def _open_enrolment(self, s: Session, enrolment_id: str) -> Enrolment:
         en = self.get(s, Enrolment, enrolment_id, what="Enrolment")
         if en.status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.EXITED):
@@ -266,9 +270,7 @@ class CaseloadService(Service):
     def program_of(self, s: Session, educator_id: str | None) -> str | None:
         if not educator_id:
             return None
-        en = self._current(s, educator_id) or s.scalars(
-            self.live(Enrolment).where(Enrolment.educator_id == educator_id)
-            .order_by(Enrolment.created_at.desc())).first()
+        en = self._current_or_latest(s, educator_id)
         return en.program if en else None
 
     def guard_audience(self, s: Session, educator_id: str | None, audience: str) -> None:
@@ -292,9 +294,7 @@ class CaseloadService(Service):
         with self.session() as s:
             cycles = self._svc.compliance.current_cycles_in(s)
             for e in s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)):
-                en = self._current(s, e.id) or s.scalars(
-                    self.live(Enrolment).where(Enrolment.educator_id == e.id)
-                    .order_by(Enrolment.created_at.desc())).first()
+                en = self._current_or_latest(s, e.id)
                 if not include_ended and en is not None and en.status not in [a.value for a in ACTIVE]:
                     continue
                 cyc = cycles.get(e.id)

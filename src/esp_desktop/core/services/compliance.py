@@ -144,10 +144,7 @@ class ComplianceService(Service):
             pool = done[slot.kind]
             o = pool[used[slot.kind]] if used[slot.kind] < len(pool) else None
             used[slot.kind] += 1
-            n = sum(1 for x in rules.observation_schedule(c.start_on, c.end_on, announced=c.required_announced,
-                                                          unannounced=c.required_unannounced)[: slot.index + 1]
-                    if x.kind == slot.kind)
-            label = f"{slot.kind.value.capitalize()} observation {n}"
+            label = f"{slot.kind.value.capitalize()} observation {used[slot.kind]}"
             items.append(DueItem(c.educator_id, name, c.id, "observation", slot.kind.value, slot.due_on,
                                  rules.item_state(slot.due_on, o.observed_on if o else None, today), label,
                                  o.observed_on if o else None, o.id if o else None))
