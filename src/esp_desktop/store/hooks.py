@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, event, func, insert, inspect
+from sqlalchemy import column, delete, event, func, insert, inspect, select, table
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import AuditEvent, Record, SearchMap, utcnow
 
 SEARCH_INDEX = "search_index"
+_SEARCH_TABLE = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"),
+                      column("educator_id"), column("body"))
 _BOOKKEEPING = {"sync_dirty", "version", "updated_at"}
 
 
@@ -85,10 +87,7 @@ def search_text(obj: Record) -> str:
 
 def reindex(conn: Any, objs: list[Record]) -> None:
     """Replace the full-text rows of ``objs`` (drop deleted ones). Rows are found through ``search_map``."""
-    from sqlalchemy import column, select, table
-
-    idx = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"), column("educator_id"),
-                column("body"))
+    idx = _SEARCH_TABLE
     ids = [o.id for o in objs]
     old = list(conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(ids))).scalars())
     if old:
