@@ -7,8 +7,8 @@ Export document: ``{"format": "esp-desktop-export", "format_version": 1, "export
 from __future__ import annotations
 
 import base64
-from functools import lru_cache
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
@@ -33,14 +33,22 @@ PARENT_OF: dict[str, tuple[str, str]] = {
 }
 
 
-@lru_cache(maxsize=None)
-def _columns(model: type[Record]) -> tuple[str, ...]:
+@cache
+def _columns(rtype: str) -> tuple[str, ...]:
+    """Column keys of a record type (cached by type name: called for every exported or synced record)."""
+    model = RECORD_TYPES[rtype]
     return tuple(c.key for c in sa_inspect(model).column_attrs)
 
 
-@lru_cache(maxsize=None)
-def _parsers(model: type[Record]) -> dict[str, Any]:
+@cache
+def _writable(rtype: str) -> frozenset[str]:
+    return frozenset(_columns(rtype)) - _LOCAL_ONLY
+
+
+@cache
+def _parsers(rtype: str) -> dict[str, Any]:
     """Column key -> parser for date/datetime columns (the rest pass through as JSON values)."""
+    model = RECORD_TYPES[rtype]
     out: dict[str, Any] = {}
     for col in sa_inspect(model).columns:
         if hasattr(col.type, "impl"):  # UTCDateTime
@@ -60,7 +68,7 @@ def _jsonable(v: Any) -> Any:
 
 def record_to_dict(obj: Record) -> dict[str, Any]:
     d: dict[str, Any] = {"id": obj.id, "type": obj.__record_type__}
-    for key in _columns(type(obj)):
+    for key in _columns(obj.__record_type__):
         if key in _LOCAL_ONLY or key == "id":
             continue
         d[key] = _jsonable(getattr(obj, key))
@@ -70,7 +78,7 @@ def record_to_dict(obj: Record) -> dict[str, Any]:
 def _parse(model: type[Record], key: str, value: Any) -> Any:
     if value is None:
         return None
-    parser = _parsers(model).get(key)
+    parser = _parsers(model.__record_type__).get(key)
     if parser is None:
         return value
     try:
@@ -91,7 +99,7 @@ def apply_record_dict(s: Session, d: dict[str, Any], *, keep_newer_local: bool =
         raise ValidationError(f"Unknown record type {rtype!r}.")
     if not isinstance(d.get("id"), str) or len(d["id"]) != 36:
         raise ValidationError(f"A {rtype} record has no valid id.")
-    cols = set(_columns(model)) - _LOCAL_ONLY
+    cols = _writable(model.__record_type__)
     unknown = set(d) - cols - {"type"}
     if unknown:
         raise ValidationError(f"{rtype} record has unknown field(s): {', '.join(sorted(unknown))}.")
