@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from ..core.rubric import Rubric
@@ -146,8 +147,17 @@ class TagField(QWidget):
         lay.addWidget(self.filter_box)
         lay.addWidget(self.tree)
         self.filter_box.textChanged.connect(self.tree.filter)
-        self.filter_box.returnPressed.connect(self._check_typed)
+        # Enter adds the typed tags and stops there: a QLineEdit passes Enter on to its dialog, which would
+        # also press the dialog's default (Save) button.
+        self.filter_box.installEventFilter(self)
         self.setFocusProxy(self.filter_box)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (watched is self.filter_box and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            self._check_typed()
+            return True
+        return super().eventFilter(watched, event)
 
     def _check_typed(self) -> None:
         good, _bad = parse_codes(self.tree.rubric, self.filter_box.text())
