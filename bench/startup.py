@@ -108,8 +108,8 @@ def timed(code: str, *args: str) -> tuple[float, list[str]]:
 
 
 def build_demo(folder: Path) -> None:
-    from esp_desktop.core.demo import load_demo
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
+    from esp_desktop.services.demo import load_demo
     from esp_desktop.store.vault import Vault
 
     s = Vault(folder).create(PASSPHRASE)
@@ -119,7 +119,7 @@ def build_demo(folder: Path) -> None:
 
 def build_large(folder: Path) -> dict[str, int]:
     """12 educators x 4 school years of observations, scripted notes, evidence, coaching, contacts, goals."""
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
     from esp_desktop.store.db import make_engine, make_sessionmaker
     from esp_desktop.store.vault import Vault
 

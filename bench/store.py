@@ -20,7 +20,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from esp_desktop.core.services import Services
+from esp_desktop.services import Services
 from esp_desktop.store import keys, migrate
 from esp_desktop.store.db import make_engine
 from esp_desktop.store.models import CoachingActivity, Educator, EvidenceItem, Observation, ScriptNote

@@ -29,8 +29,8 @@ def require(condition: bool, reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def _template_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from esp_desktop.core.demo import load_demo
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
+    from esp_desktop.services.demo import load_demo
     from esp_desktop.store.vault import Vault
 
     root = tmp_path_factory.mktemp("templates")
@@ -71,14 +71,14 @@ def store(data_dir: Path) -> Iterator:
 
 @pytest.fixture
 def svc(store):  # noqa: ANN001
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
 
     return Services(store, today=lambda: date(2026, 11, 25))
 
 
 @pytest.fixture
 def demo_svc(demo_dir: Path) -> Iterator:
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
     from esp_desktop.store.vault import Vault
 
     s = Vault(demo_dir).unlock(PASSPHRASE)

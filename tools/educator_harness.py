@@ -18,8 +18,8 @@ PASSPHRASE = "correct horse battery staple"
 
 
 def open_demo(data_dir: Path | None, passphrase: str):  # noqa: ANN201
-    from esp_desktop.core.demo import load_demo
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
+    from esp_desktop.services.demo import load_demo
     from esp_desktop.store.vault import Vault
     from esp_desktop.ui.context import AppContext
 
@@ -148,8 +148,8 @@ def main() -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from esp_desktop.ui.educator import EducatorPage
-    from esp_desktop.ui.icons import app_icon
+    from esp_desktop.ui.educator.page import EducatorPage
+    from esp_desktop.ui.widgets.icons import app_icon
 
     app = QApplication(sys.argv)
     app.setWindowIcon(app_icon())

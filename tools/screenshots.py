@@ -26,15 +26,15 @@ def main() -> int:
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QWizard
 
-    from esp_desktop.core.demo import load_demo
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
+    from esp_desktop.services.demo import load_demo
     from esp_desktop.store.vault import Vault
-    from esp_desktop.ui import tasks
     from esp_desktop.ui.app import setup_application
     from esp_desktop.ui.context import AppContext
-    from esp_desktop.ui.firstrun import FirstRunWizard
     from esp_desktop.ui.mainwindow import MainWindow
-    from esp_desktop.ui.settings import SettingsDialog
+    from esp_desktop.ui.settings.dialog import SettingsDialog
+    from esp_desktop.ui.settings.firstrun import FirstRunWizard
+    from esp_desktop.ui.widgets import tasks
 
     tasks.SYNCHRONOUS = True
     setup_application()

@@ -12,9 +12,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from esp_desktop.core.demo import PRIVATE_THOUGHTS, load_demo
-from esp_desktop.core.services import Services
 from esp_desktop.reports.service import ReportService
+from esp_desktop.services import Services
+from esp_desktop.services.demo import PRIVATE_THOUGHTS, load_demo
 from esp_desktop.store.models import ScriptNote
 from esp_desktop.store.vault import Vault
 

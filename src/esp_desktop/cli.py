@@ -66,7 +66,7 @@ class Cli:
     def services(self):  # noqa: ANN201
         if self._services is None:
             from .core.rubric import load_rubric
-            from .core.services import Services
+            from .services import Services
             from .settings import RUBRIC_FILE, Settings
 
             rubric_file = Settings(self.data_dir).get(RUBRIC_FILE) or None
@@ -97,7 +97,7 @@ def cmd_init(args: argparse.Namespace, cli: Cli) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, cli: Cli) -> int:
-    from .core.demo import load_demo
+    from .services.demo import load_demo
 
     counts = load_demo(cli.services())
     print("Loaded the fictional demo caseload: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from esp_desktop.core.errors import ImmutableRecord, RuleViolation, ValidationError
-from esp_desktop.core.services import Actor, Services
+from esp_desktop.services import Actor, Services
 
 
 def _educator(svc, program: str):  # noqa: ANN001, ANN202

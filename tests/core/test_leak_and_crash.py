@@ -10,8 +10,7 @@ import time
 from pathlib import Path
 
 from conftest import PASSPHRASE
-
-from esp_desktop.core import demo
+from esp_desktop.services import demo
 
 
 def _needles() -> list[bytes]:
@@ -47,7 +46,7 @@ def test_no_plaintext_anywhere_in_the_data_dir(tmp_path: Path) -> None:
 WRITER = r"""
 import sys
 from esp_desktop.store.vault import Vault
-from esp_desktop.core.services import Services
+from esp_desktop.services import Services
 svc = Services(Vault(sys.argv[1]).unlock(sys.argv[2]))
 e = svc.caseload.add_educator(given_name="Crash", family_name="Test")
 o = svc.observations.start(educator_id=e.id, kind="unannounced")
@@ -75,7 +74,7 @@ def test_sigkill_during_burst_of_writes_loses_no_committed_record(data_dir: Path
     proc.wait()
     assert acknowledged >= 150
 
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
     from esp_desktop.store.check import check_store
     from esp_desktop.store.vault import Vault
 

@@ -113,7 +113,7 @@ def test_child_of_hidden_parent_stays_hidden(svc) -> None:  # noqa: ANN001
 
 
 def test_export_import_roundtrip_is_idempotent(demo_svc, store) -> None:  # noqa: ANN001
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
 
     doc = demo_svc.transfer.export()
     fresh = Services(store)

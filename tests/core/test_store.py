@@ -10,13 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+from conftest import PASSPHRASE
 from esp_desktop.core.errors import StoreCorrupt, StoreExists, StoreMissing, ValidationError, WrongPassphrase
 from esp_desktop.store import keys, migrate
 from esp_desktop.store.backup import create_backup, restore_backup
 from esp_desktop.store.check import check_store
 from esp_desktop.store.vault import Vault
-
-from conftest import PASSPHRASE
 
 
 def test_database_file_is_encrypted_and_key_file_has_kdf_params(data_dir: Path) -> None:
@@ -179,7 +178,7 @@ def test_keyring_roundtrip_with_a_working_backend(data_dir: Path, monkeypatch: p
 
 
 def test_backup_restore_roundtrip(demo_dir: Path, tmp_path: Path) -> None:
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
 
     s = Vault(demo_dir).unlock(PASSPHRASE)
     before = Services(s).transfer.export()
@@ -244,7 +243,7 @@ def test_store_is_safe_to_use_from_many_short_lived_threads(data_dir: Path) -> N
     """Regression: a per-thread connection pool closed connections under running queries."""
     import threading
 
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     svc = Services(s)
@@ -270,7 +269,7 @@ def test_store_is_safe_to_use_from_many_short_lived_threads(data_dir: Path) -> N
 
 
 def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     svc = Services(s)

@@ -169,7 +169,7 @@ def build_case(svc) -> Case:  # noqa: ANN001, PLR0915 - a long but linear script
 
 @pytest.fixture(scope="module")
 def case(tmp_path_factory: pytest.TempPathFactory, _template_stores: dict[str, Path]) -> Iterator[Case]:
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
     from esp_desktop.store.vault import Vault
 
     d = tmp_path_factory.mktemp("reports") / "data"

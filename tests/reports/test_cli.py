@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from conftest import PASSPHRASE
 from esp_desktop.cli import main
-from esp_desktop.core.demo import PRIVATE_THOUGHTS
+from esp_desktop.services.demo import PRIVATE_THOUGHTS
 
 
 @pytest.fixture

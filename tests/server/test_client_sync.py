@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from esp_desktop.core.services import Services
-from esp_desktop.core.transfer import record_to_dict
+from esp_desktop.services import Services
 from esp_desktop.store.models import RECORD_TYPES, SyncConflict
+from esp_desktop.store.records import record_to_dict
 from esp_desktop.store.vault import Vault
 from esp_desktop.sync.client import DeviceRefused, MassDeletion, SyncClient
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from educator_helpers import educator_named, open_context  # noqa: E402
 
-from esp_desktop.ui.educator import EducatorPage  # noqa: E402
+from esp_desktop.ui.educator.page import EducatorPage  # noqa: E402
 
 
 def main() -> None:

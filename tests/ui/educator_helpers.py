@@ -23,7 +23,7 @@ except ImportError:  # pragma: no cover - depends on the machine
 
 def open_context(data_dir: Path):  # noqa: ANN201
     """Unlock the store in data_dir and wrap it in an AppContext, as the shell does after unlock."""
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
     from esp_desktop.store.vault import Vault
     from esp_desktop.ui.context import AppContext
 
@@ -37,7 +37,7 @@ def open_context(data_dir: Path):  # noqa: ANN201
 def ctx(demo_dir: Path, request: pytest.FixtureRequest) -> Iterator:
     require(HAVE_QT, "PySide6 and pytest-qt are needed for the UI tests")
     request.getfixturevalue("qapp")
-    from esp_desktop.ui import tasks
+    from esp_desktop.ui.widgets import tasks
 
     tasks.SYNCHRONOUS = True
     c = open_context(demo_dir)

@@ -21,10 +21,10 @@ def need_qt() -> None:
 
 
 def make_window(qtbot, data_dir):  # noqa: ANN001, ANN201
-    from esp_desktop.ui import tasks
     from esp_desktop.ui.app import setup_application
     from esp_desktop.ui.context import AppContext
     from esp_desktop.ui.mainwindow import MainWindow
+    from esp_desktop.ui.widgets import tasks
 
     tasks.SYNCHRONOUS = True  # background work runs inline: deterministic tests
     setup_application()

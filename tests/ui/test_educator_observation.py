@@ -19,7 +19,7 @@ if HAVE_QT:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from esp_desktop.ui.educator import EducatorPage
+    from esp_desktop.ui.educator.page import EducatorPage
 
 
 def _page(qtbot, c, given: str):  # noqa: ANN001, ANN202
@@ -151,7 +151,7 @@ def test_lines_survive_a_crash(demo_dir: Path) -> None:
         child.wait(timeout=30)
     assert child.returncode == -signal.SIGKILL
 
-    from esp_desktop.core.services import Services
+    from esp_desktop.services import Services
     from esp_desktop.store.vault import Vault
 
     store = Vault(demo_dir).unlock(PASSPHRASE)

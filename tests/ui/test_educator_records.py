@@ -13,8 +13,8 @@ if HAVE_QT:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from esp_desktop.ui import tempfiles
-    from esp_desktop.ui.educator import EducatorPage
+    from esp_desktop.ui.educator.page import EducatorPage
+    from esp_desktop.ui.widgets import tempfiles
 
 
 def _page(qtbot, c, given: str, tab: str):  # noqa: ANN001, ANN202
@@ -150,7 +150,7 @@ def test_coaching_entry_and_open_record(qtbot, ctx) -> None:  # noqa: ANN001, F8
 
 
 def test_add_prescription_aligned_to_an_indicator(qtbot, ctx) -> None:  # noqa: ANN001, F811
-    from esp_desktop.ui.goal_dialogs import PrescriptionDialog
+    from esp_desktop.ui.educator.goal_dialogs import PrescriptionDialog
 
     page = _page(qtbot, ctx, "Darnell", "overview")
     tab = page.overview

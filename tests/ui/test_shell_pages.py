@@ -15,7 +15,7 @@ pytestmark = pytest.mark.qt
 
 
 def test_dashboard_counts_late_items_and_opens_the_educator(qtbot, demo_dir):
-    from esp_desktop.ui.style import LATE
+    from esp_desktop.ui.widgets.style import LATE
 
     win = make_window(qtbot, demo_dir)
     type_unlock(qtbot, win)

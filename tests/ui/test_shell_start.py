@@ -17,7 +17,7 @@ pytestmark = pytest.mark.qt
 
 
 def test_first_run_creates_store_with_demo(qtbot, tmp_path, monkeypatch):
-    import esp_desktop.core.demo as demo
+    import esp_desktop.services.demo as demo
 
     loaded = []
 
@@ -30,9 +30,9 @@ def test_first_run_creates_store_with_demo(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(demo, "load_demo", fast_demo)
     from esp_desktop.settings import Settings
     from esp_desktop.store.vault import Vault
-    from esp_desktop.ui import tasks
     from esp_desktop.ui.app import setup_application
-    from esp_desktop.ui.firstrun import FirstRunWizard
+    from esp_desktop.ui.settings.firstrun import FirstRunWizard
+    from esp_desktop.ui.widgets import tasks
 
     tasks.SYNCHRONOUS = True
     setup_application()

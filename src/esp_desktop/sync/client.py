@@ -34,8 +34,8 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from ..core.errors import EspError
-from ..core.transfer import apply_record_dict, record_to_dict
 from ..store.models import RECORD_TYPES, Meta, Record, SyncConflict, SyncRecordState
+from ..store.records import apply_record_dict, record_to_dict
 from . import crypto
 from . import protocol as P
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from .. import __version__
 from ..settings import USE_KEYRING
 from .context import AppContext
-from .icons import app_icon
-from .style import STYLE_SHEET
+from .widgets.icons import app_icon
+from .widgets.style import STYLE_SHEET
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or 
     if not ctx.settings.get(USE_KEYRING):
         return None
     from ..store.vault import Vault
-    from .unlock import open_services
+    from .settings.unlock import open_services
 
     try:
         store = Vault(ctx.data_dir).unlock_from_keyring()
@@ -74,8 +74,8 @@ def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or 
 def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     """The main window after the first-run wizard or a keyring unlock; None if the CT cancelled setup."""
     from ..store.vault import Vault
-    from .firstrun import FirstRunWizard
     from .mainwindow import MainWindow
+    from .settings.firstrun import FirstRunWizard
 
     ctx = AppContext(Path(data_dir))
     win = MainWindow(ctx)

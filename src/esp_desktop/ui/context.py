@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core.services import Services
+from ..services import Services
 from ..settings import Settings
 
 

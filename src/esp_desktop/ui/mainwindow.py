@@ -29,20 +29,20 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
-from . import tasks
-from .autolock import IdleWatcher
-from .caseload import CaseloadPage
-from .common import show_error
+from .caseload.page import CaseloadPage
+from .compliance.page import DashboardPage
 from .context import AppContext
-from .dashboard import DashboardPage
-from .educator import EducatorPage
-from .icons import app_icon, icon
-from .panel import PanelPage
-from .search import SearchPage
-from .settings import AboutDialog, SettingsDialog
-from .sync_dialogs import ConflictsDialog
-from .sync_ui import SyncController, SyncStatus
-from .unlock import UnlockScreen
+from .educator.page import EducatorPage
+from .panel.page import PanelPage
+from .search.page import SearchPage
+from .settings.autolock import IdleWatcher
+from .settings.dialog import AboutDialog, SettingsDialog
+from .settings.unlock import UnlockScreen
+from .sync.controller import SyncController, SyncStatus
+from .sync.dialogs import ConflictsDialog
+from .widgets import tasks
+from .widgets.common import show_error
+from .widgets.icons import app_icon, icon
 
 log = logging.getLogger(__name__)
 PANEL_TYPES = ("panel_meeting", "panel_case")

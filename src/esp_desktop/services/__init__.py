@@ -1,0 +1,43 @@
+"""The service layer: the only way the UI, CLI, reports and sync change or read the caseload.
+
+    services = Services(store)                 # store: an unlocked esp_desktop.store.vault.Store
+    e = services.caseload.add_educator(given_name="Ana", family_name="Silva")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from ..core.rubric import Rubric, load_rubric
+from .assessments import AssessmentService
+from .base import Actor
+from .caseload import CaseloadRow, CaseloadService
+from .compliance import ComplianceService, CycleCompliance, DueItem
+from .observations import ObservationService
+from .panel import AgendaItem, PanelService
+from .search import AuditService, SearchHit, SearchService
+from .support import CoachingService, EvidenceService, GoalService
+from .transfer import TransferService
+
+__all__ = ["Actor", "AgendaItem", "CaseloadRow", "CycleCompliance", "DueItem", "SearchHit", "Services"]
+
+
+class Services:
+    def __init__(self, store, *, actor: Actor | None = None, rubric: Rubric | None = None,  # noqa: ANN001
+                 today: Callable[[], date] | None = None) -> None:
+        self.store = store
+        self.actor = actor or Actor()
+        self.rubric = rubric or load_rubric()
+        self.today = today or date.today
+        self.caseload = CaseloadService(self)
+        self.compliance = ComplianceService(self)
+        self.observations = ObservationService(self)
+        self.evidence = EvidenceService(self)
+        self.goals = GoalService(self)
+        self.coaching = CoachingService(self)
+        self.assessments = AssessmentService(self)
+        self.panel = PanelService(self)
+        self.search = SearchService(self)
+        self.audit = AuditService(self)
+        self.transfer = TransferService(self)

@@ -1,0 +1,98 @@
+"""Shared plumbing of the services: one unit of work per call, detached snapshots out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core.enums import Audience
+from ..core.errors import NotFound, ValidationError
+from ..store.models import Record
+
+if TYPE_CHECKING:
+    from . import Services
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts. The desktop user is the CT; a secondary evaluator (principal) may contribute observations
+    and evidence through the CT's store but may not author formative or summative documents."""
+
+    name: str = "ct"
+    kind: str = "ct"  # "ct" | "secondary_evaluator"
+    person_id: str | None = None
+
+    @property
+    def is_ct(self) -> bool:
+        return self.kind == "ct"
+
+
+class Service:
+    def __init__(self, services: Services) -> None:
+        self._svc = services
+
+    @property
+    def store(self):  # noqa: ANN201 - Store, avoided import cycle
+        return self._svc.store
+
+    def session(self) -> Any:
+        return self.store.session(actor=self._svc.actor.name)
+
+    def today(self) -> date:
+        return self._svc.today()
+
+    @staticmethod
+    def get(s: Session, model: type[R], record_id: str, *, what: str | None = None) -> R:
+        obj = s.get(model, record_id)
+        if obj is None or obj.deleted:
+            raise NotFound(f"{what or model.__name__} {record_id[:8]} was not found.")
+        return obj
+
+    @staticmethod
+    def live(model: type[R]) -> Any:
+        return select(model).where(model.deleted.is_(False))
+
+    def check_codes(self, indicator_codes: Iterable[str] = (), equity_codes: Iterable[str] = ()) -> None:
+        rubric = self._svc.rubric
+        bad = [c for c in indicator_codes if not rubric.is_indicator(c)]
+        bad += [c for c in equity_codes if not rubric.is_equity_tag(c)]
+        if bad:
+            raise ValidationError(f"Unknown rubric tag(s): {', '.join(bad)}.")
+
+    @staticmethod
+    def check_audience(audience: str) -> str:
+        try:
+            return Audience(audience).value
+        except ValueError:
+            raise ValidationError(
+                f"Unknown audience {audience!r}; use ct_private, educator, panel or admin."
+            ) from None
+
+    @staticmethod
+    def apply_fields(obj: Record, fields: dict[str, Any], allowed: Iterable[str]) -> None:
+        allowed = set(allowed)
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValidationError(f"Cannot change {', '.join(sorted(unknown))} here.")
+        for k, v in fields.items():
+            setattr(obj, k, list(v) if isinstance(v, tuple) else v)
+
+    def set_audience(self, model: type[R], record_id: str, audience: str) -> R:
+        """Change who may see a record (the confidentiality badge in the UI)."""
+        audience = self.check_audience(audience)
+        with self.session() as s:
+            obj = self.get(s, model, record_id)
+            self._svc.caseload.guard_audience(s, getattr(obj, "educator_id", None), audience)
+            obj.audience = audience
+            return obj
+
+    def soft_delete(self, model: type[R], record_id: str) -> None:
+        with self.session() as s:
+            self.get(s, model, record_id).deleted = True

@@ -1,0 +1,310 @@
+"""Caseload: CT profile, sites, people, educators and their enrolment (referral -> intake -> enrolled -> end)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..core import rules
+from ..core.enums import Audience, EnrolmentStatus, PersonRole, Program
+from ..core.errors import CaseloadCapExceeded, NotFound, RuleViolation, ValidationError
+from ..store.models import CTProfile, Educator, Enrolment, IntakeMeeting, Person, Site
+from .base import Service
+from .compliance import DueItem
+
+ACTIVE = (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED, EnrolmentStatus.ENROLLED)
+EDUCATOR_FIELDS = ("given_name", "family_name", "employee_id", "email", "role_subject", "grade_band", "site_ids")
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    educator: Educator
+    enrolment: Enrolment | None
+    site_names: tuple[str, ...]
+    plan_type: str | None
+    next_due: date | None
+    next_due_label: str
+    late: bool
+
+
+class CaseloadService(Service):
+    # --- profile, sites, people -------------------------------------------------------------------------
+
+    def profile(self) -> CTProfile | None:
+        with self.session() as s:
+            return s.scalars(self.live(CTProfile)).first()
+
+    def set_profile(self, *, name: str, email: str | None = None, employee_id: str | None = None,
+                    school_year: str | None = None, caseload_cap: int = rules.CASELOAD_CAP) -> CTProfile:
+        if not name.strip():
+            raise ValidationError("Enter your name.")
+        with self.session() as s:
+            p = s.scalars(self.live(CTProfile)).first() or CTProfile(name=name)
+            p.name, p.email, p.employee_id, p.school_year = name.strip(), email, employee_id, school_year
+            p.caseload_cap = caseload_cap
+            s.add(p)
+            return p
+
+    def cap(self) -> int:
+        p = self.profile()
+        return p.caseload_cap if p else rules.CASELOAD_CAP
+
+    def add_site(self, *, name: str, code: str | None = None, address: str | None = None) -> Site:
+        if not name.strip():
+            raise ValidationError("A site needs a name.")
+        with self.session() as s:
+            site = Site(name=name.strip(), code=code, address=address)
+            s.add(site)
+            return site
+
+    def sites(self) -> list[Site]:
+        with self.session() as s:
+            return list(s.scalars(self.live(Site).order_by(Site.name)))
+
+    def add_person(self, *, name: str, role: str, email: str | None = None, phone: str | None = None,
+                   site_id: str | None = None) -> Person:
+        PersonRole(role)
+        with self.session() as s:
+            p = Person(name=name, role=role, email=email, phone=phone, site_id=site_id)
+            s.add(p)
+            return p
+
+    def people(self) -> list[Person]:
+        with self.session() as s:
+            return list(s.scalars(self.live(Person).order_by(Person.name)))
+
+    # --- educators ----------------------------------------------------------------------------------------
+
+    def add_educator(self, *, given_name: str, family_name: str, employee_id: str | None = None,
+                     email: str | None = None, role_subject: str | None = None, grade_band: str | None = None,
+                     site_ids: Sequence[str] = ()) -> Educator:
+        if not given_name.strip() or not family_name.strip():
+            raise ValidationError("Enter the educator's given and family name.")
+        with self.session() as s:
+            self._check_sites(s, site_ids)
+            if employee_id and s.scalars(self.live(Educator).where(Educator.employee_id == employee_id)).first():
+                raise ValidationError(f"An educator with employee id {employee_id} is already on file.")
+            e = Educator(given_name=given_name.strip(), family_name=family_name.strip(), employee_id=employee_id,
+                         email=email, role_subject=role_subject, grade_band=grade_band, site_ids=list(site_ids))
+            s.add(e)
+            return e
+
+    def update_educator(self, educator_id: str, **fields: Any) -> Educator:
+        with self.session() as s:
+            e = self.get(s, Educator, educator_id, what="Educator")
+            if "site_ids" in fields:
+                self._check_sites(s, fields["site_ids"])
+            self.apply_fields(e, fields, EDUCATOR_FIELDS)
+            return e
+
+    def educator(self, educator_id: str) -> Educator:
+        with self.session() as s:
+            return self.get(s, Educator, educator_id, what="Educator")
+
+    def educators(self) -> list[Educator]:
+        with self.session() as s:
+            return list(s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)))
+
+    def resolve_educator(self, ref: str) -> Educator:
+        """An educator by id, id prefix, employee id or an unambiguous (part of a) name."""
+        with self.session() as s:
+            e = s.get(Educator, ref)
+            if e and not e.deleted:
+                return e
+            all_e = list(s.scalars(self.live(Educator)))
+        needle = ref.casefold().strip()
+        for pred in (
+            lambda x: x.employee_id and x.employee_id.casefold() == needle,
+            lambda x: x.display_name.casefold() == needle,
+            lambda x: x.id.startswith(needle) and len(needle) >= 4,
+            lambda x: needle in x.display_name.casefold(),
+        ):
+            hits = [x for x in all_e if pred(x)]
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                names = ", ".join(sorted(h.display_name for h in hits))
+                raise ValidationError(f"{ref!r} matches several educators ({names}); be more specific.")
+        raise NotFound(f"No educator matches {ref!r}.")
+
+    def delete_educator(self, educator_id: str) -> None:
+        self.soft_delete(Educator, educator_id)
+
+    def _check_sites(self, s: Session, site_ids: Sequence[str]) -> None:
+        for sid in site_ids:
+            self.get(s, Site, sid, what="Site")
+
+    # --- enrolment ----------------------------------------------------------------------------------------
+
+    def refer(self, *, educator_id: str, program: str, referred_on: date | None = None,
+              referral_source: str | None = None, school_year: str | None = None) -> Enrolment:
+        try:
+            program = Program(program).value
+        except ValueError:
+            raise ValidationError(f"Unknown program {program!r}; use PA, PAR or informal.") from None
+        with self.session() as s:
+            self.get(s, Educator, educator_id, what="Educator")
+            if self._current(s, educator_id):
+                raise RuleViolation("This educator already has an open enrolment; complete or exit it first.")
+            en = Enrolment(educator_id=educator_id, program=program, status=EnrolmentStatus.REFERRED.value,
+                           referred_on=referred_on or self.today(), referral_source=referral_source,
+                           school_year=school_year)
+            s.add(en)
+            return en
+
+    def schedule_intake(self, *, enrolment_id: str, on: date) -> Enrolment:
+        with self.session() as s:
+            en = self._open_enrolment(s, enrolment_id)
+            if en.status == EnrolmentStatus.ENROLLED:
+                raise RuleViolation("This educator is already enrolled.")
+            en.intake_scheduled_on = on
+            en.status = EnrolmentStatus.INTAKE_SCHEDULED.value
+            return en
+
+    def record_intake(self, *, enrolment_id: str, held_on: date, attendees: str | None = None,
+                      notes: str | None = None, program_explained: bool = True) -> IntakeMeeting:
+        with self.session() as s:
+            en = self._open_enrolment(s, enrolment_id)
+            im = IntakeMeeting(educator_id=en.educator_id, enrolment_id=en.id, held_on=held_on, attendees=attendees,
+                               notes=notes, program_explained=program_explained)
+            s.add(im)
+            if en.status == EnrolmentStatus.REFERRED:
+                en.status = EnrolmentStatus.INTAKE_SCHEDULED.value
+                en.intake_scheduled_on = en.intake_scheduled_on or held_on
+            return im
+
+    def intake_meetings(self, educator_id: str) -> list[IntakeMeeting]:
+        with self.session() as s:
+            q = self.live(IntakeMeeting).where(IntakeMeeting.educator_id == educator_id)
+            return list(s.scalars(q.order_by(IntakeMeeting.held_on)))
+
+    def enrol(self, *, enrolment_id: str, enrolled_on: date | None = None,
+              override_reason: str | None = None) -> Enrolment:
+        """Enrol after the intake meeting. Beyond the caseload cap only with an override reason."""
+        with self.session() as s:
+            en = self._open_enrolment(s, enrolment_id)
+            if en.status == EnrolmentStatus.ENROLLED:
+                return en
+            intake = s.scalars(self.live(IntakeMeeting).where(IntakeMeeting.enrolment_id == en.id)).first()
+            if intake is None:
+                raise RuleViolation(
+                    "Record the intake meeting first: every educator meets the CT to hear about the program "
+                    "before enrolling."
+                )
+            if rules.counts_toward_cap(en.program):
+                active = self._active_capped(s)
+                cap = self.cap_in(s)
+                if rules.cap_exceeded(active, cap):
+                    if not (override_reason and override_reason.strip()):
+                        raise CaseloadCapExceeded(active, cap)
+                    en.cap_override_reason = override_reason.strip()
+            en.status = EnrolmentStatus.ENROLLED.value
+            en.enrolled_on = enrolled_on or self.today()
+            return en
+
+    def complete(self, *, enrolment_id: str, ended_on: date | None = None, reason: str = "") -> Enrolment:
+        return self._end(enrolment_id, EnrolmentStatus.COMPLETED, ended_on, reason)
+
+    def exit(self, *, enrolment_id: str, ended_on: date | None = None, reason: str) -> Enrolment:
+        if not reason.strip():
+            raise ValidationError("Give a reason for the exit.")
+        return self._end(enrolment_id, EnrolmentStatus.EXITED, ended_on, reason)
+
+    def _end(self, enrolment_id: str, status: EnrolmentStatus, ended_on: date | None, reason: str) -> Enrolment:
+        with self.session() as s:
+            en = self._open_enrolment(s, enrolment_id)
+            en.status = status.value
+            en.ended_on = ended_on or self.today()
+            en.end_reason = reason.strip() or None
+            return en
+
+    def enrolment(self, educator_id: str) -> Enrolment | None:
+        """The open enrolment, else the latest one."""
+        with self.session() as s:
+            return self._current_or_latest(s, educator_id)
+
+    def enrolments(self, educator_id: str) -> list[Enrolment]:
+        with self.session() as s:
+            q = self.live(Enrolment).where(Enrolment.educator_id == educator_id).order_by(Enrolment.created_at)
+            return list(s.scalars(q))
+
+    def active_count(self) -> int:
+        with self.session() as s:
+            return self._active_capped(s)
+
+    def cap_in(self, s: Session) -> int:
+        p = s.scalars(self.live(CTProfile)).first()
+        return p.caseload_cap if p else rules.CASELOAD_CAP
+
+    def _active_capped(self, s: Session) -> int:
+        q = select(func.count()).select_from(Enrolment).where(
+            Enrolment.deleted.is_(False),
+            Enrolment.status == EnrolmentStatus.ENROLLED.value,
+            Enrolment.program.in_([p.value for p in rules.CAPPED_PROGRAMS]),
+        )
+        return int(s.scalar(q) or 0)
+
+    def _current(self, s: Session, educator_id: str) -> Enrolment | None:
+        q = self.live(Enrolment).where(
+            Enrolment.educator_id == educator_id, Enrolment.status.in_([a.value for a in ACTIVE])
+        )
+        return s.scalars(q.order_by(Enrolment.created_at.desc())).first()
+
+    def _current_or_latest(self, s: Session, educator_id: str) -> Enrolment | None:
+        """The open enrolment, else the most recent ended one."""
+        return self._current(s, educator_id) or s.scalars(
+            self.live(Enrolment).where(Enrolment.educator_id == educator_id)
+            .order_by(Enrolment.created_at.desc())).first()
+
+    def _open_enrolment(self, s: Session, enrolment_id: str) -> Enrolment:
+        en = self.get(s, Enrolment, enrolment_id, what="Enrolment")
+        if en.status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.EXITED):
+            raise RuleViolation("This enrolment has ended; refer the educator again to start a new one.")
+        return en
+
+    def program_of(self, s: Session, educator_id: str | None) -> str | None:
+        if not educator_id:
+            return None
+        en = self._current_or_latest(s, educator_id)
+        return en.program if en else None
+
+    def guard_audience(self, s: Session, educator_id: str | None, audience: str) -> None:
+        """PA is confidential from administrators: nothing about a PA educator may be marked for them."""
+        if audience == Audience.ADMIN and self.program_of(s, educator_id) == Program.PA:
+            raise RuleViolation(
+                "Peer Assistance is confidential between the educator, the CT and the panel: records of a PA "
+                "educator cannot be shared with administrators."
+            )
+
+    # --- the caseload table -------------------------------------------------------------------------------
+
+    def caseload(self, *, include_ended: bool = False) -> list[CaseloadRow]:
+        sites = {x.id: x.name for x in self.sites()}
+        due: dict[str, DueItem] = {}
+        for di in self._svc.compliance.due_items(within_days=10_000):
+            cur = due.get(di.educator_id)
+            if cur is None or di.due_on < cur.due_on:
+                due[di.educator_id] = di
+        rows = []
+        with self.session() as s:
+            cycles = self._svc.compliance.current_cycles_in(s)
+            for e in s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)):
+                en = self._current_or_latest(s, e.id)
+                if not include_ended and en is not None and en.status not in [a.value for a in ACTIVE]:
+                    continue
+                cyc = cycles.get(e.id)
+                item: DueItem | None = due.get(e.id)
+                rows.append(CaseloadRow(
+                    educator=e, enrolment=en,
+                    site_names=tuple(sites.get(i, "?") for i in e.site_ids),
+                    plan_type=cyc.plan_type if cyc else None,
+                    next_due=item.due_on if item else None,
+                    next_due_label=item.label if item else "",
+                    late=bool(item and item.state == "late"),
+                ))
+        return rows

@@ -1,0 +1,141 @@
+"""Observations: announced/unannounced visits, pre/post conferences and the timestamped script.
+
+Every scripted line is committed on its own (autosave): a crash or power cut loses at most the line being typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from ..core.enums import Audience, ObservationKind, ObservationStatus
+from ..core.errors import RuleViolation, ValidationError
+from ..store.models import Educator, Observation, ScriptNote, Site, utcnow
+from .base import Service
+
+OBSERVATION_FIELDS = ("kind", "observed_on", "site_id", "class_period", "duration_minutes", "pre_conference_on",
+                      "pre_conference_notes", "post_conference_on", "post_conference_notes", "feedback", "cycle_id",
+                      "observer_person_id")
+
+
+class ObservationService(Service):
+    def start(self, *, educator_id: str, kind: str, observed_on: date | None = None, site_id: str | None = None,
+              class_period: str | None = None, observer_person_id: str | None = None,
+              started_at: datetime | None = None, audience: str = Audience.EDUCATOR) -> Observation:
+        try:
+            kind = ObservationKind(kind).value
+        except ValueError:
+            raise ValidationError("An observation is either announced or unannounced.") from None
+        observed_on = observed_on or self.today()
+        with self.session() as s:
+            self.get(s, Educator, educator_id, what="Educator")
+            if site_id:
+                self.get(s, Site, site_id, what="Site")
+            self._svc.caseload.guard_audience(s, educator_id, audience)
+            cyc = self._svc.compliance._cycle_on(s, educator_id, observed_on)
+            o = Observation(educator_id=educator_id, kind=kind, observed_on=observed_on, site_id=site_id,
+                            class_period=class_period, observer_person_id=observer_person_id,
+                            started_at=started_at or utcnow(), status=ObservationStatus.IN_PROGRESS.value,
+                            cycle_id=cyc.id if cyc and cyc.start_on <= observed_on <= cyc.end_on else None,
+                            audience=self.check_audience(audience))
+            s.add(o)
+            return o
+
+    def update(self, observation_id: str, **fields: object) -> Observation:
+        with self.session() as s:
+            o = self.get(s, Observation, observation_id, what="Observation")
+            if "kind" in fields:
+                ObservationKind(str(fields["kind"]))
+            self.apply_fields(o, dict(fields), OBSERVATION_FIELDS)
+            return o
+
+    def add_note(self, *, observation_id: str, text: str, at: datetime | None = None,
+                 indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
+                 audience: str = Audience.CT_PRIVATE) -> ScriptNote:
+        """Append a timestamped line to the script (committed immediately)."""
+        text = text.strip()
+        if not text:
+            raise ValidationError("An empty line is not a note.")
+        self.check_codes(indicator_codes, equity_codes)
+        at = at or utcnow()
+        with self.session() as s:
+            o = self.get(s, Observation, observation_id, what="Observation")
+            seq = (s.scalar(select(func.max(ScriptNote.seq)).where(ScriptNote.observation_id == o.id)) or 0) + 1
+            start = o.started_at or at
+            n = ScriptNote(observation_id=o.id, educator_id=o.educator_id, seq=seq, at=at,
+                           offset_seconds=max(0, int((at - start).total_seconds())), text=text,
+                           indicator_codes=list(indicator_codes), equity_codes=list(equity_codes),
+                           audience=self.check_audience(audience))
+            s.add(n)
+            return n
+
+    def edit_note(self, note_id: str, *, text: str | None = None, indicator_codes: Sequence[str] | None = None,
+                  equity_codes: Sequence[str] | None = None, audience: str | None = None) -> ScriptNote:
+        with self.session() as s:
+            n = self.get(s, ScriptNote, note_id, what="Note")
+            if text is not None:
+                if not text.strip():
+                    raise ValidationError("An empty line is not a note.")
+                n.text = text.strip()
+            if indicator_codes is not None:
+                self.check_codes(indicator_codes)
+                n.indicator_codes = list(dict.fromkeys(indicator_codes))
+            if equity_codes is not None:
+                self.check_codes((), equity_codes)
+                n.equity_codes = list(dict.fromkeys(equity_codes))
+            if audience is not None:
+                self._svc.caseload.guard_audience(s, n.educator_id, audience)
+                n.audience = self.check_audience(audience)
+            return n
+
+    def toggle_tag(self, note_id: str, code: str) -> ScriptNote:
+        """Add or remove one rubric indicator or equity tag on a note (keyboard tagging)."""
+        rubric = self._svc.rubric
+        with self.session() as s:
+            n = self.get(s, ScriptNote, note_id, what="Note")
+            attr = "indicator_codes" if rubric.is_indicator(code) else "equity_codes"
+            self.check_codes(*(([code], ()) if attr == "indicator_codes" else ((), [code])))
+            cur = list(getattr(n, attr))
+            cur = [c for c in cur if c != code] if code in cur else cur + [code]
+            setattr(n, attr, cur)
+            return n
+
+    def delete_note(self, note_id: str) -> None:
+        self.soft_delete(ScriptNote, note_id)
+
+    def finish(self, *, observation_id: str, finished_at: datetime | None = None) -> Observation:
+        """Finish the observation: from now on it counts toward cycle compliance."""
+        with self.session() as s:
+            o = self.get(s, Observation, observation_id, what="Observation")
+            if o.status == ObservationStatus.FINISHED:
+                raise RuleViolation("This observation is already finished.")
+            o.finished_at = finished_at or utcnow()
+            if o.started_at and not o.duration_minutes:
+                o.duration_minutes = max(1, round((o.finished_at - o.started_at).total_seconds() / 60))
+            o.status = ObservationStatus.FINISHED.value
+            return o
+
+    def reopen(self, observation_id: str) -> Observation:
+        with self.session() as s:
+            o = self.get(s, Observation, observation_id, what="Observation")
+            o.status = ObservationStatus.IN_PROGRESS.value
+            return o
+
+    def observation(self, observation_id: str) -> Observation:
+        with self.session() as s:
+            return self.get(s, Observation, observation_id, what="Observation")
+
+    def for_educator(self, educator_id: str) -> list[Observation]:
+        with self.session() as s:
+            q = self.live(Observation).where(Observation.educator_id == educator_id)
+            return list(s.scalars(q.order_by(Observation.observed_on.desc(), Observation.created_at.desc())))
+
+    def notes(self, observation_id: str) -> list[ScriptNote]:
+        with self.session() as s:
+            q = self.live(ScriptNote).where(ScriptNote.observation_id == observation_id)
+            return list(s.scalars(q.order_by(ScriptNote.seq)))
+
+    def delete(self, observation_id: str) -> None:
+        self.soft_delete(Observation, observation_id)

@@ -1,0 +1,99 @@
+"""ESP Panel meetings (monthly, first Monday by default): agenda of cases, decisions, final ratings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..core import rules
+from ..core.enums import PanelDecision
+from ..core.errors import RuleViolation, ValidationError
+from ..store.models import Educator, PanelCase, PanelMeeting
+from .base import Service
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    case: PanelCase
+    educator_name: str
+    program: str | None
+
+
+class PanelService(Service):
+    def default_date(self, *, today: date | None = None) -> date:
+        return rules.next_panel_date(today or self.today())
+
+    def create_meeting(self, *, meets_on: date | None = None, location: str | None = None,
+                       notes: str | None = None) -> PanelMeeting:
+        with self.session() as s:
+            m = PanelMeeting(meets_on=meets_on or self.default_date(), location=location, notes=notes)
+            s.add(m)
+            return m
+
+    def meeting_for(self, meets_on: date) -> PanelMeeting:
+        """The meeting on that date, created if needed."""
+        with self.session() as s:
+            m = s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on)).first()
+            if m is None:
+                m = PanelMeeting(meets_on=meets_on)
+                s.add(m)
+            return m
+
+    def meetings(self) -> list[PanelMeeting]:
+        with self.session() as s:
+            return list(s.scalars(self.live(PanelMeeting).order_by(PanelMeeting.meets_on.desc())))
+
+    def meeting(self, meeting_id: str) -> PanelMeeting:
+        with self.session() as s:
+            return self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
+
+    def add_case(self, *, meeting_id: str, educator_id: str, purpose: str,
+                 recommendation_id: str | None = None) -> PanelCase:
+        with self.session() as s:
+            self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
+            self.get(s, Educator, educator_id, what="Educator")
+            dup = s.scalars(self.live(PanelCase).where(PanelCase.meeting_id == meeting_id,
+                                                        PanelCase.educator_id == educator_id)).first()
+            if dup:
+                raise RuleViolation("This educator is already on that meeting's agenda.")
+            c = PanelCase(meeting_id=meeting_id, educator_id=educator_id, purpose=purpose.strip() or "Case review",
+                          recommendation_id=recommendation_id, final_ratings={})
+            s.add(c)
+            return c
+
+    def remove_case(self, case_id: str) -> None:
+        self.soft_delete(PanelCase, case_id)
+
+    def agenda(self, meeting_id: str) -> list[AgendaItem]:
+        with self.session() as s:
+            cases = list(s.scalars(self.live(PanelCase).where(PanelCase.meeting_id == meeting_id)))
+            out = []
+            for c in cases:
+                e = s.get(Educator, c.educator_id)
+                out.append(AgendaItem(c, e.display_name if e else "(removed)",
+                                      self._svc.caseload.program_of(s, c.educator_id)))
+        return sorted(out, key=lambda a: a.educator_name.casefold())
+
+    def record_decision(self, *, case_id: str, decision: str, final_ratings: dict[str, str] | None = None,
+                        final_overall: str | None = None, notes: str | None = None,
+                        decided_on: date | None = None) -> PanelCase:
+        try:
+            decision = PanelDecision(decision).value
+        except ValueError:
+            raise ValidationError(f"Unknown panel decision {decision!r}.") from None
+        rubric = self._svc.rubric
+        ratings: dict[str, Any] = dict(final_ratings or {})
+        for std, r in ratings.items():
+            if std not in rubric.standard_codes() or r not in rubric.rating_codes():
+                raise ValidationError(f"Invalid final rating {std}: {r}.")
+        if final_overall is not None and final_overall not in rubric.rating_codes():
+            raise ValidationError(f"Invalid overall rating {final_overall!r}.")
+        with self.session() as s:
+            c = self.get(s, PanelCase, case_id, what="Panel case")
+            program = self._svc.caseload.program_of(s, c.educator_id)
+            if (ratings or final_overall) and (program is None or not rules.is_evaluative(program)):
+                raise RuleViolation("Final ratings are only recorded for PAR cases; PA is non-evaluative.")
+            c.decision, c.final_ratings, c.final_overall = decision, ratings, final_overall
+            c.decision_notes, c.decided_on = notes, decided_on or self.today()
+            return c

@@ -1,0 +1,24 @@
+"""SQLAlchemy models of the local (client) store, one module per area; import them from here.
+
+Every synced entity mixes in ``Record`` (``models/base.py``, docs/architecture.md): UUID id, timestamps, version, tombstone,
+audience and a dirty flag for sync. Lists (sites, tags, indicator codes) are JSON columns so that each record is a
+self-contained document for export and sync. Relationships are by id on purpose: services return detached
+snapshots that may cross threads.
+"""
+
+from __future__ import annotations
+
+from .assessments import Acknowledgement, AssessmentDocument, PanelCase, PanelMeeting
+from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id, utcnow
+from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
+from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncRecordState
+from .observations import Observation, ScriptNote
+from .people import CTProfile, Educator, Person, Site
+from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, GoalProgress, Prescription
+
+__all__ = [
+    "Acknowledgement", "AssessmentDocument", "Attachment", "AuditEvent", "Base", "CTProfile", "CoachingActivity",
+    "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress", "IntakeMeeting",
+    "Meta", "Observation", "PanelCase", "PanelMeeting", "Person", "Prescription", "RECORD_TYPES", "Record",
+    "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime", "new_id", "utcnow",
+]

@@ -1,0 +1,73 @@
+"""Formative and summative documents, acknowledgements, ESP Panel meetings and cases."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, Record
+
+
+class AssessmentDocument(Record, Base):
+    """A formative assessment or summative evaluation recommendation.
+
+    ``ratings`` maps a standard code to ``{"rating": code, "rationale": text, "evidence_ids": [...]}``.
+    Once finalized the document is immutable; a correction is a new draft with ``supersedes_id`` set.
+    """
+
+    __tablename__ = "assessment"
+    __record_type__ = "assessment"
+    __search_fields__ = ("overall_rationale",)
+    educator_id: Mapped[str] = mapped_column(String(36), index=True)
+    cycle_id: Mapped[str | None] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    version_no: Mapped[int] = mapped_column(Integer, default=1)
+    supersedes_id: Mapped[str | None] = mapped_column(String(36))
+    author_name: Mapped[str] = mapped_column(String(200))
+    ratings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    overall_rating: Mapped[str | None] = mapped_column(String(30))
+    overall_rationale: Mapped[str | None] = mapped_column(Text)
+    goals_progress_summary: Mapped[str | None] = mapped_column(Text)
+    finalized_at: Mapped[datetime | None]
+    content_sha256: Mapped[str | None] = mapped_column(String(64))
+
+
+class Acknowledgement(Record, Base):
+    __tablename__ = "acknowledgement"
+    __record_type__ = "acknowledgement"
+    document_id: Mapped[str] = mapped_column(String(36), index=True)
+    educator_id: Mapped[str] = mapped_column(String(36), index=True)
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_role: Mapped[str] = mapped_column(String(40), default="educator")
+    signed_on: Mapped[date]
+    comment: Mapped[str | None] = mapped_column(Text)
+
+
+class PanelMeeting(Record, Base):
+    __tablename__ = "panel_meeting"
+    __record_type__ = "panel_meeting"
+    __default_audience__ = "panel"
+    meets_on: Mapped[date] = mapped_column(index=True)
+    location: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class PanelCase(Record, Base):
+    """One educator's case on a panel meeting agenda, with the panel's decision."""
+
+    __tablename__ = "panel_case"
+    __record_type__ = "panel_case"
+    __default_audience__ = "panel"
+    meeting_id: Mapped[str] = mapped_column(String(36), index=True)
+    educator_id: Mapped[str] = mapped_column(String(36), index=True)
+    purpose: Mapped[str] = mapped_column(Text)  # what the panel must decide
+    recommendation_id: Mapped[str | None] = mapped_column(String(36))
+    decision: Mapped[str] = mapped_column(String(30), default="pending")
+    final_ratings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    final_overall: Mapped[str | None] = mapped_column(String(30))
+    decision_notes: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None]

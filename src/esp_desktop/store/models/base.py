@@ -1,0 +1,72 @@
+"""The ``Record`` mixin every synced table carries, the declarative base and the UTC datetime column type."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Boolean, Date, Integer, String, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes stored as ISO-8601 text (sortable, unambiguous across engines)."""
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect: Any) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime, date: Date, dict[str, Any]: JSON, list[str]: JSON}
+
+
+RECORD_TYPES: dict[str, type[Record]] = {}
+
+
+class Record:
+    """Columns every synced record carries."""
+
+    __record_type__: ClassVar[str]
+    __default_audience__: ClassVar[str] = "educator"
+    __search_fields__: ClassVar[tuple[str, ...]] = ()
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    audience: Mapped[str] = mapped_column(String(16))
+    sync_dirty: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        rt = cls.__dict__.get("__record_type__")
+        if rt:
+            RECORD_TYPES[rt] = cls  # type: ignore[assignment]
+
+    def __init__(self, **kw: Any) -> None:
+        kw.setdefault("audience", self.__default_audience__)
+        kw.setdefault("id", new_id())
+        super().__init__(**kw)  # type: ignore[call-arg]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id[:8]} v{self.version}{' deleted' if self.deleted else ''}>"

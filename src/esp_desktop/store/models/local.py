@@ -1,0 +1,67 @@
+"""Local-only tables (never synced): audit log, settings that travel with the store, sync bookkeeping, search map."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, utcnow
+
+
+class AuditEvent(Base):
+    """Append-only audit log (UPDATE and DELETE are refused by triggers, see the migration)."""
+
+    __tablename__ = "audit_event"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    record_type: Mapped[str | None] = mapped_column(String(40))
+    record_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    educator_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Meta(Base):
+    """Local key/value settings that travel with the store (not synced)."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SyncRecordState(Base):
+    """Sync bookkeeping per record (local only): the server version this device last saw, i.e. the base
+    version of its next push of that record."""
+
+    __tablename__ = "sync_record_state"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    server_version: Mapped[int] = mapped_column(Integer)
+
+
+class SyncConflict(Base):
+    """A version of a record that the server did not apply (edited on two devices): kept until the CT
+    resolves it. ``data`` is the other version's JSON form (inside the encrypted store, so in clear here)."""
+
+    __tablename__ = "sync_conflict"
+    conflict_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    base_version: Mapped[int] = mapped_column(Integer)
+    server_version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchMap(Base):
+    """Which full-text index row holds a record's text (FTS5 cannot index its UNINDEXED record_id column, so
+    without this map every re-index would scan the whole index)."""
+
+    __tablename__ = "search_map"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    fts_rowid: Mapped[int] = mapped_column(Integer, unique=True)

@@ -1,0 +1,63 @@
+"""People and places: the CT's profile, schools, the people the CT works with, educators."""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Base, Record
+
+
+class CTProfile(Record, Base):
+    __tablename__ = "ct_profile"
+    __record_type__ = "ct_profile"
+    __default_audience__ = "admin"
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200))
+    employee_id: Mapped[str | None] = mapped_column(String(50))
+    school_year: Mapped[str | None] = mapped_column(String(20))
+    caseload_cap: Mapped[int] = mapped_column(Integer, default=12)
+
+
+class Site(Record, Base):
+    __tablename__ = "site"
+    __record_type__ = "site"
+    __default_audience__ = "admin"
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str | None] = mapped_column(String(50))
+    address: Mapped[str | None] = mapped_column(Text)
+
+
+class Person(Record, Base):
+    """Administrators, site coaches, secondary evaluators: people the CT works with."""
+
+    __tablename__ = "person"
+    __record_type__ = "person"
+    __default_audience__ = "admin"
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    site_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Educator(Record, Base):
+    __tablename__ = "educator"
+    __record_type__ = "educator"
+    __default_audience__ = "admin"
+    __search_fields__ = ("given_name", "family_name", "role_subject")
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    employee_id: Mapped[str | None] = mapped_column(String(50), index=True)
+    email: Mapped[str | None] = mapped_column(String(200))
+    role_subject: Mapped[str | None] = mapped_column(String(200))
+    grade_band: Mapped[str | None] = mapped_column(String(50))
+    site_ids: Mapped[list[str]] = mapped_column(default=list)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def educator_id(self) -> str:  # uniform access for filters: an educator belongs to its own case
+        return self.id

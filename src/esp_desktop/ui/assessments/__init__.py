@@ -1,0 +1,1 @@
+"""Assessments tab: formative assessments and summative recommendations (PAR only)."""

@@ -1,0 +1,229 @@
+"""Assessments tab: formative assessments and summative recommendations (PAR only), or a calm note for PA."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.enums import DocumentStatus, label
+from ...core.rubric import load_rubric
+from ..context import AppContext
+from ..widgets.fields import Report, install_audience_menu, record_table, select_row
+from ..widgets.icons import icon
+from ..widgets.record_model import Column, RecordTableModel, audience_column
+from .form import AssessmentForm
+
+PA_NOTE = (
+    "<h3>No rating forms for {name}</h3>"
+    "<p>{name} is in <b>{program}</b>. Peer Assistance and informal coaching are <b>non-evaluative</b>: "
+    "the consulting teacher supports the educator's growth and does not rate their practice, and nothing "
+    "from this work is shared with administrators.</p>"
+    "<p>Goals, coaching, evidence and observations remain available in the other tabs. Formative and "
+    "summative "
+    "ratings exist only for educators enrolled in PAR.</p>"
+)
+
+
+class AssessmentsTab(QWidget):
+    def __init__(self, ctx: AppContext, report: Report, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.report = ctx, report
+        self.educator_id: str | None = None
+        self.superseded: set[str] = set()
+        self._busy = False  # reloading the list: ignore selection changes
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setAccessibleName("Peer Assistance note")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.note.setStyleSheet(
+            "QLabel { background: #eef4f8; border: 1px solid #c9d9e4; border-radius: 6px;"
+            " padding: 16px 20px; color: #2b3a42; font-size: 10.5pt; }"
+        )
+        note_page = QWidget()
+        nl = QVBoxLayout(note_page)
+        nl.addWidget(self.note)
+        nl.addStretch(1)
+
+        self.model = RecordTableModel(
+            [
+                Column("Document", lambda d: label(d.kind).split(" ")[0]),
+                Column("Version", lambda d: d.version_no),
+                Column("Status", lambda d: "Superseded" if d.id in self.superseded else label(d.status)),
+                Column(
+                    "Finalized",
+                    lambda d: d.finalized_at.astimezone().strftime("%Y-%m-%d") if d.finalized_at else "",
+                ),
+                Column("Overall", lambda d: label(d.overall_rating) if d.overall_rating else ""),
+                audience_column(),
+            ],
+            self,
+        )
+        self.table = record_table("Assessment documents", self.model)
+        install_audience_menu(self.table, self._set_audience)
+        self.new_formative = QPushButton(icon("clipboard-list"), "New formative")
+        self.new_formative.setAccessibleName("New formative assessment")
+        self.new_summative = QPushButton(icon("clipboard-check"), "New summative")
+        self.new_summative.setAccessibleName("New summative recommendation")
+        self.correct_btn = QPushButton(icon("pencil"), "Correct…")
+        self.correct_btn.setAccessibleName("Correct the finalized document (new version)")
+        bar = QHBoxLayout()
+        for b in (self.new_formative, self.new_summative, self.correct_btn):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(bar)
+        ll.addWidget(self.table, 1)
+        self.form = AssessmentForm(ctx, ctx.services.rubric if ctx.services else load_rubric(), report)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.form)
+        split.setSizes([500, 780])
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(note_page)
+        self.stack.addWidget(split)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+
+        self.new_formative.clicked.connect(lambda: self._new("formative"))
+        self.new_summative.clicked.connect(lambda: self._new("summative"))
+        self.correct_btn.clicked.connect(self._correct)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_row(cur.row()))
+        self.form.saved.connect(self._reload_keep)
+
+    @property
+    def rating_forms_offered(self) -> bool:
+        return self.stack.currentIndex() == 1
+
+    def load(self, educator_id: str) -> None:
+        self.educator_id = educator_id
+        svc = self.ctx.svc
+        if not svc.assessments.can_rate(educator_id):
+            e = svc.caseload.educator(educator_id)
+            en = svc.caseload.enrolment(educator_id)
+            self.note.setText(
+                PA_NOTE.format(name=e.display_name, program=label(en.program) if en else "no program")
+            )
+            self.stack.setCurrentIndex(0)
+            self.model.clear()
+            self.form.show_document(None)
+            return
+        self.stack.setCurrentIndex(1)
+        self._reload()
+        if self.model.rowCount():
+            select_row(self.table, self.model.rowCount() - 1)
+        else:
+            self.form.show_document(None)
+        self._update_buttons()
+
+    def _reload(self) -> None:
+        if not self.educator_id:
+            return
+        svc = self.ctx.svc.assessments
+        self.superseded = svc.superseded_ids(self.educator_id)
+        self.model.set_records(svc.for_educator(self.educator_id))
+
+    def _reload_keep(self, doc_id: str) -> None:
+        self._busy = True
+        try:
+            self._reload()
+            row = self.model.row_of(doc_id)
+            select_row(self.table, row)
+        finally:
+            self._busy = False
+        self._show_doc(self.model.record(row))
+
+    def refresh(self) -> None:
+        if self.educator_id and self.rating_forms_offered and not self._busy:
+            keep = self.form.doc.id if self.form.doc else None
+            self._busy = True
+            try:
+                self._reload()
+                if keep:
+                    select_row(self.table, self.model.row_of(keep))
+            finally:
+                self._busy = False
+
+    def _show_row(self, row: int) -> None:
+        doc = self.model.record(row)
+        if self._busy or doc is None:
+            return
+        if self.form.doc is not None and doc.id == self.form.doc.id:
+            self._update_buttons()
+            return
+        if self.form.dirty:
+            self.form.save_pending()  # keep what was typed in the previous document
+            self._reload_keep(doc.id)
+        else:
+            self._show_doc(doc)
+
+    def _show_doc(self, doc: Any) -> None:
+        evidence = self.ctx.svc.evidence.for_educator(self.educator_id) if self.educator_id else []
+        self.form.show_document(doc, evidence)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        d = self.form.doc
+        self.correct_btn.setEnabled(
+            bool(d) and d.status == DocumentStatus.FINAL and d.id not in self.superseded
+        )
+
+    def _new(self, kind: str) -> None:
+        if not self.educator_id:
+            return
+        self.form.save_pending()
+        try:
+            doc = self.ctx.svc.assessments.draft(educator_id=self.educator_id, kind=kind)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.ctx.changed("assessment", doc.id)
+        self._reload_keep(doc.id)
+
+    def _correct(self) -> None:
+        d = self.form.doc
+        if d is None:
+            return
+        try:
+            new = self.ctx.svc.assessments.correct(document_id=d.id)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.ctx.changed("assessment", new.id)
+        self._reload_keep(new.id)
+
+    def _set_audience(self, doc: Any, audience: str) -> None:
+        try:
+            saved = self.ctx.svc.assessments.set_audience(type(doc), doc.id, audience)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.model.replace(saved)
+        self.ctx.changed("assessment", saved.id)
+
+    def select(self, record_id: str) -> None:
+        select_row(self.table, self.model.row_of(record_id))
+
+    def save_pending(self) -> None:
+        self.form.save_pending()
+
+    def clear(self) -> None:
+        self.educator_id = None
+        self.superseded = set()
+        self.model.clear()
+        self.form.show_document(None)
+        self.note.clear()
+        self.stack.setCurrentIndex(0)

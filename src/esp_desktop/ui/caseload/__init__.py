@@ -1,0 +1,1 @@
+"""The caseload screen, its dialogs and table model."""

@@ -1,0 +1,326 @@
+"""The caseload screen: every educator with program, status, sites, plan, next due item and late flag."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.enums import EnrolmentStatus, Program, label
+from ...core.errors import CaseloadCapExceeded, EspError
+from ...services import CaseloadRow
+from ..context import AppContext
+from ..widgets import tasks
+from ..widgets.common import error_reporter, page_title, show_error
+from ..widgets.icons import icon
+from .dialogs import CapOverrideDialog, EducatorDialog, EndDialog, IntakeDialog, ReferDialog
+from .model import ROW_ROLE, CaseloadFilter, CaseloadModel
+
+OPEN = (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED, EnrolmentStatus.ENROLLED)
+
+
+class CaseloadPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.model = CaseloadModel(self)
+        self.proxy = CaseloadFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self._select_after: str | None = None
+
+        self.cap = QLabel()
+        self.cap.setObjectName("capIndicator")
+        self.cap.setAccessibleName("Caseload indicator")
+        self.cap.setToolTip("Active PA and PAR educators / your caseload cap")
+        self.site = self._combo("Site filter", "All sites")
+        self.program = self._combo("Program filter", "All programs")
+        for p in Program:
+            self.program.addItem(label(p.value), p.value)
+        self.status = self._combo("Status filter", "All statuses")
+        for st in EnrolmentStatus:
+            self.status.addItem(label(st.value), st.value)
+        self.find = QLineEdit()
+        self.find.setPlaceholderText("Filter by name")
+        self.find.setAccessibleName("Filter by name")
+        self.find.setClearButtonEnabled(True)
+        self.find.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        self.ended = QCheckBox("Show ended")
+        self.ended.setAccessibleName("Show ended enrolments")
+        self.ended.toggled.connect(lambda _on: self.refresh())
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Caseload table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        hh = self.table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        hh.setStretchLastSection(False)
+        for col, width in enumerate((185, 130, 125, 175, 140, 300, 50)):
+            self.table.setColumnWidth(col, width)
+        hh.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        self.table.activated.connect(lambda _i: self.open_selected())  # Enter key
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+
+        self.b_add = self._button("Add educator…", "user-plus", self.add_educator)
+        self.b_edit = self._button("Edit…", "pencil", self.edit_educator)
+        self.b_refer = self._button("Refer…", "file-input", self.refer)
+        self.b_intake = self._button("Record intake…", "handshake", self.record_intake)
+        self.b_enrol = self._button("Enrol", "circle-check", self.enrol)
+        self.b_complete = self._button("Complete…", "flag", lambda: self.end(exiting=False))
+        self.b_exit = self._button("Exit…", "log-out", lambda: self.end(exiting=True))
+        self.b_open = self._button("Open", "chevron-right", self.open_selected)
+
+        top = QHBoxLayout()
+        top.addWidget(page_title("Caseload"))
+        top.addWidget(self.cap)
+        top.addStretch(1)
+        top.addWidget(self.b_add)
+        filters = QHBoxLayout()
+        for w in (self.find, self.site, self.program, self.status, self.ended):
+            filters.addWidget(w)
+        filters.addStretch(1)
+        actions = QHBoxLayout()
+        for b in (
+            self.b_open,
+            self.b_edit,
+            self.b_refer,
+            self.b_intake,
+            self.b_enrol,
+            self.b_complete,
+            self.b_exit,
+        ):
+            actions.addWidget(b)
+        actions.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addLayout(top)
+        lay.addLayout(filters)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(actions)
+        self.setTabOrder(self.find, self.site)
+        self.setTabOrder(self.site, self.program)
+        self.setTabOrder(self.program, self.status)
+        self.setTabOrder(self.status, self.ended)
+        self.setTabOrder(self.ended, self.table)
+
+        ctx.storeUnlocked.connect(self.refresh)
+        ctx.storeLocked.connect(self.clear)
+        ctx.recordChanged.connect(lambda *_: self.refresh())
+        self._update_buttons()
+
+    # --- building blocks ----------------------------------------------------------------------------------
+
+    def _combo(self, name: str, any_text: str) -> QComboBox:
+        c = QComboBox()
+        c.setAccessibleName(name)
+        c.addItem(any_text, None)
+        c.currentIndexChanged.connect(
+            lambda _i: self.proxy.set_filter(
+                site=self.site.currentData(),
+                program=self.program.currentData(),
+                status=self.status.currentData(),
+            )
+        )
+        return c
+
+    def _button(self, text: str, icon_name: str, slot) -> QPushButton:  # noqa: ANN001
+        b = QPushButton(icon(icon_name), text)
+        b.setAccessibleName(text.rstrip("…"))
+        b.clicked.connect(slot)
+        return b
+
+    # --- data ---------------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.ctx.services is None:
+            return
+        svc = self.ctx.services
+        include_ended = self.ended.isChecked()
+
+        def load():  # noqa: ANN202 - off the GUI thread
+            return (
+                svc.caseload.caseload(include_ended=include_ended),
+                svc.caseload.active_count(),
+                svc.caseload.cap(),
+                svc.caseload.sites(),
+            )
+
+        tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
+
+    def _loaded(self, result) -> None:  # noqa: ANN001
+        if self.ctx.services is None:  # locked while loading: drop the result
+            return
+        rows, active, cap, sites = result
+        keep = self._select_after or (self.selected_row().educator.id if self.selected_row() else None)
+        self._select_after = None
+        self.model.plan_name = self.ctx.services.rubric.plan_type_name
+        self.model.set_rows(rows)
+        current_site = self.site.currentData()
+        self.site.blockSignals(True)
+        while self.site.count() > 1:
+            self.site.removeItem(1)
+        for s in sites:
+            self.site.addItem(s.name, s.name)
+        self.site.setCurrentIndex(max(0, self.site.findData(current_site)))
+        self.site.blockSignals(False)
+        self.set_cap(active, cap)
+        if keep:
+            self.select_educator(keep)
+        self._update_buttons()
+
+    def set_cap(self, active: int, cap: int) -> None:
+        self.cap.setText(f"{active} / {cap}")
+        self.cap.setProperty("state", "over" if active > cap else "full" if active == cap else "ok")
+        self.cap.style().unpolish(self.cap)
+        self.cap.style().polish(self.cap)
+
+    def clear(self) -> None:
+        """Locked: drop every educator from memory and the screen."""
+        self.model.clear()
+        self.cap.clear()
+        self.find.clear()
+        self.site.blockSignals(True)
+        while self.site.count() > 1:
+            self.site.removeItem(1)
+        self.site.blockSignals(False)
+        self._update_buttons()
+
+    def selected_row(self) -> CaseloadRow | None:
+        idx = self.table.selectionModel().selectedRows()
+        return idx[0].data(ROW_ROLE) if idx else None
+
+    def select_educator(self, educator_id: str) -> None:
+        for r in range(self.proxy.rowCount()):
+            row = self.proxy.index(r, 0).data(ROW_ROLE)
+            if row.educator.id == educator_id:
+                self.table.selectRow(r)
+                return
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        en = row.enrolment if row else None
+        open_ = en is not None and en.status in OPEN
+        self.b_open.setEnabled(row is not None)
+        self.b_edit.setEnabled(row is not None)
+        self.b_refer.setEnabled(row is not None and not open_)
+        self.b_intake.setEnabled(open_ and en.status != EnrolmentStatus.ENROLLED)
+        self.b_enrol.setEnabled(open_ and en.status == EnrolmentStatus.INTAKE_SCHEDULED)
+        self.b_complete.setEnabled(open_)
+        self.b_exit.setEnabled(open_)
+        self.b_add.setEnabled(self.ctx.services is not None)
+
+    # --- actions ------------------------------------------------------------------------------------------
+
+    def _write(self, fn, record_type: str = "enrolment", record_id: str = "") -> bool:  # noqa: ANN001
+        try:
+            fn()
+        except EspError as exc:
+            show_error(self, exc)
+            return False
+        self.ctx.changed(record_type, record_id)
+        return True
+
+    def add_educator(self) -> None:
+        if self.ctx.services is None:
+            return
+        svc = self.ctx.svc
+        dlg = EducatorDialog(self, svc.caseload.sites())
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            e = svc.caseload.add_educator(**dlg.values())
+        except EspError as exc:
+            show_error(self, exc)
+            return
+        self._select_after = e.id  # the refresh triggered below selects the new row
+        self.ctx.changed("educator", e.id)
+        self.ctx.statusMessage.emit(f"Added {e.display_name}. Refer them to a program next.")
+
+    def edit_educator(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        svc = self.ctx.svc
+        dlg = EducatorDialog(self, svc.caseload.sites(), row.educator)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self._write(
+                lambda: svc.caseload.update_educator(row.educator.id, **dlg.values()),
+                "educator",
+                row.educator.id,
+            )
+
+    def refer(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        dlg = ReferDialog(self, row.educator.display_name)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self._write(lambda: self.ctx.svc.caseload.refer(educator_id=row.educator.id, **dlg.values()))
+
+    def record_intake(self) -> None:
+        row = self.selected_row()
+        if row is None or row.enrolment is None:
+            return
+        dlg = IntakeDialog(self, row.educator.display_name)
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self._write(
+                lambda: self.ctx.svc.caseload.record_intake(enrolment_id=row.enrolment.id, **dlg.values()),
+                "intake_meeting",
+            )
+
+    def enrol(self) -> None:
+        row = self.selected_row()
+        if row is None or row.enrolment is None:
+            return
+        cl = self.ctx.svc.caseload
+        try:
+            cl.enrol(enrolment_id=row.enrolment.id)
+        except CaseloadCapExceeded as exc:
+            dlg = CapOverrideDialog(self, str(exc))
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return
+            reason = dlg.value()
+            if not self._write(lambda: cl.enrol(enrolment_id=row.enrolment.id, override_reason=reason)):
+                return
+        except EspError as exc:
+            show_error(self, exc)
+            return
+        else:
+            self.ctx.changed("enrolment", row.enrolment.id)
+            return
+        self.ctx.statusMessage.emit(f"Enrolled {row.educator.display_name} over the cap (reason recorded).")
+
+    def end(self, *, exiting: bool) -> None:
+        row = self.selected_row()
+        if row is None or row.enrolment is None:
+            return
+        dlg = EndDialog(self, row.educator.display_name, exiting=exiting)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            return
+        cl = self.ctx.svc.caseload
+        fn = cl.exit if exiting else cl.complete
+        self._write(lambda: fn(enrolment_id=row.enrolment.id, **dlg.values()), "enrolment", row.enrolment.id)
+
+    def open_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            self.ctx.openRecordRequested.emit("educator", row.educator.id)

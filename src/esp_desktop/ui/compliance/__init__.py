@@ -1,0 +1,1 @@
+"""The compliance dashboard and its item model."""

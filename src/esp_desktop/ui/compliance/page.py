@@ -1,0 +1,153 @@
+"""Compliance dashboard: PAR observations done vs required, deadlines, late items in red; contacts for all."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..context import AppContext
+from ..widgets import tasks
+from ..widgets.common import error_reporter, muted, page_title
+from ..widgets.icons import icon
+from .model import OPEN_ROLE, fill_compliance, fill_contacts
+
+
+def _tree(name: str) -> QTreeView:
+    t = QTreeView()
+    t.setAccessibleName(name)
+    t.setAlternatingRowColors(True)
+    t.setUniformRowHeights(True)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    return t
+
+
+class DashboardPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.compliance_model = QStandardItemModel(self)
+        self.contacts_model = QStandardItemModel(self)
+        self.contacts_proxy = QSortFilterProxyModel(self)
+        self.contacts_proxy.setSourceModel(self.contacts_model)
+        self.contacts_proxy.setSortRole(Qt.ItemDataRole.UserRole + 2)
+
+        self.compliance = _tree("PAR compliance")
+        self.compliance.setModel(self.compliance_model)
+        self.contacts = _tree("Contacts and visits")
+        self.contacts.setRootIsDecorated(False)
+        self.contacts.setModel(self.contacts_proxy)
+        self.contacts.setSortingEnabled(True)
+        for view in (self.compliance, self.contacts):
+            view.activated.connect(self._open)
+            view.doubleClicked.connect(self._open)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Compliance summary")
+        refresh = QPushButton(icon("refresh-cw"), "Refresh")
+        refresh.setAccessibleName("Refresh dashboard")
+        refresh.clicked.connect(self.refresh)
+
+        top = QHBoxLayout()
+        top.addWidget(page_title("Compliance"))
+        top.addWidget(self.summary)
+        top.addStretch(1)
+        top.addWidget(refresh)
+        upper = QWidget()
+        ul = QVBoxLayout(upper)
+        ul.setContentsMargins(0, 0, 0, 0)
+        ul.addWidget(
+            muted(
+                "PAR educators: observations done / required in the current cycle, and what is due. "
+                "Late items are red. Press Enter or double-click to open."
+            )
+        )
+        ul.addWidget(self.compliance)
+        lower = QWidget()
+        ll = QVBoxLayout(lower)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(muted("Everyone on the caseload: last contact and days since the last visit."))
+        ll.addWidget(self.contacts)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(lower)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+
+        self._stale = True
+        ctx.storeUnlocked.connect(self.refresh_soon)
+        ctx.storeLocked.connect(self.clear)
+        ctx.recordChanged.connect(lambda *_: self.refresh_soon())
+
+    def refresh_soon(self) -> None:
+        """Reload now if visible, else when next shown (the dashboard queries the whole caseload)."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        svc = self.ctx.services
+        if svc is None:
+            return
+
+        def load():  # noqa: ANN202 - off the GUI thread
+            return svc.compliance.dashboard(), svc.caseload.caseload(), svc.compliance.contact_summary()
+
+        tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
+
+    def _loaded(self, result) -> None:  # noqa: ANN001
+        if self.ctx.services is None:
+            return
+        cycles, rows, contacts = result
+        fill_compliance(self.compliance_model, cycles, self.ctx.services.rubric.plan_type_name)
+        fill_contacts(self.contacts_model, rows, contacts)
+        late = sum(len(c.late) for c in cycles)
+        self.summary.setText(
+            f"{len(cycles)} PAR cycle(s) · "
+            + (f"<span style='color:#b42318'><b>{late} late item(s)</b></span>" if late else "nothing late")
+        )
+        for view in (self.compliance, self.contacts):
+            h = view.header()
+            h.setStretchLastSection(True)
+            h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            h.setMinimumSectionSize(60)
+
+    def clear(self) -> None:
+        self.compliance_model.clear()
+        self.contacts_model.clear()
+        self.summary.clear()
+
+    def _open(self, index: QModelIndex) -> None:
+        target = index.data(OPEN_ROLE)
+        if target is None:
+            target = index.siblingAtColumn(0).data(OPEN_ROLE)
+        if not target:
+            return
+        record_type, record_id = target
+        if record_type != "educator":
+            # the educator page opens a record of the educator it shows: load that educator first
+            row = index.parent() if index.parent().isValid() else index
+            owner = row.siblingAtColumn(0).data(OPEN_ROLE)
+            if owner and owner[0] == "educator":
+                self.ctx.openRecordRequested.emit("educator", owner[1])
+        self.ctx.openRecordRequested.emit(record_type, record_id)

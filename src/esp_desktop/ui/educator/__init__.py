@@ -1,0 +1,1 @@
+"""The educator page and its tabs (overview, evidence, coaching and contacts, history)."""

@@ -1,0 +1,126 @@
+"""Observations tab: the list of an educator's observations, and the capture view for one of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from ...core.enums import label
+from ..context import AppContext
+from ..observation.capture import ObservationView
+from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
+from ..widgets.icons import icon
+from ..widgets.record_model import Column, RecordTableModel, audience_column
+
+
+class ObservationsTab(QWidget):
+    def __init__(self, ctx: AppContext, report: Report, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.report = ctx, report
+        self.educator_id: str | None = None
+        self.sites: dict[str, str] = {}
+        self.model = RecordTableModel(
+            [
+                Column("Date", lambda o: o.observed_on.isoformat()),
+                Column("Kind", lambda o: label(o.kind)),
+                Column("Status", lambda o: label(o.status)),
+                Column("Site", lambda o: self.sites.get(o.site_id or "", "")),
+                Column("Class / period", lambda o: o.class_period or ""),
+                Column("Minutes", lambda o: o.duration_minutes or ""),
+                audience_column(),
+            ],
+            self,
+        )
+        self.table = record_table("Observations", self.model)
+        stretch_column(self.table, 4)
+        install_audience_menu(self.table, self._set_audience)
+        self.new_btn = QPushButton(icon("plus"), "New observation")
+        self.new_btn.setAccessibleName("New observation")
+        self.new_btn.setShortcut("Ctrl+Shift+O")
+        self.new_btn.setToolTip("Start scripting a new observation (Ctrl+Shift+O)")
+        self.open_btn = QPushButton(icon("notebook-pen"), "Open")
+        self.open_btn.setAccessibleName("Open the selected observation")
+        bar = QHBoxLayout()
+        bar.addWidget(self.new_btn)
+        bar.addWidget(self.open_btn)
+        bar.addStretch(1)
+        bar.addWidget(hint("Enter or double-click opens an observation."))
+        list_page = QWidget()
+        ll = QVBoxLayout(list_page)
+        ll.addLayout(bar)
+        ll.addWidget(self.table, 1)
+
+        self.capture = ObservationView(ctx, report)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(list_page)
+        self.stack.addWidget(self.capture)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+
+        self.new_btn.clicked.connect(self.new_observation)
+        self.open_btn.clicked.connect(self._open_selected)
+        self.table.activated.connect(lambda idx: self.open_observation(self.model.record(idx.row()).id))
+        self.capture.backRequested.connect(self.show_list)
+
+    def load(self, educator_id: str) -> None:
+        self.educator_id = educator_id
+        self.sites = {s.id: s.name for s in self.ctx.svc.caseload.sites()}
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.educator_id:
+            current = self.model.record(self.table.currentIndex().row())
+            self.model.set_records(self.ctx.svc.observations.for_educator(self.educator_id))
+            if current is not None:
+                select_row(self.table, self.model.row_of(current.id))
+
+    def show_list(self) -> None:
+        self.refresh()
+        self.stack.setCurrentIndex(0)
+        self.table.setFocus()
+
+    def new_observation(self) -> None:
+        if self.educator_id:
+            self.capture.save_pending()
+            self.capture.new(self.educator_id)
+            self.stack.setCurrentIndex(1)
+            self.capture.kind.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_observation(self, observation_id: str, note_id: str | None = None) -> None:
+        self.capture.save_pending()
+        try:
+            self.capture.load(observation_id)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.stack.setCurrentIndex(1)
+        if note_id:
+            self.capture.select_note(note_id)
+        self.capture.entry.setFocus()
+
+    def _open_selected(self) -> None:
+        rec = self.model.record(self.table.currentIndex().row())
+        if rec is not None:
+            self.open_observation(rec.id)
+
+    def _set_audience(self, obs: Any, audience: str) -> None:
+        try:
+            saved = self.ctx.svc.observations.set_audience(type(obs), obs.id, audience)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.model.replace(saved)
+        self.ctx.changed("observation", saved.id)
+
+    def save_pending(self) -> None:
+        self.capture.save_pending()
+
+    def clear(self) -> None:
+        self.capture.clear()
+        self.model.clear()
+        self.sites = {}
+        self.educator_id = None
+        self.stack.setCurrentIndex(0)

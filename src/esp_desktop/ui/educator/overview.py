@@ -1,0 +1,291 @@
+"""Overview tab: enrolment, cycle, compliance counters (late in red), goals with progress, prescriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.enums import label
+from ...core.errors import ValidationError
+from ..context import AppContext
+from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
+from ..widgets.icons import icon
+from ..widgets.record_model import Column, RecordTableModel, audience_column
+from .goal_dialogs import GoalDialog, PrescriptionDialog, ProgressDialog
+
+STATE_LABELS = {"late": "Late", "due_soon": "Due soon", "upcoming": "Upcoming", "done": "Done"}
+
+
+def _counter_style(done: int, required: int) -> str:
+    color = "#2e7d32" if done >= required else "#36454f"
+    return f"font-size: 18pt; font-weight: 600; color: {color};"
+
+
+class OverviewTab(QWidget):
+    openRequested = Signal(str, str)  # record type, id (a due item that was done)
+
+    def __init__(self, ctx: AppContext, report: Report, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.report = ctx, report
+        self.educator_id: str | None = None
+        self.progress: dict[str, Any] = {}
+
+        # enrolment / cycle facts
+        self.facts: dict[str, QLabel] = {}
+        facts = QFormLayout()
+        for key, title in (
+            ("program", "Program"),
+            ("status", "Status"),
+            ("sites", "Sites"),
+            ("plan", "Plan type"),
+            ("cycle", "Cycle"),
+            ("formative", "Formative due"),
+            ("summative", "Summative due"),
+        ):
+            lab = QLabel()
+            lab.setAccessibleName(title)
+            lab.setWordWrap(True)
+            self.facts[key] = lab
+            facts.addRow(f"{title}:", lab)
+        facts_box = QGroupBox("Enrolment")
+        facts_box.setLayout(facts)
+
+        # compliance
+        self.announced = QLabel()
+        self.announced.setAccessibleName("Announced observations done")
+        self.unannounced = QLabel()
+        self.unannounced.setAccessibleName("Unannounced observations done")
+        self.next_due = QLabel()
+        self.next_due.setWordWrap(True)
+        self.no_cycle = hint("")
+        self.due_model = RecordTableModel(
+            [
+                Column("Item", lambda i: i.label),
+                Column("Due", lambda i: i.due_on.isoformat()),
+                Column("State", lambda i: STATE_LABELS.get(i.state, i.state)),
+                Column("Done on", lambda i: i.done_on.isoformat() if i.done_on else ""),
+            ],
+            self,
+            late=lambda i: i.state == "late",
+        )
+        self.due_table = record_table("Compliance items", self.due_model)
+        stretch_column(self.due_table, 0)
+        self.due_table.activated.connect(self._open_due)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Announced"), 0, 0)
+        grid.addWidget(QLabel("Unannounced"), 0, 1)
+        grid.addWidget(self.announced, 1, 0)
+        grid.addWidget(self.unannounced, 1, 1)
+        comp = QVBoxLayout()
+        comp.addLayout(grid)
+        comp.addWidget(self.next_due)
+        comp.addWidget(self.no_cycle)
+        comp.addWidget(self.due_table, 1)
+        self.comp_box = QGroupBox("Cycle compliance")
+        self.comp_box.setLayout(comp)
+
+        top = QHBoxLayout()
+        top.addWidget(facts_box, 2)
+        top.addWidget(self.comp_box, 3)
+
+        # goals
+        self.goal_model = RecordTableModel(
+            [
+                Column("Goal", lambda g: g.title, tooltip=lambda g: g.statement),
+                Column("Kind", lambda g: label(g.kind)),
+                Column("Status", lambda g: label(g.status)),
+                Column("Due", lambda g: g.due_on.isoformat() if g.due_on else ""),
+                Column("Progress", self._progress_text),
+                audience_column(),
+            ],
+            self,
+        )
+        self.goals = record_table("Goals", self.goal_model)
+        stretch_column(self.goals, 0)
+        install_audience_menu(self.goals, lambda r, a: self._set_audience(self.ctx.svc.goals, r, a, "goal"))
+        self.add_goal_btn = QPushButton(icon("target"), "Add goal")
+        self.add_goal_btn.setAccessibleName("Add goal")
+        self.add_progress_btn = QPushButton(icon("list-checks"), "Add progress check")
+        self.add_progress_btn.setAccessibleName("Add progress check to the selected goal")
+        gb = QHBoxLayout()
+        gb.addWidget(self.add_goal_btn)
+        gb.addWidget(self.add_progress_btn)
+        gb.addStretch(1)
+        goals_box = QGroupBox("Goals")
+        gl = QVBoxLayout(goals_box)
+        gl.addLayout(gb)
+        gl.addWidget(self.goals)
+
+        # prescriptions
+        self.rx_model = RecordTableModel(
+            [
+                Column("Indicators", lambda p: " ".join(p.indicator_codes), kind="tags"),
+                Column("Concern", lambda p: p.concern),
+                Column("Action", lambda p: p.action),
+                Column("Due", lambda p: p.due_on.isoformat() if p.due_on else ""),
+                Column("Status", lambda p: label(p.status)),
+                audience_column(),
+            ],
+            self,
+        )
+        self.rx = record_table("Prescriptions", self.rx_model)
+        stretch_column(self.rx, 2)
+        install_audience_menu(self.rx, lambda r, a: self._set_audience(self.ctx.svc.goals, r, a, "prescription"))
+        self.add_rx_btn = QPushButton(icon("plus"), "Add prescription")
+        self.add_rx_btn.setAccessibleName("Add prescription")
+        rx_box = QGroupBox("Prescriptions")
+        rxl = QVBoxLayout(rx_box)
+        rxb = QHBoxLayout()
+        rxb.addWidget(self.add_rx_btn)
+        rxb.addStretch(1)
+        rxl.addLayout(rxb)
+        rxl.addWidget(self.rx)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top, 3)
+        lay.addWidget(goals_box, 2)
+        lay.addWidget(rx_box, 1)
+        self.add_goal_btn.clicked.connect(self._add_goal)
+        self.add_progress_btn.clicked.connect(self._add_progress)
+        self.add_rx_btn.clicked.connect(self._add_prescription)
+        self.goals.activated.connect(lambda _i: self._add_progress())
+
+    # --- loading
+    def load(self, educator_id: str) -> None:
+        self.educator_id = educator_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        if not self.educator_id:
+            return
+        svc = self.ctx.svc
+        e = svc.caseload.educator(self.educator_id)
+        en = svc.caseload.enrolment(self.educator_id)
+        sites = {s.id: s.name for s in svc.caseload.sites()}
+        cyc = svc.compliance.current_cycle(self.educator_id)
+        self.facts["program"].setText(label(en.program) if en else "Not referred")
+        self.facts["status"].setText(label(en.status) if en else "")
+        self.facts["sites"].setText(", ".join(sites.get(i, "?") for i in e.site_ids) or "-")
+        self.facts["plan"].setText(svc.rubric.plan_type_name(cyc.plan_type) if cyc else "-")
+        self.facts["cycle"].setText(f"{cyc.start_on:%Y-%m-%d} to {cyc.end_on:%Y-%m-%d}" if cyc else "-")
+        self.facts["formative"].setText(
+            f"{cyc.formative_due_on:%Y-%m-%d}" if cyc and cyc.formative_due_on else "-"
+        )
+        self.facts["summative"].setText(
+            f"{cyc.summative_due_on:%Y-%m-%d}" if cyc and cyc.summative_due_on else "-"
+        )
+        self._show_compliance(cyc, en)
+        goals = svc.goals.for_educator(self.educator_id)
+        self.progress = {g.id: svc.goals.progress(g.id) for g in goals}
+        self.goal_model.set_records(goals)
+        self.rx_model.set_records(svc.goals.prescriptions(self.educator_id))
+
+    def _show_compliance(self, cyc: Any, en: Any) -> None:
+        if cyc is None:
+            self.announced.setText("-")
+            self.unannounced.setText("-")
+            self.next_due.clear()
+            self.due_model.clear()
+            why = (
+                "PA and informal coaching are non-evaluative: no observation requirements or ratings."
+                if en and en.program != "PAR"
+                else "No evaluation cycle has been started yet."
+            )
+            self.no_cycle.setText(why)
+            self.no_cycle.show()
+            return
+        self.no_cycle.hide()
+        cc = self.ctx.svc.compliance.compliance(cyc.id)
+        self.announced.setText(f"{cc.announced_done} / {cc.announced_required}")
+        self.announced.setStyleSheet(_counter_style(cc.announced_done, cc.announced_required))
+        self.unannounced.setText(f"{cc.unannounced_done} / {cc.unannounced_required}")
+        self.unannounced.setStyleSheet(_counter_style(cc.unannounced_done, cc.unannounced_required))
+        nd, late = cc.next_due, cc.late
+        text = f"Next due: {nd.label}, {nd.due_on:%Y-%m-%d}" if nd else "All items done."
+        if late:
+            text += f"  -  <span style='color:#c62828; font-weight:600'>{len(late)} late</span>"
+        self.next_due.setText(text)
+        self.due_model.set_records(cc.items)
+
+    def _progress_text(self, g: Any) -> str:
+        checks = self.progress.get(g.id) or []
+        if not checks:
+            return "no check yet"
+        last = checks[-1]
+        pct = f"{last.percent}%" if last.percent is not None else "checked"
+        return f"{pct} ({last.checked_on:%Y-%m-%d})"
+
+    # --- actions
+    def _open_due(self, index: Any) -> None:
+        item = self.due_model.record(index.row())
+        if item is not None and item.record_id:
+            self.openRequested.emit(
+                "observation" if item.what == "observation" else "assessment", item.record_id
+            )
+
+    def _add_goal(self) -> None:
+        if not self.educator_id:
+            return
+        cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
+        dlg = GoalDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
+        dlg.saved.connect(lambda gid: (self.refresh(), select_row(self.goals, self.goal_model.row_of(gid))))
+        dlg.open()
+
+    def _add_prescription(self) -> None:
+        if not self.educator_id:
+            return
+        cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
+        dlg = PrescriptionDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
+        dlg.saved.connect(lambda pid: (self.refresh(), select_row(self.rx, self.rx_model.row_of(pid))))
+        dlg.open()
+
+    def _add_progress(self) -> None:
+        g = self.goal_model.record(self.goals.currentIndex().row())
+        if g is None:
+            self.report(ValidationError("Select a goal first, then add a progress check."))
+            self.goals.setFocus()
+            return
+        dlg = ProgressDialog(self.ctx, g, self)
+        dlg.saved.connect(lambda _pid: (self.refresh(), select_row(self.goals, self.goal_model.row_of(g.id))))
+        dlg.open()
+
+    def _set_audience(self, service: Any, rec: Any, audience: str, rtype: str) -> None:
+        try:
+            service.set_audience(type(rec), rec.id, audience)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.ctx.changed(rtype, rec.id)
+        self.refresh()
+
+    def select(self, record_type: str, record_id: str) -> None:
+        if record_type in ("goal", "goal_progress"):
+            gid = record_id
+            if record_type == "goal_progress":
+                gid = next((k for k, v in self.progress.items() if any(p.id == record_id for p in v)), "")
+            select_row(self.goals, self.goal_model.row_of(gid))
+            self.goals.setFocus()
+        elif record_type == "prescription":
+            select_row(self.rx, self.rx_model.row_of(record_id))
+            self.rx.setFocus()
+
+    def clear(self) -> None:
+        self.educator_id = None
+        self.progress = {}
+        for lab in self.facts.values():
+            lab.clear()
+        for lab in (self.announced, self.unannounced, self.next_due, self.no_cycle):
+            lab.clear()
+        for m in (self.due_model, self.goal_model, self.rx_model):
+            m.clear()

@@ -1,0 +1,241 @@
+"""A list of one kind of record with an edit form beside it (evidence, coaching log, contacts).
+
+Subclasses declare the columns and the form and call the service; this class does selection, dirty tracking,
+saving (explicitly with Ctrl+S / Save, and before switching rows or locking) and the audience badge/combo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTreeWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..context import AppContext
+from ..widgets.fields import AudienceCombo, Report, install_audience_menu, record_table, select_row
+from ..widgets.icons import icon
+from ..widgets.record_model import Column, RecordTableModel
+
+
+class RecordTab(QWidget):
+    record_type = ""
+    noun = "record"
+    default_audience = "educator"
+    editable_existing = True
+
+    def __init__(self, ctx: AppContext, report: Report, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.report = ctx, report
+        self.educator_id: str | None = None
+        self.current: Any = None  # the record in the form; None while writing a new one
+        self.dirty = False
+        self._filling = False
+        self.model = RecordTableModel(self.columns(), self)
+        self.table = record_table(f"{self.noun.capitalize()} list", self.model)
+        install_audience_menu(self.table, self.set_audience)
+
+        self.new_btn = QPushButton(icon("plus"), f"New {self.noun}")
+        self.new_btn.setAccessibleName(f"New {self.noun}")
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        bar = QHBoxLayout()
+        bar.addWidget(self.new_btn)
+        bar.addStretch(1)
+        ll.addLayout(bar)
+        ll.addWidget(self.table, 1)
+
+        self.form_title = QLabel()
+        self.form_title.setStyleSheet("font-weight: 600; font-size: 11pt;")
+        self.audience = AudienceCombo()
+        self.save_btn = QPushButton(icon("save"), "Save")
+        self.save_btn.setAccessibleName(f"Save {self.noun}")
+        self.save_btn.setToolTip("Save (Ctrl+S)")
+        form_w = QWidget()
+        self.form = QFormLayout(form_w)
+        self.form.addRow(self.form_title)
+        self.build_form(self.form)
+        self.form.addRow("Audience", self.audience)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_btn)
+        self.form.addRow(buttons)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form_w)
+        scroll.setMinimumWidth(500)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setMinimumWidth(360)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(scroll)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 680])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)
+
+        self.new_btn.clicked.connect(self.new_record)
+        self.save_btn.clicked.connect(self.save)
+        self.audience.activated.connect(lambda _i: self._audience_picked())
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_changed(cur.row()))
+        QShortcut(
+            QKeySequence.StandardKey.Save,
+            self,
+            self.save,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
+        self._watch_fields(form_w)
+        self.new_record()
+
+    # --- to implement
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def build_form(self, form: QFormLayout) -> None:
+        raise NotImplementedError
+
+    def fill(self, rec: Any) -> None:
+        """Show rec in the form (None: empty form for a new record)."""
+        raise NotImplementedError
+
+    def fetch(self, educator_id: str) -> list[Any]:
+        raise NotImplementedError
+
+    def create(self, educator_id: str, audience: str) -> Any:
+        raise NotImplementedError
+
+    def update(self, rec: Any) -> Any:
+        raise NotImplementedError
+
+    # --- behaviour
+    def _watch_fields(self, root: QWidget) -> None:
+        for w in root.findChildren(QLineEdit):
+            w.textEdited.connect(self._mark_dirty)
+        for w in root.findChildren(QPlainTextEdit):
+            w.textChanged.connect(self._mark_dirty)
+        for w in root.findChildren(QComboBox):
+            if w is not self.audience:
+                w.activated.connect(self._mark_dirty)
+        for w in root.findChildren(QDateEdit):
+            w.dateChanged.connect(self._mark_dirty)
+        for w in root.findChildren(QAbstractSpinBox):
+            if not isinstance(w, QDateEdit):
+                w.editingFinished.connect(self._mark_dirty)
+        for w in root.findChildren(QTreeWidget):
+            w.itemChanged.connect(self._mark_dirty)
+
+    def _mark_dirty(self, *_: Any) -> None:
+        if not self._filling:
+            self.dirty = True
+
+    def _show(self, rec: Any) -> None:
+        self._filling = True
+        try:
+            self.current = rec
+            self.fill(rec)
+            self.audience.set_value(rec.audience if rec else self.default_audience)
+            self.form_title.setText(f"Edit {self.noun}" if rec else f"New {self.noun}")
+            self.save_btn.setEnabled(rec is None or self.editable_existing)
+        finally:
+            self._filling = False
+        self.dirty = False
+
+    def load(self, educator_id: str) -> None:
+        self.educator_id = educator_id
+        self.model.set_records(self.fetch(educator_id))
+        self._show(None)
+
+    def refresh(self) -> None:
+        if self.educator_id:
+            keep = self.current.id if self.current else None
+            self.model.set_records(self.fetch(self.educator_id))
+            if keep:
+                self.select(keep)
+
+    def select(self, record_id: str) -> bool:
+        row = self.model.row_of(record_id)
+        select_row(self.table, row)
+        return row >= 0
+
+    def new_record(self) -> None:
+        self.save_pending()
+        self.table.clearSelection()
+        self._show(None)
+        self.form.itemAt(1, QFormLayout.ItemRole.FieldRole).widget().setFocus()
+
+    def _row_changed(self, row: int) -> None:
+        rec = self.model.record(row)
+        if rec is None or (self.current is not None and rec.id == self.current.id):
+            return
+        self.save_pending()
+        self._show(self.model.record(self.model.row_of(rec.id)))
+
+    def save(self) -> Any:
+        if not self.educator_id:
+            return None
+        try:
+            if self.current is None:
+                rec = self.create(self.educator_id, self.audience.value())
+            elif self.editable_existing:
+                rec = self.update(self.current)
+            else:
+                return None
+        except Exception as exc:  # noqa: BLE001 - shown to the CT
+            self.report(exc)
+            return None
+        self.dirty = False
+        self.current = rec
+        self.ctx.changed(self.record_type, rec.id)
+        self._filling = True
+        self.model.set_records(self.fetch(self.educator_id))
+        self.select(rec.id)
+        self._filling = False
+        self._show(rec)
+        return rec
+
+    def save_pending(self) -> None:
+        if self.dirty and self.educator_id:
+            self.save()
+
+    def _audience_picked(self) -> None:
+        if self.current is not None:
+            self.set_audience(self.current, self.audience.value())
+
+    def set_audience(self, rec: Any, audience: str) -> None:
+        if rec.audience == audience:
+            return
+        try:
+            saved = self.ctx.svc.caseload.set_audience(type(rec), rec.id, audience)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            self.audience.set_value(rec.audience)
+            return
+        self.model.replace(saved)
+        if self.current is not None and self.current.id == saved.id:
+            self.current = saved
+            self.audience.set_value(saved.audience)
+        self.ctx.changed(self.record_type, saved.id)
+
+    def clear(self) -> None:
+        self.educator_id = None
+        self.model.clear()
+        self._show(None)

@@ -1,0 +1,1 @@
+"""Exporting PDFs for a chosen reader."""

@@ -1,1 +1,0 @@
-"""Qt item models (Model/View) over service results."""

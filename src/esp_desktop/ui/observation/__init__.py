@@ -1,0 +1,1 @@
+"""Observation capture: the timestamped script, tagging, conferences."""

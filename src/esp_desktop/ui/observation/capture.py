@@ -1,0 +1,389 @@
+"""Observation capture, the heart of the app.
+
+Type a note and press Enter: the line is committed at once (``observations.add_note``), so a crash or a power
+cut loses at most the line being typed. Lines are tagged with rubric indicators from the side panel (Enter or
+double-click), with Alt+1..4 (jump into Standard I-IV) / Alt+5 (equity areas), or by typing codes into the
+quick tag box (Ctrl+T, e.g. "II-B eq-1" + Enter). Tags apply to the selected lines, else to the latest line.
+Conference notes and feedback autosave on focus-out and after a short pause in typing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.enums import ObservationKind, ObservationStatus, label
+from ...core.errors import ValidationError
+from ...core.rubric import load_rubric
+from ...store.models import utcnow
+from ..context import AppContext
+from ..widgets.fields import (
+    FocusOut,
+    Report,
+    date_edit,
+    enum_combo,
+    install_audience_menu,
+    record_table,
+    select_row,
+    selected_records,
+    set_combo,
+    stretch_column,
+)
+from ..widgets.icons import icon
+from .conference import TEXT_FIELDS, ConferencePanel
+from .script_model import ScriptModel, offset_text
+from .tag_panel import TagPanel
+
+AUTOSAVE_MS = 800
+
+
+class ObservationView(QWidget):
+    backRequested = Signal()
+
+    def __init__(self, ctx: AppContext, report: Report, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.report = ctx, report
+        self.educator_id: str | None = None
+        self.obs: Any = None  # the observation snapshot, None until started
+        self._dirty: set[str] = set()
+        self._loading = False
+        self._build()
+
+    # --- layout
+    def _build(self) -> None:
+        self.back = QPushButton(icon("chevron-left"), "Observations")
+        self.back.setAccessibleName("Back to the observation list")
+        self.kind = enum_combo("Observation kind", [k.value for k in ObservationKind])
+        self.site = QComboBox()
+        self.site.setAccessibleName("Site")
+        self.class_period = QLineEdit()
+        self.class_period.setPlaceholderText("Class / period")
+        self.class_period.setAccessibleName("Class or period")
+        self.observed_on = date_edit("Observation date")
+        self.clock = QLabel("00:00")
+        self.clock.setAccessibleName("Elapsed time")
+        self.clock.setStyleSheet(
+            "font: 600 16pt 'DejaVu Sans Mono', monospace; color: #36454f; padding: 0 8px;"
+        )
+        self.status = QLabel()
+        self.start_btn = QPushButton(icon("play", "#2e7d32"), "Start")
+        self.start_btn.setAccessibleName("Start the observation")
+        self.finish_btn = QPushButton(icon("circle-stop", "#c62828"), "Finish")
+        self.finish_btn.setAccessibleName("Finish the observation")
+        self.finish_btn.setToolTip("Finish: the observation counts toward compliance immediately")
+        top = QHBoxLayout()
+        for w in (self.back, self.kind, self.site, self.class_period, self.observed_on):
+            top.addWidget(w)
+        top.addStretch(1)
+        for w in (self.status, self.clock, self.start_btn, self.finish_btn):
+            top.addWidget(w)
+
+        # script
+        self.model = ScriptModel(self)
+        self.model.on_edit = self._edit_text
+        self.script = record_table("Observation script", self.model)
+        self.script.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.script.setWordWrap(True)
+        stretch_column(self.script, 1)
+        install_audience_menu(self.script, self._set_audience, self._extra_menu)
+        self.entry = QLineEdit()
+        self.entry.setPlaceholderText("Type what you see and press Enter (each line is saved at once)")
+        self.entry.setAccessibleName("New script line")
+        self.entry.setMinimumHeight(32)
+        script_page = QWidget()
+        sl = QVBoxLayout(script_page)
+        sl.addWidget(self.script, 1)
+        sl.addWidget(self.entry)
+
+        self.conference = ConferencePanel()
+
+        self.sections = QTabWidget()
+        self.sections.addTab(script_page, icon("notebook-pen"), "Script")
+        self.sections.addTab(self.conference, icon("message-square"), "Conferences && feedback")
+
+        self.tags = TagPanel(self.ctx.services.rubric if self.ctx.services else load_rubric())
+        self.quick, self.tree = self.tags.quick, self.tags.tree
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.sections)
+        split.addWidget(self.tags)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([720, 280])
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+
+        # behaviour
+        self.timer = QTimer(self, interval=1000, timeout=self._tick)
+        self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self.save_pending)
+        self.focus_out = FocusOut(self.save_pending, self)
+        self.focus_out.watch(*self.conference.texts(), self.class_period)
+        self.back.clicked.connect(self._back)
+        self.start_btn.clicked.connect(self.start)
+        self.finish_btn.clicked.connect(self.finish)
+        self.entry.returnPressed.connect(self.add_line)
+        self.tags.tagRequested.connect(self.tag)
+        self.tags.unknownCodes.connect(lambda t: self.report(ValidationError(f"Unknown rubric tag(s): {t}.")))
+        self.tags.escaped.connect(self.entry.setFocus)
+        self.tags.install_shortcuts(self)
+        self.kind.currentIndexChanged.connect(lambda _: self._field_changed("kind"))
+        self.site.currentIndexChanged.connect(lambda _: self._field_changed("site_id"))
+        self.observed_on.dateChanged.connect(lambda _: self._field_changed("observed_on"))
+        self.class_period.textChanged.connect(lambda _: self._field_changed("class_period", later=True))
+        self.conference.fieldChanged.connect(lambda n: self._field_changed(n, later=n in TEXT_FIELDS))
+        for a, b in (
+            (self.kind, self.site),
+            (self.site, self.class_period),
+            (self.class_period, self.observed_on),
+            (self.observed_on, self.start_btn),
+            (self.start_btn, self.finish_btn),
+            (self.finish_btn, self.entry),
+            (self.entry, self.script),
+            (self.script, self.quick),
+        ):
+            QWidget.setTabOrder(a, b)
+
+    # --- loading
+    def _fill_sites(self, educator_id: str) -> None:
+        svc = self.ctx.svc
+        own = set(svc.caseload.educator(educator_id).site_ids)
+        self.site.blockSignals(True)
+        self.site.clear()
+        self.site.addItem("(no site)", None)
+        for s in sorted(svc.caseload.sites(), key=lambda s: (s.id not in own, s.name)):
+            self.site.addItem(s.name, s.id)
+        if own:
+            self.site.setCurrentIndex(1)
+        self.site.blockSignals(False)
+
+    def new(self, educator_id: str) -> None:
+        """A fresh capture: pick kind, site and class, then Start (or just type the first line)."""
+        self.clear()
+        self.educator_id = educator_id
+        self._loading = True
+        self._fill_sites(educator_id)
+        self._loading = False
+        self._update_state()
+        self.entry.setFocus()
+
+    def load(self, observation_id: str) -> None:
+        self.clear()
+        svc = self.ctx.svc
+        o = svc.observations.observation(observation_id)
+        self.educator_id = o.educator_id
+        self._loading = True
+        self._fill_sites(o.educator_id)
+        self._show(o)
+        self.model.set_records(svc.observations.notes(o.id))
+        self._loading = False
+        self._update_state()
+        if self.model.rowCount():
+            self.script.scrollToBottom()
+
+    def _show(self, o: Any) -> None:
+        self.obs = o
+        set_combo(self.kind, o.kind)
+        set_combo(self.site, o.site_id)
+        self.class_period.setText(o.class_period or "")
+        self.observed_on.setDate(o.observed_on)
+        self.conference.show_observation(o)
+
+    def select_note(self, note_id: str) -> None:
+        select_row(self.script, self.model.row_of(note_id))
+
+    def clear(self) -> None:
+        """Drop everything shown (auto-lock); call save_pending() first to keep unsaved text."""
+        self.timer.stop()
+        self.autosave.stop()
+        self._dirty.clear()
+        self._loading = True
+        self.obs, self.educator_id = None, None
+        self.model.clear()
+        self.conference.show_observation(None)
+        self.entry.clear()
+        self.quick.clear()
+        self.class_period.clear()
+        self.site.clear()
+        self._loading = False
+        self._update_state()
+
+    # --- state
+    def _update_state(self) -> None:
+        o = self.obs
+        finished = bool(o and o.status == ObservationStatus.FINISHED)
+        self.start_btn.setVisible(o is None)
+        self.finish_btn.setVisible(o is not None)
+        self.finish_btn.setEnabled(bool(o) and not finished)
+        self.sections.setTabEnabled(1, o is not None)
+        self.status.setText("" if o is None else label(o.status))
+        self.status.setStyleSheet("color: #2e7d32; font-weight: 600;" if finished else "color: #a15c00;")
+        if o is not None and not finished:
+            self.timer.start()
+        else:
+            self.timer.stop()
+        self._tick()
+
+    def _tick(self) -> None:
+        o = self.obs
+        if o is None or not o.started_at:
+            self.clock.setText("00:00")
+            return
+        end = o.finished_at if o.finished_at else utcnow()
+        self.clock.setText(offset_text(int((end - o.started_at).total_seconds())))
+
+    # --- actions
+    def start(self) -> bool:
+        if self.obs is not None or self.educator_id is None:
+            return self.obs is not None
+        try:
+            o = self.ctx.svc.observations.start(
+                educator_id=self.educator_id,
+                kind=str(self.kind.currentData()),
+                observed_on=self.observed_on.date().toPython(),
+                site_id=self.site.currentData(),
+                class_period=self.class_period.text().strip() or None,
+            )
+        except Exception as exc:  # noqa: BLE001 - shown to the CT
+            self.report(exc)
+            return False
+        self.obs = o
+        self.ctx.changed("observation", o.id)
+        self._update_state()
+        return True
+
+    def add_line(self) -> None:
+        text = self.entry.text()
+        if not text.strip() or not self.start():
+            return
+        try:
+            note = self.ctx.svc.observations.add_note(observation_id=self.obs.id, text=text)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.entry.clear()
+        row = self.model.append(note)
+        select_row(self.script, row)  # the new line is the "current" line for tagging
+        self.ctx.changed("script_note", note.id)
+
+    def _targets(self) -> list[Any]:
+        recs = selected_records(self.script)
+        if not recs and self.model.rowCount():
+            recs = [self.model.record(self.model.rowCount() - 1)]
+        return recs
+
+    def tag(self, code: str) -> None:
+        targets = self._targets()
+        if not targets:
+            self.report(ValidationError("Type a line first, then tag it."))
+            return
+        for n in targets:
+            try:
+                saved = self.ctx.svc.observations.toggle_tag(n.id, code)
+            except Exception as exc:  # noqa: BLE001
+                self.report(exc)
+                return
+            self.model.replace(saved)
+            self.ctx.changed("script_note", saved.id)
+        self.entry.setFocus()
+
+    def _edit_text(self, note: Any, text: str) -> Any:
+        try:
+            saved = self.ctx.svc.observations.edit_note(note.id, text=text)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return None
+        self.ctx.changed("script_note", saved.id)
+        return saved
+
+    def _set_audience(self, note: Any, audience: str) -> None:
+        try:
+            saved = self.ctx.svc.observations.edit_note(note.id, audience=audience)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.model.replace(saved)
+        self.ctx.changed("script_note", saved.id)
+
+    def _extra_menu(self, menu: Any, notes: list[Any]) -> None:
+        act = menu.addAction(
+            icon("trash-2"), "Delete line" if len(notes) == 1 else f"Delete {len(notes)} lines"
+        )
+        act.triggered.connect(lambda: self._delete(notes))
+
+    def _delete(self, notes: list[Any]) -> None:
+        for n in notes:
+            try:
+                self.ctx.svc.observations.delete_note(n.id)
+            except Exception as exc:  # noqa: BLE001
+                self.report(exc)
+                break
+            self.ctx.changed("script_note", n.id)
+        if self.obs:
+            self.model.set_records(self.ctx.svc.observations.notes(self.obs.id))
+
+    def finish(self) -> None:
+        if self.obs is None:
+            return
+        self.save_pending()
+        try:
+            o = self.ctx.svc.observations.finish(observation_id=self.obs.id)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.obs = o
+        self._update_state()
+        self.ctx.changed("observation", o.id)
+
+    # --- autosave of header and conference fields
+    def _field_changed(self, name: str, *, later: bool = False) -> None:
+        if self._loading or self.obs is None:
+            return
+        self._dirty.add(name)
+        if later:
+            self.autosave.start()
+        else:
+            self.save_pending()
+
+    def _values(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind.currentData()),
+            "site_id": self.site.currentData(),
+            "class_period": self.class_period.text().strip() or None,
+            "observed_on": self.observed_on.date().toPython(),
+            **self.conference.values(),
+        }
+
+    def save_pending(self) -> None:
+        """Write changed fields now (focus-out, debounce, Finish, leaving the page, auto-lock)."""
+        self.autosave.stop()
+        if self.obs is None or not self._dirty:
+            return
+        values = self._values()
+        fields = {k: values[k] for k in self._dirty}
+        self._dirty.clear()
+        try:
+            self.obs = self.ctx.svc.observations.update(self.obs.id, **fields)
+        except Exception as exc:  # noqa: BLE001
+            self.report(exc)
+            return
+        self.ctx.changed("observation", self.obs.id)
+
+    def _back(self) -> None:
+        self.save_pending()
+        self.backRequested.emit()

@@ -1,0 +1,60 @@
+"""Pre- and post-conference and feedback/next steps of an observation (autosaved by ObservationView)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QPlainTextEdit, QWidget
+
+from ..widgets.fields import OptionalDate, hint
+
+TEXT_FIELDS = ("pre_conference_notes", "post_conference_notes", "feedback")
+DATE_FIELDS = ("pre_conference_on", "post_conference_on")
+
+
+def _text(name: str, placeholder: str) -> QPlainTextEdit:
+    t = QPlainTextEdit()
+    t.setAccessibleName(name)
+    t.setPlaceholderText(placeholder)
+    t.setTabChangesFocus(True)
+    t.setMinimumHeight(70)
+    return t
+
+
+class ConferencePanel(QWidget):
+    fieldChanged = Signal(str)  # field name (text fields save after a pause, dates at once)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pre_on, self.post_on = OptionalDate("Pre-conference date"), OptionalDate("Post-conference date")
+        self.pre_notes = _text("Pre-conference notes", "Lesson goals, what to look for…")
+        self.post_notes = _text("Post-conference notes", "What was discussed…")
+        self.feedback = _text("Feedback and next steps", "Strengths, next steps for the educator…")
+        cf = QFormLayout(self)
+        cf.addRow("Pre-conference", self.pre_on)
+        cf.addRow("", self.pre_notes)
+        cf.addRow("Post-conference", self.post_on)
+        cf.addRow("", self.post_notes)
+        cf.addRow("Feedback / next steps", self.feedback)
+        cf.addRow(hint("Saved automatically when you pause or leave a field."))
+        self.pre_on.changed.connect(lambda: self.fieldChanged.emit("pre_conference_on"))
+        self.post_on.changed.connect(lambda: self.fieldChanged.emit("post_conference_on"))
+        for name, w in zip(TEXT_FIELDS, self.texts(), strict=True):
+            w.textChanged.connect(lambda n=name: self.fieldChanged.emit(n))
+
+    def texts(self) -> tuple[QPlainTextEdit, QPlainTextEdit, QPlainTextEdit]:
+        return self.pre_notes, self.post_notes, self.feedback
+
+    def show_observation(self, o: Any) -> None:
+        self.pre_on.set_value(o.pre_conference_on if o else None)
+        self.post_on.set_value(o.post_conference_on if o else None)
+        for name, w in zip(TEXT_FIELDS, self.texts(), strict=True):
+            w.setPlainText((getattr(o, name) or "") if o else "")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "pre_conference_on": self.pre_on.value(),
+            "post_conference_on": self.post_on.value(),
+            **{name: w.toPlainText() or None for name, w in zip(TEXT_FIELDS, self.texts(), strict=True)},
+        }

@@ -1,0 +1,62 @@
+"""The observation script: one row per timestamped line (offset, text, tag chips, audience badge)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from ..widgets.record_model import Column, Index, RecordTableModel, audience_column, tags_column
+
+TEXT_COLUMN = 1
+
+
+def offset_text(seconds: int | None) -> str:
+    s = max(0, int(seconds or 0))
+    h, rest = divmod(s, 3600)
+    return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
+
+
+class ScriptModel(RecordTableModel):
+    """Lines are edited in place (double-click or F2 on the text); ``on_edit(note, text)`` saves the change
+    and returns the stored note, which replaces the row."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(
+            [
+                Column(
+                    "Time",
+                    lambda n: offset_text(n.offset_seconds),
+                    tooltip=lambda n: n.at.astimezone().strftime("%H:%M:%S") if n.at else "",
+                ),
+                Column("Note", lambda n: n.text),
+                tags_column(),
+                audience_column(),
+            ],
+            parent,
+        )
+        self.on_edit: Callable[[Any, str], Any] | None = None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        f = super().flags(index)
+        if index.column() == TEXT_COLUMN and self.on_edit is not None:
+            f |= Qt.ItemFlag.ItemIsEditable
+        return f
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.EditRole and index.isValid() and index.column() == TEXT_COLUMN:
+            return self.records[index.row()].text
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != TEXT_COLUMN or self.on_edit is None:
+            return False
+        note = self.records[index.row()]
+        if str(value).strip() == note.text:
+            return False
+        saved = self.on_edit(note, str(value))
+        if saved is None:
+            return False
+        self.replace(saved)
+        return True

@@ -1,0 +1,1 @@
+"""Panel meetings: agendas and decisions."""

@@ -1,0 +1,397 @@
+"""Panel meetings: pick the meeting (next first Monday by default), build the agenda, record decisions.
+
+Final ratings are only offered for PAR cases; PA (and informal coaching) is non-evaluative.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core import rules
+from ...core.enums import PanelDecision, label
+from ...core.errors import EspError
+from ..caseload.dialogs import date_edit, pydate, qdate
+from ..context import AppContext
+from ..widgets import tasks
+from ..widgets.common import error_reporter, muted, page_title, show_error
+from ..widgets.icons import icon
+
+CASE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class PanelPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id: str | None = None
+        self._stale = False
+        self.items: list = []
+        self.model = QStandardItemModel(self)
+
+        self.date = date_edit(name="Meeting date")
+        self.open_btn = QPushButton(icon("calendar"), "Open meeting")
+        self.open_btn.setAccessibleName("Open meeting")
+        self.open_btn.clicked.connect(lambda: self.open_meeting())
+        self.earlier = QComboBox()
+        self.earlier.setAccessibleName("Earlier meetings")
+        self.earlier.activated.connect(self._pick_earlier)
+        self.heading = QLabel()
+        self.heading.setAccessibleName("Meeting")
+
+        self.table = QTableView()
+        self.table.setAccessibleName("Agenda")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setAlternatingRowColors(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_case())
+        self.table.activated.connect(self.activate)
+
+        self.add_who = QComboBox()
+        self.add_who.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.add_who.setMinimumContentsLength(18)
+        self.add_who.setAccessibleName("Educator to add")
+        self.add_purpose = QLineEdit()
+        self.add_purpose.setPlaceholderText("Purpose, e.g. Summative review")
+        self.add_purpose.setAccessibleName("Purpose")
+        self.add_purpose.setMinimumWidth(160)
+        self.add_btn = QPushButton(icon("plus"), "Add to agenda")
+        self.add_btn.setAccessibleName("Add to agenda")
+        self.add_btn.clicked.connect(self.add_case)
+        self.export_btn = QPushButton(icon("file-down"), "Export agenda PDF…")
+        self.export_btn.setAccessibleName("Export agenda PDF")
+        self.export_btn.clicked.connect(self.export_agenda)
+        self.remove_btn = QPushButton(icon("trash-2"), "Remove from agenda")
+        self.remove_btn.setAccessibleName("Remove from agenda")
+        self.remove_btn.clicked.connect(self.remove_case)
+
+        self.decision = QComboBox()
+        self.decision.setAccessibleName("Decision")
+        for d in PanelDecision:
+            self.decision.addItem(label(d.value), d.value)
+        self.ratings_box = QGroupBox("Final ratings")
+        self.ratings_form = QFormLayout(self.ratings_box)
+        self.ratings: dict[str, QComboBox] = {}
+        self.overall = QComboBox()
+        self.no_ratings = muted("PA and informal coaching are non-evaluative: the panel records no ratings.")
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Decision notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(100)
+        self.save_btn = QPushButton(icon("gavel"), "Record decision")
+        self.save_btn.setProperty("primary", True)
+        self.save_btn.setAccessibleName("Record decision")
+        self.save_btn.clicked.connect(self.record_decision)
+
+        top = QHBoxLayout()
+        top.addWidget(page_title("Panel meetings"))
+        top.addStretch(1)
+        top.addWidget(QLabel("Meeting on"))
+        top.addWidget(self.date)
+        top.addWidget(self.open_btn)
+        top.addWidget(self.earlier)
+        top.addWidget(self.export_btn)
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.add_who, 2)
+        add_row.addWidget(self.add_purpose, 3)
+        add_row.addWidget(self.add_btn)
+        head_row = QHBoxLayout()
+        head_row.addWidget(self.heading, 1)
+        head_row.addWidget(self.remove_btn)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 8, 0)
+        ll.addLayout(head_row)
+        ll.addWidget(self.table, 1)
+        ll.addLayout(add_row)
+        self.editor = QGroupBox("Decision")
+        ev = QVBoxLayout(self.editor)
+        form = QFormLayout()
+        form.addRow("&Decision:", self.decision)
+        ev.addLayout(form)
+        ev.addWidget(self.no_ratings)
+        ev.addWidget(self.ratings_box)
+        notes_label = QLabel("&Notes:")
+        notes_label.setBuddy(self.notes)
+        ev.addWidget(notes_label)
+        ev.addWidget(self.notes)
+        ev.addWidget(self.save_btn, 0, Qt.AlignmentFlag.AlignRight)
+        ev.addStretch(1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.editor)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([640, 400])
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.addLayout(top)
+        lay.addWidget(split, 1)
+
+        ctx.storeUnlocked.connect(self._unlocked)
+        ctx.storeLocked.connect(self.clear)
+        self._show_case()
+
+    # --- meeting ------------------------------------------------------------------------------------------
+
+    def _unlocked(self) -> None:
+        self._stale = True
+        if self.isVisible():
+            self._load_default()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - loaded when first shown after unlock
+        super().showEvent(event)
+        if self._stale and self.ctx.services is not None:
+            self._load_default()
+
+    def _load_default(self) -> None:
+        self._stale = False
+        self._build_rating_rows()
+        self.date.setDate(qdate(self.ctx.svc.panel.default_date()))
+        self.open_meeting(create=False)
+
+    def _build_rating_rows(self) -> None:
+        rubric = self.ctx.svc.rubric
+        while self.ratings_form.rowCount():
+            self.ratings_form.removeRow(0)
+        self.ratings = {}
+        names = {s.code: s.name for s in rubric.standards}
+        choices = [("Not rated", None)] + [(rubric.rating_name(c), c) for c in rubric.rating_codes()]
+        for code in rubric.standard_codes():
+            c = QComboBox()
+            c.setAccessibleName(f"Final rating {code}")
+            for text, value in choices:
+                c.addItem(text, value)
+            self.ratings[code] = c
+            self.ratings_form.addRow(f"{code} {names.get(code, '')}:", c)
+        self.overall = QComboBox()  # the old one went with the form's rows
+        self.overall.setAccessibleName("Final overall rating")
+        for text, value in choices:
+            self.overall.addItem(text, value)
+        self.ratings_form.addRow("Overall:", self.overall)
+
+    def open_meeting(self, *, create: bool = True) -> None:
+        """Show the meeting on the chosen date (created when the CT opens it or adds a case)."""
+        svc = self.ctx.services
+        if svc is None:
+            return
+        day = pydate(self.date.date())
+        existing = [m for m in svc.panel.meetings() if m.meets_on == day]
+        m = existing[0] if existing else (svc.panel.meeting_for(day) if create else None)
+        self.meeting_id = m.id if m else None
+        self.heading.setText(
+            f"<b>{day:%A %d %B %Y}</b>"
+            + ("" if m else " · no agenda yet")
+            + (
+                ""
+                if day.weekday() == 0 and day == rules.first_monday(day.year, day.month)
+                else " · not a first Monday"
+            )
+        )
+        self._fill_earlier()
+        self.reload()
+
+    def _fill_earlier(self) -> None:
+        self.earlier.clear()
+        self.earlier.addItem("Other meetings…", None)
+        for m in self.ctx.svc.panel.meetings():
+            self.earlier.addItem(f"{m.meets_on:%d %b %Y}", m.meets_on)
+
+    def _pick_earlier(self, i: int) -> None:
+        d = self.earlier.itemData(i)
+        if d is not None:
+            self.date.setDate(qdate(d))
+            self.open_meeting(create=False)
+
+    def reload(self, select_case: str | None = None) -> None:
+        svc = self.ctx.services
+        if svc is None:
+            return
+        mid = self.meeting_id
+
+        def load():  # noqa: ANN202
+            agenda = svc.panel.agenda(mid) if mid else []
+            return agenda, svc.caseload.caseload()
+
+        tasks.run_in_background(
+            self,
+            load,
+            on_done=lambda r: self._loaded(r, select_case),
+            on_error=error_reporter(self, self.ctx),
+        )
+
+    def _loaded(self, result, select_case: str | None) -> None:  # noqa: ANN001
+        if self.ctx.services is None:
+            return
+        agenda, rows = result
+        self.items = agenda
+        rubric = self.ctx.svc.rubric
+        self.model.clear()
+        self.model.setHorizontalHeaderLabels(["Educator", "Program", "Purpose", "Decision", "Final overall"])
+        for a in agenda:
+            c = a.case
+            cells = [
+                a.educator_name,
+                label(a.program),
+                c.purpose,
+                label(c.decision),
+                rubric.rating_name(c.final_overall) if c.final_overall else "",
+            ]
+            items = [QStandardItem(t) for t in cells]
+            items[0].setData(a, CASE_ROLE)
+            self.model.appendRow(items)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        on_agenda = {a.case.educator_id for a in agenda}
+        self.add_who.clear()
+        for r in rows:
+            if r.enrolment and r.educator.id not in on_agenda:
+                self.add_who.addItem(f"{r.educator.display_name} · {r.enrolment.program}", r.educator.id)
+        self.add_btn.setEnabled(self.add_who.count() > 0)
+        for i, a in enumerate(agenda):
+            if a.case.id == select_case:
+                self.table.selectRow(i)
+        self._show_case()
+
+    # --- cases --------------------------------------------------------------------------------------------
+
+    def selected(self):  # noqa: ANN201 - AgendaItem | None
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(CASE_ROLE) if rows else None
+
+    def _show_case(self) -> None:
+        a = self.selected()
+        self.editor.setEnabled(a is not None)
+        self.remove_btn.setEnabled(a is not None)
+        self.export_btn.setEnabled(bool(self.meeting_id and self.model.rowCount()))
+        evaluative = bool(a and a.program and rules.is_evaluative(a.program))
+        self.ratings_box.setVisible(a is None or evaluative)
+        self.no_ratings.setVisible(a is not None and not evaluative)
+        if a is None:
+            self.editor.setTitle("Decision")
+            self.notes.clear()
+            return
+        c = a.case
+        self.editor.setTitle(f"Decision: {a.educator_name}")
+        self.decision.setCurrentIndex(max(0, self.decision.findData(c.decision)))
+        for code, combo in self.ratings.items():
+            combo.setCurrentIndex(max(0, combo.findData((c.final_ratings or {}).get(code))))
+        self.overall.setCurrentIndex(max(0, self.overall.findData(c.final_overall)))
+        self.notes.setPlainText(c.decision_notes or "")
+
+    def add_case(self) -> None:
+        educator_id = self.add_who.currentData()
+        if educator_id is None or self.ctx.services is None:
+            return
+        try:
+            if self.meeting_id is None:
+                self.meeting_id = self.ctx.svc.panel.meeting_for(pydate(self.date.date())).id
+                self._fill_earlier()
+            case = self.ctx.svc.panel.add_case(
+                meeting_id=self.meeting_id, educator_id=educator_id, purpose=self.add_purpose.text()
+            )
+        except EspError as exc:
+            show_error(self, exc)
+            return
+        self.add_purpose.clear()
+        self.ctx.changed("panel_case", case.id)
+        self.open_meeting(create=False)
+        self.reload(select_case=case.id)
+
+    def remove_case(self) -> None:
+        a = self.selected()
+        if a is not None:
+            self.ctx.svc.panel.remove_case(a.case.id)
+            self.reload()
+
+    def record_decision(self) -> None:
+        a = self.selected()
+        if a is None:
+            return
+        evaluative = bool(a.program and rules.is_evaluative(a.program))
+        ratings = (
+            {k: c.currentData() for k, c in self.ratings.items() if c.currentData()} if evaluative else {}
+        )
+        try:
+            self.ctx.svc.panel.record_decision(
+                case_id=a.case.id,
+                decision=self.decision.currentData(),
+                final_ratings=ratings,
+                final_overall=self.overall.currentData() if evaluative else None,
+                notes=self.notes.toPlainText().strip() or None,
+            )
+        except EspError as exc:
+            show_error(self, exc)
+            return
+        self.ctx.statusMessage.emit(f"Decision recorded for {a.educator_name}.")
+        self.reload(select_case=a.case.id)
+
+    def export_agenda(self) -> None:
+        """The agenda as a PDF for the panel (rendered off the GUI thread; audited by the report service)."""
+        svc, mid = self.ctx.services, self.meeting_id
+        if svc is None or mid is None:
+            return
+        day = pydate(self.date.date())
+        default = str(Path.home() / f"panel-agenda-{day:%Y-%m-%d}.pdf")
+        path, _ = QFileDialog.getSaveFileName(self, "Export agenda PDF", default, "PDF (*.pdf)")
+        if not path:
+            return
+
+        def work():  # noqa: ANN202
+            from ...reports.service import ReportService
+
+            return ReportService(svc).export(kind="agenda", audience="panel", path=path, meeting_id=mid)
+
+        self.export_btn.setEnabled(False)
+        self.ctx.statusMessage.emit("Writing the agenda PDF…")
+
+        def done(result) -> None:  # noqa: ANN001
+            self.export_btn.setEnabled(True)
+            self.ctx.statusMessage.emit(f"Agenda written to {path} ({result.pages} page(s)).")
+
+        def failed(exc: BaseException) -> None:
+            self.export_btn.setEnabled(True)
+            show_error(self, exc, title="Export failed")
+
+        tasks.run_in_background(self, work, on_done=done, on_error=failed)
+
+    def open_record(self, record_type: str, record_id: str) -> None:
+        if record_type == "panel_meeting":
+            m = self.ctx.svc.panel.meeting(record_id)
+            self.date.setDate(qdate(m.meets_on))
+            self.open_meeting(create=False)
+
+    def clear(self) -> None:
+        self.meeting_id = None
+        self.items = []
+        self.model.clear()
+        self.add_who.clear()
+        self.earlier.clear()
+        self.heading.clear()
+        self.notes.clear()
+        self._show_case()
+
+    def activate(self, index: QModelIndex) -> None:  # keyboard: Enter on a case focuses the decision
+        self.decision.setFocus()

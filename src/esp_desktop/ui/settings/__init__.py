@@ -1,0 +1,1 @@
+"""Unlocking, first run, auto-lock and the settings dialog."""

@@ -1,0 +1,177 @@
+"""Settings (auto-lock, data folder, keyring, passphrase) and About."""
+
+from __future__ import annotations
+
+import platform
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ... import __version__
+from ...core.errors import EspError
+from ...settings import AUTO_LOCK_MINUTES, USE_KEYRING
+from ...store import keys
+from ...store.vault import MIN_PASSPHRASE
+from ..context import AppContext
+from ..widgets import tasks
+from ..widgets.common import muted
+from ..widgets.icons import app_icon
+
+
+def _secret(name: str) -> QLineEdit:
+    w = QLineEdit()
+    w.setEchoMode(QLineEdit.EchoMode.Password)
+    w.setAccessibleName(name)
+    return w
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, sync=None) -> None:  # noqa: ANN001
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Settings")
+        from ..sync.dialogs import SyncSettings
+
+        self.sync = SyncSettings(sync, ctx.settings)  # sync: the window's SyncController (None: disabled)
+        self.setMinimumWidth(520)
+        st = ctx.settings
+
+        self.minutes = QSpinBox()
+        self.minutes.setRange(0, 240)
+        self.minutes.setSuffix(" min")
+        self.minutes.setSpecialValueText("Never")
+        self.minutes.setValue(st.get(AUTO_LOCK_MINUTES))
+        self.minutes.setAccessibleName("Auto-lock after idle minutes")
+        folder = QLineEdit(str(ctx.data_dir))
+        folder.setReadOnly(True)
+        folder.setAccessibleName("Data folder")
+        self.keyring = QCheckBox("Remember the key on this computer (system keyring)")
+        self.keyring.setAccessibleName("Remember on this computer")
+        self.keyring.setChecked(st.get(USE_KEYRING))
+        available = keys.keyring_available()
+        self.keyring.setEnabled(available and ctx.store is not None)
+        general = QGroupBox("General")
+        gf = QFormLayout(general)
+        gf.addRow("&Lock after:", self.minutes)
+        gf.addRow("Data folder:", folder)
+        gf.addRow("", self.keyring)
+        if not available:
+            gf.addRow("", muted("No system keyring was found, so the passphrase is asked at every start."))
+
+        self.old = _secret("Current passphrase")
+        self.new = _secret("New passphrase")
+        self.repeat = _secret("Repeat new passphrase")
+        self.change_btn = QPushButton("Change passphrase")
+        self.change_btn.setAccessibleName("Change passphrase")
+        self.change_btn.clicked.connect(self.change_passphrase)
+        self.change_btn.setEnabled(ctx.store is not None)
+        self.change_msg = QLabel()
+        self.change_msg.setWordWrap(True)
+        self.change_msg.setAccessibleName("Passphrase change result")
+        secret = QGroupBox("Passphrase")
+        sf = QFormLayout(secret)
+        sf.addRow("&Current:", self.old)
+        sf.addRow("&New:", self.new)
+        sf.addRow("&Repeat:", self.repeat)
+        sf.addRow("", self.change_btn)
+        sf.addRow(self.change_msg)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(general)
+        lay.addWidget(self.sync)
+        lay.addWidget(secret)
+        lay.addWidget(buttons)
+
+    def accept(self) -> None:
+        st = self.ctx.settings
+        st.set(AUTO_LOCK_MINUTES, self.minutes.value())
+        want = self.keyring.isChecked() and self.keyring.isEnabled()
+        store = self.ctx.store
+        if store is not None and self.keyring.isEnabled() and want != st.get(USE_KEYRING):
+            if want and not store.remember_in_keyring():
+                self.keyring.setChecked(False)
+                want = False
+            elif not want:
+                store.forget_keyring()
+            st.set(USE_KEYRING, want)
+        self.sync.save()
+        super().accept()
+
+    def _say(self, text: str, *, error: bool) -> None:
+        self.change_msg.setObjectName("error" if error else "muted")
+        self.change_msg.setText(text)
+        self.change_msg.style().unpolish(self.change_msg)
+        self.change_msg.style().polish(self.change_msg)
+
+    def change_passphrase(self) -> None:
+        store = self.ctx.store
+        old, new = self.old.text(), self.new.text()
+        if store is None:
+            return
+        if new != self.repeat.text():
+            self._say("The two new passphrases differ.", error=True)
+            return
+        if len(new) < MIN_PASSPHRASE:
+            self._say(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.", error=True)
+            return
+        self.change_btn.setEnabled(False)
+        self._say("Changing…", error=False)
+
+        def done(_r: object) -> None:
+            self.change_btn.setEnabled(True)
+            for w in (self.old, self.new, self.repeat):
+                w.clear()
+            self._say("Passphrase changed. Use the new one from now on.", error=False)
+
+        def failed(exc: BaseException) -> None:
+            self.change_btn.setEnabled(True)
+            self._say(
+                str(exc) if isinstance(exc, EspError) else f"Could not change it ({type(exc).__name__}).",
+                error=True,
+            )
+
+        tasks.run_in_background(self, lambda: store.change_passphrase(old, new), on_done=done, on_error=failed)
+
+
+class AboutDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About esp-desktop")
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(72, 72))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel(
+            f"<h3>esp-desktop {__version__}</h3>"
+            "<p>Offline-first workbench for consulting teachers of an Educator Supports Program.</p>"
+            "<p>Your data stays encrypted on this computer (SQLCipher, Argon2id).</p>"
+            f"<p style='color:#5b6b79'>Python {platform.python_version()} · "
+            f"Qt for Python {pyside_version}<br>"
+            "Icons: Lucide (ISC licence) · MIT licence</p>"
+        )
+        text.setWordWrap(True)
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text.setAccessibleName("About text")
+        text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(logo)
+        lay.addWidget(text)
+        lay.addWidget(buttons)
+        self.setMinimumWidth(380)

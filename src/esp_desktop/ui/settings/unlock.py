@@ -1,0 +1,150 @@
+"""The unlock screen: passphrase in, store open (Argon2id runs off the GUI thread), plain words when wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.errors import EspError
+from ...core.rubric import load_rubric
+from ...services import Services
+from ...settings import RUBRIC_FILE, Settings
+from ...store.vault import Store, Vault
+from ..widgets import tasks
+from ..widgets.common import muted
+from ..widgets.icons import app_icon
+
+
+def open_services(store: Store, settings: Settings) -> Services:
+    """Services over an unlocked store with the configured rubric (safe to call off the GUI thread)."""
+    return Services(store, rubric=load_rubric(settings.get(RUBRIC_FILE) or None))
+
+
+def unlock_with_passphrase(data_dir: Path, passphrase: str, settings: Settings) -> tuple[Store, Services]:
+    store = Vault(data_dir).unlock(passphrase)
+    try:
+        return store, open_services(store, settings)
+    except BaseException:
+        store.close()
+        raise
+
+
+class UnlockScreen(QWidget):
+    """Emits ``unlocked((store, services))`` once the passphrase opened the store."""
+
+    unlocked = Signal(object)
+
+    def __init__(self, data_dir: Path, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data_dir = Path(data_dir)
+        self.settings = settings
+        self.busy = False
+
+        card = QFrame()
+        card.setObjectName("card")
+        card.setMaximumWidth(440)
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(64, 64))
+        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title = QLabel("esp-desktop is locked")
+        title.setObjectName("pageTitle")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint = muted("Enter your passphrase to open your caseload.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.passphrase = QLineEdit()
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setPlaceholderText("Passphrase")
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.returnPressed.connect(self.submit)
+        self.passphrase.textEdited.connect(lambda _t: self.error.clear())
+        self.button = QPushButton("Unlock")
+        self.button.setProperty("primary", True)
+        self.button.setAccessibleName("Unlock")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.submit)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName("Unlock error")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # indeterminate while the key is derived
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        folder = muted(f"Data folder: {self.data_dir}")
+        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        row = QHBoxLayout()
+        row.addWidget(self.passphrase, 1)
+        row.addWidget(self.button)
+        lay = QVBoxLayout(card)
+        lay.setContentsMargins(28, 24, 28, 24)
+        lay.setSpacing(10)
+        lay.addWidget(logo)
+        lay.addWidget(title)
+        lay.addWidget(hint)
+        lay.addSpacing(6)
+        lay.addLayout(row)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.error)
+        lay.addWidget(folder)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        h = QHBoxLayout()
+        h.addStretch(1)
+        h.addWidget(card, 2)
+        h.addStretch(1)
+        outer.addLayout(h)
+        outer.addStretch(2)
+
+    def reset(self) -> None:
+        self.passphrase.clear()
+        self.error.clear()
+        self._set_busy(False)
+        self.passphrase.setFocus()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.passphrase.setEnabled(not busy)
+        self.button.setEnabled(not busy)
+        self.progress.setVisible(busy)
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        text = self.passphrase.text()
+        if not text:
+            self.error.setText("Enter your passphrase.")
+            return
+        self.error.clear()
+        self._set_busy(True)
+        tasks.run_in_background(
+            self,
+            lambda: unlock_with_passphrase(self.data_dir, text, self.settings),
+            on_done=self._done,
+            on_error=self._failed,
+        )
+
+    def _done(self, result: tuple[Store, Services]) -> None:
+        self._set_busy(False)
+        self.passphrase.clear()
+        self.unlocked.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.error.setText(
+            str(exc) if isinstance(exc, EspError) else f"Could not open the store ({type(exc).__name__})."
+        )
+        self.passphrase.selectAll()
+        self.passphrase.setFocus()

@@ -1,0 +1,1 @@
+"""Sync with esp-central: controller, status widget, conflicts and settings."""

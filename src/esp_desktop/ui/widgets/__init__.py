@@ -1,0 +1,1 @@
+"""Shared widgets, item models and helpers of every screen (Qt only)."""

@@ -1,0 +1,301 @@
+"""Small widgets shared by the educator page: chip delegate, audience combo and menu, message bar, fields."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from ...core.enums import Audience, label
+from ...core.errors import EspError
+from .record_model import AUDIENCE_COLORS, CHIPS_ROLE, RECORD_ROLE
+
+log = logging.getLogger(__name__)
+Report = Callable[[BaseException], None]
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, EspError):
+        return str(exc)
+    log.exception("unexpected error", exc_info=exc)
+    return f"Something went wrong ({type(exc).__name__}: {exc}). Nothing else was changed."
+
+
+class MessageBar(QLabel):
+    """A calm inline message (no modal dialogs: they would interrupt typing in a classroom)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setAccessibleName("Message")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+        self._timer = QTimer(self, singleShot=True, interval=12000, timeout=self.hide)
+
+    def show_error(self, exc: BaseException | str) -> None:
+        self._show(exc if isinstance(exc, str) else error_text(exc), "#fdecea", "#8e1c1c")
+
+    def show_info(self, text: str) -> None:
+        self._show(text, "#e8f3ec", "#1d5e33")
+
+    def _show(self, text: str, bg: str, fg: str) -> None:
+        self.setText(text)
+        self.setStyleSheet(
+            f"QLabel {{ background: {bg}; color: {fg}; padding: 6px 10px; border-radius: 4px; }}"
+        )
+        self.show()
+        self._timer.start()
+
+
+class ChipDelegate(QStyledItemDelegate):
+    """Paints ``CHIPS_ROLE`` lists as small rounded badges (audience, rubric tags); plain text otherwise."""
+
+    def paint(
+        self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        chips = index.data(CHIPS_ROLE)
+        if chips is None:
+            super().paint(p, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, p, opt.widget)
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = QFontMetrics(opt.font)
+        x, h = opt.rect.x() + 4, fm.height() + 4
+        y = opt.rect.y() + (opt.rect.height() - h) // 2
+        for text, color in chips:
+            w = fm.horizontalAdvance(text) + 12
+            if x + w > opt.rect.right():
+                p.setPen(opt.palette.text().color())
+                p.drawText(QRect(x, y, 20, h), Qt.AlignmentFlag.AlignVCenter, "…")
+                break
+            r = QRect(x, y, w, h)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(color))
+            p.drawRoundedRect(r, h / 2, h / 2)
+            p.setPen(QColor("white"))
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, text)
+            x += w + 4
+        p.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        chips = index.data(CHIPS_ROLE)
+        base = super().sizeHint(option, index)
+        if not chips:
+            return base
+        fm = QFontMetrics(option.font)
+        w = sum(fm.horizontalAdvance(t) + 16 for t, _ in chips) + 8
+        return QSize(w, max(base.height(), fm.height() + 10))
+
+
+def record_table(name: str, model: Any) -> QTableView:
+    """A read-only, row-selecting, sortable-looking table with chip painting; keyboard friendly."""
+    v = QTableView()
+    v.setModel(model)
+    v.setAccessibleName(name)
+    v.setItemDelegate(ChipDelegate(v))
+    v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    v.setAlternatingRowColors(True)
+    v.setWordWrap(False)
+    v.verticalHeader().hide()
+    v.verticalHeader().setDefaultSectionSize(26)
+    v.horizontalHeader().setStretchLastSection(False)
+    v.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    v.setTabKeyNavigation(False)  # Tab leaves the table: forms stay reachable by keyboard
+    v.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    return v
+
+
+def stretch_column(view: QTableView, column: int) -> None:
+    view.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+
+def selected_records(view: QTableView) -> list[Any]:
+    rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
+    return [view.model().index(r, 0).data(RECORD_ROLE) for r in rows]
+
+
+def select_row(view: QTableView, row: int) -> None:
+    if row >= 0:
+        view.selectRow(row)
+        view.scrollTo(view.model().index(row, 0))
+
+
+def audience_menu(parent: QWidget, current: str | None, on_pick: Callable[[str], None]) -> QMenu:
+    menu = QMenu("Audience", parent)
+    for a in Audience:
+        act = menu.addAction(f"Visible to: {label(a.value)}")
+        act.setCheckable(True)
+        act.setChecked(a.value == current)
+        act.triggered.connect(lambda _=False, v=a.value: on_pick(v))
+    return menu
+
+
+def install_audience_menu(
+    view: QTableView,
+    on_pick: Callable[[Any, str], None],
+    extra: Callable[[QMenu, list[Any]], None] | None = None,
+) -> None:
+    """Right-click (or the Menu key) on rows: change who may read them."""
+
+    def show(pos: Any) -> None:
+        recs = selected_records(view)
+        if not recs:
+            return
+        menu = QMenu(view)
+        sub = audience_menu(
+            menu, recs[0].audience if len(recs) == 1 else None, lambda a: [on_pick(r, a) for r in recs]
+        )
+        menu.addMenu(sub)
+        if extra:
+            extra(menu, recs)
+        menu.exec(view.viewport().mapToGlobal(pos))
+
+    view.customContextMenuRequested.connect(show)
+
+
+class AudienceCombo(QComboBox):
+    """Audience picker painted in the badge colour of the current choice."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Audience")
+        self.setToolTip("Who may read this record")
+        for a in Audience:
+            self.addItem(label(a.value), a.value)
+            self.setItemData(
+                self.count() - 1, QColor(AUDIENCE_COLORS[a.value]), Qt.ItemDataRole.ForegroundRole
+            )
+        self.currentIndexChanged.connect(self._paint)
+        self._paint()
+
+    def value(self) -> str:
+        return str(self.currentData())
+
+    def set_value(self, audience: str) -> None:
+        self.blockSignals(True)
+        self.setCurrentIndex(max(0, self.findData(audience)))
+        self.blockSignals(False)
+        self._paint()
+
+    def _paint(self) -> None:
+        c = AUDIENCE_COLORS.get(str(self.currentData()), "#555")
+        self.setStyleSheet(f"QComboBox {{ color: {c}; font-weight: 600; }}")
+
+
+def enum_combo(name: str, values: Iterable[str], labels: dict[str, str] | None = None) -> QComboBox:
+    c = QComboBox()
+    c.setAccessibleName(name)
+    for v in values:
+        c.addItem((labels or {}).get(v) or label(v), v)
+    return c
+
+
+def set_combo(combo: QComboBox, value: Any) -> None:
+    i = combo.findData(value)
+    combo.setCurrentIndex(i if i >= 0 else 0)
+
+
+def date_edit(name: str, value: date | None = None) -> QDateEdit:
+    d = QDateEdit()
+    d.setCalendarPopup(True)
+    d.setDisplayFormat("yyyy-MM-dd")
+    d.setAccessibleName(name)
+    d.setDate(QDate(value) if value else QDate.currentDate())
+    return d
+
+
+class OptionalDate(QWidget):
+    """A date that may be unset (a conference not held yet): checkbox + date edit."""
+
+    changed = Signal()
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.check = QCheckBox("Held on")
+        self.check.setAccessibleName(f"{name} held")
+        self.edit = date_edit(name)
+        self.edit.setEnabled(False)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.check)
+        lay.addWidget(self.edit)
+        lay.addStretch(1)
+        self.check.toggled.connect(self.edit.setEnabled)
+        self.check.toggled.connect(lambda _: self.changed.emit())
+        self.edit.dateChanged.connect(lambda _: self.changed.emit())
+
+    def value(self) -> date | None:
+        return self.edit.date().toPython() if self.check.isChecked() else None  # type: ignore[return-value]
+
+    def set_value(self, d: date | None) -> None:
+        self.blockSignals(True)
+        self.check.setChecked(d is not None)
+        self.edit.setDate(QDate(d) if d else QDate.currentDate())
+        self.blockSignals(False)
+
+
+class FocusOut(QObject):
+    """Calls ``fn`` when any watched widget loses focus (autosave of text fields)."""
+
+    def __init__(self, fn: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self.fn = fn
+
+    def watch(self, *widgets: QWidget) -> None:
+        for w in widgets:
+            w.installEventFilter(self)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+        if ev.type() == QEvent.Type.FocusOut:
+            self.fn()
+        return False
+
+
+def heading(text: str) -> QLabel:
+    lab = QLabel(text)
+    lab.setStyleSheet("font-weight: 600; font-size: 11pt; margin-top: 6px;")
+    return lab
+
+
+def hint(text: str) -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setStyleSheet("color: #5f6b73;")
+    return lab

@@ -1,0 +1,38 @@
+"""The app's icon set (Lucide SVGs in resources/icons, drawn in currentColor and tinted here)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QIcon, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+
+from ...resources import resource_path
+
+DEFAULT_COLOR = "#36454f"
+
+
+@lru_cache(maxsize=256)
+def icon(name: str, color: str = DEFAULT_COLOR, size: int = 48) -> QIcon:
+    """A tinted icon by Lucide name (e.g. "lock", "search"); an empty icon if the file is missing."""
+    path = resource_path("icons", f"{name}.svg")
+    if not path.exists():
+        return QIcon()
+    svg = path.read_text(encoding="utf-8").replace("currentColor", color)
+    renderer = QSvgRenderer(QByteArray(svg.encode()))
+    pm = QPixmap(QSize(size, size))
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    renderer.render(p)
+    p.end()
+    return QIcon(pm)
+
+
+def app_icon() -> QIcon:
+    ic = QIcon()
+    for s in (16, 32, 48, 64, 128, 256):
+        f = resource_path("icons", "app", f"esp-desktop-{s}.png")
+        if f.exists():
+            ic.addFile(str(f), QSize(s, s))
+    return ic
