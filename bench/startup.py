@@ -119,6 +119,7 @@ def build_demo(folder: Path) -> None:
 
 def build_large(folder: Path) -> dict[str, int]:
     """12 educators x 4 school years of observations, scripted notes, evidence, coaching, contacts, goals."""
+    from esp_desktop.core import clock
     from esp_desktop.services import Services
     from esp_desktop.store.db import make_engine, make_sessionmaker
     from esp_desktop.store.vault import Vault
@@ -129,7 +130,8 @@ def build_large(folder: Path) -> dict[str, int]:
     store.engine = make_engine(folder / "esp.db", store.data_key, synchronous="OFF")
     store.sessions = make_sessionmaker(store.engine)
     today = date(2026, 11, 25)
-    svc = Services(store, today=lambda: today)
+    clock.install(clock.FixedClock.on(today, hour=10, running=True))
+    svc = Services(store)
     cl = svc.caseload
     cl.set_profile(name="Bench CT", school_year="2026-27")
     sites = [cl.add_site(name=f"Fictional School {i}") for i in range(4)]

@@ -20,6 +20,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from esp_desktop.core import clock
 from esp_desktop.services import Services
 from esp_desktop.store import keys, migrate
 from esp_desktop.store.db import make_engine
@@ -43,7 +44,8 @@ def open_store(folder: Path, encrypted: bool) -> Store:
 
 
 def workload(store: Store, scale: float, rnd: random.Random) -> dict[str, float]:
-    svc = Services(store, today=lambda: date(2026, 11, 25))
+    clock.install(clock.FixedClock.on(date(2026, 11, 25), hour=10, running=True))
+    svc = Services(store)
     t: dict[str, float] = {}
     years, obs_per_year, notes_per_obs = 4, max(1, round(40 * scale)), 52
     start = time.perf_counter()

@@ -19,6 +19,18 @@ PASSPHRASE = "correct horse battery staple"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+TEST_DAY = date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_clock() -> Iterator[None]:
+    """Every test process reads one clock (``core/clock.py``): 10:00 local time on ``TEST_DAY``, ticking on."""
+    from esp_desktop.core import clock
+
+    with clock.use(clock.FixedClock.on(TEST_DAY, hour=10, running=True)):
+        yield
+
+
 def require(condition: bool, reason: str) -> None:
     """Skip locally when a test's external need is missing; under CI=true fail instead of skipping."""
     if not condition:
@@ -73,7 +85,7 @@ def store(data_dir: Path) -> Iterator:
 def svc(store):  # noqa: ANN001
     from esp_desktop.services import Services
 
-    return Services(store, today=lambda: date(2026, 11, 25))
+    return Services(store)
 
 
 @pytest.fixture

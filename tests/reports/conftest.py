@@ -175,6 +175,6 @@ def case(tmp_path_factory: pytest.TempPathFactory, _template_stores: dict[str, P
     d = tmp_path_factory.mktemp("reports") / "data"
     shutil.copytree(_template_stores["empty"], d)
     store = Vault(d).unlock(PASSPHRASE)
-    svc = Services(store, today=lambda: TODAY)
+    svc = Services(store)
     yield build_case(svc)
     store.close()

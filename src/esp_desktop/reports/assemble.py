@@ -9,9 +9,10 @@ the result again (`redaction.check_visible`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
+from esp_desktop.core import clock, timefmt
 from esp_desktop.core.audience import visible_to
 from esp_desktop.core.enums import DocumentStatus, ObservationKind
 from esp_desktop.core.errors import NotFound, RuleViolation
@@ -67,7 +68,7 @@ class Assembler:
             raise RuleViolation(f"Unknown audience {reader!r}: choose educator, panel or admin.")
         self.svc = services
         self.reader = reader
-        self.now = now or datetime.now(UTC)
+        self.now = now or clock.now()
         self.rubric = self._rubric()
         self._sites = {s.id: s.name for s in services.caseload.sites()}
         self._people = {p.id: p for p in services.caseload.people()}
@@ -172,7 +173,7 @@ class Assembler:
             notes=tuple(
                 vm.ScriptNoteVM(
                     n.audience,
-                    n.at.strftime("%H:%M") if n.at else "",
+                    timefmt.doc_time(n.at, empty=""),
                     n.text,
                     tuple(n.indicator_codes or ()),
                     tuple(self.svc.rubric.tag_name(c) for c in (n.equity_codes or ())),
@@ -299,7 +300,7 @@ class Assembler:
         o = self.svc.observations.observation(observation_id)
         if o.educator_id != educator_id:
             raise NotFound(f"Observation {observation_id[:8]} does not belong to {educator.name}.")
-        self._require(o, f"The observation of {o.observed_on:%B %-d, %Y}")
+        self._require(o, f"The observation of {timefmt.doc_date(o.observed_on)}")
         cycle, _ = self.cycle(educator_id)
         return vm.ObservationReportDoc(
             meta=self._meta(vm.DocumentKind.OBSERVATION, educator.name),
@@ -426,7 +427,7 @@ class Assembler:
 
     def agenda(self, *, meeting_id: str, educator_id: str | None = None) -> vm.AgendaDoc:
         meeting = self.svc.panel.meeting(meeting_id)
-        self._require(meeting, f"The ESP Panel meeting of {meeting.meets_on:%B %-d, %Y}")
+        self._require(meeting, f"The ESP Panel meeting of {timefmt.doc_date(meeting.meets_on)}")
         items = []
         for a in self.svc.panel.agenda(meeting_id):
             case = a.case
@@ -457,7 +458,7 @@ class Assembler:
             items=tuple(items),
         )
         return vm.AgendaDoc(
-            meta=self._meta(vm.DocumentKind.AGENDA, f"ESP Panel, {meeting.meets_on:%B %-d, %Y}"), meeting=mvm
+            meta=self._meta(vm.DocumentKind.AGENDA, f"ESP Panel, {timefmt.doc_date(meeting.meets_on)}"), meeting=mvm
         )
 
     def _recommended(self, case: Any) -> str:

@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from esp_desktop.core import timefmt
 from esp_desktop.reports import fonts
 from esp_desktop.reports.fonts import markup as m
 
@@ -108,15 +109,14 @@ class S:
 
 
 def fmt_date(d: date | datetime | None) -> str:
-    if d is None:
-        return "—"
+    """A date as documents print it; an instant in local time with its zone (``core/timefmt.py``)."""
     if isinstance(d, datetime):
-        return d.strftime("%B %-d, %Y, %H:%M")
-    return d.strftime("%B %-d, %Y")
+        return timefmt.doc_datetime(d)
+    return timefmt.doc_date(d)
 
 
 def fmt_short(d: date | None) -> str:
-    return d.strftime("%Y-%m-%d") if d else "—"
+    return timefmt.iso_date(d)
 
 
 def fmt_hours(minutes: int) -> str:

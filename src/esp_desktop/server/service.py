@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from esp_desktop.core import clock
 from esp_desktop.server import db
 from esp_desktop.server.models import (
     Attachment,
@@ -85,7 +86,7 @@ class Principal:
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+    return clock.now()
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -6,9 +6,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 from ..core.rubric import Rubric, load_rubric
 from .assessments import AssessmentService
 from .base import Actor
@@ -24,12 +21,10 @@ __all__ = ["Actor", "AgendaItem", "CaseloadRow", "CycleCompliance", "DueItem", "
 
 
 class Services:
-    def __init__(self, store, *, actor: Actor | None = None, rubric: Rubric | None = None,  # noqa: ANN001
-                 today: Callable[[], date] | None = None) -> None:
+    def __init__(self, store, *, actor: Actor | None = None, rubric: Rubric | None = None) -> None:  # noqa: ANN001
         self.store = store
         self.actor = actor or Actor()
         self.rubric = rubric or load_rubric()
-        self.today = today or date.today
         self.caseload = CaseloadService(self)
         self.compliance = ComplianceService(self)
         self.observations = ObservationService(self)

@@ -13,10 +13,10 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from ..core import rules
+from ..core import clock, rules
 from ..core.enums import Audience, DocumentKind, DocumentStatus
 from ..core.errors import ImmutableRecord, RuleViolation, ValidationError
-from ..store.models import Acknowledgement, AssessmentDocument, Educator, EvidenceItem, utcnow
+from ..store.models import Acknowledgement, AssessmentDocument, Educator, EvidenceItem
 from .base import Service
 
 PA_REFUSAL = (
@@ -120,7 +120,7 @@ class AssessmentService(Service):
             if not doc.overall_rating:
                 raise ValidationError("Give an overall rating before finalizing.")
             doc.status = DocumentStatus.FINAL.value
-            doc.finalized_at = utcnow()
+            doc.finalized_at = clock.now()
             doc.content_sha256 = content_hash(doc)
             return doc
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import clock
 from ..core.enums import Audience
 from ..core.errors import NotFound, ValidationError
 from ..store.models import Record
@@ -46,7 +47,7 @@ class Service:
         return self.store.session(actor=self._svc.actor.name)
 
     def today(self) -> date:
-        return self._svc.today()
+        return clock.today()
 
     @staticmethod
     def get(s: Session, model: type[R], record_id: str, *, what: str | None = None) -> R:

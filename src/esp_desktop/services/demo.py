@@ -6,8 +6,9 @@ Every name, school and note here is invented.
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
+from ..core import clock
 from . import Services
 
 SITES = [("Harborview K-8 School", "HV"), ("Juniper Hill Elementary", "JH"), ("Fernwood Upper School", "FW"),
@@ -46,7 +47,7 @@ PRIVATE_THOUGHTS = [
 def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dict[str, int]:
     """Fill an empty store with the demo caseload. Returns counts of what was created."""
     rnd = random.Random(seed)
-    today = today or svc.today()
+    today = today or clock.today()
     cl = svc.caseload
     if cl.educators():
         raise ValueError("The demo caseload only loads into an empty store.")
@@ -83,16 +84,16 @@ def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dic
                 day = start + timedelta(days=12 + k * 14 + rnd.randint(0, 4))
                 o = svc.observations.start(educator_id=e.id, kind=kind, observed_on=day, site_id=site_id,
                                            class_period=f"Period {rnd.randint(1, 6)} - {subject}",
-                                           started_at=datetime.combine(day, time(9, 5), tzinfo=UTC))
+                                           started_at=clock.at_local(day, time(9, 5)))
                 for j, (txt, inds, eq) in enumerate(rnd.sample(SCRIPT, 5)):
                     # Low-inference evidence lines are shared with the educator after the post-conference;
                     # the CT's own interpretations stay CT-private (the default).
                     svc.observations.add_note(observation_id=o.id, text=txt, indicator_codes=inds, equity_codes=eq,
-                                              at=datetime.combine(day, time(9, 5 + j * 6), tzinfo=UTC),
+                                              at=clock.at_local(day, time(9, 5 + j * 6)),
                                               audience="educator")
                     counts["notes"] += 1
                 svc.observations.add_note(observation_id=o.id, text=rnd.choice(PRIVATE_THOUGHTS),
-                                          at=datetime.combine(day, time(9, 40), tzinfo=UTC))
+                                          at=clock.at_local(day, time(9, 40)))
                 svc.observations.update(o.id, pre_conference_notes="Lesson goals reviewed; focus on discourse."
                                         if kind == "announced" else None,
                                         post_conference_on=day + timedelta(days=2),
@@ -100,7 +101,7 @@ def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dic
                                         feedback="Strength: clear objective. Next step: plan questions that "
                                                  "require every student to respond (whiteboards, turn-and-talk).")
                 svc.observations.finish(observation_id=o.id,
-                                        finished_at=datetime.combine(day, time(9, 50), tzinfo=UTC))
+                                        finished_at=clock.at_local(day, time(9, 50)))
                 counts["observations"] += 1
             g = svc.goals.add(educator_id=e.id, kind="professional_practice", cycle_id=cyc.id,
                               title="Increase student discourse",

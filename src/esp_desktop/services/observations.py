@@ -10,9 +10,10 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
+from ..core import clock
 from ..core.enums import Audience, ObservationKind, ObservationStatus
 from ..core.errors import RuleViolation, ValidationError
-from ..store.models import Educator, Observation, ScriptNote, Site, utcnow
+from ..store.models import Educator, Observation, ScriptNote, Site
 from .base import Service
 
 OBSERVATION_FIELDS = ("kind", "observed_on", "site_id", "class_period", "duration_minutes", "pre_conference_on",
@@ -37,7 +38,7 @@ class ObservationService(Service):
             cyc = self._svc.compliance._cycle_on(s, educator_id, observed_on)
             o = Observation(educator_id=educator_id, kind=kind, observed_on=observed_on, site_id=site_id,
                             class_period=class_period, observer_person_id=observer_person_id,
-                            started_at=started_at or utcnow(), status=ObservationStatus.IN_PROGRESS.value,
+                            started_at=started_at or clock.now(), status=ObservationStatus.IN_PROGRESS.value,
                             cycle_id=cyc.id if cyc and cyc.start_on <= observed_on <= cyc.end_on else None,
                             audience=self.check_audience(audience))
             s.add(o)
@@ -59,7 +60,7 @@ class ObservationService(Service):
         if not text:
             raise ValidationError("An empty line is not a note.")
         self.check_codes(indicator_codes, equity_codes)
-        at = at or utcnow()
+        at = at or clock.now()
         with self.session() as s:
             o = self.get(s, Observation, observation_id, what="Observation")
             seq = (s.scalar(select(func.max(ScriptNote.seq)).where(ScriptNote.observation_id == o.id)) or 0) + 1
@@ -111,7 +112,7 @@ class ObservationService(Service):
             o = self.get(s, Observation, observation_id, what="Observation")
             if o.status == ObservationStatus.FINISHED:
                 raise RuleViolation("This observation is already finished.")
-            o.finished_at = finished_at or utcnow()
+            o.finished_at = finished_at or clock.now()
             if o.started_at and not o.duration_minutes:
                 o.duration_minutes = max(1, round((o.finished_at - o.started_at).total_seconds() / 60))
             o.status = ObservationStatus.FINISHED.value

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 
-from ..store.models import AuditEvent, utcnow
+from ..core import clock
+from ..store.models import AuditEvent
 from .base import Service
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -68,7 +69,7 @@ class AuditService(Service):
             educator_id: str | None = None, detail: dict[str, Any] | None = None) -> None:
         """Append an explicit event (exports, backups, unlocks). Record changes are logged automatically."""
         with self.session() as s:
-            s.execute(insert(AuditEvent).values(at=utcnow(), actor=self._svc.actor.name, action=action,
+            s.execute(insert(AuditEvent).values(at=clock.now(), actor=self._svc.actor.name, action=action,
                                                 record_type=record_type, record_id=record_id,
                                                 educator_id=educator_id, detail=detail or {}))
 

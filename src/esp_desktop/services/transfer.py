@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import clock
 from ..core.audience import visible_to
 from ..core.errors import ValidationError
-from ..store.models import RECORD_TYPES, utcnow
+from ..store.models import RECORD_TYPES
 from ..store.records import apply_record_dict, record_to_dict
 from .base import Service
 
@@ -38,7 +39,7 @@ def export_document(s: Session, *, reader: str | None = None, include_deleted: b
 
 
     doc: dict[str, Any] = {"format": EXPORT_FORMAT, "format_version": EXPORT_VERSION,
-                           "exported_at": utcnow().isoformat(), "audience": reader or "ct"}
+                           "exported_at": clock.now().isoformat(), "audience": reader or "ct"}
     visible_ids: dict[str, set[str]] = {}
     # Parents first so children can be gated on them.
     order = sorted(RECORD_TYPES, key=lambda t: t in PARENT_OF)

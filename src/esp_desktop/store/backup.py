@@ -33,9 +33,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .. import __version__
+from ..core import clock
 from ..core.errors import StoreCorrupt, StoreExists
 from . import keys
-from .models import utcnow
 from .vault import DB_NAME, KEY_NAME, Store, Vault
 
 MAGIC = b"ESPBACKUP1\n"
@@ -66,7 +66,7 @@ def snapshot_database(store: Store, target: Path) -> None:
 
 def create_backup(store: Store, out: Path) -> dict:
     """Write an archive of ``store`` to ``out`` (atomically). Returns a summary."""
-    header = {"format": 1, "created_at": utcnow().isoformat(), "app_version": __version__,
+    header = {"format": 1, "created_at": clock.now().isoformat(), "app_version": __version__,
               "store_id": store.store_id, "keyfile": json.loads(store.keyfile.to_json())}
     header_bytes = json.dumps(header, sort_keys=True).encode()
     hh = hashlib.sha256(header_bytes).digest()
@@ -174,7 +174,7 @@ def restore_backup(archive: Path, data_dir: Path, passphrase: str, *, force: boo
             kf.write(staging / KEY_NAME)
             Vault(staging).unlock_with_key(data_key).close()  # opens, migrates if older, proves the key fits
             if vault.exists():
-                aside = vault.data_dir.with_name(f"{vault.data_dir.name}.before-restore-{utcnow():%Y%m%d-%H%M%S}")
+                aside = vault.data_dir.with_name(f"{vault.data_dir.name}.before-restore-{clock.local_now():%Y%m%d-%H%M%S}")
                 shutil.move(str(vault.data_dir), aside)
             vault.data_dir.parent.mkdir(parents=True, exist_ok=True)
             if vault.data_dir.exists():

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import column, delete, event, func, insert, inspect, select, table
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import AuditEvent, Record, SearchMap, utcnow
+from ..core import clock
+from .models import AuditEvent, Record, SearchMap
 
 SEARCH_INDEX = "search_index"
 _SEARCH_TABLE = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"),
@@ -28,7 +29,7 @@ def _changed_fields(obj: Record) -> list[str]:
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
     remote = bool(session.info.get("applying_remote"))
     actor = session.info.get("actor", "ct")
-    now = utcnow()
+    now = clock.now()
     events: list[dict[str, Any]] = []
     for obj in list(session.new):
         if not isinstance(obj, Record):
@@ -60,7 +61,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 def _event(actor: str, action: str, obj: Record, detail: dict[str, Any]) -> dict[str, Any]:
     return {
-        "at": utcnow(),
+        "at": clock.now(),
         "actor": actor,
         "action": action,
         "record_type": obj.__record_type__,

@@ -33,6 +33,7 @@ import httpx
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from ..core import clock
 from ..core.errors import EspError
 from ..store.models import RECORD_TYPES, Meta, Record, SyncConflict, SyncRecordState
 from ..store.records import apply_record_dict, record_to_dict
@@ -241,7 +242,7 @@ class SyncClient:
         self.sync_key()
         self._push(report, allow_mass_delete=allow_mass_delete)
         self._pull(report, allow_mass_delete=allow_mass_delete)
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now()
         with self.store.session() as s:
             self._save_state(s, last_sync=now.isoformat())
         report.last_sync = now

@@ -7,7 +7,6 @@ Locking saves the educator page's pending edits, tells every view to drop its ca
 from __future__ import annotations
 
 import logging
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QThreadPool
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..core import clock
 from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
 from .caseload.page import CaseloadPage
 from .compliance.page import DashboardPage
@@ -325,7 +325,7 @@ class MainWindow(QMainWindow):
     def write_backup(self) -> None:
         if not self.is_unlocked:
             return
-        default = str(Path.home() / f"esp-backup-{date.today():%Y-%m-%d}.espbak")
+        default = str(Path.home() / f"esp-backup-{clock.today():%Y-%m-%d}.espbak")
         f, _ = QFileDialog.getSaveFileName(self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)")
         if not f:
             return

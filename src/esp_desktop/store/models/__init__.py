@@ -9,7 +9,7 @@ snapshots that may cross threads.
 from __future__ import annotations
 
 from .assessments import Acknowledgement, AssessmentDocument, PanelCase, PanelMeeting
-from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id, utcnow
+from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
 from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncRecordState
 from .observations import Observation, ScriptNote
@@ -20,5 +20,5 @@ __all__ = [
     "Acknowledgement", "AssessmentDocument", "Attachment", "AuditEvent", "Base", "CTProfile", "CoachingActivity",
     "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress", "IntakeMeeting",
     "Meta", "Observation", "PanelCase", "PanelMeeting", "Person", "Prescription", "RECORD_TYPES", "Record",
-    "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime", "new_id", "utcnow",
+    "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime", "new_id",
 ]

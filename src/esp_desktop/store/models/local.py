@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, utcnow
+from ...core import clock
+from .base import Base
 
 
 class AuditEvent(Base):
@@ -16,7 +17,7 @@ class AuditEvent(Base):
 
     __tablename__ = "audit_event"
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(40))
     record_type: Mapped[str | None] = mapped_column(String(40))
@@ -55,7 +56,7 @@ class SyncConflict(Base):
     server_version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class SearchMap(Base):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import timefmt
 from ...core.enums import DocumentStatus, label
 from ...core.rubric import Rubric
 from ..context import AppContext
@@ -60,7 +61,7 @@ class StandardBox(QGroupBox):
     def set_evidence(self, items: list[Any], linked: list[str]) -> None:
         self.evidence.clear()
         for ev in items:
-            it = QListWidgetItem(f"{ev.collected_on:%Y-%m-%d}  {ev.title}")
+            it = QListWidgetItem(f"{timefmt.iso_date(ev.collected_on)}  {ev.title}")
             it.setData(Qt.ItemDataRole.UserRole, ev.id)
             it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             it.setCheckState(Qt.CheckState.Checked if ev.id in linked else Qt.CheckState.Unchecked)
@@ -213,7 +214,7 @@ class AssessmentForm(QWidget):
         self.set_read_only(final)
         self.banner.setVisible(final)
         if final:
-            when = doc.finalized_at.astimezone().strftime("%Y-%m-%d") if doc.finalized_at else ""
+            when = timefmt.screen_datetime(doc.finalized_at)
             self.banner.setText(
                 f"Finalized {when}: this document can no longer be changed. Use “Correct…” to "
                 f"create version {doc.version_no + 1}, which will reference this one."
@@ -223,7 +224,7 @@ class AssessmentForm(QWidget):
             acks = self.ctx.svc.assessments.acknowledgements(doc.id)
             self.ack_list.setText(
                 "<br>".join(
-                    f"Signed by <b>{a.signer_name}</b> on {a.signed_on:%Y-%m-%d}"
+                    f"Signed by <b>{a.signer_name}</b> on {timefmt.screen_date(a.signed_on)}"
                     + (f": “{a.comment}”" if a.comment else "")
                     for a in acks
                 )

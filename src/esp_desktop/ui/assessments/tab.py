@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import timefmt
 from ...core.enums import DocumentStatus, label
 from ...core.rubric import load_rubric
 from ..context import AppContext
@@ -61,7 +62,7 @@ class AssessmentsTab(QWidget):
                 Column("Status", lambda d: "Superseded" if d.id in self.superseded else label(d.status)),
                 Column(
                     "Finalized",
-                    lambda d: d.finalized_at.astimezone().strftime("%Y-%m-%d") if d.finalized_at else "",
+                    lambda d: timefmt.iso_date(d.finalized_at, empty=""),
                 ),
                 Column("Overall", lambda d: label(d.overall_rating) if d.overall_rating else ""),
                 audience_column(),

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import clock
 from ...core.enums import Program, label
 
 
 def qdate(d: date | None = None) -> QDate:
-    d = d or date.today()
+    d = d or clock.today()
     return QDate(d.year, d.month, d.day)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from ...core import clock
 from ...core.enums import EvidenceKind, label
 from ...core.rubric import load_rubric
 from ..context import AppContext
@@ -101,7 +101,7 @@ class EvidenceTab(RecordTab):
         self.title.setText(rec.title if rec else "")
         set_combo(self.category, rec.category if rec else "products_of_practice")
         set_combo(self.kind, rec.kind if rec else "artifact")
-        self.collected_on.setDate(QDate(rec.collected_on if rec else date.today()))
+        self.collected_on.setDate(QDate(rec.collected_on if rec else clock.today()))
         self.description.setPlainText(rec.description or "" if rec else "")
         self.tags.set_codes([*rec.indicator_codes, *rec.equity_codes] if rec else [])
         self._show_file(rec)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from ...core import timefmt
 from ..context import AppContext
 from ..widgets.fields import Report, hint, record_table, stretch_column
 from ..widgets.record_model import Column, RecordTableModel
@@ -41,7 +42,7 @@ class HistoryTab(QWidget):
         self.ctx, self.report = ctx, report
         self.model = RecordTableModel(
             [
-                Column("When", lambda a: a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
+                Column("When", lambda a: timefmt.iso_datetime(a.at)),
                 Column("Who", lambda a: a.actor),
                 Column("What", lambda a: ACTIONS.get(a.action, a.action.replace("_", " ").capitalize())),
                 Column("Record", lambda a: _type_name(a.record_type)),

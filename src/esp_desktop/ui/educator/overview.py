@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ...core.enums import label
 from ...core.errors import ValidationError
 from ..context import AppContext
+from ..widgets.common import fmt_date
 from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel, audience_column
@@ -178,12 +179,12 @@ class OverviewTab(QWidget):
         self.facts["status"].setText(label(en.status) if en else "")
         self.facts["sites"].setText(", ".join(sites.get(i, "?") for i in e.site_ids) or "-")
         self.facts["plan"].setText(svc.rubric.plan_type_name(cyc.plan_type) if cyc else "-")
-        self.facts["cycle"].setText(f"{cyc.start_on:%Y-%m-%d} to {cyc.end_on:%Y-%m-%d}" if cyc else "-")
+        self.facts["cycle"].setText(f"{fmt_date(cyc.start_on)} to {fmt_date(cyc.end_on)}" if cyc else "-")
         self.facts["formative"].setText(
-            f"{cyc.formative_due_on:%Y-%m-%d}" if cyc and cyc.formative_due_on else "-"
+            fmt_date(cyc.formative_due_on) if cyc and cyc.formative_due_on else "-"
         )
         self.facts["summative"].setText(
-            f"{cyc.summative_due_on:%Y-%m-%d}" if cyc and cyc.summative_due_on else "-"
+            fmt_date(cyc.summative_due_on) if cyc and cyc.summative_due_on else "-"
         )
         self._show_compliance(cyc, en)
         goals = svc.goals.for_educator(self.educator_id)
@@ -212,7 +213,7 @@ class OverviewTab(QWidget):
         self.unannounced.setText(f"{cc.unannounced_done} / {cc.unannounced_required}")
         self.unannounced.setStyleSheet(_counter_style(cc.unannounced_done, cc.unannounced_required))
         nd, late = cc.next_due, cc.late
-        text = f"Next due: {nd.label}, {nd.due_on:%Y-%m-%d}" if nd else "All items done."
+        text = f"Next due: {nd.label}, {fmt_date(nd.due_on)}" if nd else "All items done."
         if late:
             text += f"  -  <span style='color:#c62828; font-weight:600'>{len(late)} late</span>"
         self.next_due.setText(text)
@@ -224,7 +225,7 @@ class OverviewTab(QWidget):
             return "no check yet"
         last = checks[-1]
         pct = f"{last.percent}%" if last.percent is not None else "checked"
-        return f"{pct} ({last.checked_on:%Y-%m-%d})"
+        return f"{pct} ({fmt_date(last.checked_on)})"
 
     # --- actions
     def _open_due(self, index: Any) -> None:

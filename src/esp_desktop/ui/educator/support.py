@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QFormLayout, QPlainTextEdit, QSpinBox
 
+from ...core import clock
 from ...core.enums import CoachingKind, ContactMode, PersonRole, label
 from ...core.rubric import load_rubric
 from ..widgets.fields import date_edit, enum_combo, hint, set_combo, stretch_column
@@ -65,7 +65,7 @@ class CoachingTab(RecordTab):
 
     def fill(self, rec: Any) -> None:
         set_combo(self.kind, rec.kind if rec else "co_planning")
-        self.held_on.setDate(QDate(rec.held_on if rec else date.today()))
+        self.held_on.setDate(QDate(rec.held_on if rec else clock.today()))
         self.minutes.setValue(rec.minutes if rec else 45)
         self.notes.setPlainText(rec.notes or "" if rec else "")
         self.resources.setPlainText(rec.resources or "" if rec else "")
@@ -147,7 +147,7 @@ class ContactsTab(RecordTab):
                 self.person.addItem(p.name, p)
         self.person.setEditText(rec.person_name if rec else "")
         set_combo(self.role, (rec.person_role or "") if rec else "")
-        self.contacted_on.setDate(QDate(rec.contacted_on if rec else date.today()))
+        self.contacted_on.setDate(QDate(rec.contacted_on if rec else clock.today()))
         set_combo(self.mode, rec.mode if rec else "in_person")
         self.summary.setPlainText(rec.summary if rec else "")
         for w in (self.person, self.role, self.contacted_on, self.mode):

@@ -10,7 +10,6 @@ educator is visible to an administrator), then offers to open the written file.
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import clock
 from ...core.enums import label
 from ...core.errors import EspError
 from ..context import AppContext
@@ -138,7 +138,7 @@ class ExportDialog(QDialog):
 
     def _default_path(self) -> Path:
         folder = Path(self.path.text()).parent if self.path.text() else Path.home()
-        name = f"{_slug(self.educator_name)}-{self.chosen_kind()}-{date.today():%Y-%m-%d}.pdf"
+        name = f"{_slug(self.educator_name)}-{self.chosen_kind()}-{clock.today():%Y-%m-%d}.pdf"
         return folder / name
 
     def choose_file(self) -> None:

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import clock
 from ...core.enums import ObservationKind, ObservationStatus, label
 from ...core.errors import ValidationError
 from ...core.rubric import load_rubric
-from ...store.models import utcnow
 from ..context import AppContext
 from ..widgets.fields import (
     FocusOut,
@@ -244,7 +244,7 @@ class ObservationView(QWidget):
         if o is None or not o.started_at:
             self.clock.setText("00:00")
             return
-        end = o.finished_at if o.finished_at else utcnow()
+        end = o.finished_at if o.finished_at else clock.now()
         self.clock.setText(offset_text(int((end - o.started_at).total_seconds())))
 
     # --- actions

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
+from ...core import timefmt
 from ..widgets.record_model import Column, Index, RecordTableModel, audience_column, tags_column
 
 TEXT_COLUMN = 1
@@ -28,7 +29,7 @@ class ScriptModel(RecordTableModel):
                 Column(
                     "Time",
                     lambda n: offset_text(n.offset_seconds),
-                    tooltip=lambda n: n.at.astimezone().strftime("%H:%M:%S") if n.at else "",
+                    tooltip=lambda n: timefmt.screen_time(n.at, seconds=True),
                 ),
                 Column("Note", lambda n: n.text),
                 tags_column(),

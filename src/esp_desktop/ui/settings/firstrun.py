@@ -6,7 +6,6 @@ The store is created (Argon2id, schema, optional demo caseload and backup) off t
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 from zxcvbn import zxcvbn
 
+from ...core import clock
 from ...core.errors import EspError
 from ...settings import USE_KEYRING, Settings
 from ...store import keys
@@ -178,7 +178,7 @@ class OptionsPage(QWizardPage):
         self.demo.setAccessibleName("Load a fictional demo caseload")
         self.backup = QCheckBox("Write an encrypted backup after creating the store")
         self.backup.setAccessibleName("Write an encrypted backup")
-        self.backup_path = QLineEdit(str(Path.home() / f"esp-backup-{date.today():%Y-%m-%d}.espbak"))
+        self.backup_path = QLineEdit(str(Path.home() / f"esp-backup-{clock.today():%Y-%m-%d}.espbak"))
         self.backup_path.setAccessibleName("Backup file")
         browse = QPushButton("Browse…")
         browse.setAccessibleName("Choose backup file")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import timefmt
 from ...core.errors import EspError
 from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
 from ..context import AppContext
@@ -299,16 +300,16 @@ class SyncStatus(QWidget):
         elif c.open_conflicts:
             name, text = "triangle-alert", f"{c.open_conflicts} sync conflict(s)"
         elif c.last_sync:
-            name, text = "circle-check", f"Synced {c.last_sync.astimezone():%H:%M}"
+            name, text = "circle-check", f"Synced {timefmt.screen_time(c.last_sync)}"
         else:
             name, text = "cloud-upload", "Not synced yet"
         if c.last_sync and not c.running and (c.error or c.open_conflicts):
-            text += f" · last sync {c.last_sync.astimezone():%H:%M}"
+            text += f" · last sync {timefmt.screen_time(c.last_sync)}"
         self.icon.setPixmap(icon(name).pixmap(16, 16))
         self.text.setText(text)
         tip = [f"Server: {c.server}" if c.server else "Sync with the program's central server: Settings › Sync"]
         if c.last_sync:
-            tip.append(f"Last sync: {c.last_sync.astimezone():%a %d %b %Y %H:%M}")
+            tip.append(f"Last sync: {timefmt.screen_datetime(c.last_sync)}")
         if c.status and not c.running:
             tip.append(f"Last result: {c.status}")
         if c.error:

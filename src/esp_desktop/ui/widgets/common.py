@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import date, datetime
 
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
+from ...core import timefmt
 from ...core.errors import EspError
 
 log = logging.getLogger(__name__)
@@ -45,5 +47,6 @@ def muted(text: str = "") -> QLabel:
     return lab
 
 
-def fmt_date(d) -> str:  # noqa: ANN001 - date or None
-    return d.strftime("%a %d %b %Y") if d else ""
+def fmt_date(d: date | datetime | None) -> str:
+    """A date as screens show it (``core/timefmt.py``); an instant is shown as its local date."""
+    return timefmt.screen_date(d)

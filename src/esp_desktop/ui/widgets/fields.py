@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core import clock
 from ...core.enums import Audience, label
 from ...core.errors import EspError
 from .record_model import AUDIENCE_COLORS, CHIPS_ROLE, RECORD_ROLE
@@ -237,7 +238,7 @@ def date_edit(name: str, value: date | None = None) -> QDateEdit:
     d.setCalendarPopup(True)
     d.setDisplayFormat("yyyy-MM-dd")
     d.setAccessibleName(name)
-    d.setDate(QDate(value) if value else QDate.currentDate())
+    d.setDate(QDate(value) if value else QDate(clock.today()))
     return d
 
 
@@ -267,7 +268,7 @@ class OptionalDate(QWidget):
     def set_value(self, d: date | None) -> None:
         self.blockSignals(True)
         self.check.setChecked(d is not None)
-        self.edit.setDate(QDate(d) if d else QDate.currentDate())
+        self.edit.setDate(QDate(d) if d else QDate(clock.today()))
         self.blockSignals(False)
 
 
