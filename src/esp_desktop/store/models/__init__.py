@@ -18,8 +18,9 @@ from .people import CTProfile, Educator, Person, Site
 from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, GoalProgress, Prescription
 
 __all__ = [
-    "Acknowledgement", "AssessmentDocument", "AssessmentPost", "Attachment", "AuditEvent", "Base", "CTProfile", "CoachingActivity",
-    "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress", "IntakeMeeting",
-    "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person", "Prescription", "RECORD_TYPES", "Record",
-    "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime", "new_id",
+    "Acknowledgement", "AssessmentDocument", "AssessmentPost", "Attachment", "AuditEvent", "Base", "CTProfile",
+    "CoachingActivity", "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress",
+    "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person", "Prescription",
+    "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime",
+    "new_id",
 ]
