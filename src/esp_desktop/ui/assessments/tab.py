@@ -77,8 +77,11 @@ class AssessmentsTab(QWidget):
         self.new_summative.setAccessibleName("New summative recommendation")
         self.correct_btn = QPushButton(icon("pencil"), "Correct…")
         self.correct_btn.setAccessibleName("Correct the finalized document (new version)")
+        self.post_btn = QPushButton(icon("cloud-upload"), "Post to platform…")
+        self.post_btn.setAccessibleName("Post the selected document to the district platform")
+        self.post_btn.setToolTip("Lay the finalized document out box by box for the district platform")
         bar = QHBoxLayout()
-        for b in (self.new_formative, self.new_summative, self.correct_btn):
+        for b in (self.new_formative, self.new_summative, self.correct_btn, self.post_btn):
             bar.addWidget(b)
         bar.addStretch(1)
         left = QWidget()
@@ -102,6 +105,7 @@ class AssessmentsTab(QWidget):
         self.new_formative.clicked.connect(lambda: self._new("formative"))
         self.new_summative.clicked.connect(lambda: self._new("summative"))
         self.correct_btn.clicked.connect(self._correct)
+        self.post_btn.clicked.connect(self._post)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_row(cur.row()))
         self.form.saved.connect(self._reload_keep)
 
@@ -178,9 +182,16 @@ class AssessmentsTab(QWidget):
 
     def _update_buttons(self) -> None:
         d = self.form.doc
-        self.correct_btn.setEnabled(
-            bool(d) and d.status == DocumentStatus.FINAL and d.id not in self.superseded
-        )
+        final = bool(d) and d.status == DocumentStatus.FINAL and d.id not in self.superseded
+        self.correct_btn.setEnabled(final)
+        self.post_btn.setEnabled(final)
+
+    def _post(self) -> None:
+        d = self.form.doc
+        if d is not None:
+            from ..district.post import open_post_dialog
+
+            open_post_dialog(self.ctx, "assessment", d.id, self)
 
     def _new(self, kind: str) -> None:
         if not self.educator_id:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..context import AppContext
+from ..district.queue import PostingQueue
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title
 from ..widgets.icons import icon
@@ -78,11 +79,14 @@ class DashboardPage(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(muted("Everyone on the caseload: last contact and days since the last visit."))
         ll.addWidget(self.contacts)
+        self.posting = PostingQueue(ctx)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
+        split.addWidget(self.posting)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setStretchFactor(2, 2)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addLayout(top)
@@ -111,20 +115,23 @@ class DashboardPage(QWidget):
             return
 
         def load():  # noqa: ANN202 - off the GUI thread
-            return svc.compliance.dashboard(), svc.caseload.caseload(), svc.compliance.contact_summary()
+            return (svc.compliance.dashboard(), svc.caseload.caseload(), svc.compliance.contact_summary(),
+                    svc.district.queue())
 
         tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
 
     def _loaded(self, result) -> None:  # noqa: ANN001
         if self.ctx.services is None:
             return
-        cycles, rows, contacts = result
+        cycles, rows, contacts, to_post = result
         fill_compliance(self.compliance_model, cycles, self.ctx.services.rubric.plan_type_name)
         fill_contacts(self.contacts_model, rows, contacts)
+        self.posting.fill(to_post)
         late = sum(len(c.late) for c in cycles)
         self.summary.setText(
             f"{len(cycles)} PAR cycle(s) · "
             + (f"<span style='color:#b42318'><b>{late} late item(s)</b></span>" if late else "nothing late")
+            + (f" · {len(to_post)} to post on the district platform" if to_post else "")
         )
         for view in (self.compliance, self.contacts):
             h = view.header()
@@ -135,6 +142,7 @@ class DashboardPage(QWidget):
     def clear(self) -> None:
         self.compliance_model.clear()
         self.contacts_model.clear()
+        self.posting.clear()
         self.summary.clear()
 
     def _open(self, index: QModelIndex) -> None:
