@@ -14,6 +14,7 @@ from .compliance import ComplianceService, CycleCompliance, DueItem
 from .district import DistrictService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
+from .roster import RosterService
 from .search import AuditService, SearchHit, SearchService
 from .support import CoachingService, EvidenceService, GoalService
 from .transfer import TransferService
@@ -38,3 +39,4 @@ class Services:
         self.audit = AuditService(self)
         self.transfer = TransferService(self)
         self.district = DistrictService(self)
+        self.roster = RosterService(self)
