@@ -171,3 +171,11 @@ def test_unreadable_files_get_one_clear_line(svc, tmp_path) -> None:  # noqa: AN
         svc.roster.read(_write(tmp_path, "x", "roster.pdf"))
     with pytest.raises(EspError, match="Cannot read missing.csv"):
         svc.roster.read(tmp_path / "missing.csv")
+
+
+def test_same_name_under_another_employee_id_is_held_back(svc, tmp_path) -> None:  # noqa: ANN001
+    svc.caseload.add_educator(given_name="Ana", family_name="Silva", employee_id="E-77")
+    plan = svc.roster.preview(svc.roster.read(_write(tmp_path, ROSTER_CSV)))
+    ana = next(p for p in plan.rows if p.line == 2)
+    assert ana.status == "problem" and "already on file with employee ID E-77" in ana.reasons[0]
+    assert plan.count("new") == 3

@@ -221,10 +221,13 @@ class RosterService(Service):
         good, repeats, bad = rules.check_rows(table.rows, mapping)
         educators = list(s.scalars(self.live(Educator)))
         by_emp = {rules.employee_key(e.employee_id): e for e in educators if e.employee_id}
-        by_name: dict[tuple[str, str], list[Educator]] = {}
+        by_name: dict[tuple[str, str], list[Educator]] = {}  # educators on file without an employee ID
+        named: dict[tuple[str, str], list[Educator]] = {}  # every educator on file, by name
         for e in educators:
+            key = (e.given_name.casefold(), e.family_name.casefold())
+            named.setdefault(key, []).append(e)
             if not e.employee_id:
-                by_name.setdefault((e.given_name.casefold(), e.family_name.casefold()), []).append(e)
+                by_name.setdefault(key, []).append(e)
         sites = self._sites(s)
         out: list[PlanRow] = [PlanRow(p.line, PROBLEM, p.cells, reasons=p.reasons) for p in bad]
         out += [PlanRow(r.line, REPEAT, r.cells, reasons=(f"repeats row {r.first_line} (same employee ID "
@@ -246,6 +249,14 @@ class RosterService(Service):
                     "employee ID: add the ID to the right one first",)))
                 continue
             if match is None:
+                twins = [e for e in named.get((r.given_name.casefold(), r.family_name.casefold()), [])
+                         if e.employee_id]
+                if twins:  # most likely the same person under another ID: never create them twice silently
+                    ids = ", ".join(sorted(str(e.employee_id) for e in twins))
+                    out.append(PlanRow(r.line, PROBLEM, cells[r.line], r, (
+                        f"{r.given_name} {r.family_name} is already on file with employee ID {ids}: check which "
+                        "ID is right (edit the educator, or fix the file)",)))
+                    continue
                 out.append(PlanRow(r.line, NEW, cells[r.line], r))
                 continue
             if match.id in matched:

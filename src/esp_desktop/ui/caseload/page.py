@@ -81,6 +81,8 @@ class CaseloadPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
         self.b_add = self._button("Add educator…", "user-plus", self.add_educator)
+        self.b_roster = self._button("Import roster…", "file-input", self.import_roster)
+        self.b_roster.setToolTip("Add educators and schools from the district's CSV or Excel roster (preview first)")
         self.b_edit = self._button("Edit…", "pencil", self.edit_educator)
         self.b_refer = self._button("Refer…", "file-input", self.refer)
         self.b_intake = self._button("Record intake…", "handshake", self.record_intake)
@@ -93,6 +95,7 @@ class CaseloadPage(QWidget):
         top.addWidget(page_title("Caseload"))
         top.addWidget(self.cap)
         top.addStretch(1)
+        top.addWidget(self.b_roster)
         top.addWidget(self.b_add)
         filters = QHBoxLayout()
         for w in (self.find, self.site, self.program, self.status, self.ended):
@@ -238,6 +241,13 @@ class CaseloadPage(QWidget):
             return False
         self.ctx.changed(record_type, record_id)
         return True
+
+    def import_roster(self) -> None:
+        if self.ctx.services is None:
+            return
+        from ..district.roster import RosterImportDialog
+
+        RosterImportDialog(self.ctx, self).exec()
 
     def add_educator(self) -> None:
         if self.ctx.services is None:

@@ -67,6 +67,7 @@ class FieldBox(QFrame):
         self.copy_btn.setToolTip(f"Copy “{f.title}” to the clipboard")
         self.copy_btn.setEnabled(bool(f.text))
         self.copy_btn.clicked.connect(lambda: copy(f))
+        self.copy_btn.setAutoDefault(False)
         head.addWidget(self.copy_btn)
         self.text = QLabel(f.text or "(nothing to post)")
         self.text.setTextFormat(Qt.TextFormat.PlainText)
@@ -126,6 +127,9 @@ class PostDialog(QDialog):
         self.undo_btn = QPushButton("Not posted after all")
         self.undo_btn.setAccessibleName("Undo the last Mark as posted")
         close = QPushButton("Close")
+        close.setDefault(True)  # Enter closes; it never marks as posted or copies by accident
+        for b in (self.copy_all_btn, self.mark_btn, self.undo_btn):
+            b.setAutoDefault(False)
         foot = QHBoxLayout()
         foot.addWidget(self.copy_all_btn)
         foot.addWidget(self.copied, 1)
