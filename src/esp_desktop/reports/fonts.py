@@ -20,6 +20,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 SANS = "ESP-Sans"
 SANS_BOLD = "ESP-Sans-Bold"
@@ -131,7 +132,7 @@ def markup(text: object) -> str:
 
 
 def draw_string(
-    canvas, x: float, y: float, text: str, *, font: str, size: float, align: str = "left"
+    canvas: Canvas, x: float, y: float, text: str, *, font: str, size: float, align: str = "left"
 ) -> None:
     """Draw one line on the canvas with the same fallback as `markup` (for headers and footers)."""
     text = unicodedata.normalize("NFC", text)

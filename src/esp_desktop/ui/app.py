@@ -65,7 +65,7 @@ def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or 
 
     try:
         store = Vault(ctx.data_dir).unlock_from_keyring()
-    except Exception as exc:  # a stale or broken keyring entry: fall back to the passphrase
+    except Exception as exc:  # noqa: BLE001 - a stale or broken keyring entry: fall back to the passphrase
         log.info("keyring unlock failed: %s", exc)
         return None
     return (store, open_services(store, ctx.settings)) if store else None

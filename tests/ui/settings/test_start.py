@@ -138,7 +138,7 @@ def test_change_passphrase_in_settings(qtbot, data_dir):
     errors: list = []
     said: list[str] = []
 
-    def change(d) -> None:  # noqa: ANN001
+    def change(d) -> None:
         qtbot.keyClicks(d.old, "wrong passphrase")
         qtbot.keyClicks(d.new, "a brand new passphrase")
         qtbot.keyClicks(d.repeat, "a brand new passphrase")

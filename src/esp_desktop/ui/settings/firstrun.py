@@ -27,9 +27,10 @@ from zxcvbn import zxcvbn
 
 from ...core import clock
 from ...core.errors import EspError
+from ...services import Services
 from ...settings import USE_KEYRING, Settings
 from ...store import keys
-from ...store.vault import MIN_PASSPHRASE, Vault
+from ...store.vault import MIN_PASSPHRASE, Store, Vault
 from ..widgets import tasks
 from ..widgets.icons import app_icon
 from ..widgets.style import LATE, OK, WARN
@@ -317,7 +318,7 @@ def create_store(
     remember: bool,
     demo: bool,
     backup: Path | None,
-):  # noqa: ANN201
+) -> tuple[Store, Services, bool, str | None]:
     """Create the store and do the first-run extras.
 
     Returns (store, services, remembered_in_keyring, backup_error_or_None).

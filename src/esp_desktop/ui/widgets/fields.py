@@ -114,7 +114,7 @@ class ChipDelegate(QStyledItemDelegate):
             x += w + 4
         p.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802 - Qt override
         chips = index.data(CHIPS_ROLE)
         base = super().sizeHint(option, index)
         if not chips:
@@ -283,7 +283,7 @@ class FocusOut(QObject):
         for w in widgets:
             w.installEventFilter(self)
 
-    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
         if ev.type() == QEvent.Type.FocusOut:
             self.fn()
         return False
