@@ -72,7 +72,7 @@ def register() -> frozenset[int]:
         addMapping(SANS, 1, 0, SANS_BOLD)
         addMapping(SANS, 0, 1, SANS_ITALIC)
         addMapping(SANS, 1, 1, SANS_BOLD_ITALIC)
-        face = pdfmetrics.getFont(SANS).face  # type: ignore[attr-defined]
+        face = pdfmetrics.getFont(SANS).face
         return frozenset(face.charToGlyph)
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..services import Services
 from ..settings import Settings
+from ..store.vault import Store
 
 
 class AppContext(QObject):
@@ -26,7 +27,7 @@ class AppContext(QObject):
         super().__init__()
         self.data_dir = Path(data_dir)
         self.settings = Settings(self.data_dir)
-        self.store = None
+        self.store: Store | None = None
         self.services: Services | None = None
 
     @property
@@ -34,6 +35,12 @@ class AppContext(QObject):
         if self.services is None:
             raise RuntimeError("the store is locked")
         return self.services
+
+    @property
+    def open_store(self) -> Store:
+        if self.store is None:
+            raise RuntimeError("the store is locked")
+        return self.store
 
     def changed(self, record_type: str, record_id: str = "") -> None:
         self.recordChanged.emit(record_type, record_id)

@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot: Callable[[], object],
+        slot: Callable[..., object],
         *,
         shortcut: str | list[str] | None = None,
         icon_name: str | None = None,
@@ -332,7 +332,7 @@ class MainWindow(QMainWindow):
             return
         from ..store.backup import create_backup
 
-        store, svc, out = self.ctx.store, self.ctx.svc, Path(f)
+        store, svc, out = self.ctx.open_store, self.ctx.svc, Path(f)
 
         def work() -> dict:
             summary = create_backup(store, out)

@@ -139,7 +139,7 @@ def test_filters_and_exit_with_reason(qtbot, demo_dir):
     assert 0 < page.proxy.rowCount() < total
     assert {page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())} == {"PA (coaching)"}
     page.program.setCurrentIndex(0)
-    qtbot.keyClicks(page.find, "raman")
+    qtbot.keyClicks(page.filter_text, "raman")
     assert page.proxy.rowCount() == 1
     page.table.selectRow(0)
 

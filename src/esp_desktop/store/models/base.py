@@ -59,12 +59,12 @@ class Record:
         super().__init_subclass__(**kw)
         rt = cls.__dict__.get("__record_type__")
         if rt:
-            RECORD_TYPES[rt] = cls  # type: ignore[assignment]
+            RECORD_TYPES[rt] = cls
 
     def __init__(self, **kw: Any) -> None:
         kw.setdefault("audience", self.__default_audience__)
         kw.setdefault("id", new_id())
-        super().__init__(**kw)  # type: ignore[call-arg]
+        super().__init__(**kw)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id[:8]} v{self.version}{' deleted' if self.deleted else ''}>"

@@ -120,7 +120,7 @@ class CaseloadFilter(QSortFilterProxyModel):
         self.beginFilterChange()  # Qt 6.10+: replaces the deprecated invalidateFilter()
         for k, v in kw.items():
             setattr(self, k, v)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)  # type: ignore[attr-defined]  # Qt 6.10+ only
 
     def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:  # noqa: N802
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -235,12 +236,16 @@ class OverviewTab(QWidget):
                 "observation" if item.what == "observation" else "assessment", item.record_id
             )
 
+    def _refresh_and_select(self, view: QTableView, model: RecordTableModel, record_id: str) -> None:
+        self.refresh()
+        select_row(view, model.row_of(record_id))
+
     def _add_goal(self) -> None:
         if not self.educator_id:
             return
         cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
         dlg = GoalDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
-        dlg.saved.connect(lambda gid: (self.refresh(), select_row(self.goals, self.goal_model.row_of(gid))))
+        dlg.saved.connect(lambda gid: self._refresh_and_select(self.goals, self.goal_model, gid))
         dlg.open()
 
     def _add_prescription(self) -> None:
@@ -248,7 +253,7 @@ class OverviewTab(QWidget):
             return
         cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
         dlg = PrescriptionDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
-        dlg.saved.connect(lambda pid: (self.refresh(), select_row(self.rx, self.rx_model.row_of(pid))))
+        dlg.saved.connect(lambda pid: self._refresh_and_select(self.rx, self.rx_model, pid))
         dlg.open()
 
     def _add_progress(self) -> None:
@@ -258,7 +263,7 @@ class OverviewTab(QWidget):
             self.goals.setFocus()
             return
         dlg = ProgressDialog(self.ctx, g, self)
-        dlg.saved.connect(lambda _pid: (self.refresh(), select_row(self.goals, self.goal_model.row_of(g.id))))
+        dlg.saved.connect(lambda _pid: self._refresh_and_select(self.goals, self.goal_model, g.id))
         dlg.open()
 
     def _set_audience(self, service: Any, rec: Any, audience: str, rtype: str) -> None:

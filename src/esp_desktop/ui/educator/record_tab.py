@@ -120,28 +120,28 @@ class RecordTab(QWidget):
     def fetch(self, educator_id: str) -> list[Any]:
         raise NotImplementedError
 
-    def create(self, educator_id: str, audience: str) -> Any:
+    def create_record(self, educator_id: str, audience: str) -> Any:
         raise NotImplementedError
 
-    def update(self, rec: Any) -> Any:
+    def update_record(self, rec: Any) -> Any:
         raise NotImplementedError
 
     # --- behaviour
     def _watch_fields(self, root: QWidget) -> None:
-        for w in root.findChildren(QLineEdit):
-            w.textEdited.connect(self._mark_dirty)
-        for w in root.findChildren(QPlainTextEdit):
-            w.textChanged.connect(self._mark_dirty)
-        for w in root.findChildren(QComboBox):
-            if w is not self.audience:
-                w.activated.connect(self._mark_dirty)
-        for w in root.findChildren(QDateEdit):
-            w.dateChanged.connect(self._mark_dirty)
-        for w in root.findChildren(QAbstractSpinBox):
-            if not isinstance(w, QDateEdit):
-                w.editingFinished.connect(self._mark_dirty)
-        for w in root.findChildren(QTreeWidget):
-            w.itemChanged.connect(self._mark_dirty)
+        for line in root.findChildren(QLineEdit):
+            line.textEdited.connect(self._mark_dirty)
+        for text in root.findChildren(QPlainTextEdit):
+            text.textChanged.connect(self._mark_dirty)
+        for combo in root.findChildren(QComboBox):
+            if combo is not self.audience:
+                combo.activated.connect(self._mark_dirty)
+        for day in root.findChildren(QDateEdit):
+            day.dateChanged.connect(self._mark_dirty)
+        for spin in root.findChildren(QAbstractSpinBox):
+            if not isinstance(spin, QDateEdit):
+                spin.editingFinished.connect(self._mark_dirty)
+        for tree in root.findChildren(QTreeWidget):
+            tree.itemChanged.connect(self._mark_dirty)
 
     def _mark_dirty(self, *_: Any) -> None:
         if not self._filling:
@@ -194,9 +194,9 @@ class RecordTab(QWidget):
             return None
         try:
             if self.current is None:
-                rec = self.create(self.educator_id, self.audience.value())
+                rec = self.create_record(self.educator_id, self.audience.value())
             elif self.editable_existing:
-                rec = self.update(self.current)
+                rec = self.update_record(self.current)
             else:
                 return None
         except Exception as exc:  # noqa: BLE001 - shown to the CT
