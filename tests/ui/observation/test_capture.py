@@ -85,7 +85,7 @@ def test_script_tag_and_finish_updates_compliance(qtbot, ctx) -> None:
     qtbot.mouseClick(view.finish_btn, Qt.MouseButton.LeftButton)
     assert ctx.svc.observations.observation(view.obs.id).status == "finished"
     assert not view.finish_btn.isEnabled()
-    assert ov.unannounced.text() == "1 / 4", "the overview counters follow ctx.recordChanged"
+    assert ov.unannounced.text() == "1 / 4", "the overview counters follow ctx.storeChanged"
     assert ov.announced.text() == "0 / 1"
 
 

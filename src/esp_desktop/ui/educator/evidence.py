@@ -19,7 +19,7 @@ from ...core import clock
 from ...core.enums import EvidenceKind, label
 from ...core.rubric import load_rubric
 from ..context import AppContext
-from ..widgets.fields import Report, date_edit, enum_combo, qdate, set_combo, stretch_column
+from ..widgets.fields import Report, date_edit, enum_combo, pydate, qdate, set_combo, stretch_column
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, audience_column, tags_column
 from ..widgets.tagpicker import TagField
@@ -127,7 +127,7 @@ class EvidenceTab(RecordTab):
             "title": self.title.text(),
             "category": str(self.category.currentData()),
             "kind": str(self.kind.currentData()),
-            "collected_on": self.collected_on.date().toPython(),
+            "collected_on": pydate(self.collected_on.date()),
             "description": self.description.toPlainText() or None,
             "indicator_codes": ind,
             "equity_codes": eq,

@@ -77,7 +77,7 @@ class CoachingTab(RecordTab):
         ind, eq = self.tags.codes()
         return {
             "kind": str(self.kind.currentData()),
-            "held_on": self.held_on.date().toPython(),
+            "held_on": pydate(self.held_on.date()),
             "minutes": self.minutes.value(),
             "notes": self.notes.toPlainText() or None,
             "resources": self.resources.toPlainText() or None,
