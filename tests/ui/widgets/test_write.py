@@ -6,9 +6,9 @@ import logging
 import threading
 
 import pytest
-from educator_helpers import HAVE_QT, open_context
 
-from conftest import require
+from tests.helpers.env import require
+from tests.helpers.qt import HAVE_QT, open_context
 
 pytestmark = pytest.mark.qt
 
