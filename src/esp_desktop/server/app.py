@@ -66,7 +66,7 @@ def create_app(
             auth_rl.consume(key)
             raise
 
-    Who = Annotated[Principal, Depends(principal)]
+    Who = Annotated[Principal, Depends(principal)]  # noqa: N806 - a FastAPI dependency alias, named like a type
 
     @app.get("/v1/health")
     def health() -> dict[str, Any]:
@@ -143,7 +143,7 @@ def create_app(
             raise Forbidden("administrators only")
         return who
 
-    Admin = Annotated[Principal, Depends(admin)]
+    Admin = Annotated[Principal, Depends(admin)]  # noqa: N806 - a FastAPI dependency alias, named like a type
 
     @app.get("/v1/admin/users", response_model=list[P.UserInfo])
     def users(_who: Admin) -> list[P.UserInfo]:
