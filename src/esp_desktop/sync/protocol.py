@@ -98,7 +98,9 @@ class Change(_Strict):
     """A pending local change: the record as edited and the server version it was edited from."""
 
     client_change_id: UUID
-    base_version: int = Field(ge=0, le=2**53, description="0 for a record the server has never seen")
+    # At most 2^53 - 1, so the version the server gives (base + 1) stays within 2^53 (exact in every JSON
+    # reader, and within RecordEnvelope.version's bound when the record travels back).
+    base_version: int = Field(ge=0, le=2**53 - 1, description="0 for a record the server has never seen")
     record: RecordEnvelope
     resolves: list[UUID] = Field(
         default_factory=list, max_length=16, description="conflict ids this change resolves"
