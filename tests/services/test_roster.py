@@ -33,7 +33,7 @@ def _write(tmp_path: Path, text: str, name: str = "roster.csv", encoding: str = 
     return p
 
 
-def test_a_roster_with_good_duplicate_and_malformed_rows_imports_exactly_the_good_ones(svc, tmp_path) -> None:  # noqa: ANN001
+def test_a_roster_with_good_duplicate_and_malformed_rows_imports_exactly_the_good_ones(svc, tmp_path) -> None:
     svc.caseload.add_site(name="Harborview K-8 School", code="HV")
     table = svc.roster.read(_write(tmp_path, ROSTER_CSV))
     assert table.headers[:3] == ("Employee ID", "First Name", "Last Name")
@@ -71,14 +71,14 @@ def test_a_roster_with_good_duplicate_and_malformed_rows_imports_exactly_the_goo
     assert again.count("new") == 0 and again.count("unchanged") == 4  # importing twice creates nobody twice
 
 
-def test_nothing_is_half_imported(svc, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_nothing_is_half_imported(svc, tmp_path, monkeypatch) -> None:
     from esp_desktop.services.roster import RosterService
 
     plan = svc.roster.preview(svc.roster.read(_write(tmp_path, ROSTER_CSV)))
     real = RosterService._write_row
     written: list[int] = []
 
-    def fail_on_the_third(self, s, p, *args):  # noqa: ANN001, ANN002, ANN202 - e.g. the disk fills up
+    def fail_on_the_third(self, s, p, *args):
         if len(written) == 2:
             raise OSError("disk full")
         written.append(p.line)
@@ -91,7 +91,7 @@ def test_nothing_is_half_imported(svc, tmp_path, monkeypatch) -> None:  # noqa: 
     assert svc.caseload.educators() == [] and svc.caseload.sites() == []  # ...and rolled back with the rest
 
 
-def test_a_change_after_the_preview_refuses_the_whole_import(svc, tmp_path) -> None:  # noqa: ANN001
+def test_a_change_after_the_preview_refuses_the_whole_import(svc, tmp_path) -> None:
     plan = svc.roster.preview(svc.roster.read(_write(tmp_path, ROSTER_CSV)))
     svc.caseload.add_educator(given_name="Ana", family_name="Silva", employee_id="100201")
     with pytest.raises(ValidationError, match="changed since this preview"):
@@ -99,7 +99,7 @@ def test_a_change_after_the_preview_refuses_the_whole_import(svc, tmp_path) -> N
     assert [e.employee_id for e in svc.caseload.educators()] == ["100201"]
 
 
-def test_xlsx_with_other_headers_floats_and_a_chosen_subset(svc, tmp_path) -> None:  # noqa: ANN001
+def test_xlsx_with_other_headers_floats_and_a_chosen_subset(svc, tmp_path) -> None:
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -127,7 +127,7 @@ def test_xlsx_with_other_headers_floats_and_a_chosen_subset(svc, tmp_path) -> No
     assert sorted(e.employee_id for e in svc.caseload.educators()) == ["104200", "104274"]
 
 
-def test_educator_on_file_without_an_id_is_matched_by_name_and_updated_only_when_asked(svc, tmp_path) -> None:  # noqa: ANN001
+def test_educator_on_file_without_an_id_is_matched_by_name_and_updated_only_when_asked(svc, tmp_path) -> None:
     typed = svc.caseload.add_educator(given_name="Ana", family_name="Silva", role_subject="Maths")
     table = svc.roster.read(_write(tmp_path, ROSTER_CSV))
     plan = svc.roster.preview(table)
@@ -143,7 +143,7 @@ def test_educator_on_file_without_an_id_is_matched_by_name_and_updated_only_when
     assert len(svc.caseload.educators()) == 4
 
 
-def test_column_mapping_choices_and_mapping_problems(svc, tmp_path) -> None:  # noqa: ANN001
+def test_column_mapping_choices_and_mapping_problems(svc, tmp_path) -> None:
     text = "Name;ID;Schule\nSilva, Ana;7;Harborview\n"
     table = svc.roster.read(_write(tmp_path, text, encoding="cp1252"))  # European Excel: ; and cp1252
     assert table.headers == ("Name", "ID", "Schule")
@@ -162,7 +162,7 @@ def test_column_mapping_choices_and_mapping_problems(svc, tmp_path) -> None:  # 
         "One column is chosen for two fields: each column can hold only one field."]
 
 
-def test_unreadable_files_get_one_clear_line(svc, tmp_path) -> None:  # noqa: ANN001
+def test_unreadable_files_get_one_clear_line(svc, tmp_path) -> None:
     with pytest.raises(ValidationError, match="is empty"):
         svc.roster.read(_write(tmp_path, "\n\n", "empty.csv"))
     with pytest.raises(ValidationError, match="not a readable Excel workbook"):
@@ -173,7 +173,7 @@ def test_unreadable_files_get_one_clear_line(svc, tmp_path) -> None:  # noqa: AN
         svc.roster.read(tmp_path / "missing.csv")
 
 
-def test_same_name_under_another_employee_id_is_held_back(svc, tmp_path) -> None:  # noqa: ANN001
+def test_same_name_under_another_employee_id_is_held_back(svc, tmp_path) -> None:
     svc.caseload.add_educator(given_name="Ana", family_name="Silva", employee_id="E-77")
     plan = svc.roster.preview(svc.roster.read(_write(tmp_path, ROSTER_CSV)))
     ana = next(p for p in plan.rows if p.line == 2)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..core import clock, rules, timefmt
-from ..core.enums import DocumentStatus, ObservationStatus, Reader, label
+from ..core.enums import DocumentStatus, ObservationStatus, ReaderKind, label
 from ..core.errors import NotFound, RuleViolation
 from ..core.platform import (
     CONTEXT,
@@ -35,6 +35,7 @@ from ..store.models import (
     AssessmentPost,
     CTProfile,
     Educator,
+    Enrolment,
     EvidenceItem,
     Observation,
     ObservationPost,
@@ -45,7 +46,7 @@ from ..store.models import (
 from .base import Service
 from .scope import Scope, build_scope
 
-PLATFORM_READER = Reader.EDUCATOR  # the platform is the educator's evaluation record
+PLATFORM_READER = ReaderKind.EDUCATOR  # the platform is the educator's evaluation record
 POST_MODELS: dict[str, tuple[type[ObservationPost] | type[AssessmentPost], str]] = {
     "observation": (ObservationPost, "observation_id"),
     "assessment": (AssessmentPost, "document_id"),
@@ -115,7 +116,7 @@ class DistrictService(Service):
         rubric = self._svc.rubric
         notes = list(s.scalars(self.live(ScriptNote).where(ScriptNote.observation_id == o.id)
                                .order_by(ScriptNote.seq, ScriptNote.at)))
-        shared = [n for n in notes if scope.shows(n)]
+        shared = [n for n in notes if scope.shows(n, parent=o)]
         site = s.get(Site, o.site_id) if o.site_id else None
         observer = s.get(Person, o.observer_person_id) if o.observer_person_id else None
         ct = s.scalars(self.live(CTProfile)).first()
@@ -164,11 +165,7 @@ class DistrictService(Service):
         fields.append(FormField("feedback", FEEDBACK, FEEDBACK, (o.feedback or "").strip()))
         fields.append(FormField("next_steps", NEXT_STEPS, NEXT_STEPS, (o.next_steps or "").strip()))
 
-        left_out = []
-        hidden = len(notes) - len(shared)
-        if hidden:
-            left_out.append(f"{hidden} of {len(notes)} script line(s) are not shared with the educator "
-                            "(CT-private or panel only) and are not offered.")
+        left_out = [f"Not offered: {line}" for line in scope.left_out()]
         if untagged:
             left_out.append(f"{len(untagged)} shared line(s) have no rubric indicator: they are listed under "
                             "'Not aligned to an indicator'. Tag them to place them under an indicator.")
@@ -193,26 +190,26 @@ class DistrictService(Service):
         rubric = self._svc.rubric
         dated = clock.to_local(doc.finalized_at).date() if doc.finalized_at else self.today()
         cycle = self._svc.compliance._cycle_on(s, e.id, dated)
+        cycle_shown = cycle is not None and scope.shows(
+            cycle, parent=s.get(Enrolment, cycle.enrolment_id) if cycle.enrolment_id else None)
         head = _lines(
             ("Document", f"{what}, version {doc.version_no}"),
             ("Corrects", f"version {doc.version_no - 1}" if doc.supersedes_id else None),
             ("Finalized", timefmt.doc_date(doc.finalized_at) if doc.finalized_at else None),
             ("Evaluator", doc.author_name),
-            ("Plan", rubric.plan_type_name(cycle.plan_type) if cycle is not None and scope.shows(cycle) else None),
+            ("Plan", rubric.plan_type_name(cycle.plan_type) if cycle is not None and cycle_shown else None),
             ("Cycle", f"{timefmt.doc_date(cycle.start_on)} to {timefmt.doc_date(cycle.end_on)}"
-             if cycle is not None and scope.shows(cycle) else None),
+             if cycle is not None and cycle_shown else None),
         )
         fields = [FormField("document", DOCUMENT, DOCUMENT, head)]
-        evidence = {ev.id: ev for ev in s.scalars(self.live(EvidenceItem).where(EvidenceItem.educator_id == e.id))
-                    if scope.shows(ev)}
-        hidden_refs = 0
+        evidence = {ev.id: ev for ev in s.scalars(self.live(EvidenceItem).where(EvidenceItem.educator_id == e.id))}
         for std in rubric.standards:
             r = doc.ratings.get(std.code) or {}
             parts = [f"Rating: {rubric.rating_name(r['rating'])}" if r.get("rating") else "Rating: (not rated)"]
             if (r.get("rationale") or "").strip():
                 parts.append(r["rationale"].strip())
-            refs = [evidence[i] for i in r.get("evidence_ids", []) if i in evidence]
-            hidden_refs += sum(1 for i in r.get("evidence_ids", []) if i not in evidence)
+            # only the cited evidence is looked at (and tallied when it is withheld)
+            refs = [evidence[i] for i in r.get("evidence_ids", []) if i in evidence and scope.shows(evidence[i])]
             if refs:
                 parts.append("Evidence: " + "; ".join(
                     f"{ev.title} ({timefmt.doc_date(ev.collected_on)})" for ev in refs))
@@ -223,10 +220,7 @@ class DistrictService(Service):
             overall.append((doc.overall_rationale or "").strip())
         fields.append(FormField("overall", OVERALL, "Overall rating", "\n\n".join(overall)))
         fields.append(FormField("goals", OVERALL, "Progress toward goals", (doc.goals_progress_summary or "").strip()))
-        left_out = []
-        if hidden_refs:
-            left_out.append(f"{hidden_refs} cited evidence item(s) are not shared with the educator and are not "
-                            "named.")
+        left_out = [f"Not named: {line}" for line in scope.left_out()]
         return PlatformForm("assessment", doc.id, e.id, e.display_name, f"{what}, version {doc.version_no}",
                             tuple(fields), tuple(left_out))
 

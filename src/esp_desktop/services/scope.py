@@ -1,13 +1,9 @@
 """Who may read what in the district bridge (platform posts, CSV/XLSX tables, the caseload report).
 
-Every visibility decision of the bridge goes through ``Scope.shows``, and its rule lives in one function,
-``readable``. Today that function applies ``core.audience.visible_to`` plus the program rule the confidentiality
-policy (issue 10) is about: nothing about an educator who is, or ever was, in Peer Assistance or informal coaching
-reaches a school administrator, whatever the record's audience label. When ``core/policy.py`` lands, ``readable``
-calls it instead, and nothing else in the bridge changes.
-
-A scope also narrows what a reader gets to a set of educators: the educator reads only their own case; the school
-administrator only educators at a named site (or one named educator).
+Every visibility decision of the bridge goes through ``Scope.shows``, which describes the record to the
+confidentiality policy (``core/policy.py``: a ``Subject`` with its educator's program history and sites and, for a
+child, its parent) and asks ``policy.decide``. What the policy leaves out is tallied in ``Scope.omissions`` so each
+output can say so (never silently empty), in the words the policy allows for its reader.
 """
 
 from __future__ import annotations
@@ -20,92 +16,92 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core.audience import visible_to
-from ..core.enums import Program, Reader
+from ..core import policy
+from ..core.enums import ReaderKind
 from ..core.errors import ValidationError
 from ..store.models import Educator, Enrolment
 
-READER_NAMES = {
-    Reader.CT: "you (the CT)",
-    Reader.EDUCATOR: "the educator",
-    Reader.PANEL: "the ESP Panel",
-    Reader.ADMIN: "the school administrator",
-}
 
-
-def readable(reader: Reader, audience: str, programs: frozenset[str] | None) -> bool:
-    """THE rule of the bridge: may ``reader`` read a record with ``audience`` of an educator whose programs (every
-    enrolment, current and earlier) are ``programs``? ``programs`` is None for records of no educator."""
-    if audience == "ct_private" and reader is not Reader.CT:
-        return False  # checked on its own, so a permissive audience table can never leak CT notes
-    if not visible_to(audience, reader):
-        return False
-    if reader is Reader.ADMIN and programs is not None:
-        # PA and informal coaching are confidential from administrators, including history from an earlier
-        # program; an educator with no enrolment is no administrator's business either.
-        return bool(programs) and programs <= {Program.PAR.value}
-    return True
-
-
-@dataclass(frozen=True)
+@dataclass
 class Scope:
-    """One reader, optionally narrowed to one educator or to the educators at one site."""
+    """One reader (``policy.Reader``: who, and which cases) and what the store knows about every educator."""
 
-    reader: Reader
-    educator_id: str | None = None
-    site_id: str | None = None
-    programs: Mapping[str, frozenset[str]] = field(default_factory=dict)  # educator id -> every program
+    reader: policy.Reader
+    programs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # educator id -> programs, oldest first
     sites: Mapping[str, frozenset[str]] = field(default_factory=dict)  # educator id -> site ids
+    omissions: policy.Omissions = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.omissions = policy.Omissions(self.reader)
+
+    def subject(self, record: Any, parent: Any = None) -> policy.Subject:
+        rtype = record.__record_type__
+        educator_id = getattr(record, "educator_id", None)
+        audience = "ct_private" if getattr(record, "deleted", False) else record.audience  # a deleted parent hides
+        gate = policy.entry(rtype).parent
+        parent_subject = None
+        if gate is not None:
+            if parent is not None:
+                parent_subject = self.subject(parent)
+            elif gate.required:
+                parent_subject = policy.Subject.missing(gate.type)  # callers pass the parent; without it: hidden
+        return policy.Subject(rtype, audience, educator_id,
+                              self.programs.get(educator_id, ()) if educator_id else (),
+                              self.sites.get(educator_id, frozenset()) if educator_id else frozenset(),
+                              parent_subject)
+
+    def shows(self, record: Any, *, parent: Any = None, tally: bool = True) -> bool:
+        """May the reader see ``record`` (a child together with its ``parent``)? Withheld records are tallied in
+        ``omissions`` unless ``tally`` is False (a second look at a record already counted)."""
+        if record is None or getattr(record, "deleted", False):
+            return False  # a deleted record is not "left out": it is gone
+        s = self.subject(record, parent)
+        if tally:
+            return self.omissions.note(s)
+        return policy.readable(self.reader, s)
 
     def covers(self, educator_id: str) -> bool:
-        """Is this educator inside the scope at all (before any record's audience is looked at)?"""
-        if self.educator_id is not None and educator_id != self.educator_id:
+        """Is this educator inside the reader's scope (before any record's label is looked at)?"""
+        r = self.reader
+        if r.educators is not None and educator_id not in r.educators:
             return False
-        if self.site_id is not None and self.site_id not in self.sites.get(educator_id, frozenset()):
-            return False
-        return True
-
-    def shows(self, record: Any, *, parent_shown: bool = True) -> bool:
-        """May the reader see ``record`` (an object with ``audience`` and, for case records, ``educator_id``)?
-        A child record is shown only if its parent is (``parent_shown``)."""
-        if record is None or getattr(record, "deleted", False) or not parent_shown:
-            return False
-        educator_id = getattr(record, "educator_id", None)
-        if educator_id is not None and not self.covers(educator_id):
-            return False
-        programs = self.programs.get(educator_id, frozenset()) if educator_id is not None else None
-        return readable(self.reader, record.audience, programs)
+        return r.sites is None or bool(r.sites & self.sites.get(educator_id, frozenset()))
 
     def keep(self, records: Iterable[Any]) -> list[Any]:
         return [r for r in records if self.shows(r)]
 
+    def left_out(self) -> list[str]:
+        """What was left out, as the reader of the output may be told it (never that a PA case exists)."""
+        return self.omissions.lines(for_reader=True)
+
     @property
     def reader_name(self) -> str:
-        return READER_NAMES[self.reader]
+        return self.reader.name
 
 
-def parse_reader(value: str | Reader, allowed: Iterable[Reader]) -> Reader:
+def parse_reader(value: str | ReaderKind, allowed: Iterable[ReaderKind]) -> ReaderKind:
     allowed = tuple(allowed)
     try:
-        reader = Reader(value)
+        kind = ReaderKind(value)
     except ValueError:
-        reader = None
-    if reader not in allowed:
-        names = ", ".join(r.value for r in allowed)
+        kind = None
+    if kind not in allowed:
+        names = ", ".join(k.value for k in allowed)
         raise ValidationError(f"Unknown reader {value!r}: choose one of {names}.")
-    return reader
+    return kind
 
 
-def build_scope(s: Session, reader: Reader, *, educator_id: str | None = None, site_id: str | None = None) -> Scope:
-    """A scope for ``reader``. The educator reads one case (``educator_id`` is required); the school
-    administrator reads one site's educators or one educator (``site_id`` or ``educator_id`` is required)."""
-    if reader is Reader.EDUCATOR and not educator_id:
-        raise ValidationError("Choose the educator: an educator may only read their own case.")
-    if reader is Reader.ADMIN and not (educator_id or site_id):
-        raise ValidationError("Choose the school (or one educator): an administrator reads only their own school.")
-    programs: dict[str, set[str]] = defaultdict(set)
-    for en in s.scalars(select(Enrolment).where(Enrolment.deleted.is_(False))):
-        programs[en.educator_id].add(en.program)
+def build_scope(s: Session, kind: ReaderKind, *, educator_id: str | None = None, site_id: str | None = None,
+                with_private: bool = False) -> Scope:
+    """A scope for a reader of ``kind``: the educator reads one case (``educator_id``); the school administrator
+    one site's educators (``site_id``) or one educator; the policy refuses a reader without the scope it needs."""
+    reader = policy.reader(kind, educator=educator_id, sites=[site_id] if site_id else None,
+                           with_private=with_private)
+    if kind is not ReaderKind.EDUCATOR and educator_id:
+        reader = policy.Reader(reader.kind, frozenset({educator_id}), reader.sites, reader.with_private)
+    programs: dict[str, list[str]] = defaultdict(list)
+    q = select(Enrolment).where(Enrolment.deleted.is_(False)).order_by(Enrolment.created_at)
+    for en in s.scalars(q):
+        programs[en.educator_id].append(en.program)
     sites = {e.id: frozenset(e.site_ids or ()) for e in s.scalars(select(Educator).where(Educator.deleted.is_(False)))}
-    return Scope(reader=reader, educator_id=educator_id, site_id=site_id,
-                 programs={k: frozenset(v) for k, v in programs.items()}, sites=sites)
+    return Scope(reader, {k: tuple(v) for k, v in programs.items()}, sites)

@@ -28,12 +28,10 @@ class _PostColumns:
 class ObservationPost(_PostColumns, Record, Base):
     __tablename__ = "observation_post"
     __record_type__ = "observation_post"
-    __default_audience__ = "educator"  # the educator sees the post on the platform anyway
     observation_id: Mapped[str] = mapped_column(String(36), index=True)
 
 
 class AssessmentPost(_PostColumns, Record, Base):
     __tablename__ = "assessment_post"
     __record_type__ = "assessment_post"
-    __default_audience__ = "educator"
     document_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -19,16 +19,21 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.enums import EnrolmentStatus, Program, label
-from ...core.errors import CaseloadCapExceeded, EspError
+from ...core.errors import CaseloadCapExceeded
 from ...services import CaseloadRow
+from ...store.changes import Changes
 from ..context import AppContext
 from ..widgets import tasks
-from ..widgets.common import error_reporter, page_title, show_error
+from ..widgets.common import error_reporter, page_title
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 from .dialogs import CapOverrideDialog, EducatorDialog, EndDialog, IntakeDialog, ReferDialog
 from .model import ROW_ROLE, CaseloadFilter, CaseloadModel
 
 OPEN = (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED, EnrolmentStatus.ENROLLED)
+# what the table shows: names, programs, sites, plans, next due items and the cap
+SHOWN_TYPES = ("educator", "enrolment", "intake_meeting", "evaluation_cycle", "observation", "assessment", "site",
+               "ct_profile")
 
 
 class CaseloadPage(QWidget):
@@ -51,11 +56,11 @@ class CaseloadPage(QWidget):
         self.status = self._combo("Status filter", "All statuses")
         for st in EnrolmentStatus:
             self.status.addItem(label(st.value), st.value)
-        self.find = QLineEdit()
-        self.find.setPlaceholderText("Filter by name")
-        self.find.setAccessibleName("Filter by name")
-        self.find.setClearButtonEnabled(True)
-        self.find.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText("Filter by name")
+        self.filter_text.setAccessibleName("Filter by name")
+        self.filter_text.setClearButtonEnabled(True)
+        self.filter_text.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
         self.ended = QCheckBox("Show ended")
         self.ended.setAccessibleName("Show ended enrolments")
         self.ended.toggled.connect(lambda _on: self.refresh())
@@ -98,7 +103,7 @@ class CaseloadPage(QWidget):
         top.addWidget(self.b_roster)
         top.addWidget(self.b_add)
         filters = QHBoxLayout()
-        for w in (self.find, self.site, self.program, self.status, self.ended):
+        for w in (self.filter_text, self.site, self.program, self.status, self.ended):
             filters.addWidget(w)
         filters.addStretch(1)
         actions = QHBoxLayout()
@@ -119,7 +124,7 @@ class CaseloadPage(QWidget):
         lay.addLayout(filters)
         lay.addWidget(self.table, 1)
         lay.addLayout(actions)
-        self.setTabOrder(self.find, self.site)
+        self.setTabOrder(self.filter_text, self.site)
         self.setTabOrder(self.site, self.program)
         self.setTabOrder(self.program, self.status)
         self.setTabOrder(self.status, self.ended)
@@ -127,7 +132,7 @@ class CaseloadPage(QWidget):
 
         ctx.storeUnlocked.connect(self.refresh)
         ctx.storeLocked.connect(self.clear)
-        ctx.recordChanged.connect(lambda *_: self.refresh())
+        ctx.storeChanged.connect(self._store_changed)
         self._update_buttons()
 
     # --- building blocks ----------------------------------------------------------------------------------
@@ -169,11 +174,16 @@ class CaseloadPage(QWidget):
 
         tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
 
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches(*SHOWN_TYPES):
+            self.refresh()
+
     def _loaded(self, result) -> None:  # noqa: ANN001
         if self.ctx.services is None:  # locked while loading: drop the result
             return
         rows, active, cap, sites = result
-        keep = self._select_after or (self.selected_row().educator.id if self.selected_row() else None)
+        selected = self.selected_row()
+        keep = self._select_after or (selected.educator.id if selected else None)
         self._select_after = None
         self.model.plan_name = self.ctx.services.rubric.plan_type_name
         self.model.set_rows(rows)
@@ -200,7 +210,7 @@ class CaseloadPage(QWidget):
         """Locked: drop every educator from memory and the screen."""
         self.model.clear()
         self.cap.clear()
-        self.find.clear()
+        self.filter_text.clear()
         self.site.blockSignals(True)
         while self.site.count() > 1:
             self.site.removeItem(1)
@@ -211,36 +221,32 @@ class CaseloadPage(QWidget):
         idx = self.table.selectionModel().selectedRows()
         return idx[0].data(ROW_ROLE) if idx else None
 
-    def select_educator(self, educator_id: str) -> None:
+    def select_educator(self, educator_id: str) -> bool:
         for r in range(self.proxy.rowCount()):
             row = self.proxy.index(r, 0).data(ROW_ROLE)
             if row.educator.id == educator_id:
                 self.table.selectRow(r)
-                return
+                return True
+        return False
 
     def _update_buttons(self) -> None:
         row = self.selected_row()
         en = row.enrolment if row else None
         open_ = en is not None and en.status in OPEN
+        status = en.status if en is not None else None
         self.b_open.setEnabled(row is not None)
         self.b_edit.setEnabled(row is not None)
         self.b_refer.setEnabled(row is not None and not open_)
-        self.b_intake.setEnabled(open_ and en.status != EnrolmentStatus.ENROLLED)
-        self.b_enrol.setEnabled(open_ and en.status == EnrolmentStatus.INTAKE_SCHEDULED)
+        self.b_intake.setEnabled(open_ and status != EnrolmentStatus.ENROLLED)
+        self.b_enrol.setEnabled(open_ and status == EnrolmentStatus.INTAKE_SCHEDULED)
         self.b_complete.setEnabled(open_)
         self.b_exit.setEnabled(open_)
         self.b_add.setEnabled(self.ctx.services is not None)
 
     # --- actions ------------------------------------------------------------------------------------------
 
-    def _write(self, fn, record_type: str = "enrolment", record_id: str = "") -> bool:  # noqa: ANN001
-        try:
-            fn()
-        except EspError as exc:
-            show_error(self, exc)
-            return False
-        self.ctx.changed(record_type, record_id)
-        return True
+    def _write(self, fn) -> bool:  # noqa: ANN001
+        return ui_write(self, fn, ctx=self.ctx) is not None
 
     def import_roster(self) -> None:
         if self.ctx.services is None:
@@ -256,13 +262,12 @@ class CaseloadPage(QWidget):
         dlg = EducatorDialog(self, svc.caseload.sites())
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            e = svc.caseload.add_educator(**dlg.values())
-        except EspError as exc:
-            show_error(self, exc)
+        done = ui_write(self, lambda: svc.caseload.add_educator(**dlg.values()), ctx=self.ctx)
+        if done is None:
             return
-        self._select_after = e.id  # the refresh triggered below selects the new row
-        self.ctx.changed("educator", e.id)
+        e = done.value
+        if not self.select_educator(e.id):
+            self._select_after = e.id  # the table is still reloading: select the new row once it is there
         self.ctx.statusMessage.emit(f"Added {e.display_name}. Refer them to a program next.")
 
     def edit_educator(self) -> None:
@@ -272,11 +277,7 @@ class CaseloadPage(QWidget):
         svc = self.ctx.svc
         dlg = EducatorDialog(self, svc.caseload.sites(), row.educator)
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(
-                lambda: svc.caseload.update_educator(row.educator.id, **dlg.values()),
-                "educator",
-                row.educator.id,
-            )
+            self._write(lambda: svc.caseload.update_educator(row.educator.id, **dlg.values()))
 
     def refer(self) -> None:
         row = self.selected_row()
@@ -292,32 +293,25 @@ class CaseloadPage(QWidget):
             return
         dlg = IntakeDialog(self, row.educator.display_name)
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(
-                lambda: self.ctx.svc.caseload.record_intake(enrolment_id=row.enrolment.id, **dlg.values()),
-                "intake_meeting",
-            )
+            self._write(lambda: self.ctx.svc.caseload.record_intake(enrolment_id=row.enrolment.id, **dlg.values()))
 
     def enrol(self) -> None:
         row = self.selected_row()
         if row is None or row.enrolment is None:
             return
         cl = self.ctx.svc.caseload
+        enrolment_id = row.enrolment.id
         try:
-            cl.enrol(enrolment_id=row.enrolment.id)
+            cl.check_cap(enrolment_id=enrolment_id)
         except CaseloadCapExceeded as exc:
             dlg = CapOverrideDialog(self, str(exc))
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return
             reason = dlg.value()
-            if not self._write(lambda: cl.enrol(enrolment_id=row.enrolment.id, override_reason=reason)):
-                return
-        except EspError as exc:
-            show_error(self, exc)
+            if self._write(lambda: cl.enrol(enrolment_id=enrolment_id, override_reason=reason)):
+                self.ctx.statusMessage.emit(f"Enrolled {row.educator.display_name} over the cap (reason recorded).")
             return
-        else:
-            self.ctx.changed("enrolment", row.enrolment.id)
-            return
-        self.ctx.statusMessage.emit(f"Enrolled {row.educator.display_name} over the cap (reason recorded).")
+        self._write(lambda: cl.enrol(enrolment_id=enrolment_id))
 
     def end(self, *, exiting: bool) -> None:
         row = self.selected_row()
@@ -328,7 +322,7 @@ class CaseloadPage(QWidget):
             return
         cl = self.ctx.svc.caseload
         fn = cl.exit if exiting else cl.complete
-        self._write(lambda: fn(enrolment_id=row.enrolment.id, **dlg.values()), "enrolment", row.enrolment.id)
+        self._write(lambda: fn(enrolment_id=row.enrolment.id, **dlg.values()))
 
     def open_selected(self) -> None:
         row = self.selected_row()

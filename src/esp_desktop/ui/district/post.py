@@ -23,12 +23,17 @@ from PySide6.QtWidgets import (
 
 from ...core import timefmt
 from ...core.platform import FormField, PlatformForm, PostState
+from ...store.changes import Changes
 from ..context import AppContext
-from ..widgets.common import muted, show_error
+from ..widgets.common import error_text, muted, show_error
 from ..widgets.icons import icon
 from ..widgets.style import ACCENT, BORDER, MUTED, WARN
+from ..widgets.write import ui_write
 
 PLATFORM_HINT = "the district platform (Vector Evals+ in Boston)"
+# what the form is made of: a change to any of these may change what is to be pasted
+FORM_TYPES = ("observation", "script_note", "assessment", "evidence", "educator", "site", "person", "ct_profile",
+              "enrolment", "evaluation_cycle", "observation_post", "assessment_post")
 STATE_STYLE = {
     "not_posted": ("#eef4f8", "#c9d9e4", "#2b3a42"),
     "posted": ("#e8f3ec", "#b7dcc2", "#1d5e33"),
@@ -150,6 +155,8 @@ class PostDialog(QDialog):
         self.undo_btn.clicked.connect(self.undo_post)
         close.clicked.connect(self.accept)
         self.reload()
+        ctx.storeChanged.connect(self._store_changed)
+        ctx.storeLocked.connect(self.reject)  # caseload text must not stay on screen while locked
 
     # --- content
     def reload(self) -> None:
@@ -201,26 +208,25 @@ class PostDialog(QDialog):
         self.copied.setText(f"Copied all {len(self.form.fields)} boxes.")
 
     def mark_posted(self) -> None:
-        try:
-            post = self.ctx.svc.district.mark_posted(record_type=self.record_type, record_id=self.record_id)
-            self.reload()
-        except Exception as exc:  # noqa: BLE001 - shown to the CT as it is
-            show_error(self, exc, title="Could not mark as posted")
-            return
-        self.ctx.changed(post.__record_type__, post.id)
+        svc, rtype, rid = self.ctx.svc.district, self.record_type, self.record_id
+        ui_write(self, lambda: svc.mark_posted(record_type=rtype, record_id=rid), ctx=self.ctx,
+                 title="Could not mark as posted")  # the dialog reloads from the store's change notice
 
     def undo_post(self) -> None:
-        svc = self.ctx.svc.district
-        try:
-            posts = svc.posts(self.record_type, self.record_id)
-            if not posts:
-                return
-            svc.undo_post(record_type=self.record_type, post_id=posts[-1].id)
-            self.reload()
-        except Exception as exc:  # noqa: BLE001
-            show_error(self, exc, title="Could not undo")
+        svc, rtype = self.ctx.svc.district, self.record_type
+        posts = svc.posts(rtype, self.record_id)
+        if posts:
+            last = posts[-1].id
+            ui_write(self, lambda: svc.undo_post(record_type=rtype, post_id=last), ctx=self.ctx, title="Could not undo")
+
+    def _store_changed(self, changes: Changes) -> None:
+        if self.ctx.services is None or not changes.touches(*FORM_TYPES):
             return
-        self.ctx.changed(posts[-1].__record_type__, posts[-1].id)
+        try:
+            self.reload()
+        except Exception as exc:  # noqa: BLE001 - e.g. the observation was reopened meanwhile: say so in place
+            self.state.setText(f"{error_text(exc)} Close this view.")
+            self.mark_btn.setEnabled(False)
 
 
 def open_post_dialog(ctx: AppContext, record_type: str, record_id: str, parent: QWidget | None = None) -> None:

@@ -31,6 +31,7 @@ from ..context import AppContext
 from ..widgets.common import muted, show_error
 from ..widgets.icons import icon
 from ..widgets.style import LATE, MUTED, OK, WARN
+from ..widgets.write import ui_write
 
 NOT_IN_FILE = "(not in the file)"
 COLUMNS = ("Row", "Import", "Notes", "Employee ID", "Given name", "Family name", "Email", "School(s)",
@@ -248,15 +249,12 @@ class RosterImportDialog(QDialog):
     def do_import(self) -> None:
         if self.plan is None:
             return
-        try:
-            result = self.ctx.svc.roster.apply(self.plan, lines=self.ticked_lines())
-        except Exception as exc:  # noqa: BLE001 - nothing was imported; say why
-            show_error(self, exc, title="Nothing was imported")
-            self.replan()
+        plan, lines, svc = self.plan, self.ticked_lines(), self.ctx.svc.roster
+        done = ui_write(self, lambda: svc.apply(plan, lines=lines), ctx=self.ctx, title="Nothing was imported")
+        if done is None:
+            self.replan()  # e.g. the caseload changed since the preview: show the new dry run
             return
-        self.ctx.changed("educator", "")
-        if result.schools:
-            self.ctx.changed("site", "")
+        result = done.value
         QMessageBox.information(self, "Roster imported",
                                 f"Imported {result.created} new educator(s), updated {result.updated}, and added "
                                 f"{result.schools} school(s). Refer them to a program from the caseload.")

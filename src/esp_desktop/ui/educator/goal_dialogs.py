@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from ...core.enums import GoalKind
 from ..context import AppContext
-from ..widgets.fields import AudienceCombo, MessageBar, date_edit, enum_combo
+from ..widgets.fields import AudienceCombo, MessageBar, date_edit, enum_combo, pydate
 from ..widgets.tagpicker import TagField
+from ..widgets.write import ui_write
 
 
 def _text(name: str, height: int = 60) -> QPlainTextEdit:
@@ -32,6 +33,7 @@ def _text(name: str, height: int = 60) -> QPlainTextEdit:
 
 class _Dialog(QDialog):
     saved = Signal(str)
+    ctx: AppContext
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -49,12 +51,10 @@ class _Dialog(QDialog):
         self.form.addRow(self.buttons)
 
     def _save(self) -> None:
-        try:
-            rec = self.save()
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog
-            self.message.show_error(exc)
-            return
-        self.saved.emit(rec.id)
+        done = ui_write(self, self.save, ctx=self.ctx, report=self.message.show_error)
+        if done is None:
+            return  # the message is shown in the dialog; nothing typed is lost
+        self.saved.emit(done.value.id)
         self.accept()
 
     def save(self) -> Any:
@@ -107,12 +107,11 @@ class GoalDialog(_Dialog):
             baseline=self.baseline.text() or None,
             target=self.target.text() or None,
             measure=self.measure.text() or None,
-            due_on=self.due.date().toPython(),
+            due_on=pydate(self.due.date()),
             indicator_codes=ind,
             cycle_id=self.cycle_id,
             audience=self.audience.value(),
         )
-        self.ctx.changed("goal", g.id)
         return g
 
 
@@ -139,10 +138,9 @@ class ProgressDialog(_Dialog):
         p = self.ctx.svc.goals.add_progress(
             goal_id=self.goal.id,
             note=self.note.toPlainText(),
-            checked_on=self.checked_on.date().toPython(),
+            checked_on=pydate(self.checked_on.date()),
             percent=self.percent.value(),
         )
-        self.ctx.changed("goal_progress", p.id)
         return p
 
 
@@ -184,9 +182,8 @@ class PrescriptionDialog(_Dialog):
             concern=self.concern.toPlainText(),
             action=self.action.toPlainText(),
             resources=self.resources.text() or None,
-            due_on=self.due.date().toPython(),
+            due_on=pydate(self.due.date()),
             cycle_id=self.cycle_id,
             audience=self.audience.value(),
         )
-        self.ctx.changed("prescription", p.id)
         return p

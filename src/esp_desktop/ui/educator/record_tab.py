@@ -31,6 +31,7 @@ from ..context import AppContext
 from ..widgets.fields import AudienceCombo, Report, install_audience_menu, record_table, select_row
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel
+from ..widgets.write import ui_write
 
 
 class RecordTab(QWidget):
@@ -120,28 +121,28 @@ class RecordTab(QWidget):
     def fetch(self, educator_id: str) -> list[Any]:
         raise NotImplementedError
 
-    def create(self, educator_id: str, audience: str) -> Any:
+    def create_record(self, educator_id: str, audience: str) -> Any:
         raise NotImplementedError
 
-    def update(self, rec: Any) -> Any:
+    def update_record(self, rec: Any) -> Any:
         raise NotImplementedError
 
     # --- behaviour
     def _watch_fields(self, root: QWidget) -> None:
-        for w in root.findChildren(QLineEdit):
-            w.textEdited.connect(self._mark_dirty)
-        for w in root.findChildren(QPlainTextEdit):
-            w.textChanged.connect(self._mark_dirty)
-        for w in root.findChildren(QComboBox):
-            if w is not self.audience:
-                w.activated.connect(self._mark_dirty)
-        for w in root.findChildren(QDateEdit):
-            w.dateChanged.connect(self._mark_dirty)
-        for w in root.findChildren(QAbstractSpinBox):
-            if not isinstance(w, QDateEdit):
-                w.editingFinished.connect(self._mark_dirty)
-        for w in root.findChildren(QTreeWidget):
-            w.itemChanged.connect(self._mark_dirty)
+        for line in root.findChildren(QLineEdit):
+            line.textEdited.connect(self._mark_dirty)
+        for text in root.findChildren(QPlainTextEdit):
+            text.textChanged.connect(self._mark_dirty)
+        for combo in root.findChildren(QComboBox):
+            if combo is not self.audience:
+                combo.activated.connect(self._mark_dirty)
+        for day in root.findChildren(QDateEdit):
+            day.dateChanged.connect(self._mark_dirty)
+        for spin in root.findChildren(QAbstractSpinBox):
+            if not isinstance(spin, QDateEdit):
+                spin.editingFinished.connect(self._mark_dirty)
+        for tree in root.findChildren(QTreeWidget):
+            tree.itemChanged.connect(self._mark_dirty)
 
     def _mark_dirty(self, *_: Any) -> None:
         if not self._filling:
@@ -192,19 +193,21 @@ class RecordTab(QWidget):
     def save(self) -> Any:
         if not self.educator_id:
             return None
-        try:
-            if self.current is None:
-                rec = self.create(self.educator_id, self.audience.value())
-            elif self.editable_existing:
-                rec = self.update(self.current)
-            else:
-                return None
-        except Exception as exc:  # noqa: BLE001 - shown to the CT
-            self.report(exc)
+        educator_id, current = self.educator_id, self.current
+        if current is not None and not self.editable_existing:
             return None
+        audience = self.audience.value()
+        done = ui_write(
+            self,
+            lambda: self.create_record(educator_id, audience) if current is None else self.update_record(current),
+            ctx=self.ctx,
+            report=self.report,
+        )
+        if done is None:
+            return None
+        rec = done.value
         self.dirty = False
         self.current = rec
-        self.ctx.changed(self.record_type, rec.id)
         self._filling = True
         self.model.set_records(self.fetch(self.educator_id))
         self.select(rec.id)
@@ -223,17 +226,16 @@ class RecordTab(QWidget):
     def set_audience(self, rec: Any, audience: str) -> None:
         if rec.audience == audience:
             return
-        try:
-            saved = self.ctx.svc.caseload.set_audience(type(rec), rec.id, audience)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
+        done = ui_write(self, lambda: self.ctx.svc.caseload.set_audience(type(rec), rec.id, audience), ctx=self.ctx,
+                        report=self.report)
+        if done is None:
             self.audience.set_value(rec.audience)
             return
+        saved = done.value
         self.model.replace(saved)
         if self.current is not None and self.current.id == saved.id:
             self.current = saved
             self.audience.set_value(saved.audience)
-        self.ctx.changed(self.record_type, saved.id)
 
     def clear(self) -> None:
         self.educator_id = None
