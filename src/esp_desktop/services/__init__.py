@@ -12,6 +12,7 @@ from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
 from .district import DistrictService
+from .exports import ExportService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
 from .roster import RosterService
@@ -40,3 +41,4 @@ class Services:
         self.transfer = TransferService(self)
         self.district = DistrictService(self)
         self.roster = RosterService(self)
+        self.exports = ExportService(self)

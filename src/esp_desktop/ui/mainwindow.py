@@ -148,6 +148,11 @@ class MainWindow(QMainWindow):
         self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
         self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search")
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
+        self.act_roster = self._action("Import r&oster…", self.import_roster, icon_name="file-input")
+        self.act_tables = self._action("Export &tables (CSV, XLSX)…", lambda: self.district_export("tables"),
+                                       icon_name="file-output")
+        self.act_report = self._action("Caseload re&port…", lambda: self.district_export("report"),
+                                       icon_name="chart-column")
         self.act_sync = self._action("S&ync now", self.sync.sync_now, shortcut="Ctrl+Shift+S", icon_name="refresh-cw")
         self.act_conflicts = self._action("Sync &conflicts…", self.show_conflicts, icon_name="triangle-alert")
         self.act_settings = self._action("&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings")
@@ -167,6 +172,9 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         m = mb.addMenu("&File")
         for a in (self.act_sync, self.act_conflicts, self.act_backup, self.act_settings):
+            m.addAction(a)
+        m.addSeparator()
+        for a in (self.act_roster, self.act_tables, self.act_report):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_lock)
@@ -346,6 +354,17 @@ class MainWindow(QMainWindow):
             on_done=lambda s: self.statusBar().showMessage(f"Backup written to {out} ({s['bytes'] // 1024} KiB)", 8000),
             on_error=lambda e: show_error(self, e, title="Backup failed"),
         )
+
+    def import_roster(self) -> None:
+        if self.is_unlocked:
+            self.go("caseload")
+            self.caseload.import_roster()
+
+    def district_export(self, mode: str) -> None:
+        if self.is_unlocked:
+            from .district.exports import DistrictExportDialog
+
+            DistrictExportDialog(self.ctx, mode, self).exec()
 
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.ctx, self, sync=self.sync if self.is_unlocked else None)

@@ -63,11 +63,16 @@ class DashboardPage(QWidget):
         refresh = QPushButton(icon("refresh-cw"), "Refresh")
         refresh.setAccessibleName("Refresh dashboard")
         refresh.clicked.connect(self.refresh)
+        self.report_btn = QPushButton(icon("chart-column"), "Caseload report…")
+        self.report_btn.setAccessibleName("Caseload report")
+        self.report_btn.setToolTip("The monthly caseload report (PDF or Excel) for the ESP Panel or a school")
+        self.report_btn.clicked.connect(self.caseload_report)
 
         top = QHBoxLayout()
         top.addWidget(page_title("Compliance"))
         top.addWidget(self.summary)
         top.addStretch(1)
+        top.addWidget(self.report_btn)
         top.addWidget(refresh)
         upper = QWidget()
         ul = QVBoxLayout(upper)
@@ -105,6 +110,12 @@ class DashboardPage(QWidget):
     def _store_changed(self, changes: Changes) -> None:
         if changes.touches(*SHOWN_TYPES):
             self.refresh_soon()
+
+    def caseload_report(self) -> None:
+        if self.ctx.services is not None:
+            from ..district.exports import DistrictExportDialog
+
+            DistrictExportDialog(self.ctx, "report", self).exec()
 
     def refresh_soon(self) -> None:
         """Reload now if visible, else when next shown (the dashboard queries the whole caseload)."""
