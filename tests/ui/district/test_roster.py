@@ -64,3 +64,4 @@ def test_import_dialog_previews_maps_and_imports_exactly_the_ticked_good_rows(qt
     assert set(on_file) == {"110311", "110316"}
     assert on_file["110311"].email == "l.fernandez@example.org"
     assert sorted(s.name for s in ctx.svc.caseload.sites()) == ["Harborview K-8 School", "Juniper Hill Elementary"]
+
