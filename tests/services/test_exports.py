@@ -182,3 +182,15 @@ def test_panel_caseload_report_matches_the_store(demo_svc, tmp_path) -> None:
     assert "Caseload Report" in text and "prepared for the ESP Panel" in text and "Late items" in text
     with pytest.raises(ValidationError, match="YYYY-MM"):
         svc.exports.caseload_report(reader="panel", month="November")
+
+
+def test_docs_state_every_column() -> None:
+    from pathlib import Path
+
+    from esp_desktop.core import roster
+    from esp_desktop.services.exports import markdown_columns
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "exports.md").read_text(encoding="utf-8")
+    assert markdown_columns() in doc, "paste services.exports.markdown_columns() into docs/exports.md"
+    for f in roster.FIELDS:
+        assert f"| `{f.key}` | {f.label} |" in doc

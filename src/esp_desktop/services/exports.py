@@ -422,3 +422,18 @@ class ExportService(Service):
             return TableSet(scope.reader_name, kind.value, self._scope_text(s, None, site_id), clock.now(), tables,
                             tuple(scope.left_out()), tuple(notes), title=f"Caseload report, {period.label}")
 
+
+
+def markdown_columns() -> str:
+    """The column tables of docs/exports.md (a test checks the doc against this)."""
+    out = []
+    sections = [(name, title, cols) for name, (title, cols) in TABLES.items()]
+    sections += [("cases", "Caseload report: cases", CASES_COLUMNS),
+                 ("by_program", "Caseload report: cases by program and status", BY_PROGRAM_COLUMNS),
+                 ("late", "Caseload report: late items", LATE_COLUMNS),
+                 ("hours", "Caseload report: hours of support by kind", HOURS_COLUMNS)]
+    for name, title, cols in sections:
+        out += [f"### {title} (`{name}`)", "", "| column | what it holds |", "|---|---|"]
+        out += [f"| `{c.key}` | {c.doc} |" for c in cols]
+        out.append("")
+    return "\n".join(out)
