@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE
 from esp_desktop.store.models import RECORD_TYPES
+from tests.helpers.env import PASSPHRASE
 
 
 def run(*args: str, data_dir: Path, passphrase: str | None = PASSPHRASE, env: dict | None = None,
