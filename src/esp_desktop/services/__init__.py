@@ -11,6 +11,7 @@ from .assessments import AssessmentService
 from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
+from .demo import DemoService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
 from .search import AuditService, SearchHit, SearchService
@@ -36,3 +37,4 @@ class Services:
         self.search = SearchService(self)
         self.audit = AuditService(self)
         self.transfer = TransferService(self)
+        self.demo = DemoService(self)
