@@ -111,3 +111,12 @@ def next_school_year(label: str) -> str:
     if first is None:
         raise ValueError(f"not a school year: {label!r}")
     return f"{first + 1}-{(first + 2) % 100:02d}"
+
+
+def default_cycle_end(start: date) -> date:
+    """A new cycle's suggested end: the last day of May that is at least 90 days after ``start`` (summative
+    recommendations go to the Panel before the school year closes). The CT can change it."""
+    end = date(start.year, 5, 31)
+    while (end - start).days < 90:
+        end = date(end.year + 1, 5, 31)
+    return end

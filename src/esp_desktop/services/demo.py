@@ -162,12 +162,11 @@ def _build(svc: Services, *, today: date | None, seed: int) -> dict[str, int]:
     # A formative assessment for the first PAR educator; a panel meeting with two cases on the agenda.
     if par_ids:
         doc = svc.assessments.draft(educator_id=par_ids[0], kind="formative")
-        for std, r in zip(svc.rubric.standard_codes(), ["proficient", "needs_improvement", "proficient",
-                                                        "proficient"], strict=False):
-            svc.assessments.set_rating(document_id=doc.id, standard=std, rating=r,
-                                       rationale="Evidence from observations and artifacts to date.")
-        svc.assessments.set_overall(document_id=doc.id, rating="needs_improvement",
-                                    rationale="Growth in planning; classroom routines still inconsistent.")
+        ratings = {std: {"rating": r, "rationale": "Evidence from observations and artifacts to date."}
+                   for std, r in zip(svc.rubric.standard_codes(), ["proficient", "needs_improvement", "proficient",
+                                                                   "proficient"], strict=False)}
+        svc.assessments.save_draft(document_id=doc.id, ratings=ratings, overall_rating="needs_improvement",
+                                   overall_rationale="Growth in planning; classroom routines still inconsistent.")
         svc.assessments.finalize(document_id=doc.id)
         meeting = svc.panel.create_meeting(location="Central Office, Room 204")
         for eid in par_ids[:2]:

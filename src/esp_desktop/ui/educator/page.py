@@ -10,6 +10,7 @@ Interface used by the main window (keep it stable):
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -51,6 +52,8 @@ ASSESSMENT_TYPES = ("assessment", "acknowledgement", "enrolment", "evidence")
 
 
 class EducatorPage(QWidget):
+    educatorGone = Signal()  # the open educator was removed elsewhere (demo data removed, sync)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -220,6 +223,12 @@ class EducatorPage(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         """Refresh the tabs that show what changed (whoever changed it: this page, another screen, sync)."""
         if not self.educator_id or self.ctx.services is None or not changes.concerns(self.educator_id):
+            return
+        if changes.has("educator", self.educator_id) and not any(
+                e.id == self.educator_id for e in self.ctx.svc.caseload.educators()):
+            self.save_pending()
+            self.clear()
+            self.educatorGone.emit()
             return
         try:
             if changes.touches("educator", "enrolment"):

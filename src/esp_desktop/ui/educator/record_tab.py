@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -39,6 +40,7 @@ class RecordTab(QWidget):
     noun = "record"
     default_audience = "educator"
     editable_existing = True
+    deletable = False  # subclasses that can delete implement remove(rec)
 
     def __init__(self, ctx: AppContext, report: Report, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,11 +55,16 @@ class RecordTab(QWidget):
 
         self.new_btn = QPushButton(icon("plus"), f"New {self.noun}")
         self.new_btn.setAccessibleName(f"New {self.noun}")
+        self.delete_btn = QPushButton(icon("trash-2"), "Delete…")
+        self.delete_btn.setAccessibleName(f"Delete the selected {self.noun}")
+        self.delete_btn.setVisible(self.deletable)
+        self.delete_btn.setEnabled(False)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
         bar.addWidget(self.new_btn)
+        bar.addWidget(self.delete_btn)
         bar.addStretch(1)
         ll.addLayout(bar)
         ll.addWidget(self.table, 1)
@@ -95,6 +102,7 @@ class RecordTab(QWidget):
         lay.addWidget(split)
 
         self.new_btn.clicked.connect(self.new_record)
+        self.delete_btn.clicked.connect(self.delete_current)
         self.save_btn.clicked.connect(self.save)
         self.audience.activated.connect(lambda _i: self._audience_picked())
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_changed(cur.row()))
@@ -124,8 +132,29 @@ class RecordTab(QWidget):
     def create(self, educator_id: str, audience: str) -> Any:
         raise NotImplementedError
 
-    def update(self, rec: Any) -> Any:
+    def update(self, rec: Any, *, force: bool = False) -> Any:
+        """Save the form over ``rec`` (``force``: even if it changed elsewhere meanwhile)."""
         raise NotImplementedError
+
+    def remove(self, rec: Any) -> None:
+        raise NotImplementedError
+
+    def delete_current(self) -> None:
+        rec = self.current
+        if rec is None or not self.deletable:
+            return
+        what = getattr(rec, "title", None) or self.noun
+        box = QMessageBox(QMessageBox.Icon.Question, f"Delete {self.noun}", f"Delete “{what}”?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmDelete")
+        go = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not go:
+            return
+        if ui_write(self, lambda: self.remove(rec), ctx=self.ctx, report=self.report) is not None:
+            self.dirty = False
+            self._show(None)
 
     # --- behaviour
     def _watch_fields(self, root: QWidget) -> None:
@@ -156,6 +185,7 @@ class RecordTab(QWidget):
             self.audience.set_value(rec.audience if rec else self.default_audience)
             self.form_title.setText(f"Edit {self.noun}" if rec else f"New {self.noun}")
             self.save_btn.setEnabled(rec is None or self.editable_existing)
+            self.delete_btn.setEnabled(rec is not None)
         finally:
             self._filling = False
         self.dirty = False
@@ -166,11 +196,22 @@ class RecordTab(QWidget):
         self._show(None)
 
     def refresh(self) -> None:
+        """Reload the list (the store changed). The form follows a change made elsewhere unless the CT has
+        unsaved edits in it: then Save asks which version to keep."""
         if self.educator_id:
             keep = self.current.id if self.current else None
-            self.model.set_records(self.fetch(self.educator_id))
+            self._filling = True
+            try:
+                self.model.set_records(self.fetch(self.educator_id))
+            finally:
+                self._filling = False
             if keep:
+                fresh = self.model.record(self.model.row_of(keep))
                 self.select(keep)
+                if fresh is None and not self.dirty:
+                    self._show(None)  # deleted elsewhere
+                elif fresh is not None and not self.dirty and fresh.updated_at != self.current.updated_at:
+                    self._show(fresh)
 
     def select(self, record_id: str) -> bool:
         row = self.model.row_of(record_id)
@@ -201,6 +242,8 @@ class RecordTab(QWidget):
             lambda: self.create(educator_id, self.audience.value()) if current is None else self.update(current),
             ctx=self.ctx,
             report=self.report,
+            overwrite=None if current is None else lambda: self.update(current, force=True),
+            discard=None if current is None else lambda: self._show(self.model.record(self.model.row_of(current.id))),
         )
         if done is None:
             return None
