@@ -12,6 +12,7 @@ from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
 from .demo import DemoService
+from .drafts import DraftService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
 from .search import AuditService, SearchHit, SearchService
@@ -38,3 +39,4 @@ class Services:
         self.audit = AuditService(self)
         self.transfer = TransferService(self)
         self.demo = DemoService(self)
+        self.drafts = DraftService(self)

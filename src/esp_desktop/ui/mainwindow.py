@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -44,6 +45,8 @@ from .sync.controller import SyncController, SyncStatus
 from .sync.dialogs import ConflictsDialog
 from .widgets import tasks
 from .widgets.common import show_error
+from .widgets.drafts import DIALOGS, apply_values
+from .widgets.forms import FormDialog
 from .widgets.icons import app_icon, icon
 from .widgets.write import ui_write
 
@@ -60,6 +63,7 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.setMinimumSize(QSize(900, 560))
         self._place: tuple[str, str | None] = (ctx.settings.get(LAST_SCREEN), None)
+        self.instance: Any = None  # the InstanceGuard holding this data folder (ui/instance.py), if any
 
         self.unlock_screen = UnlockScreen(ctx.data_dir, ctx.settings)
         self.unlock_screen.unlocked.connect(self.attach)
@@ -244,13 +248,72 @@ class MainWindow(QMainWindow):
         self.toolbar.show()
         self.top.setCurrentIndex(1)
         self.ctx.storeUnlocked.emit()
-        screen, educator_id = self._place
-        if educator_id:
-            self.open_record("educator", educator_id)
+        try:
+            drafts = services.drafts.take()
+        except Exception as exc:  # noqa: BLE001 - drafts are a convenience: open the app regardless
+            log.warning("could not read the saved drafts", exc_info=exc)
+            drafts = None
+        if drafts:
+            self.restore_drafts(drafts)
         else:
-            self.go(screen if screen in self.screens and screen != "educator" else "caseload")
+            screen, educator_id = self._place
+            if educator_id:
+                self.open_record("educator", educator_id)
+            else:
+                self.go(screen if screen in self.screens and screen != "educator" else "caseload")
         self.statusBar().showMessage("Unlocked", 4000)
         self.idle.arm()
+
+    # --- drafts: the exact place and everything typed survive a lock (ui/widgets/drafts.py) ---------------
+
+    def open_form_dialogs(self) -> list[FormDialog]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, FormDialog) and w.isVisible()]
+
+    def draft_state(self) -> dict[str, Any]:
+        page = self._educator_page
+        return {
+            "screen": self.current_screen(),
+            "educator": page.draft_state() if page is not None else None,
+            "panel": self.panel.draft_state(),
+            "search": self.search.query.text(),
+            "caseload_filter": self.caseload.find.text(),
+            "dialogs": [d for d in (w.draft() for w in self.open_form_dialogs()) if d],
+        }
+
+    def restore_drafts(self, state: dict[str, Any]) -> None:
+        """Back to the same screen, tab and dialogs, with what was typed (anything that no longer exists, e.g.
+        removed by sync meanwhile, is skipped with a note in the status bar)."""
+        skipped = 0
+        ed = state.get("educator")
+        if ed:
+            try:
+                self.open_record("educator", ed["educator_id"])
+                self.educator.restore_draft(ed)
+            except Exception as exc:  # noqa: BLE001
+                log.info("educator draft not restored: %s", exc)
+                skipped += 1
+        screen = state.get("screen")
+        self.go(screen if screen in self.screens and (screen != "educator" or ed) else "caseload")
+        if state.get("panel"):
+            self.panel.restore_draft(state["panel"])
+        if state.get("search"):
+            self.search.query.setText(state["search"])
+        if state.get("caseload_filter"):
+            self.caseload.find.setText(state["caseload_filter"])
+        for d in state.get("dialogs") or []:
+            factory = DIALOGS.get(d.get("kind", ""))
+            try:
+                if factory is None:
+                    raise LookupError(d.get("kind"))
+                dlg = factory(self.ctx, self, d.get("args") or {})
+                apply_values(dlg, d.get("fields") or {})
+                dlg.open()
+            except Exception as exc:  # noqa: BLE001 - e.g. its record was removed meanwhile
+                log.info("dialog draft not restored: %s", exc)
+                skipped += 1
+        if skipped:
+            self.statusBar().showMessage(f"{skipped} unsaved item(s) from before the lock refer to records that no "
+                                         "longer exist.", 12000)
 
     @property
     def educator(self) -> EducatorPage:
@@ -263,13 +326,18 @@ class MainWindow(QMainWindow):
         return self._educator_page
 
     def lock(self) -> bool:
-        """Save pending edits, clear every view, close the store. False if saving failed (stays unlocked)."""
+        """Keep every draft (screens, half-typed lines, open dialogs) inside the encrypted store, clear every
+        view, close the store. False if the drafts could not be saved: then it stays open and says why, since
+        nothing typed may be lost."""
         if not self.is_unlocked:
             return True
-        try:
+        with self.ctx.unattended():  # nobody may be at the keyboard (auto-lock): no questions, just keep drafts
             if self._educator_page is not None:
-                self._educator_page.save_pending()
-        except Exception as exc:  # never drop what the CT typed: stay open and say why
+                self._educator_page.save_pending()  # autosaved fields; what fails to save stays in the drafts
+            state = self.draft_state()
+        try:
+            self.ctx.svc.drafts.save(state)
+        except Exception as exc:  # noqa: BLE001 - never drop what the CT typed: stay open and say why
             show_error(self, exc, title="Could not save before locking")
             return False
         self._place = (
@@ -441,6 +509,20 @@ class MainWindow(QMainWindow):
         """The data folder may be a new one now: nothing of the old store's screens or drafts applies."""
         self._place = ("caseload", None)
         self.unlock_screen.reset()
+        if self.instance is not None:
+            try:
+                self.instance.relock()  # the old folder, lock file included, was moved aside
+            except Exception as exc:  # noqa: BLE001
+                log.warning("could not lock the restored data folder: %s", exc)
+
+    def bring_forward(self) -> None:
+        """A second start on this data folder: show this window instead of opening another."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.statusBar().showMessage("esp-desktop is already open here: this is its window.", 8000)
 
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.ctx, self, sync=self.sync if self.is_unlocked else None)

@@ -20,6 +20,7 @@ from ...core import timefmt
 from ...core.enums import DocumentStatus, label
 from ...core.rubric import load_rubric
 from ..context import AppContext
+from ..widgets.drafts import apply_values, widget_values
 from ..widgets.fields import Report, install_audience_menu, record_table, select_row
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel, audience_column
@@ -246,6 +247,22 @@ class AssessmentsTab(QWidget):
 
     def save_pending(self) -> None:
         self.form.save_pending()
+
+    def draft_state(self) -> dict[str, Any]:
+        doc = self.form.doc
+        return {"doc_id": doc.id if doc is not None else None,
+                "fields": widget_values(self.form) if self.form.dirty else None}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        if state.get("doc_id"):
+            self.select(state["doc_id"])
+        if state.get("fields") and self.form.doc is not None and not self.form.is_read_only():
+            self.form._filling = True
+            try:
+                apply_values(self.form, state["fields"])
+            finally:
+                self.form._filling = False
+            self.form.dirty = True
 
     def clear(self) -> None:
         self.educator_id = None

@@ -144,6 +144,24 @@ class ObservationsTab(QWidget):
     def save_pending(self) -> None:
         self.capture.save_pending()
 
+    def draft_state(self) -> dict[str, Any]:
+        capturing = self.stack.currentIndex() == 1
+        return {"capture": self.capture.draft_state() if capturing else None,
+                "selected": (self.model.record(self.table.currentIndex().row()) or None) and
+                self.model.record(self.table.currentIndex().row()).id}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        cap = state.get("capture")
+        if cap is None:
+            if state.get("selected"):
+                select_row(self.table, self.model.row_of(state["selected"]))
+            return
+        if cap.get("obs_id"):
+            self.open_observation(cap["obs_id"])
+        else:
+            self.new_observation()
+        self.capture.restore_draft(cap)
+
     def clear(self) -> None:
         self.capture.clear()
         self.model.clear()

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..context import AppContext
+from ..widgets.drafts import apply_values, widget_values
 from ..widgets.fields import AudienceCombo, Report, install_audience_menu, record_table, select_row
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel
@@ -76,6 +77,7 @@ class RecordTab(QWidget):
         self.save_btn.setAccessibleName(f"Save {self.noun}")
         self.save_btn.setToolTip("Save (Ctrl+S)")
         form_w = QWidget()
+        self._form_widget = form_w
         self.form = QFormLayout(form_w)
         self.form.addRow(self.form_title)
         self.build_form(self.form)
@@ -278,6 +280,25 @@ class RecordTab(QWidget):
         if self.current is not None and self.current.id == saved.id:
             self.current = saved
             self.audience.set_value(saved.audience)
+
+    # --- drafts (locking keeps unsaved fields: ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any]:
+        return {"current_id": self.current.id if self.current is not None else None,
+                "fields": widget_values(self._form_widget) if self.dirty else None}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        if state.get("current_id"):
+            if not self.select(state["current_id"]):
+                return
+        else:
+            self.new_record()
+        if state.get("fields"):
+            self._filling = True
+            try:
+                apply_values(self._form_widget, state["fields"])
+            finally:
+                self._filling = False
+            self.dirty = True
 
     def clear(self) -> None:
         self.educator_id = None

@@ -37,7 +37,7 @@ from ..caseload.dialogs import date_edit, pydate, qdate
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title, show_error
-from ..widgets.drafts import restorable
+from ..widgets.drafts import apply_values, restorable, widget_values
 from ..widgets.forms import FormDialog
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
@@ -79,6 +79,7 @@ class PanelPage(QWidget):
         self.meeting_id: str | None = None
         self._stale = False  # unlocked while hidden: load the default meeting when shown
         self._stale_agenda = False  # the store changed while hidden: reload the agenda when shown
+        self._pending_draft: dict[str, Any] | None = None  # a decision being written before a lock
         self.items: list = []
         self.model = QStandardItemModel(self)
 
@@ -332,10 +333,15 @@ class PanelPage(QWidget):
             if r.enrolment and r.educator.id not in on_agenda:
                 self.add_who.addItem(f"{r.educator.display_name} · {r.enrolment.program}", r.educator.id)
         self.add_btn.setEnabled(self.add_who.count() > 0)
+        draft, self._pending_draft = self._pending_draft, None
+        if draft and draft.get("case_id"):
+            select_case = draft["case_id"]
         for i, a in enumerate(agenda):
             if a.case.id == select_case:
                 self.table.selectRow(i)
         self._show_case()
+        if draft and draft.get("fields") and self.selected() is not None:
+            apply_values(self.editor, draft["fields"])
 
     # --- cases --------------------------------------------------------------------------------------------
 
@@ -448,6 +454,21 @@ class PanelPage(QWidget):
             show_error(self, exc, title="Export failed")
 
         tasks.run_in_background(self, work, on_done=done, on_error=failed)
+
+    # --- drafts (locking keeps a decision being written: ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any] | None:
+        if self.ctx.services is None or self._stale:
+            return None
+        a = self.selected()
+        return {"date": pydate(self.date.date()).isoformat(), "case_id": a.case.id if a else None,
+                "fields": widget_values(self.editor) if a else None}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self._stale = False
+        self._build_rating_rows()
+        self.date.setDate(qdate(date.fromisoformat(state["date"])))
+        self._pending_draft = state
+        self.open_meeting(create=False)
 
     def open_record(self, record_type: str, record_id: str) -> None:
         if record_type == "panel_meeting":
