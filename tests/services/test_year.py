@@ -11,7 +11,7 @@ import pytest
 from esp_desktop.core.errors import ChangedElsewhere, RuleViolation, ValidationError
 
 
-def _enrolled(svc, program: str = "PAR", name: str = "Ana"):  # noqa: ANN001, ANN202
+def _enrolled(svc, program: str = "PAR", name: str = "Ana"):
     e = svc.caseload.add_educator(given_name=name, family_name="Example")
     en = svc.caseload.refer(educator_id=e.id, program=program)
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 9, 10))
@@ -19,7 +19,7 @@ def _enrolled(svc, program: str = "PAR", name: str = "Ana"):  # noqa: ANN001, AN
     return e, en
 
 
-def test_profile_cap_needs_a_reason_and_school_year_is_checked(svc) -> None:  # noqa: ANN001
+def test_profile_cap_needs_a_reason_and_school_year_is_checked(svc) -> None:
     svc.caseload.set_profile(name="Jordan Ellis", school_year="2026-27")
     with pytest.raises(ValidationError, match="Say why"):
         svc.caseload.set_profile(name="Jordan Ellis", caseload_cap=14)
@@ -35,7 +35,7 @@ def test_profile_cap_needs_a_reason_and_school_year_is_checked(svc) -> None:  # 
         svc.caseload.set_profile(name="X", unchanged_since=date(2020, 1, 1))  # type: ignore[arg-type]
 
 
-def test_school_year_rollover_continues_some_and_ends_the_rest(svc) -> None:  # noqa: ANN001
+def test_school_year_rollover_continues_some_and_ends_the_rest(svc) -> None:
     svc.caseload.set_profile(name="Jordan Ellis", school_year="2026-27")
     a, en_a = _enrolled(svc, "PAR", "Ana")
     b, en_b = _enrolled(svc, "PA", "Bo")
@@ -50,7 +50,7 @@ def test_school_year_rollover_continues_some_and_ends_the_rest(svc) -> None:  # 
         svc.caseload.start_school_year(school_year="2027-28")
 
 
-def test_sites_rename_archive_and_people(svc) -> None:  # noqa: ANN001
+def test_sites_rename_archive_and_people(svc) -> None:
     site = svc.caseload.add_site(name="Harbor K-8", code="HV")
     with pytest.raises(ValidationError, match="already a site"):
         svc.caseload.add_site(name="harbor k-8")
@@ -68,7 +68,7 @@ def test_sites_rename_archive_and_people(svc) -> None:  # noqa: ANN001
     assert svc.caseload.people() == []
 
 
-def test_remove_an_educator_without_records_archive_one_with_records(svc) -> None:  # noqa: ANN001
+def test_remove_an_educator_without_records_archive_one_with_records(svc) -> None:
     mistake = svc.caseload.add_educator(given_name="Typo", family_name="Person")
     svc.caseload.remove_educator(mistake.id)
     assert svc.caseload.educators() == []
@@ -83,7 +83,7 @@ def test_remove_an_educator_without_records_archive_one_with_records(svc) -> Non
     assert [r.educator.id for r in svc.caseload.caseload(include_ended=True, include_archived=True)] == [e.id]
 
 
-def test_deletes_where_the_rules_allow(svc) -> None:  # noqa: ANN001
+def test_deletes_where_the_rules_allow(svc) -> None:
     e, _ = _enrolled(svc)
     o = svc.observations.start(educator_id=e.id, kind="announced")
     svc.observations.add_note(observation_id=o.id, text="Started by mistake")
@@ -111,7 +111,7 @@ def test_deletes_where_the_rules_allow(svc) -> None:  # noqa: ANN001
     assert [x.title for x in svc.evidence.for_educator(e.id)] == ["Plan"]
 
 
-def test_finalize_refuses_empty_rationales_and_says_what_is_missing(svc) -> None:  # noqa: ANN001
+def test_finalize_refuses_empty_rationales_and_says_what_is_missing(svc) -> None:
     e, _ = _enrolled(svc)
     doc = svc.assessments.draft(educator_id=e.id, kind="formative")
     stds = svc.rubric.standard_codes()
@@ -128,7 +128,7 @@ def test_finalize_refuses_empty_rationales_and_says_what_is_missing(svc) -> None
     assert svc.assessments.document(doc.id).status == "draft" and saved.overall_rating == "proficient"
 
 
-def test_goals_keep_equity_areas_and_close_prescriptions_close(svc) -> None:  # noqa: ANN001
+def test_goals_keep_equity_areas_and_close_prescriptions_close(svc) -> None:
     e, _ = _enrolled(svc)
     g = svc.goals.add(educator_id=e.id, kind="professional_practice", title="Discourse",
                       statement="75% of students explain their reasoning.", indicator_codes=["II-A"],
@@ -146,7 +146,7 @@ def test_goals_keep_equity_areas_and_close_prescriptions_close(svc) -> None:  # 
         svc.goals.update_prescription(rx.id, indicator_codes=[])
 
 
-def test_script_lines_deleted_together_come_back_and_are_shared_together(svc) -> None:  # noqa: ANN001
+def test_script_lines_deleted_together_come_back_and_are_shared_together(svc) -> None:
     e, _ = _enrolled(svc)
     o = svc.observations.start(educator_id=e.id, kind="announced")
     ids = [svc.observations.add_note(observation_id=o.id, text=f"Line {i}").id for i in range(4)]
@@ -158,7 +158,7 @@ def test_script_lines_deleted_together_come_back_and_are_shared_together(svc) ->
     assert [n.audience for n in svc.observations.notes(o.id)] == ["educator", "educator", "ct_private", "ct_private"]
 
 
-def test_cycle_edit_checks_dates_and_plan(svc) -> None:  # noqa: ANN001
+def test_cycle_edit_checks_dates_and_plan(svc) -> None:
     e, _ = _enrolled(svc)
     c = svc.compliance.start_cycle(educator_id=e.id, start_on=date(2026, 9, 15), end_on=date(2027, 5, 30),
                                    plan_type="directed_growth")
@@ -171,7 +171,7 @@ def test_cycle_edit_checks_dates_and_plan(svc) -> None:  # noqa: ANN001
         svc.compliance.update_cycle(c.id, plan_type="banana")
 
 
-def test_panel_meetings_are_created_edited_and_deleted(svc) -> None:  # noqa: ANN001
+def test_panel_meetings_are_created_edited_and_deleted(svc) -> None:
     m = svc.panel.create_meeting(meets_on=date(2026, 12, 7), location="Room 204")
     with pytest.raises(RuleViolation, match="already a panel meeting"):
         svc.panel.create_meeting(meets_on=date(2026, 12, 7))
@@ -186,7 +186,7 @@ def test_panel_meetings_are_created_edited_and_deleted(svc) -> None:  # noqa: AN
     assert svc.panel.meetings() == []
 
 
-def test_remove_demo_data_removes_exactly_the_demo_records(demo_svc) -> None:  # noqa: ANN001
+def test_remove_demo_data_removes_exactly_the_demo_records(demo_svc) -> None:
     svc = demo_svc
     before = svc.demo.summary()
     assert before is not None and before.educators == 9 and before.added_by_you == 0

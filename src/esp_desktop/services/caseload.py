@@ -257,8 +257,9 @@ class CaseloadService(Service):
         for rtype, model in RECORD_TYPES.items():
             if rtype == "educator" or "educator_id" not in model.__table__.c:  # type: ignore[attr-defined]
                 continue
-            n += int(s.scalar(select(func.count()).select_from(model).where(
-                model.educator_id == educator_id, model.deleted.is_(False))) or 0)  # type: ignore[attr-defined]
+            q: Any = select(func.count()).select_from(model).where(
+                model.educator_id == educator_id, model.deleted.is_(False))  # type: ignore[attr-defined]
+            n += int(s.scalar(q) or 0)
         return n
 
     def remove_educator(self, educator_id: str) -> None:

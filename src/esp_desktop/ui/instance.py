@@ -56,9 +56,10 @@ class InstanceGuard(QObject):
         if lock.error() == QLockFile.LockError.LockFailedError:
             if self._ask_to_show(ask_timeout_ms):
                 return False
-            ok, pid, _host, _app = lock.getLockInfo()
+            info = lock.getLockInfo()  # (pid, host, app) when the owner is known
+            pid = info[0] if isinstance(info, tuple) and info and isinstance(info[0], int) else None
             raise AlreadyOpen(
-                f"esp-desktop is already open on this data folder{f' (process {pid})' if ok else ''} but does "
+                f"esp-desktop is already open on this data folder{f' (process {pid})' if pid else ''} but does "
                 "not answer. Close that window (or end that process), then start again."
             )
         raise AlreadyOpen(f"The data folder {self.data_dir} cannot be locked for this window "

@@ -7,6 +7,7 @@ Locking saves the educator page's pending edits, tells every view to drop its ca
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -128,10 +129,10 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot,
+        slot: Callable[..., object],
         *,
-        shortcut=None,
-        icon_name: str | None = None,  # noqa: ANN001
+        shortcut: str | list[str] | None = None,
+        icon_name: str | None = None,
         needs_store: bool = True,
     ) -> QAction:
         a = QAction(text, self)
@@ -250,7 +251,7 @@ class MainWindow(QMainWindow):
         self.ctx.storeUnlocked.emit()
         try:
             drafts = services.drafts.take()
-        except Exception as exc:  # noqa: BLE001 - drafts are a convenience: open the app regardless
+        except Exception as exc:
             log.warning("could not read the saved drafts", exc_info=exc)
             drafts = None
         if drafts:
@@ -276,7 +277,7 @@ class MainWindow(QMainWindow):
             "educator": page.draft_state() if page is not None else None,
             "panel": self.panel.draft_state(),
             "search": self.search.query.text(),
-            "caseload_filter": self.caseload.find.text(),
+            "caseload_filter": self.caseload.filter_text.text(),
             "dialogs": [d for d in (w.draft() for w in self.open_form_dialogs()) if d],
         }
 
@@ -299,7 +300,7 @@ class MainWindow(QMainWindow):
         if state.get("search"):
             self.search.query.setText(state["search"])
         if state.get("caseload_filter"):
-            self.caseload.find.setText(state["caseload_filter"])
+            self.caseload.filter_text.setText(state["caseload_filter"])
         for d in state.get("dialogs") or []:
             factory = DIALOGS.get(d.get("kind", ""))
             try:
@@ -402,7 +403,7 @@ class MainWindow(QMainWindow):
                 self.nav_educator.setHidden(False)
                 self.go("educator")
                 self.educator.open_record(record_type, record_id)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             show_error(self, exc, title="Could not open that record")
 
     # --- file actions -------------------------------------------------------------------------------------
@@ -420,7 +421,7 @@ class MainWindow(QMainWindow):
             return
         from ..store.backup import create_backup
 
-        store, svc, out = self.ctx.store, self.ctx.svc, Path(f)
+        store, svc, out = self.ctx.open_store, self.ctx.svc, Path(f)
 
         def work() -> dict:
             summary = create_backup(store, out)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -25,16 +25,10 @@ from ...core import clock, rules
 from ...core.enums import Program, label
 from ...core.errors import CaseloadCapExceeded
 from ..widgets.drafts import restorable
+from ..widgets.fields import pydate, qdate
 from ..widgets.forms import FormDialog, date_field
 
-
-def qdate(d: date | None = None) -> QDate:
-    d = d or clock.today()
-    return QDate(d.year, d.month, d.day)
-
-
-def pydate(q: QDate) -> date:
-    return date(q.year(), q.month(), q.day())
+__all__ = ["date_edit", "pydate", "qdate"]  # (also used by the panel page)
 
 
 def date_edit(d: date | None = None, *, name: str) -> QDateEdit:

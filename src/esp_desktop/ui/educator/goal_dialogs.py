@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 
 from ...core.enums import GoalKind, GoalStatus, PrescriptionStatus, label
 from ..widgets.drafts import restorable
-from ..widgets.fields import AudienceCombo
+from ..widgets.fields import AudienceCombo, pydate
 from ..widgets.forms import FormDialog
 from ..widgets.tagpicker import TagField
 
@@ -64,7 +64,7 @@ class GoalDialog(FormDialog):
             baseline=self.baseline.text() or None,
             target=self.target.text() or None,
             measure=self.measure.text() or None,
-            due_on=self.due.date().toPython(),
+            due_on=pydate(self.due.date()),
             indicator_codes=ind,
             equity_codes=eq,
         )
@@ -100,7 +100,7 @@ class ProgressDialog(FormDialog):
         return self.ctx.svc.goals.add_progress(
             goal_id=self.goal.id,
             note=self.note.toPlainText(),
-            checked_on=self.checked_on.date().toPython(),
+            checked_on=pydate(self.checked_on.date()),
             percent=self.percent.value(),
         )
 
@@ -146,7 +146,7 @@ class PrescriptionDialog(FormDialog):
             concern=self.concern.toPlainText(),
             action=self.action.toPlainText(),
             resources=self.resources.text() or None,
-            due_on=self.due.date().toPython(),
+            due_on=pydate(self.due.date()),
         )
         goals = self.ctx.svc.goals
         if self.rx is None:

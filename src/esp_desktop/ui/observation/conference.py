@@ -55,13 +55,13 @@ class ConferencePanel(QWidget):
 
     def show_values(self, values: dict[str, Any]) -> None:
         """Put back values from ``values()`` (ISO dates allowed), e.g. a draft kept while locked."""
-        for name, w in ((n, d) for n, d in zip(DATE_FIELDS, (self.pre_on, self.post_on), strict=True)):
+        for name, when in zip(DATE_FIELDS, (self.pre_on, self.post_on), strict=True):
             if name in values:
                 v = values[name]
-                w.set_value(date.fromisoformat(v) if isinstance(v, str) else v)
-        for name, w in zip(TEXT_FIELDS, self.texts(), strict=True):
+                when.set_value(date.fromisoformat(v) if isinstance(v, str) else v)
+        for name, text in zip(TEXT_FIELDS, self.texts(), strict=True):
             if name in values:
-                w.setPlainText(values[name] or "")
+                text.setPlainText(values[name] or "")
 
     def values(self) -> dict[str, Any]:
         return {

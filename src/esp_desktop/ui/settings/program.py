@@ -23,6 +23,7 @@ from ...core.enums import PersonRole, label
 from ...store.changes import Changes
 from ..widgets.common import muted
 from ..widgets.drafts import restorable
+from ..widgets.fields import pydate
 from ..widgets.forms import FormDialog
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
@@ -321,4 +322,4 @@ class SchoolYearDialog(FormDialog):
         ids = [self.continuing.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.continuing.count())
                if self.continuing.item(i).checkState() == Qt.CheckState.Checked]
         return self.ctx.svc.caseload.start_school_year(school_year=self.year.text().strip(), continuing=ids,
-                                                       ended_on=self.ended_on.date().toPython())
+                                                       ended_on=pydate(self.ended_on.date()))

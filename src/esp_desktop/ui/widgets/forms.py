@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from ...core import clock
 from .drafts import widget_values
-from .fields import MessageBar
+from .fields import MessageBar, qdate
 from .write import ui_write
 
 
@@ -46,7 +46,7 @@ def date_field(name: str, value: date | None = None) -> QDateEdit:
     d.setCalendarPopup(True)
     d.setDisplayFormat("ddd d MMM yyyy")  # as core.timefmt.screen_date writes it
     d.setAccessibleName(name)
-    d.setDate(QDate(value or clock.today()))
+    d.setDate(qdate(value or clock.today()))
     return d
 
 
@@ -166,7 +166,8 @@ class FormDialog(QDialog):
 
     @classmethod
     def reopen(cls, ctx: Any, parent: QWidget | None, args: dict[str, Any]) -> FormDialog:
-        return cls(ctx, parent, **args)  # type: ignore[call-arg]
+        factory: Any = cls  # subclasses take (ctx, parent, **what they were opened for)
+        return factory(ctx, parent, **args)
 
     def draft(self) -> dict[str, Any] | None:
         if not self.draft_kind:
