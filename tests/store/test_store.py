@@ -105,7 +105,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0004"
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0005"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -277,9 +277,9 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     o = svc.observations.start(educator_id=e.id, kind="announced")
     n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives")
     with s.engine.begin() as conn:  # back to a revision-0002 store: no search_map yet
-        conn.execute(text("DROP TABLE search_map"))
-        _undo_0004(conn)
-        conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+        from alembic import command
+
+        command.downgrade(migrate.alembic_config(conn), "0002")
     s.close()
     s = Vault(data_dir).unlock(PASSPHRASE)
     svc = Services(s)
@@ -290,14 +290,8 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     s.close()
 
 
-def _undo_0004(conn) -> None:
-    """What revision 0004 added (district posts, next steps), removed again to fake an older store."""
-    conn.execute(text("DROP TABLE observation_post"))
-    conn.execute(text("DROP TABLE assessment_post"))
-    conn.execute(text("ALTER TABLE observation DROP COLUMN next_steps"))
 
-
-def test_upgrade_from_0003_adds_district_posts_and_keeps_observations(data_dir: Path) -> None:
+def test_upgrade_from_0004_adds_district_posts_and_keeps_observations(data_dir: Path) -> None:
     from esp_desktop.services import Services
 
     s = Vault(data_dir).unlock(PASSPHRASE)
@@ -305,9 +299,11 @@ def test_upgrade_from_0003_adds_district_posts_and_keeps_observations(data_dir: 
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     o = svc.observations.start(educator_id=e.id, kind="announced")
     svc.observations.update(o.id, feedback="Clear objective.")
-    with s.engine.begin() as conn:  # back to a revision-0003 store
-        _undo_0004(conn)
-        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+    with s.engine.begin() as conn:  # back to a revision-0004 store: before the district bridge
+        from alembic import command
+
+        command.downgrade(migrate.alembic_config(conn), "0004")
+        assert "observation_post" not in inspect(conn).get_table_names()
     s.close()
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:

@@ -11,7 +11,10 @@ from .assessments import AssessmentService
 from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
+from .demo import DemoService
+from .disclosure import DisclosureService
 from .district import DistrictService
+from .drafts import DraftService
 from .exports import ExportService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
@@ -42,3 +45,6 @@ class Services:
         self.district = DistrictService(self)
         self.roster = RosterService(self)
         self.exports = ExportService(self)
+        self.disclosure = DisclosureService(self)
+        self.demo = DemoService(self)
+        self.drafts = DraftService(self)
