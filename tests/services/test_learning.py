@@ -90,8 +90,8 @@ def test_needs_priority_options_and_match_log_from_an_empty_store(svc) -> None:
     assert m.status == "offered" and m.offered_on == TODAY
     with pytest.raises(ValidationError, match="already offered"):
         svc.learning.log_match(educator_id=e.id, entry_id=m.entry_id, priority_code="II-B")
-    ev = svc.evidence.add(educator_id=e.id, title="Transition timed: 2 min", category="products_of_practice", kind="artifact",
-                          indicator_codes=["II-B"])
+    ev = svc.evidence.add(educator_id=e.id, title="Transition timed: 2 min", category="products_of_practice",
+                          kind="artifact", indicator_codes=["II-B"])
     m = svc.learning.advance_match(m.id, status="tried", evidence_id=ev.id)
     assert (m.accepted_on, m.attended_on, m.tried_on, m.evidence_id) == (TODAY, TODAY, TODAY, ev.id)
     m = svc.learning.advance_match(m.id, status="accepted")
