@@ -36,6 +36,7 @@ from .caseload.page import CaseloadPage
 from .compliance.page import DashboardPage
 from .context import AppContext
 from .educator.page import EducatorPage
+from .learning.catalog import CatalogDialog
 from .panel.page import PanelPage
 from .search.page import SearchPage
 from .settings.autolock import IdleWatcher
@@ -162,6 +163,8 @@ class MainWindow(QMainWindow):
         self.act_people = self._action("P&eople…", lambda: self._program(PeopleDialog), icon_name="users")
         self.act_year = self._action("Start a new school &year…", lambda: self._program(SchoolYearDialog),
                                      icon_name="calendar")
+        self.act_catalog = self._action("Professional &learning catalog…", lambda: self._program(CatalogDialog),
+                                        icon_name="book-open")
         self.act_roster = self._action("Import r&oster…", self.import_roster, icon_name="file-input")
         self.act_tables = self._action("Export &tables (CSV, XLSX)…", lambda: self.district_export("tables"),
                                        icon_name="file-output")
@@ -207,6 +210,7 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_year)
+        m.addAction(self.act_catalog)
         m.addSeparator()  # the bridge to the district
         for a in (self.act_roster, self.act_tables, self.act_report):
             m.addAction(a)
