@@ -27,7 +27,7 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def empty_ctx(data_dir: Path, qapp):  # noqa: ANN001, ANN201 - fixtures
+def empty_ctx(data_dir: Path, qapp):
     from esp_desktop.ui.widgets import tasks
 
     tasks.SYNCHRONOUS = True
@@ -84,7 +84,7 @@ def test_done_when_needs_priority_three_options_and_a_logged_match(qtbot, empty_
     assert cat.model.rowCount() == 4
     errors: list = []
 
-    def fill(dlg) -> None:  # noqa: ANN001
+    def fill(dlg) -> None:
         dlg.kind.setCurrentIndex(dlg.kind.findData("union_session"))
         qtbot.keyClicks(dlg.title, "Learning environment walkthroughs")
         dlg.tags.set_codes(["II-B", "EQ-1"])
