@@ -14,6 +14,7 @@ import base64
 import dataclasses
 import itertools
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -115,17 +116,19 @@ def build_world(svc: Any) -> World:
             b.add("contact", a, contacted_on=date(2026, 9, 3))  # about no one educator
         # the four program histories (educator records labelled admin, the default) ...
         for key, programs in PROGRAMS.items():
-            w.educators[key] = b.add("educator", "admin", site_ids=[w.site]).id
+            w.educators[key] = b.add("educator", "admin", site_ids=[w.site, sites["ct_private"].id]).id
+            w.records[w.educators[key]].educator = key  # an educator record belongs to its own case
             w.history[key] = programs
         # ... and PAR educators whose own record carries the other labels (and so do their enrolments)
         for a in ("educator", "panel", "ct_private"):
-            key = f"par_{a}"
+            key = f"extra_{a}"
             w.educators[key] = b.add("educator", a, site_ids=[w.site]).id
+            w.records[w.educators[key]].educator = key
             w.history[key] = ("PAR",)
         for key, programs in w.history.items():
             enrolments = []
             for i, program in enumerate(programs):
-                label = key.removeprefix("par_") if key.startswith("par_") else "educator"
+                label = key.removeprefix("extra_") if key.startswith("extra_") else ("admin" if key == "par" else "educator")
                 ended = i < len(programs) - 1
                 enrolments.append(b.add("enrolment", label, educator=key, program=program,
                                         status="exited" if ended else "enrolled", enrolled_on=date(2025, 9, 1)))
@@ -133,7 +136,7 @@ def build_world(svc: Any) -> World:
             for a in AUDIENCES:
                 b.add("intake_meeting", a, educator=key, parent_label=first.audience, enrolment_id=first.id,
                       held_on=date(2025, 8, 25))
-            if key.startswith("par_"):
+            if key.startswith("extra_"):
                 continue
             b.add("evaluation_cycle", "educator", educator=key, start_on=date(2026, 9, 1), end_on=date(2027, 6, 1),
                   plan_type="directed_growth")
@@ -303,11 +306,19 @@ def test_export_shows_exactly_what_the_oracle_allows(world: World) -> None:
 # --- every PDF kind ----------------------------------------------------------------------------------------------
 
 PDF_READERS = ("educator", "panel", "admin")
-# (kind, record type, field) that a document renders for every record of its educator the reader may see
+# (record type, field) that a document renders for every record of its educator the reader may see (an
+# observation report: of its own observation)
+_PERSON = {("educator", f) for f in ("given_name", "family_name", "employee_id", "grade_band", "role_subject")}
+_GOALS = {("goal", "statement"), ("goal", "baseline"), ("goal", "target"), ("goal_progress", "note")}
 RENDERED = {
-    "panel-packet": {("evidence", "title"), ("goal", "statement"), ("goal_progress", "note"),
-                     ("prescription", "action"), ("observation", "feedback")},
-    "observation": {("script_note", "text"), ("observation", "pre_conference_notes")},
+    "panel-packet": _PERSON | _GOALS | {("evidence", "title"), ("prescription", "action"), ("prescription", "concern"),
+                                        ("observation", "class_period"), ("observation", "feedback"),
+                                        ("observation", "post_conference_notes")},
+    "formative": _PERSON | _GOALS,
+    "summative": _PERSON | _GOALS,
+    "observation": _PERSON | {("prescription", "action"), ("prescription", "concern"), ("script_note", "text"),
+                              ("observation", "class_period"), ("observation", "feedback"),
+                              ("observation", "pre_conference_notes"), ("observation", "post_conference_notes")},
 }
 
 
@@ -350,10 +361,12 @@ def test_every_pdf_shows_only_what_the_oracle_allows(world: World, tmp_path: Pat
         assert not leaked, (kind, reader, key, sorted({world.describe(s) for s in leaked}))
         for rtype, field in RENDERED.get(kind, ()):
             wanted = {p.sentinels[text_fields(rtype).index(field)] for p in may.values() if p.rtype == rtype
-                      and (kind != "observation" or _in_observation(world, p, kw["observation_id"]))}
+                      and (kind != "observation" or rtype not in ("observation", "script_note")
+                           or _in_observation(world, p, kw["observation_id"]))}
             assert wanted <= found(world, text), (kind, reader, key, rtype, field)
         assert "Not in this document" in text
-        assert "Peer Assistance" not in text or reader != "admin"
+        if reader == "admin":  # a school administrator's document never mentions PA or informal coaching
+            assert not re.search(r"Peer Assistance(?! and Review)|\bPA\b|[Ii]nformal coaching", text)
         assert result.pages >= 1
     assert made and refused
 

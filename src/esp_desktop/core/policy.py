@@ -19,7 +19,8 @@ The rules, in the order ``decide`` applies them:
    history, not on the record: a label set while the educator was in PAR does not outlive a move to PA.
 4. The audience label (``AUDIENCE_READERS``).
 5. The parent gate: a child (a script line, a progress check, an attachment, ...) is readable only if its
-   parent is. A child's *effective* audience is the narrower of its own and its parent's.
+   parent's label lets the reader read it. A child's *effective* audience is the narrower of its own and its
+   parent's.
 
 Finalized documents: their content, audience and existence are frozen (``change_refusal``); corrections are
 new versions.
@@ -237,7 +238,9 @@ def decide(r: Reader, s: Subject) -> Reason | None:
     if e.parent is not None:
         if s.parent is None:
             return Reason.PARENT if e.parent.required else None
-        if decide(r, s.parent) is not None:
+        # The gate is the parent's label: the child's own scope and program were judged above (a panel
+        # agenda case of a PAR educator needs its meeting's label, not the meeting's scope).
+        if r.kind not in AUDIENCE_READERS[effective_audience(s.parent)]:
             return Reason.PARENT
     return None
 
