@@ -376,3 +376,99 @@ def _in_observation(w: World, p: Planted, observation_id: str) -> bool:
         return p.id == observation_id
     with w.store.session() as s:
         return s.get(RECORD_TYPES[p.rtype], p.id).observation_id == observation_id
+
+
+# --- esp-central's pull ------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Central:
+    url: str
+    central: Any
+    data_dir: Path
+    clients: list[Any] = dataclasses.field(default_factory=list)
+
+    def reader(self, name: str, role: str, **binding: Any) -> Any:
+        import httpx
+
+        code = self.central.add_user(name=name, role=role, **binding)
+        r = httpx.post(f"{self.url}/v1/enrol", json={"code": code, "device_name": "laptop"})
+        r.raise_for_status()
+        c = httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {r.json()['token']}"}, timeout=60)
+        self.clients.append(c)
+        return c
+
+
+@pytest.fixture(scope="module")
+def central(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Central]:
+    """The world pushed by the CT's own sync client to a real esp-central (SQLite)."""
+    from esp_desktop.server import db
+    from esp_desktop.server.app import create_app
+    from esp_desktop.server.security import RateLimiter
+    from esp_desktop.server.service import Central as Server
+    from esp_desktop.sync.client import SyncClient
+    from tests.helpers.central import ThreadedServer
+
+    data_dir = tmp_path_factory.mktemp("central")
+    engine = db.make_engine(f"sqlite:///{data_dir / 'central.db'}")
+    db.upgrade(engine)
+    server = Server(engine=engine, data_dir=data_dir)
+    generous = RateLimiter(capacity=1000, per_second=100)
+    with ThreadedServer(create_app(central=server, enrol_limiter=generous, auth_limiter=generous)) as srv:
+        c = Central(f"http://127.0.0.1:{srv.port}", server, data_dir)
+        client = SyncClient(world.store, server_url=c.url, passphrase=PASSPHRASE)
+        client.enrol(server.add_user(name="Jordan Ellis", role="ct"), device_name="laptop")
+        report = client.sync()
+        assert not report.rejected, report.rejected
+        client.close()
+        yield c
+        for h in c.clients:
+            h.close()
+    engine.dispose()
+
+
+def pulled(client: Any) -> dict[str, dict[str, Any]]:
+    from tests.helpers.central import pull_all
+
+    return {x["record"]["id"]: x["record"] for x in pull_all(client)[0]}
+
+
+def on_agenda(w: World) -> set[str]:
+    """Educators with an agenda case the panel may read: esp-central's panel reads those cases."""
+    return {p.educator for p in w.by_type["panel_case"] if oracle(w, "panel", p) and p.educator}
+
+
+def test_central_serves_each_reader_exactly_what_the_oracle_allows(world: World, central: Central) -> None:
+    agenda = on_agenda(world)
+    assert agenda == set(PROGRAMS)  # the three extra educators are on no agenda
+    readers: list[tuple[str, str | None, Any]] = [
+        ("panel", None, central.reader("Panel Chair", "panel")),
+        ("admin", None, central.reader("Principal", "admin", sites=[world.site])),
+        ("program_office", None, central.reader("Program Office", "program_office")),
+    ]
+    readers += [("educator", key, central.reader(f"Educator {key}", "educator", educator=e))
+                for key, e in world.educators.items()]
+    for kind, who, client in readers:
+        got = pulled(client)
+        expected = {i: p for i, p in allowed(world, kind, educator=who).items()
+                    if kind != "panel" or p.educator is None or p.educator in agenda}
+        assert set(got) == set(expected), (kind, who, sorted(
+            f"{world.records[i].rtype}:{world.records[i].label}/{world.records[i].parent_label}"
+            for i in set(got) ^ set(expected)))
+        assert all(r["payload"] is not None and r["ciphertext"] is None for r in got.values())
+        assert found(world, json.dumps(got, ensure_ascii=False)) == sentinels(expected)
+
+
+def test_central_never_holds_what_is_effectively_private_in_clear(world: World, central: Central) -> None:
+    ct = pulled(central.reader("Jordan Ellis 2", "ct"))
+    assert ct == {}  # another CT account reads nothing of this CT
+    private = {i: p for i, p in world.records.items() if not oracle(world, "ct", p)}
+    assert private
+    blob = b"".join(f.read_bytes() for f in central.data_dir.rglob("*") if f.is_file())
+    texts = {s for p in private.values() if p.sentinels != (p.id,) for s in p.sentinels}  # ids are routing data
+    leaked = {s for s in texts if s.encode() in blob}
+    assert not leaked, sorted({world.describe(s) for s in leaked})
+    # the file key of an attachment whose evidence is CT-private travels sealed, with the record
+    with world.store.session() as s:
+        keys = {s.get(RECORD_TYPES["attachment"], i).file_key for i, p in private.items() if p.rtype == "attachment"}
+    assert keys and not {k for k in keys if k.encode() in blob}

@@ -78,6 +78,9 @@ def test_scope_educator_sees_only_their_case_admin_only_their_sites() -> None:
     assert decide(me, Subject("person", "admin")) is None
     assert decide(me, Subject("panel_meeting", "admin")) is Reason.SCOPE
     assert decide(reader("panel"), Subject("panel_meeting", "panel")) is None
+    agenda = policy.Reader(policy.PANEL, educators=frozenset({E1}))  # esp-central's panel: cases on its agenda
+    assert decide(agenda, Subject("panel_meeting", "panel")) is None
+    assert decide(agenda, par(educator=E2, audience="panel")) is Reason.SCOPE
     with pytest.raises(ValidationError, match="one educator"):
         reader("educator")
     with pytest.raises(ValidationError, match="needs a scope"):

@@ -12,8 +12,9 @@ The rules, in the order ``decide`` applies them:
 1. The CT reads everything (their own copy may leave out what is CT-private). The program office manages
    esp-central's users and devices and reads no case content at all.
 2. Scope: the educator reads only their own case; the school administrator only cases at their site(s) (or
-   the one educator a copy is made for); records that belong to no case are open to scoped readers only when
-   they are directory entries (the CT profile, sites, people).
+   the one educator a copy is made for); the panel, when scoped, the cases on its agenda. Records that belong
+   to no case are open to a scoped educator or administrator only when they are directory entries (the CT
+   profile, sites, people); program work (panel meetings) stays the panel's.
 3. The program rule: nothing about an educator who is or ever was in Peer Assistance or informal coaching is
    readable by a school administrator, whatever its audience label. Judged on the educator's program
    history, not on the record: a label set while the educator was in PAR does not outlive a move to PA.
@@ -212,8 +213,8 @@ def admin_may_know(programs: Iterable[str]) -> bool:
 
 
 def _in_scope(r: Reader, s: Subject) -> bool:
-    if s.educator_id is None:
-        return not r.scoped or entry(s.type).scope is Scope.DIRECTORY
+    if s.educator_id is None:  # directory entries are everyone's; program work is the panel's too
+        return not r.scoped or entry(s.type).scope is Scope.DIRECTORY or r.kind is PANEL
     if r.educators is not None and s.educator_id not in r.educators:
         return False
     return r.sites is None or bool(r.sites & s.sites)
