@@ -338,18 +338,22 @@ class Omissions:
         return bool(self.counts)
 
     def lines(self, *, for_reader: bool = False) -> list[str]:
-        """'3 scripted lines are CT-private.' One line per (type, reason), in a stable order.
+        """One sentence per reason, most telling first: '2 scripted lines and 1 contact log entry are CT-private.'
 
         ``for_reader``: only what the output's own reader may be told (see ``_READER_SAFE``).
         """
         out = []
-        for (rtype, why), n in sorted(self.counts.items(), key=lambda kv: (list(Reason).index(kv[0][1]), kv[0][0])):
+        for why in Reason:
             if for_reader and why not in _READER_SAFE:
                 continue
-            single, plural = entry(rtype).noun
-            what = f"{n} {single if n == 1 else plural}"
-            be = "is" if n == 1 else "are"
-            out.append(f"{what} {be} {_because(why, self.reader, n)}.")
+            parts = sorted(((rtype, n) for (rtype, w), n in self.counts.items() if w is why),
+                           key=lambda p: (-p[1], p[0]))
+            if not parts:
+                continue
+            words = [f"{n} {entry(rtype).noun[0] if n == 1 else entry(rtype).noun[1]}" for rtype, n in parts]
+            listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+            many = len(parts) > 1 or parts[0][1] > 1
+            out.append(f"{listed} {'are' if many else 'is'} {_because(why, self.reader, many)}.")
         return out
 
     def as_json(self, *, for_reader: bool = False) -> list[dict[str, object]]:
@@ -357,8 +361,8 @@ class Omissions:
                 if not for_reader or why in _READER_SAFE]
 
 
-def _because(why: Reason, r: Reader, n: int) -> str:
-    its = "its" if n == 1 else "their"
+def _because(why: Reason, r: Reader, many: bool) -> str:
+    its = "their" if many else "its"
     return {
         Reason.PRIVATE: "CT-private",
         Reason.AUDIENCE: f"not shared with {r.name}",
