@@ -232,7 +232,7 @@ def cmd_gui(args: argparse.Namespace, cli: Cli) -> int:
         from .ui.app import run
     except ImportError as exc:
         raise EspError(f"The desktop window is not available here ({exc}).") from None
-    return run(data_dir=cli.data_dir)
+    return run(data_dir=cli.data_dir, verbose=args.verbose)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..core import clock, policy
 from ..core.enums import Audience
-from ..core.errors import NotFound, ValidationError
+from ..core.errors import ChangedElsewhere, NotFound, ValidationError
 from ..store.models import Record
 
 if TYPE_CHECKING:
@@ -55,6 +55,13 @@ class Service:
         if obj is None or obj.deleted:
             raise NotFound(f"{what or model.__name__} {record_id[:8]} was not found.")
         return obj
+
+    @staticmethod
+    def check_unchanged(obj: Record, unchanged_since: datetime | None, what: str) -> None:
+        """Refuse to overwrite a change made elsewhere (sync, another window) since the caller read ``obj``:
+        screens pass the ``updated_at`` of the snapshot they show (None: no check)."""
+        if unchanged_since is not None and obj.updated_at != unchanged_since:
+            raise ChangedElsewhere(what)
 
     @staticmethod
     def live(model: type[R]) -> Any:

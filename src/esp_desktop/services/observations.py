@@ -45,9 +45,11 @@ class ObservationService(Service):
             s.add(o)
             return o
 
-    def update(self, observation_id: str, **fields: object) -> Observation:
+    def update(self, observation_id: str, *, unchanged_since: datetime | None = None,
+               **fields: object) -> Observation:
         with self.session() as s:
             o = self.get(s, Observation, observation_id, what="Observation")
+            self.check_unchanged(o, unchanged_since, "observation")
             if "kind" in fields:
                 ObservationKind(str(fields["kind"]))
             self.apply_fields(o, dict(fields), OBSERVATION_FIELDS)

@@ -161,11 +161,11 @@ def test_add_prescription_aligned_to_an_indicator(qtbot, ctx) -> None:
     assert dlg is not None and dlg.isVisible()
     qtbot.keyClicks(dlg.concern, "Lab transitions take 8 minutes of a 50-minute period.")
     qtbot.keyClicks(dlg.action, "Rehearse the lab clean-up routine; CT models it on Tuesday.")
-    dlg.buttons.button(dlg.buttons.StandardButton.Save).click()
+    dlg.ok.click()
     assert dlg.isVisible() and "indicator" in dlg.message.text()  # refused: not aligned to the rubric yet
     qtbot.keyClicks(dlg.tags.filter_box, "II-B")
     qtbot.keyClick(dlg.tags.filter_box, Qt.Key.Key_Return)
-    dlg.buttons.button(dlg.buttons.StandardButton.Save).click()
+    dlg.ok.click()
     assert not dlg.isVisible()
     assert tab.rx_model.rowCount() == before + 1
     saved = [p for p in ctx.svc.goals.prescriptions(educator_named(ctx, "Darnell").id)
