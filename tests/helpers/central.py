@@ -37,6 +37,8 @@ def envelope(
     payload: dict[str, Any] | None = None,
     deleted: bool = False,
     attachment_sha256: str | None = None,
+    parent_id: str | None = None,
+    case: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     env: dict[str, Any] = {
         "type": type,
@@ -48,6 +50,10 @@ def envelope(
         "updated_at": now(),
         "attachment_sha256": attachment_sha256,
     }
+    if parent_id is not None:
+        env["parent_id"] = parent_id
+    if case is not None:
+        env["case"] = case
     fields = payload if payload is not None else {"note": "fictional note"}
     if audience == "ct_private":
         env["ciphertext"] = None if deleted else seal(fields)

@@ -130,8 +130,8 @@ def test_revoked_device_is_refused_at_once(served):
     assert other.post("/v1/sync/pull", json={"cursor": 0}).status_code == 200
 
 
-def test_admin_manages_devices_over_the_api(served):
-    admin, _ = served.enrol("Dr Admin", role="admin")
+def test_program_office_manages_devices_over_the_api(served):
+    admin, _ = served.enrol("Dr Admin", role="program_office")
     ct, ct_device = served.enrol("Ms Okafor")
     devices = admin.get("/v1/admin/devices").json()
     assert {d["user_name"] for d in devices} == {"Dr Admin", "Ms Okafor"}

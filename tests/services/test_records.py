@@ -189,3 +189,20 @@ def test_import_rejects_malformed(svc) -> None:
                               "educator": [{"id": "0" * 36, "given_name": "A", "family_name": "B",
                                             "audience": "admin", "evil": 1}]})
     assert svc.caseload.educators() == []
+
+
+def test_search_results_for_a_reader_follow_the_policy(svc) -> None:
+    from esp_desktop.core import policy
+
+    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    other = svc.caseload.add_educator(given_name="Ben", family_name="Okoro")
+    o = svc.observations.start(educator_id=e.id, kind="announced", class_period="Periwinkle algebra")
+    svc.observations.add_note(observation_id=o.id, text="periwinkle private line")
+    svc.observations.add_note(observation_id=o.id, text="periwinkle shared line", audience="educator")
+    svc.coaching.log(educator_id=other.id, kind="co_planning", notes="periwinkle coaching")
+    assert len(svc.search.search("periwinkle")) == 4  # the CT finds everything
+    mine = svc.search.search("periwinkle", reader=policy.reader("educator", educator=e.id))
+    assert {h.snippet.replace("[", "").replace("]", "") for h in mine} == {
+        "periwinkle shared line", "Periwinkle algebra"}
+    panel = svc.search.search("periwinkle", reader=policy.reader("panel"))
+    assert len(panel) == 3 and all("private" not in h.snippet for h in panel)

@@ -64,7 +64,7 @@ class Assembler:
         self._counted: set[tuple[str, str]] = set()
         self.now = now or clock.now()
         self.rubric = self._rubric()
-        self._sites = {s.id: s.name for s in services.caseload.sites()}
+        self._sites = {s.id: s.name for s in services.caseload.sites() if self._visible(s)}
         self._people = {p.id: p for p in services.caseload.people()}
         profile = services.caseload.profile()
         self.ct_name = profile.name if profile and self._visible(profile) else "Consulting teacher"

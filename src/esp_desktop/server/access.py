@@ -1,6 +1,8 @@
 """Who may read which records: the server's read filter, in one place.
 
-`visible()` is the only definition of what a signed-in user may read; pulls and attachment downloads both
+`visible()` is core/policy.py's `decide()` written as one SQL condition, over what the server stores without
+reading any record: each record's (effective) audience label, its case, its parent's id, and per case the
+program history and sites the CT's device sent (`cases`, `case_sites`). Pulls and attachment downloads both
 call it. `scope()` fingerprints that set so a client re-pulls from zero when it changes.
 """
 
@@ -9,48 +11,66 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from esp_desktop.core import policy
+from esp_desktop.core.enums import ReaderKind
 from esp_desktop.server.base import Principal
-from esp_desktop.server.models import Record
+from esp_desktop.server.models import Case, CaseSite, Record, UserSite
 from esp_desktop.sync import protocol as P
 
-# Which record audiences each server role may read (core/audience.py's table, restricted to server roles;
-# a CT reads only their own records, whatever the audience).
-READABLE_AUDIENCES: dict[str, tuple[str, ...]] = {
-    "panel": ("educator", "panel", "admin"),
-    "admin": ("admin",),
-}
+_GATED = [t for t, e in policy.ENTRIES.items() if e.parent is not None and e.parent.required]
 
 
 def visible(who: Principal) -> Any:
-    """SQL condition on Record for what `who` may read."""
-    if who.role == "ct":
+    """SQL condition on Record: what `who` may read (the rules, in core/policy.py's order)."""
+    kind = ReaderKind(who.role)
+    if kind is ReaderKind.CT:  # 1. a CT reads their own records, whatever the label
         return Record.owner_id == who.user_id
-    audiences = READABLE_AUDIENCES[who.role]
-    if who.role == "panel":
-        # Only cases on a panel agenda, and only when the panel case was put there by the CT who owns
-        # the case (a CT cannot open another CT's educator to the panel).
-        case = aliased(Record)
-        on_agenda = exists().where(
-            case.type == P.PANEL_CASE_TYPE,
-            case.deleted.is_(False),
-            case.educator_id == Record.case_id,
-            case.owner_id == Record.owner_id,
-        )
-        return and_(Record.audience.in_(audiences), on_agenda)
-    return Record.audience.in_(audiences)
+    labels = policy.audiences_for(kind)
+    if not labels:  # 1. the program office reads no case content
+        return false()
+    no_case = Record.case_id.is_(None)
+    directory = and_(no_case, Record.type.in_(policy.DIRECTORY_TYPES))
+    if kind is ReaderKind.EDUCATOR:  # 2. their own case
+        in_scope = or_(directory, and_(Record.case_id.is_not(None), Record.case_id == who.educator_id))
+    elif kind is ReaderKind.ADMIN:  # 2. cases at their sites, 3. only if the program history allows
+        in_scope = or_(directory, exists().where(
+            Case.educator_id == Record.case_id, Case.owner_id == Record.owner_id, Case.admin_may_know.is_(True),
+            CaseSite.educator_id == Case.educator_id, UserSite.site_id == CaseSite.site_id,
+            UserSite.user_id == who.user_id))
+    else:  # 2. the panel: cases the owning CT put on a panel agenda, and the program's own records
+        agenda = aliased(Record)
+        in_scope = or_(no_case, exists().where(
+            agenda.type == P.PANEL_CASE_TYPE, agenda.deleted.is_(False), agenda.educator_id == Record.case_id,
+            agenda.owner_id == Record.owner_id, agenda.audience.in_(labels)))
+    parent = aliased(Record)
+    parent_ok = or_(  # 5. a gated child: only with its parent's label (a missing parent hides it)
+        and_(Record.parent_id.is_(None), Record.type.not_in(_GATED)),
+        exists().where(parent.record_id == Record.parent_id, parent.owner_id == Record.owner_id,
+                       parent.deleted.is_(False), parent.audience.in_(labels)))
+    return and_(Record.audience.in_(labels), in_scope, parent_ok)  # 4. the label
 
 
 def scope(session: Session, who: Principal) -> str:
     """A fingerprint of what `who` may read; a change means the client must re-pull from cursor 0."""
-    if who.role != "panel":
-        return f"{who.role}:{who.user_id}"
-    pairs = session.execute(
-        select(Record.owner_id, Record.educator_id)
-        .where(Record.type == P.PANEL_CASE_TYPE, Record.deleted.is_(False))
-        .distinct()
-    ).all()
+    if who.role == ReaderKind.PANEL:
+        pairs = session.execute(
+            select(Record.owner_id, Record.educator_id)
+            .where(Record.type == P.PANEL_CASE_TYPE, Record.deleted.is_(False),
+                   Record.audience.in_(policy.audiences_for(ReaderKind.PANEL)))
+            .distinct()
+        ).all()
+    elif who.role == ReaderKind.ADMIN:
+        pairs = session.execute(
+            select(Case.owner_id, Case.educator_id)
+            .join(CaseSite, CaseSite.educator_id == Case.educator_id)
+            .join(UserSite, UserSite.site_id == CaseSite.site_id)
+            .where(UserSite.user_id == who.user_id, Case.admin_may_know.is_(True))
+            .distinct()
+        ).all()
+    else:
+        return f"{who.role}:{who.user_id}:{who.educator_id or ''}"
     digest = hashlib.sha256(repr(sorted((o, e or "") for o, e in pairs)).encode()).hexdigest()[:32]
-    return f"panel:{digest}"
+    return f"{who.role}:{digest}"

@@ -212,11 +212,11 @@ def create_app(
         path = central.attachment_path(_who(request), sha256, remote=_remote(request))
         return FileResponse(path, media_type="application/octet-stream")
 
-    # ---- administration (admin role)
+    # ---- administration: the program office (manages users and devices; reads no case content)
     def admin(request: Request) -> Principal:
         who = _who(request)
-        if who.role != "admin":
-            raise Forbidden("administrators only")
+        if who.role != "program_office":
+            raise Forbidden("the program office only")
         return who
 
     @app.get("/v1/admin/users", response_model=list[P.UserInfo], responses=errors(403, *_SIGNED_IN))

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from esp_desktop.core import policy
 from esp_desktop.server import access
 from esp_desktop.server.base import Clash, Database, Forbidden, NotFound, Principal, aware, utcnow
 from esp_desktop.server.epoch import State, Witness, read_state, rotate, went_back
-from esp_desktop.server.models import Conflict, Counter, ProcessedChange, Record, SyncKey, User
+from esp_desktop.server.models import Case, CaseSite, Conflict, Counter, ProcessedChange, Record, SyncKey, User
 from esp_desktop.sync import protocol as P
 
 
@@ -36,6 +37,7 @@ def _envelope(r: Any) -> P.RecordEnvelope:
         payload=json.loads(r["payload"]) if r["payload"] is not None else None,
         ciphertext=r["ciphertext"],
         attachment_sha256=r["attachment_sha256"],
+        parent_id=uuid.UUID(r["parent_id"]) if r.get("parent_id") else None,
     )
 
 
@@ -50,6 +52,29 @@ class _Plan:
     row: dict[str, Any] | None = None  # the server row (conflict) or the row to write (accept)
     insert: bool = False
     resolves: list[Conflict] = field(default_factory=list)
+
+
+def _store_cases(session: Session, who: Principal, envelopes: list[P.RecordEnvelope], now: dt.datetime) -> None:
+    """Keep what the read filter knows of each educator (program history, sites) as the CT's device last sent
+    it. Whether a school administrator may know of the educator is decided here, by core/policy.py."""
+    latest = {str(e.educator_id): e.case for e in envelopes if e.educator_id and e.case is not None}
+    if not latest:
+        return
+    ids = list(latest)
+    foreign = set(session.scalars(select(Case.educator_id).where(Case.educator_id.in_(ids),
+                                                                 Case.owner_id != who.user_id)))
+    ids = [i for i in ids if i not in foreign]  # (such records were rejected already; never overwrite)
+    session.execute(delete(CaseSite).where(CaseSite.educator_id.in_(ids)))
+    session.execute(delete(Case).where(Case.educator_id.in_(ids)))
+    if not ids:
+        return
+    session.execute(insert(Case), [
+        {"educator_id": i, "owner_id": who.user_id, "programs": json.dumps(list(latest[i].programs)),
+         "admin_may_know": policy.admin_may_know(latest[i].programs), "updated_at": now}
+        for i in ids])
+    sites = [{"educator_id": i, "site_id": str(s)} for i in ids for s in dict.fromkeys(latest[i].sites)]
+    if sites:
+        session.execute(insert(CaseSite), sites)
 
 
 class Records(Database):
@@ -159,6 +184,7 @@ class Records(Database):
                 session.execute(update(Record), updates)
             if processed:
                 session.execute(insert(ProcessedChange), processed)
+            _store_cases(session, who, [p.change.record for p in plans if p.kind in ("accept", "conflict")], now)
             self._audit(
                 session,
                 who=who,
@@ -237,6 +263,7 @@ class Records(Database):
                 "audience": env.audience,
                 "educator_id": str(env.educator_id) if env.educator_id else None,
                 "case_id": str(env.educator_id) if env.educator_id else (rid if env.type == "educator" else None),
+                "parent_id": str(env.parent_id) if env.parent_id else None,
                 "updated_at": env.updated_at,
                 "payload": json.dumps(env.payload, separators=(",", ":")) if env.payload is not None else None,
                 "ciphertext": env.ciphertext,

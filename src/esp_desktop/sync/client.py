@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from ..core import clock
 from ..core.errors import EspError
+from ..store.facts import Facts
 from ..store.models import RECORD_TYPES, Meta, Record, SyncConflict, SyncRecordState
 from ..store.records import apply_record_dict, record_to_dict
 from . import crypto
@@ -277,20 +278,23 @@ class SyncClient:
         for model in RECORD_TYPES.values():
             yield from s.scalars(select(model).where(model.sync_dirty.is_(True)))
 
-    def _envelope(self, obj: Record, key: bytes) -> dict[str, Any]:
+    def _envelope(self, obj: Record, key: bytes, facts: Facts) -> dict[str, Any]:
         data = record_to_dict(obj)
         env: dict[str, Any] = {
             "type": obj.__record_type__,
             "id": obj.id,
             "version": obj.version,
             "deleted": bool(obj.deleted),
-            "audience": obj.audience,
             "educator_id": getattr(obj, "educator_id", None),
             "updated_at": data["updated_at"],
         }
+        # The effective audience (a child travels as privately as its parent: an attachment of CT-private
+        # evidence is sealed, file key included), the parent's id and the educator's program history and
+        # sites: what esp-central needs to apply core/policy.py without reading the record.
+        env.update(facts.envelope(obj.__record_type__, data))
         if obj.__record_type__ == "attachment" and not obj.deleted:
             env["attachment_sha256"] = self._upload_attachment(obj.id)
-        if obj.audience == "ct_private":
+        if env["audience"] == "ct_private":
             env["ciphertext"] = crypto.seal(data, key, record_type=obj.__record_type__, record_id=obj.id)
         else:
             env["payload"] = data
@@ -303,6 +307,7 @@ class SyncClient:
         resolves: dict[str, list[str]] = state.get("resolves", {})
         with self.store.session() as s:
             bases = dict(s.execute(select(SyncRecordState.record_id, SyncRecordState.server_version)).all())
+            facts = Facts.load(s)
             changes = []
             deleting = 0
             for obj in self._dirty(s):
@@ -313,7 +318,7 @@ class SyncClient:
                 change = {
                     "client_change_id": str(ccid),
                     "base_version": base,
-                    "record": self._envelope(obj, key),
+                    "record": self._envelope(obj, key, facts),
                 }
                 if resolves.get(obj.id):
                     change["resolves"] = resolves[obj.id]
@@ -518,7 +523,10 @@ class SyncClient:
         if data:
             data["version"] = env["version"]
             data["deleted"] = env["deleted"]
-            data["audience"] = env["audience"]
+            # The envelope carries the effective audience (narrowed by the parent); the record keeps its
+            # own label, which travels inside the payload or the sealed plaintext.
+            if data.get("audience") not in P.AUDIENCES:
+                data["audience"] = env["audience"]
             apply_record_dict(cache.view(), data, keep_newer_local=False)  # type: ignore[arg-type]
         elif obj is not None:  # a bare tombstone
             obj.deleted = True

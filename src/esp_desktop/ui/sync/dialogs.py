@@ -164,7 +164,7 @@ class SyncSettings(QGroupBox):
         self.server.setPlaceholderText("https://central.example.org:8443")
         self.server.setAccessibleName("Sync server address")
         self.code = QLineEdit(ctl.pending_code if ctl else "")
-        self.code.setPlaceholderText("one-time code from the program administrator")
+        self.code.setPlaceholderText("one-time code from the program office")
         self.code.setAccessibleName("Enrolment code")
         self.ca = QLineEdit(settings.get(SYNC_CA_CERT))
         self.ca.setPlaceholderText("only for a self-signed server certificate")
