@@ -33,7 +33,7 @@ import httpx
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from ..core import clock
+from ..core import aggregates, clock
 from ..core.errors import EspError
 from ..store.facts import Facts
 from ..store.models import RECORD_TYPES, Meta, Record, SyncConflict, SyncRecordState
@@ -249,6 +249,16 @@ class SyncClient:
         report.last_sync = now
         self.progress(Progress("done", report.pushed + report.pulled, None))
         return report
+
+    def send_needs(self, submission: aggregates.Submission) -> int | None:
+        """Send the de-identified needs counts (core/aggregates.py: counts per school, never anything per
+        educator, never a PA educator). Returns the number of schools, or None from a server without it."""
+        if self.state().get("role") not in (None, "ct"):
+            return None
+        r = self._call("PUT", "/v1/needs", json=submission.as_json())
+        if r.status_code == 404:
+            return None
+        return int(r.json().get("schools", 0))
 
     def sync_with_retry(
         self,

@@ -174,6 +174,7 @@ class SyncController(QObject):
                     c.enrol(code, device_name=platform.node() or "esp-desktop")
                     enrolled.append(True)
                 rep = c.sync(allow_mass_delete=allow_mass_delete)
+                send_needs_counts(c, store)
                 return rep, len(c.conflicts())
             finally:
                 c.close()
@@ -319,3 +320,13 @@ class SyncStatus(QWidget):
         self.setToolTip("\n".join(tip))
         self.text.adjustSize()
         self.updateGeometry()  # the toolbar re-lays out for the new text (no clipped "last sync")
+
+
+def send_needs_counts(client: Any, store: Any) -> None:
+    """After a sync: the de-identified counts of learning priorities per school (issue 18). Only counts leave the
+    device (core/aggregates.py); a server without the endpoint is simply skipped."""
+    from ...services import Services
+
+    svc = Services(store)
+    profile = svc.caseload.profile()
+    client.send_needs(svc.learning.aggregate_submission(school_year=(profile.school_year if profile else "") or ""))

@@ -1,0 +1,32 @@
+"""de-identified needs counts per CT and school year (Learning Match)
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-26
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "needs_counts",
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("school_year", sa.String(20), nullable=False),
+        sa.Column("counts", sa.Text(), nullable=False),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name="fk_needs_counts_owner_id_users"),
+        sa.PrimaryKeyConstraint("owner_id", "school_year", name="pk_needs_counts"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("needs_counts")
