@@ -59,3 +59,12 @@ def test_grade_band_and_subject() -> None:
     other = M.score_option(LEARNER, off("b", ("II-B",), grade_bands=("9-12",), subjects=("Math",)), today=TODAY,
                            rubric=RB)
     assert fits is not None and other is not None and fits.score - other.score == pytest.approx(2.5)
+
+
+def test_coordinates_as_a_ct_types_them() -> None:
+    assert M.parse_coordinates(" 42.331, -71.081 ") == (42.331, -71.081)
+    assert M.parse_coordinates("42.331 -71.081") == (42.331, -71.081) and M.parse_coordinates("") is None
+    with pytest.raises(ValueError, match="latitude, longitude"):
+        M.parse_coordinates("Boston")
+    with pytest.raises(ValueError, match="between -90 and 90"):
+        M.parse_coordinates("95.0, -71.081")

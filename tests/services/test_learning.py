@@ -52,8 +52,7 @@ def catalog(svc, site_code: str = "HALE") -> list:
 
 
 def test_needs_priority_options_and_match_log_from_an_empty_store(svc) -> None:
-    site = svc.caseload.add_site(name="Hale School", code="HALE")
-    svc.learning.set_site_location(site.id, latitude=42.331, longitude=-71.081)
+    site = svc.caseload.add_site(name="Hale School", code="HALE", latitude=42.331, longitude=-71.081)
     e = enrolled(svc, site_ids=[site.id])
     assert svc.learning.needs(e.id).profile.empty
     captured(svc, e.id)
@@ -98,6 +97,14 @@ def test_needs_priority_options_and_match_log_from_an_empty_store(svc) -> None:
     assert m.attended_on is None and m.tried_on is None, "stepping back clears the later steps"
     svc.learning.remove_entry(entries[0].id)
     assert svc.learning.matches(e.id)[0].entry_title == "Routines that give back time", "the log keeps the title"
+
+
+def test_site_location_is_both_or_neither(svc) -> None:
+    with pytest.raises(ValidationError, match="both"):
+        svc.caseload.add_site(name="Lee", latitude=42.3)
+    site = svc.caseload.add_site(name="Lee", latitude=42.3, longitude=-71.0)
+    site = svc.caseload.update_site(site.id, name="Lee Academy", latitude=42.31, longitude=-71.01)
+    assert (site.latitude, site.longitude) == (42.31, -71.01)
 
 
 def test_peer_models_need_recorded_consent(svc) -> None:

@@ -116,6 +116,22 @@ def miles_between(a: Place, b: Place) -> float | None:
     return 2 * EARTH_MILES * math.asin(min(1.0, math.sqrt(h)))
 
 
+def parse_coordinates(text: str) -> tuple[float, float] | None:
+    """'42.331, -71.081' (decimal degrees, latitude first) -> (42.331, -71.081); '' -> None.
+    Raises ValueError with a message for the CT."""
+    text = text.strip()
+    if not text:
+        return None
+    parts = [p for p in re.split(r"[,;\s]+", text) if p]
+    try:
+        lat, lon = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError("Write the location as latitude, longitude in decimal degrees, e.g. 42.331, -71.081.") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError("A latitude is between -90 and 90, a longitude between -180 and 180.")
+    return lat, lon
+
+
 @dataclass(frozen=True)
 class DistanceTable:
     """A district-provided table of distances between school codes (miles), read in both directions."""

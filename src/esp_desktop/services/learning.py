@@ -471,16 +471,6 @@ class LearningService(Service):
         return CatalogImport(added, updated, tuple(problems), dry_run)
 
     # --- matching ------------------------------------------------------------------------------------------------
-    def set_site_location(self, site_id: str, *, latitude: float | None, longitude: float | None) -> Site:
-        """Where a school is (decimal degrees), for distances to professional learning."""
-        clean = self._clean_entry({"latitude": latitude, "longitude": longitude}, creating=False)
-        if (clean["latitude"] is None) != (clean["longitude"] is None):
-            raise ValidationError("Give both the latitude and the longitude (or neither).")
-        with self.session() as s:
-            site = self.get(s, Site, site_id, what="Site")
-            site.latitude, site.longitude = clean["latitude"], clean["longitude"]
-            return site
-
     @staticmethod
     def offering(e: CatalogEntry) -> M.Offering:
         place = None

@@ -37,6 +37,7 @@ from .compliance.page import DashboardPage
 from .context import AppContext
 from .educator.page import EducatorPage
 from .learning.catalog import CatalogDialog
+from .learning.sessions import SessionsDialog
 from .panel.page import PanelPage
 from .search.page import SearchPage
 from .settings.autolock import IdleWatcher
@@ -165,6 +166,8 @@ class MainWindow(QMainWindow):
                                      icon_name="calendar")
         self.act_catalog = self._action("Professional &learning catalog…", lambda: self._program(CatalogDialog),
                                         icon_name="book-open")
+        self.act_sessions = self._action("CT-led P&D sessions…", lambda: self._program(SessionsDialog),
+                                         icon_name="users")
         self.act_roster = self._action("Import r&oster…", self.import_roster, icon_name="file-input")
         self.act_tables = self._action("Export &tables (CSV, XLSX)…", lambda: self.district_export("tables"),
                                        icon_name="file-output")
@@ -211,6 +214,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_year)
         m.addAction(self.act_catalog)
+        m.addAction(self.act_sessions)
         m.addSeparator()  # the bridge to the district
         for a in (self.act_roster, self.act_tables, self.act_report):
             m.addAction(a)

@@ -39,8 +39,7 @@ def empty_ctx(data_dir: Path, qapp):
 
 def _captured(svc) -> str:
     """What other screens already captured: a school, a PAR educator, tagged evidence, a prescription."""
-    site = svc.caseload.add_site(name="Hale School", code="HALE")
-    svc.learning.set_site_location(site.id, latitude=42.331, longitude=-71.081)
+    site = svc.caseload.add_site(name="Hale School", code="HALE", latitude=42.331, longitude=-71.081)
     e = svc.caseload.add_educator(given_name="Ana", family_name="Reyes", site_ids=[site.id], grade_band="3-5",
                                   role_subject="Grade 4 ELA")
     en = svc.caseload.refer(educator_id=e.id, program="PAR")
@@ -146,3 +145,33 @@ def test_done_when_needs_priority_three_options_and_a_logged_match(qtbot, empty_
     m = c.svc.learning.matches(educator_id)[0]
     assert (m.status, m.attended_on, m.accepted_on) == ("attended", TODAY, TODAY)
     page.grab().save(str(SHOTS / "learning-tab-logged.png"))
+
+
+def test_a_ct_led_session_recorded_in_the_dialog_feeds_the_attendees_needs(qtbot, empty_ctx) -> None:
+    from esp_desktop.ui.learning.sessions import SessionsDialog
+
+    c = empty_ctx
+    educator_id = _captured(c.svc)
+    dlg = SessionsDialog(c)
+    qtbot.addWidget(dlg)
+    errors: list = []
+
+    def fill(form) -> None:
+        qtbot.keyClicks(form.title, "Hinge questions")
+        qtbot.keyClicks(form.goal, "Check understanding mid-lesson")
+        form.tags.set_codes(["I-B"])
+        form.people.add("Ana Reyes", educator_id, "One hinge question a day")
+        form.people.add("Guest Teacher", None, "Try it in period 3")
+        form.grab().save(str(SHOTS / "learning-session-form.png"))
+        qtbot.mouseClick(form.ok, Qt.MouseButton.LeftButton)
+
+    on_modal(fill, errors)
+    qtbot.mouseClick(dlg.add_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.model.rowCount() == 1 or bool(errors), timeout=5000)
+    assert not errors, errors
+    sess = c.svc.learning.sessions()[0]
+    assert [a["name"] for a in sess.attendees] == ["Ana Reyes", "Guest Teacher"]
+    cell = c.svc.learning.needs(educator_id).profile.cell("I-B")
+    assert any("One hinge question a day" in k.signal.summary for k in cell.contributions)
+    dlg.resize(900, 300)
+    dlg.grab().save(str(SHOTS / "learning-sessions.png"))
