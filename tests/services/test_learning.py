@@ -175,3 +175,21 @@ def test_aggregate_submission_counts_only_par_educators_and_nothing_identifying(
         assert e.id not in blob and e.given_name not in blob
     assert set(sub.as_json()) == {"school_year", "district", "schools"}
     assert aggregates.parse_submission(sub.as_json()) == sub
+
+
+def test_a_district_distance_table_wins_over_coordinates(svc, tmp_path: Path) -> None:
+    site = svc.caseload.add_site(name="Hale School", code="HALE", latitude=42.331, longitude=-71.081)
+    e = enrolled(svc, site_ids=[site.id])
+    svc.learning.set_priority(educator_id=e.id, code="II-B", seed_goal=False)
+    catalog(svc, site_code="LEE")
+    near = next(o for o in svc.learning.options(e.id) if o.offering.title == "Routines that give back time")
+    assert near.miles is not None and near.miles < 1
+    table = tmp_path / "distances.csv"
+    table.write_text("from,to,miles\nLEE,HALE,3.4\nHALE,hale,0\nHALE,MAR,9\n", encoding="utf-8")
+    assert svc.learning.import_distances(path=table) == 3
+    routed = next(o for o in svc.learning.options(e.id) if o.offering.title == "Routines that give back time")
+    assert routed.miles == 3.4 and any("3.4 miles" in r for r in routed.reasons), "the district knows the roads"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b,miles\nHALE,LEE,far\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match="row 2"):
+        svc.learning.import_distances(path=bad)

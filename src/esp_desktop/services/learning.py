@@ -45,6 +45,7 @@ from ..store.models import (
     GoalProgress,
     LearningMatch,
     LearningPriority,
+    Meta,
     Observation,
     PDSession,
     Prescription,
@@ -58,6 +59,7 @@ from .spreadsheet import FORMULA_START, write_csv
 ENTRY_FIELDS = ("kind", "title", "provider", "description", "indicator_codes", "equity_codes", "grade_bands",
                 "subjects", "site_name", "site_code", "latitude", "longitude", "online", "session_dates", "weekdays",
                 "start_time", "contact", "url", "consent_on", "consent_note", "archived")
+DISTANCES_KEY = "learning.distances"  # the district's distance table, local to this store
 SESSION_FIELDS = ("title", "held_on", "location", "goal", "knowledge", "practice", "commitment", "indicator_codes",
                   "equity_codes", "attendees", "entry_id")
 
@@ -471,6 +473,35 @@ class LearningService(Service):
         return CatalogImport(added, updated, tuple(problems), dry_run)
 
     # --- matching ------------------------------------------------------------------------------------------------
+    # the district's distance table (optional; wins over coordinates) --------------------------------------
+    def distances(self) -> M.DistanceTable:
+        with self.session() as s:
+            row = s.get(Meta, DISTANCES_KEY)
+            rows = (row.value or {}).get("rows", []) if row is not None else []
+        return M.parse_distance_rows([[str(c) for c in r] for r in rows])
+
+    def import_distances(self, *, path: str | Path) -> int:
+        """Replace the district's table of distances between schools (CSV/XLSX: school code, school code, miles;
+        a header row is optional). Returns the number of pairs."""
+        from .roster import read_roster
+
+        table = read_roster(path)
+        rows = [list(table.headers), *[list(cells) for _n, cells in table.rows]]
+        try:
+            parsed = M.parse_distance_rows(rows)
+        except ValueError as exc:
+            raise ValidationError(f"{table.source}: {exc}.") from None
+        if not len(parsed):
+            raise ValidationError(f"{table.source} has no distances: rows of school code, school code, miles.")
+        keep = [[*(sorted(pair) * 2)[:2], miles] for pair, miles in parsed.miles.items()]  # {a} is a, a
+        with self.session() as s:
+            row = s.get(Meta, DISTANCES_KEY)
+            if row is None:
+                s.add(Meta(key=DISTANCES_KEY, value={"rows": keep, "source": table.source}))
+            else:
+                row.value = {"rows": keep, "source": table.source}
+        return len(keep)
+
     @staticmethod
     def offering(e: CatalogEntry) -> M.Offering:
         place = None
@@ -514,7 +545,9 @@ class LearningService(Service):
         if not learner.priorities:
             return []
         offerings = [self.offering(e) for e in self.catalog()]
-        return M.rank_options(learner, offerings, today=self.today(), rubric=self._rubricish(), limit=limit)
+        table = self.distances()
+        return M.rank_options(learner, offerings, today=self.today(), rubric=self._rubricish(), limit=limit,
+                              distances=table if len(table) else None)
 
     # --- the match log -------------------------------------------------------------------------------------------
     def matches(self, educator_id: str) -> list[LearningMatch]:

@@ -156,8 +156,13 @@ class CatalogDialog(QDialog):
         self.import_btn.setAccessibleName("Import catalog CSV")
         self.export_btn = QPushButton(icon("file-output"), "E&xport CSV…")
         self.export_btn.setAccessibleName("Export catalog CSV")
+        self.distances_btn = QPushButton(icon("school"), "&Distance table…")
+        self.distances_btn.setAccessibleName("Import the district's distance table")
+        self.distances_btn.setToolTip("The district's distances between schools (CSV: school code, school code, "
+                                      "miles). Without it, distances come from the sites' coordinates.")
         for b, fn in ((self.add_btn, self.add), (self.edit_btn, self.edit), (self.remove_btn, self.remove),
-                      (self.import_btn, self.import_csv), (self.export_btn, self.export_csv)):
+                      (self.import_btn, self.import_csv), (self.export_btn, self.export_csv),
+                      (self.distances_btn, self.import_distances)):
             b.clicked.connect(fn)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -243,3 +248,14 @@ class CatalogDialog(QDialog):
                         report=self.message.show_error)
         if done is not None:
             self.message.show_info(f"Wrote {done.value.name}.")
+
+    def import_distances(self, path: str | None = None) -> None:
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "District distance table", str(Path.home()),
+                                                  "Distance table (*.csv *.xlsx)")
+        if not path:
+            return
+        done = ui_write(self, lambda: self.ctx.svc.learning.import_distances(path=path), ctx=self.ctx,
+                        report=self.message.show_error)
+        if done is not None:
+            self.message.show_info(f"Distances between {done.value} pairs of schools are used for matching now.")
