@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from esp_desktop.core import aggregates as A
+from esp_desktop.core.errors import ValidationError
 from esp_desktop.server.models import NeedsCounts
 from esp_desktop.sync.client import SyncClient
+from esp_desktop.sync.learning import exchange_catalog, send_needs_counts
 from tests.helpers.env import PASSPHRASE
 from tests.services.test_learning import enrolled
 
@@ -65,7 +67,7 @@ def test_the_desktop_sends_counts_without_pa_educators_or_anything_identifying(s
     client = SyncClient(svc.store, server_url=served.url, passphrase=PASSPHRASE)
     try:
         client.enrol(code, device_name="laptop")
-        assert client.send_needs(svc.learning.aggregate_submission(school_year="2026-27")) == 1
+        assert send_needs_counts(client, svc.learning, school_year="2026-27") == 1
     finally:
         client.close()
     with served.central.sessions() as s:
@@ -77,3 +79,38 @@ def test_the_desktop_sends_counts_without_pa_educators_or_anything_identifying(s
     office, _ = served.enrol("Program Office", role="program_office")
     agg = office.get("/v1/admin/needs", params={"school_year": "2026-27"}).json()
     assert agg["schools"] == [{"school": "HALE", "educators": 5, "suppressed": False, "counts": {"II-B": 5}}]
+
+
+def test_catalog_entries_are_shared_between_cts(served, svc) -> None:
+    mine = svc.learning.add_entry(kind="district_pd", title="Routines that give back time", indicator_codes=["II-B"],
+                                  session_dates=["2027-01-14"], shared=True)
+    svc.learning.add_entry(kind="union_session", title="Kept to myself", indicator_codes=["I-B"])
+    code = served.central.add_user(name="Ms Okafor", role="ct")
+    client = SyncClient(svc.store, server_url=served.url, passphrase=PASSPHRASE)
+    other, _ = served.enrol("Mr Castillo")
+    office, _ = served.enrol("Program Office", role="program_office")
+    try:
+        client.enrol(code, device_name="laptop")
+        exchange_catalog(client, svc.learning)
+        seen = other.get("/v1/catalog").json()["entries"]
+        assert [(e["fields"]["title"], e["shared_by"]) for e in seen] == [("Routines that give back time", "Ms Okafor")]
+        assert office.get("/v1/catalog").status_code == 403, "the program office reads no catalog"
+        # Mr Castillo shares a peer model (with its consent) and tries to overwrite Ms Okafor's entry
+        peer = {"kind": "peer_model", "title": "Room 12 visits", "indicator_codes": ["II-B"], "weekdays": ["tue"],
+                "consent_on": "2026-10-26", "consent_note": "Signed form"}
+        pid = "6f1c1d1e-0000-4000-8000-000000000001"
+        assert other.put(f"/v1/catalog/{pid}", json={"id": pid, "fields": peer}).status_code == 200
+        assert other.put(f"/v1/catalog/{mine.id}", json={"id": mine.id, "fields": {}}).status_code == 409
+        exchange_catalog(client, svc.learning)
+        copy = next(e for e in svc.learning.catalog() if e.title == "Room 12 visits")
+        assert copy.origin_id == pid and copy.shared_by == "Mr Castillo" and copy.weekdays == ["tue"]
+        with pytest.raises(ValidationError, match="only they can change it"):
+            svc.learning.update_entry(copy.id, title="Mine now")
+        # he withdraws it: it leaves; Ms Okafor un-shares hers: it is withdrawn on the server
+        other.put(f"/v1/catalog/{pid}", json={"id": pid, "fields": {}, "withdrawn": True})
+        svc.learning.update_entry(mine.id, shared=False)
+        exchange_catalog(client, svc.learning)
+        assert all(e.title != "Room 12 visits" for e in svc.learning.catalog())
+        assert all(e["withdrawn"] for e in other.get("/v1/catalog").json()["entries"])
+    finally:
+        client.close()

@@ -221,6 +221,18 @@ def create_app(
     def put_needs(request: Request, body: P.NeedsSubmission) -> dict[str, int]:
         return {"schools": central.submit_needs(_who(request), body, remote=_remote(request))}
 
+    @app.get("/v1/catalog", response_model=P.SharedCatalog, responses=errors(403, *_SIGNED_IN),
+             summary="The professional-learning catalog entries CTs share with each other")
+    def shared_catalog(request: Request) -> Response:
+        return Response(central.shared_catalog(_who(request)).model_dump_json(), media_type="application/json")
+
+    @app.put("/v1/catalog/{entry_id}", response_model=P.SharedEntry, responses=errors(400, 403, 409, 422, *_SIGNED_IN),
+             summary="Share (or withdraw: withdrawn=true) one of this CT's catalog entries")
+    def share_entry(request: Request, entry_id: uuid.UUID, body: P.SharedEntry) -> P.SharedEntry:
+        if body.id != entry_id:
+            raise CentralError("the entry id in the path and in the body differ")
+        return central.share_entry(_who(request), body, remote=_remote(request))
+
     # ---- administration: the program office (manages users and devices; reads no case content)
     def admin(request: Request) -> Principal:
         who = _who(request)

@@ -229,3 +229,14 @@ class NeedsCounts(Base):
     school_year: Mapped[str] = mapped_column(String(20), primary_key=True)
     counts: Mapped[str] = mapped_column(Text)  # the submission's JSON form
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SharedEntry(Base):
+    """A professional-learning catalog entry a CT shares with the other CTs (not case content: in clear)."""
+
+    __tablename__ = "shared_catalog"
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    fields: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import aggregates, clock, needs
@@ -56,9 +57,11 @@ from .base import Service
 from .exports import Column, Table
 from .spreadsheet import FORMULA_START, write_csv
 
+SHARED_KEY = "learning.shared"  # the ids of this CT's entries esp-central has
 ENTRY_FIELDS = ("kind", "title", "provider", "description", "indicator_codes", "equity_codes", "grade_bands",
                 "subjects", "site_name", "site_code", "latitude", "longitude", "online", "session_dates", "weekdays",
-                "start_time", "contact", "url", "consent_on", "consent_note", "archived")
+                "start_time", "contact", "url", "consent_on", "consent_note", "archived", "shared")
+SHARED_FIELDS = tuple(f for f in ENTRY_FIELDS if f not in ("archived", "shared"))
 DISTANCES_KEY = "learning.distances"  # the district's distance table, local to this store
 SESSION_FIELDS = ("title", "held_on", "location", "goal", "knowledge", "practice", "commitment", "indicator_codes",
                   "equity_codes", "attendees", "entry_id")
@@ -382,14 +385,80 @@ class LearningService(Service):
         clean = self._clean_entry(fields, creating=False)
         with self.session() as s:
             e = self.get(s, CatalogEntry, entry_id, what="Catalog entry")
+            if e.origin_id is not None:
+                raise ValidationError(f"{e.shared_by or 'Another CT'} shares this entry: only they can change it. "
+                                      "You can remove it from your catalog.")
             self.check_unchanged(e, unchanged_since, "catalog entry")
             self.apply_fields(e, clean, ENTRY_FIELDS)
             self._check_consent(e)
             return e
 
     def remove_entry(self, entry_id: str) -> None:
-        """Remove an entry from the catalog (matches already logged keep its title)."""
+        """Remove an entry from the catalog (matches already logged keep its title). A copy of another CT's
+        shared entry stays removed from this catalog."""
         self.soft_delete(CatalogEntry, entry_id)
+
+    # sharing between CTs (esp-central; the exchange runs after each sync) -------------------------------------
+    @staticmethod
+    def entry_fields(e: CatalogEntry) -> dict[str, Any]:
+        out: dict[str, Any] = {k: getattr(e, k) for k in SHARED_FIELDS}
+        out["consent_on"] = e.consent_on.isoformat() if e.consent_on else None
+        return out
+
+    def to_share(self) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
+        """(this CT's entries to offer: id and fields, ids to withdraw: no longer shared, archived or removed)."""
+        with self.session() as s:
+            sent = set((s.get(Meta, SHARED_KEY).value or {}).get("ids", [])) if s.get(Meta, SHARED_KEY) else set()
+            own = list(s.scalars(select(CatalogEntry).where(CatalogEntry.origin_id.is_(None))))
+        offer = [(e.id, self.entry_fields(e)) for e in own if e.shared and not e.deleted and not e.archived]
+        offered = {i for i, _f in offer}
+        return offer, sorted(sent - offered)
+
+    def shared_sent(self, offered: Iterable[str]) -> None:
+        """Remember what esp-central has from this CT (so that un-sharing later withdraws it there)."""
+        with self.session() as s:
+            row = s.get(Meta, SHARED_KEY)
+            if row is None:
+                s.add(Meta(key=SHARED_KEY, value={"ids": sorted(offered)}))
+            else:
+                row.value = {"ids": sorted(offered)}
+
+    def adopt_shared(self, entries: Iterable[Any]) -> int:
+        """Take in the other CTs' shared entries (``sync.protocol.SharedEntry``): new ones are added as copies,
+        copies follow their origin, withdrawn ones leave; a copy the CT removed stays removed. Entries this
+        store cannot read (e.g. tagged for another rubric) are skipped. Returns how many copies changed."""
+        changed = 0
+        with self.session() as s:
+            own = set(s.scalars(select(CatalogEntry.id).where(CatalogEntry.origin_id.is_(None))))
+            copies = {c.origin_id: c for c in s.scalars(select(CatalogEntry).where(CatalogEntry.origin_id.isnot(None)))}
+            for item in entries:
+                origin = str(item.id)
+                if origin in own:
+                    continue
+                copy = copies.get(origin)
+                if item.withdrawn:
+                    if copy is not None and not copy.deleted:
+                        copy.deleted = True
+                        changed += 1
+                    continue
+                if copy is not None and copy.deleted:
+                    continue
+                raw = {k: v for k, v in dict(item.fields).items() if k in SHARED_FIELDS}
+                try:
+                    if raw.get("consent_on"):
+                        raw["consent_on"] = _parse_day(str(raw["consent_on"]), "Consent date")
+                    clean = self._clean_entry(raw, creating=True)
+                except (ValidationError, TypeError):
+                    continue
+                clean.update(shared=False, origin_id=origin, shared_by=(item.shared_by or "another CT")[:120])
+                if copy is None:
+                    s.add(CatalogEntry(**clean))
+                    changed += 1
+                elif any(getattr(copy, k) != v for k, v in clean.items()):
+                    for k, v in clean.items():
+                        setattr(copy, k, v)
+                    changed += 1
+        return changed
 
     # CSV ------------------------------------------------------------------------------------------------------
     def catalog_table(self) -> Table:

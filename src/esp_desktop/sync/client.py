@@ -260,6 +260,20 @@ class SyncClient:
             return None
         return int(r.json().get("schools", 0))
 
+    def share_entry(self, entry_id: str, fields: dict[str, Any], *, withdrawn: bool = False) -> bool:
+        """Offer one of this CT's catalog entries to the other CTs (or withdraw it). False: the server has no
+        shared catalog."""
+        body = P.SharedEntry(id=uuid.UUID(entry_id), fields=fields, withdrawn=withdrawn)
+        r = self._call("PUT", f"/v1/catalog/{entry_id}", json=body.model_dump(mode="json", exclude_none=True))
+        return r.status_code != 404
+
+    def shared_catalog(self) -> list[P.SharedEntry] | None:
+        """Every catalog entry the CTs share (None: the server has no shared catalog)."""
+        r = self._call("GET", "/v1/catalog")
+        if r.status_code == 404:
+            return None
+        return P.SharedCatalog.model_validate_json(r.content).entries
+
     def sync_with_retry(
         self,
         *,

@@ -307,3 +307,18 @@ class NeedsAggregate(_Strict):
     min_educators: int
     district: NeedsAggregateRow
     schools: list[NeedsAggregateRow]
+
+
+# ---- the professional-learning catalog shared between CTs (issue 18): not case content
+class SharedEntry(_Strict):
+    """A catalog entry a CT offers to the other CTs: its fields (core/learning.py CATALOG_COLUMNS) in clear."""
+
+    id: UUID
+    fields: dict[str, Any] = Field(max_length=40)
+    shared_by: str | None = None  # filled in by esp-central
+    updated_at: datetime | None = None  # filled in by esp-central
+    withdrawn: bool = False
+
+
+class SharedCatalog(_Strict):
+    entries: list[SharedEntry]

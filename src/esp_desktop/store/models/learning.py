@@ -44,6 +44,11 @@ class CatalogEntry(Record, Base):
     consent_on: Mapped[date | None]
     consent_note: Mapped[str | None] = mapped_column(Text)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # shared between CTs through esp-central (issue 18): ``shared`` offers this CT's own entry to the others;
+    # a copy of another CT's entry keeps its origin and who shared it, and is refreshed from it on each sync
+    shared: Mapped[bool] = mapped_column(Boolean, default=False)
+    origin_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    shared_by: Mapped[str | None] = mapped_column(String(120))
 
 
 class LearningPriority(Record, Base):

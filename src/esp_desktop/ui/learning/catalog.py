@@ -78,6 +78,12 @@ class CatalogEntryDialog(FormDialog):
         self.consent_note = self.line("Consent &record", e.consent_note if e else "", name="Consent record")
         self.consent_note.setPlaceholderText("How it was given and where it is kept")
         self.description = self.text("D&escription", e.description if e else "", name="Description", height=70)
+        self.shared = self.check("S&hare with the other CTs (through esp-central, at the next sync)",
+                                 bool(e and e.shared), name="Share with the other CTs")
+        if e is not None and e.origin_id:
+            self.set_intro(f"Shared by {e.shared_by or 'another CT'}: only they can change it. You can remove it "
+                           "from your catalog.")
+            self.revalidate()
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
 
@@ -85,6 +91,9 @@ class CatalogEntryDialog(FormDialog):
         peer = self.kind.currentData() == PLKind.PEER_MODEL.value
         for w in (self.consent, self.consent_on, self.consent_note, self.weekdays):
             w.setEnabled(peer)
+
+    def valid(self) -> bool:
+        return super().valid() and not (self.entry is not None and self.entry.origin_id)  # another CT's entry
 
     def draft_args(self) -> dict[str, Any]:
         return {"entry_id": self.entry.id if self.entry else None}
@@ -102,7 +111,7 @@ class CatalogEntryDialog(FormDialog):
             session_dates=split_list(self.dates.text()), weekdays=split_list(self.weekdays.text()) if peer else [],
             start_time=self.start.text().strip() or None, contact=self.contact.text(),
             consent_on=pydate(self.consent_on.date()) if consent else None,
-            consent_note=self.consent_note.text() if consent else None,
+            consent_note=self.consent_note.text() if consent else None, shared=self.shared.isChecked(),
         )
         svc = self.ctx.svc.learning
         if self.entry is None:
@@ -141,6 +150,7 @@ class CatalogDialog(QDialog):
             Column("Where", lambda e: "Online" if e.online else (e.site_name or e.site_code or "")),
             Column("When", _when),
             Column("Grades", lambda e: ", ".join(e.grade_bands)),
+            Column("Shared", lambda e: f"by {e.shared_by}" if e.origin_id else ("by you" if e.shared else "")),
         ], self)
         self.table = record_table("Catalog entries", self.model)
         stretch_column(self.table, 0)

@@ -174,7 +174,7 @@ class SyncController(QObject):
                     c.enrol(code, device_name=platform.node() or "esp-desktop")
                     enrolled.append(True)
                 rep = c.sync(allow_mass_delete=allow_mass_delete)
-                send_needs_counts(c, store)
+                learning_exchange(c, store)
                 return rep, len(c.conflicts())
             finally:
                 c.close()
@@ -322,11 +322,12 @@ class SyncStatus(QWidget):
         self.updateGeometry()  # the toolbar re-lays out for the new text (no clipped "last sync")
 
 
-def send_needs_counts(client: Any, store: Any) -> None:
-    """After a sync: the de-identified counts of learning priorities per school (issue 18). Only counts leave the
-    device (core/aggregates.py); a server without the endpoint is simply skipped."""
+def learning_exchange(client: Any, store: Any) -> None:
+    """After a sync: the de-identified needs counts and the shared catalog (sync/learning.py)."""
     from ...services import Services
+    from ...sync.learning import exchange_catalog, send_needs_counts
 
     svc = Services(store)
     profile = svc.caseload.profile()
-    client.send_needs(svc.learning.aggregate_submission(school_year=(profile.school_year if profile else "") or ""))
+    send_needs_counts(client, svc.learning, school_year=(profile.school_year if profile else "") or "")
+    exchange_catalog(client, svc.learning)

@@ -61,9 +61,12 @@ def upgrade() -> None:
         sa.Column("consent_on", sa.Date(), nullable=True),
         sa.Column("consent_note", sa.Text(), nullable=True),
         sa.Column("archived", sa.Boolean(), nullable=False),
+        sa.Column("shared", sa.Boolean(), nullable=False),
+        sa.Column("origin_id", sa.String(length=36), nullable=True),
+        sa.Column("shared_by", sa.String(length=120), nullable=True),
         *_record_columns(),
     )
-    _indexes("pl_entry")
+    _indexes("pl_entry", "origin_id")
     op.create_table(
         "learning_priority",
         sa.Column("educator_id", sa.String(length=36), nullable=False),

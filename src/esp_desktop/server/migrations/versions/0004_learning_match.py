@@ -1,4 +1,4 @@
-"""de-identified needs counts per CT and school year (Learning Match)
+"""learning match: de-identified needs counts per CT and school year; the catalog entries CTs share
 
 Revision ID: 0004
 Revises: 0003
@@ -26,7 +26,18 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name="fk_needs_counts_owner_id_users"),
         sa.PrimaryKeyConstraint("owner_id", "school_year", name="pk_needs_counts"),
     )
+    op.create_table(
+        "shared_catalog",
+        sa.Column("id", sa.String(36), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("fields", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("withdrawn", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name="fk_shared_catalog_owner_id_users"),
+        sa.PrimaryKeyConstraint("id", name="pk_shared_catalog"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("shared_catalog")
     op.drop_table("needs_counts")
