@@ -20,6 +20,18 @@ from tests.services.test_learning import enrolled
 pytestmark = pytest.mark.parametrize("served", ["sqlite"], indirect=True)
 
 
+def _cli(served, *args: str) -> str:
+    import contextlib
+    import io
+
+    from esp_desktop.server.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--data-dir", str(served.data_dir), "--db", served.db_url, *args]) == 0
+    return out.getvalue()
+
+
 def sub(*groups: tuple[int, str, tuple[str, ...]], pa: int = 0) -> dict:
     rows = [A.EducatorPriorities(("PAR",), (school,), codes) for n, school, codes in groups for _ in range(n)]
     rows += [A.EducatorPriorities(("PA",), ("HALE",), ("II-B",)) for _ in range(pa)]
@@ -41,6 +53,9 @@ def test_suppressed_below_five_and_only_for_the_program_office(served) -> None:
     assert by["MAR"]["educators"] == 7 and by["MAR"]["counts"] == {"I-B": 7}
     assert agg["district"]["educators"] == 17 and agg["district"]["counts"] == {"EQ-5": None, "I-B": 7, "II-B": 10}
     assert agg["min_educators"] == 5
+    out = _cli(served, "needs", "--school-year", "2026-27")
+    assert out.splitlines() == ["school,educators,EQ-5,I-B,II-B", "(district),17,<5,7,10", "HALE,<5,,,",
+                                "LEE,<5,,,", "MAR,7,,7,"], "the program office's download"
 
     # a CT's new counts replace their old ones
     ct_a.put("/v1/needs", json=sub((5, "HALE", ("II-B",))))
