@@ -175,3 +175,18 @@ def test_a_ct_led_session_recorded_in_the_dialog_feeds_the_attendees_needs(qtbot
     assert any("One hinge question a day" in k.signal.summary for k in cell.contributions)
     dlg.resize(900, 300)
     dlg.grab().save(str(SHOTS / "learning-sessions.png"))
+
+
+def test_the_demo_caseload_shows_learning_match(qtbot, ctx) -> None:
+    from tests.helpers.qt import educator_named
+
+    page = EducatorPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1360, 900)
+    page.show()
+    page.show_educator(educator_named(ctx, "Zoë").id)
+    page.tabs.setCurrentWidget(page.learning)
+    tab = page.learning
+    assert "II-B" in tab.prio_label.text() and tab.opt_model.rowCount() >= 3
+    assert tab.log_model.rowCount() == 1 and len(tab.view.profile.top(3)) == 3
+    page.grab().save(str(SHOTS / "learning-tab-demo.png"))
