@@ -193,3 +193,12 @@ def test_a_district_distance_table_wins_over_coordinates(svc, tmp_path: Path) ->
     bad.write_text("a,b,miles\nHALE,LEE,far\n", encoding="utf-8")
     with pytest.raises(ValidationError, match="row 2"):
         svc.learning.import_distances(path=bad)
+
+
+def test_team_needs_across_the_caseload(svc) -> None:
+    a, b = enrolled(svc, name="Ana"), enrolled(svc, name="Ben")
+    for e in (a, b):
+        svc.goals.add_prescription(educator_id=e.id, indicator_codes=["II-B"], concern="Transitions", action="Rehearse")
+    svc.learning.set_priority(educator_id=a.id, code="II-B", seed_goal=False)
+    team = svc.learning.team_needs()
+    assert team[0][:4] == ("II-B", "Learning Environment", 2, 1)

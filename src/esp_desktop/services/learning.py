@@ -745,6 +745,22 @@ class LearningService(Service):
         out.top_needs = [(c.code, view.name(c.code), round(c.score, 2)) for c in view.profile.top(3)]
         return out
 
+    # --- the CT's own team: needs across the caseload (to plan CT-led PD) ----------------------------------------
+    def team_needs(self, *, top: int = 3) -> list[tuple[str, str, int, int]]:
+        """Across the educators on the caseload (not archived): (code, name, educators with it among their top
+        ``top`` needs, educators with it as a priority), most shared first. The CT's own view; never sent."""
+        tally: dict[str, list[int]] = {}
+        for ed in self._svc.caseload.educators():
+            if ed.archived:
+                continue
+            for c in self.needs(ed.id).profile.top(top):
+                tally.setdefault(c.code, [0, 0])[0] += 1
+            for p in self.priorities(ed.id):
+                tally.setdefault(p.code, [0, 0])[1] += 1
+        names = self.code_names()
+        rows = [(code, names.get(code, code), n, k) for code, (n, k) in tally.items()]
+        return sorted(rows, key=lambda r: (-r[2] - r[3], r[0]))
+
     # --- de-identified counts for the program office -------------------------------------------------------------
     def aggregate_submission(self, *, school_year: str = "") -> aggregates.Submission:
         """Per school: how many educators have priorities, and how many have each priority. Nothing else leaves

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
     QMenu,
     QPushButton,
     QTableWidget,
@@ -173,6 +174,10 @@ class SessionsDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(hint("Sessions you lead: goal, knowledge, practice and the commitment asked. What an attendee "
                            "on your caseload commits to counts in their needs profile (Learning tab)."))
+        self.team = QLabel()
+        self.team.setAccessibleName("Needs across your caseload")
+        self.team.setWordWrap(True)
+        lay.addWidget(self.team)
         lay.addLayout(row)
         lay.addWidget(self.message)
         lay.addWidget(self.table, 1)
@@ -181,8 +186,13 @@ class SessionsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        if self.ctx.services is not None:
-            self.model.set_records(self.ctx.svc.learning.sessions())
+        if self.ctx.services is None:
+            return
+        lrn = self.ctx.svc.learning
+        self.model.set_records(lrn.sessions())
+        team = lrn.team_needs()[:5]
+        self.team.setText("<b>Needs across your caseload</b> (top three needs / priorities of each educator): "
+                          + (" · ".join(f"{c} {n} ({k} / {p})" for c, n, k, p in team) or "none yet."))
 
     def selected(self) -> Any:
         x = self.model.record(self.table.currentIndex().row())
