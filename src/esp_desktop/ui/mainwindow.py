@@ -49,6 +49,7 @@ from .sync.dialogs import ConflictsDialog
 from .widgets import tasks
 from .widgets.common import show_error
 from .widgets.drafts import DIALOGS, apply_values
+from .widgets.fields import select_row
 from .widgets.forms import FormDialog
 from .widgets.icons import app_icon, icon
 from .widgets.write import ui_write
@@ -415,6 +416,10 @@ class MainWindow(QMainWindow):
             elif record_type in PANEL_TYPES:
                 self.go("panel")
                 self.panel.open_record(record_type, record_id)
+            elif record_type in ("pl_entry", "pd_session"):  # not about one educator: their own dialogs
+                dlg = CatalogDialog(self.ctx, self) if record_type == "pl_entry" else SessionsDialog(self.ctx, self)
+                dlg.open()
+                select_row(dlg.table, dlg.model.row_of(record_id))
             else:
                 self.nav_educator.setHidden(False)
                 self.go("educator")

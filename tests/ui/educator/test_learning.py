@@ -191,3 +191,24 @@ def test_the_demo_caseload_shows_learning_match(qtbot, ctx) -> None:
     assert "II-B" in tab.prio_label.text() and tab.opt_model.rowCount() >= 3
     assert tab.log_model.rowCount() == 1 and len(tab.view.profile.top(3)) == 3
     page.grab().save(str(SHOTS / "learning-tab-demo.png"))
+
+
+def test_search_hits_on_the_catalog_open_the_catalog(qtbot, demo_dir: Path) -> None:
+    from tests.helpers.qt import make_window, type_unlock
+
+    win = make_window(qtbot, demo_dir)
+    type_unlock(qtbot, win)
+    qtbot.waitUntil(lambda: win.is_unlocked, timeout=10_000)
+    hits = win.ctx.svc.search.search("read-alouds")
+    hit = next(h for h in hits if h.record_type == "pl_entry")
+    errors: list = []
+    seen: list = []
+
+    def check(dlg) -> None:  # noqa: ANN001
+        seen.append(dlg.model.record(dlg.table.currentIndex().row()).title)
+        dlg.reject()
+
+    on_modal(check, errors)
+    win.open_record(hit.record_type, hit.record_id)
+    qtbot.waitUntil(lambda: bool(seen) or bool(errors), timeout=5000)
+    assert not errors and seen == ["Culturally and linguistically sustaining read-alouds"]

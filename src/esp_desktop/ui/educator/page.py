@@ -236,6 +236,8 @@ class EducatorPage(QWidget):
                 self.assessments.select(record_id)
         elif record_type == "attachment":
             self.tabs.setCurrentWidget(self.evidence)
+        elif record_type in ("learning_priority", "learning_match"):
+            self.tabs.setCurrentWidget(self.learning)
         elif record_type in ("goal", "goal_progress", "prescription"):
             self.tabs.setCurrentWidget(self.overview)
             self.overview.select(record_type, record_id)
