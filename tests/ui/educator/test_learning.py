@@ -204,7 +204,7 @@ def test_search_hits_on_the_catalog_open_the_catalog(qtbot, demo_dir: Path) -> N
     errors: list = []
     seen: list = []
 
-    def check(dlg) -> None:  # noqa: ANN001
+    def check(dlg) -> None:
         seen.append(dlg.model.record(dlg.table.currentIndex().row()).title)
         dlg.reject()
 
