@@ -29,10 +29,10 @@ from ...core.errors import ValidationError
 from ...core.learning import MATCH_STATUS_NAMES, PL_KIND_NAMES, MatchStatus
 from ..context import AppContext
 from ..learning.catalog import CatalogDialog
-from ..widgets.fields import Report, hint, record_table, select_row, stretch_column
+from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
 from ..widgets.forms import FormDialog
 from ..widgets.icons import icon
-from ..widgets.record_model import Column, RecordTableModel
+from ..widgets.record_model import Column, RecordTableModel, audience_column
 from ..widgets.write import ui_write
 
 LEVEL_COLORS = ("#f1f3f4", "#fff3bf", "#ffd8a8", "#ffa94d", "#e8590c")
@@ -171,9 +171,11 @@ class LearningTab(QWidget):
             Column("Attended", lambda m: timefmt.iso_date(m.attended_on, empty="")),
             Column("Tried", lambda m: timefmt.iso_date(m.tried_on, empty="")),
             Column("Follow-up evidence", lambda m: self._evidence_title(m.evidence_id)),
+            audience_column(),
         ], self)
         self.log_table = record_table("Match log", self.log_model)
         stretch_column(self.log_table, 0)
+        install_audience_menu(self.log_table, self._set_audience)
         self.log_table.activated.connect(self._open_follow_up)
         self.status_btn = QPushButton(icon("flag"), "Status")
         self.status_btn.setAccessibleName("Set the status of the selected match")
@@ -405,6 +407,10 @@ class LearningTab(QWidget):
         status = m.status if m.status != MatchStatus.DECLINED else MatchStatus.TRIED.value
         ui_write(self, lambda: self.ctx.svc.learning.advance_match(m.id, status=status, evidence_id=ev.id),
                  ctx=self.ctx, report=self.report)
+
+    def _set_audience(self, rec: Any, audience: str) -> None:
+        ui_write(self, lambda: self.ctx.svc.learning.set_audience(type(rec), rec.id, audience), ctx=self.ctx,
+                 report=self.report)
 
     def _open_follow_up(self, index: Any) -> None:
         m = self.log_model.record(index.row())
