@@ -191,6 +191,15 @@ def test_the_demo_caseload_shows_learning_match(qtbot, ctx) -> None:
     assert "II-B" in tab.prio_label.text() and tab.opt_model.rowCount() >= 3
     assert tab.log_model.rowCount() == 1 and len(tab.view.profile.top(3)) == 3
     page.grab().save(str(SHOTS / "learning-tab-demo.png"))
+    # rescored only when shown: work on another tab costs nothing here, and the tab is current when shown again
+    page.tabs.setCurrentWidget(page.evidence)
+    before = tab.view.profile.cell("IV-F").score
+    ctx.svc.evidence.add(educator_id=page.educator_id, title="Shared lesson study notes",
+                         category="products_of_practice", kind="artifact", indicator_codes=["IV-F"])
+    ctx.flush_changes()  # as after any write (ui_write)
+    assert tab._stale and tab.view.profile.cell("IV-F").score == before
+    page.tabs.setCurrentWidget(page.learning)
+    assert not tab._stale and tab.view.profile.cell("IV-F").score > before
 
 
 def test_search_hits_on_the_catalog_open_the_catalog(qtbot, demo_dir: Path) -> None:

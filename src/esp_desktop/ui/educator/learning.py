@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtGui import QBrush, QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -211,26 +211,34 @@ class LearningTab(QWidget):
         lay = QVBoxLayout(self)
         lay.addWidget(split)
         self._evidence: dict[str, str] = {}
+        self._stale = False
 
     # --- loading
     def load(self, educator_id: str) -> None:
         self.educator_id = educator_id
         self.current_code = None
-        self.refresh()
+        if self.isVisible():
+            self.refresh()
+        else:  # scored when the tab is first shown
+            self.clear_view()
+            self._stale = True
 
-    def clear(self) -> None:
-        self.educator_id = None
+    def clear_view(self) -> None:
         self.view = None
         self.heat.clear()
         self.heat.setRowCount(0)
-        self.behind_model.clear()
-        self.opt_model.clear()
-        self.log_model.clear()
-        self.top_label.clear()
-        self.prio_label.clear()
-        self.reasons.clear()
+        for model in (self.behind_model, self.opt_model, self.log_model):
+            model.clear()
+        for label in (self.top_label, self.prio_label, self.reasons):
+            label.clear()
+
+    def clear(self) -> None:
+        self.educator_id = None
+        self._stale = False
+        self.clear_view()
 
     def refresh(self) -> None:
+        self._stale = False
         if not self.educator_id or self.ctx.services is None:
             return
         svc = self.ctx.svc.learning
@@ -419,4 +427,13 @@ class LearningTab(QWidget):
 
     def store_changed(self, changes: Any) -> None:
         if self.educator_id and changes.touches(*LEARNING_TYPES):
+            if self.isVisible():
+                self.refresh()
+            else:  # e.g. script lines typed on the Observations tab: rescore when the tab is shown
+                self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
             self.refresh()
