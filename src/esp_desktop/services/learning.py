@@ -775,7 +775,7 @@ class LearningService(Service):
             rows = []
             for ed_id, codes in by_educator.items():
                 ed = s.get(Educator, ed_id)
-                if ed is None or ed.deleted:
+                if ed is None or ed.deleted or ed.archived:  # off the caseload: no longer counted
                     continue
                 schools = []
                 for sid in ed.site_ids or ():
