@@ -19,6 +19,7 @@ from esp_desktop.core.policy import label_allows as visible_to
 from esp_desktop.reports import viewmodels as vm
 from esp_desktop.reports.redaction import READERS, NotVisible
 from esp_desktop.reports.render import new_document_id
+from esp_desktop.services import Services
 
 T = TypeVar("T")
 
@@ -63,7 +64,7 @@ def _texts(audience: str, *texts: str | None) -> tuple[vm.ConferenceNoteVM, ...]
 class Assembler:
     """Reads through the services (never the database) and returns frozen view models."""
 
-    def __init__(self, services: Any, *, reader: str, now: datetime | None = None) -> None:
+    def __init__(self, services: Services, *, reader: str, now: datetime | None = None) -> None:
         if reader not in READERS:
             raise RuleViolation(f"Unknown audience {reader!r}: choose educator, panel or admin.")
         self.svc = services

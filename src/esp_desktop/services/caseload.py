@@ -149,7 +149,7 @@ class CaseloadService(Service):
             raise ValidationError(f"Unknown program {program!r}; use PA, PAR or informal.") from None
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
-            if self._current(s, educator_id):
+            if self.active_enrolment_in(s, educator_id):
                 raise RuleViolation("This educator already has an open enrolment; complete or exit it first.")
             en = Enrolment(educator_id=educator_id, program=program, status=EnrolmentStatus.REFERRED.value,
                            referred_on=referred_on or self.today(), referral_source=referral_source,
@@ -259,7 +259,8 @@ class CaseloadService(Service):
         )
         return int(s.scalar(q) or 0)
 
-    def _current(self, s: Session, educator_id: str) -> Enrolment | None:
+    def active_enrolment_in(self, s: Session, educator_id: str) -> Enrolment | None:
+        """The educator's open enrolment, inside the caller's unit of work ``s`` (other services use it too)."""
         q = self.live(Enrolment).where(
             Enrolment.educator_id == educator_id, Enrolment.status.in_([a.value for a in ACTIVE])
         )
@@ -267,7 +268,7 @@ class CaseloadService(Service):
 
     def _current_or_latest(self, s: Session, educator_id: str) -> Enrolment | None:
         """The open enrolment, else the most recent ended one."""
-        return self._current(s, educator_id) or s.scalars(
+        return self.active_enrolment_in(s, educator_id) or s.scalars(
             self.live(Enrolment).where(Enrolment.educator_id == educator_id)
             .order_by(Enrolment.created_at.desc())).first()
 
