@@ -16,6 +16,8 @@ from pathlib import Path
 
 from ..core.rubric import load_rubric
 from ..store import keys
+from ..store.backup import backup_info as backup_info_of
+from ..store.backup import check_backup_passphrase as check_passphrase_of
 from ..store.backup import create_backup, restore_backup
 from ..store.changes import Changes
 from ..store.check import CheckReport, check_store
@@ -28,6 +30,8 @@ __all__ = [
     "CheckReport",
     "Store",
     "backup",
+    "backup_info",
+    "check_backup_passphrase",
     "change_passphrase",
     "check",
     "create",
@@ -80,6 +84,16 @@ def backup(services: Services, out: Path) -> dict:
 
 def restore(archive: Path, data_dir: Path, passphrase: str, *, force: bool = False) -> dict:
     return restore_backup(archive, data_dir, passphrase, force=force)
+
+
+def backup_info(archive: Path) -> dict:
+    """What a backup says about itself without the passphrase (when it was made, by which app version)."""
+    return backup_info_of(archive)
+
+
+def check_backup_passphrase(archive: Path, passphrase: str) -> None:
+    """Raise ``WrongPassphrase`` unless the passphrase opens this backup (nothing is changed either way)."""
+    check_passphrase_of(archive, passphrase)
 
 
 def check(store: Store) -> CheckReport:
