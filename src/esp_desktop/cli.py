@@ -22,6 +22,8 @@ from typing import Any
 
 from . import __version__
 from .core.errors import EspError, StoreError
+from .services import Services, vault
+from .services.vault import Store
 
 PLUGINS = ("esp_desktop.reports.cli", "esp_desktop.sync.cli", "esp_desktop.district_cli")
 
@@ -34,8 +36,8 @@ class Cli:
 
         self.args = args
         self.data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
-        self._store = None
-        self._services = None
+        self._store: Store | None = None
+        self._services: Services | None = None
 
     def passphrase(self, *, confirm: bool = False) -> str:
         if self.args.passphrase_file:
@@ -53,29 +55,22 @@ class Cli:
             raise EspError("The passphrases do not match.")
         return p
 
-    def vault(self):  # noqa: ANN201
-        from .store.vault import Vault
-
-        return Vault(self.data_dir)
-
-    def store(self):  # noqa: ANN201
+    def store(self) -> Store:
         if self._store is None:
-            self._store = self.vault().unlock(self.passphrase())
+            self._store = vault.unlock(self.data_dir, self.passphrase())
         return self._store
 
-    def services(self):  # noqa: ANN201
+    def services(self) -> Services:
         if self._services is None:
-            from .core.rubric import load_rubric
-            from .services import Services
             from .settings import RUBRIC_FILE, Settings
 
             rubric_file = Settings(self.data_dir).get(RUBRIC_FILE) or None
-            self._services = Services(self.store(), rubric=load_rubric(rubric_file))
+            self._services = vault.open_services(self.store(), rubric_file=rubric_file)
         return self._services
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.close()
+            vault.lock(self._store)
 
 
 Handler = Callable[[argparse.Namespace, Cli], int | None]
@@ -89,8 +84,7 @@ def _out(args: argparse.Namespace) -> Any:
 
 
 def cmd_init(args: argparse.Namespace, cli: Cli) -> int:
-    store = cli.vault().create(cli.passphrase(confirm=True))
-    store.close()
+    vault.lock(vault.create(cli.data_dir, cli.passphrase(confirm=True)))
     print(f"Created an encrypted store in {cli.data_dir}")
     print("Keep your passphrase safe: it cannot be recovered. Make backups with 'esp-desktop backup -o FILE'.")
     return 0
@@ -135,8 +129,6 @@ def resolve_site(svc: Any, ref: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace, cli: Cli) -> int:
-    from .store.models import RECORD_TYPES
-
     svc = cli.services()
     reader = export_reader(args, svc)
     doc, omitted = svc.transfer.export_with_omissions(reader=reader)
@@ -148,7 +140,7 @@ def cmd_export(args: argparse.Namespace, cli: Cli) -> int:
         if fh is not sys.stdout:
             fh.close()
     # What the policy left out, and why, goes to the CT on stderr (never silently empty).
-    n = sum(len(doc[t]) for t in RECORD_TYPES)
+    n = svc.transfer.record_count(doc)
     print(f"Exported {n} record(s) for {reader.name}.", file=sys.stderr)
     if omitted:
         print("Left out by the confidentiality policy:", file=sys.stderr)
@@ -173,26 +165,19 @@ def cmd_import(args: argparse.Namespace, cli: Cli) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, cli: Cli) -> int:
-    from .store.backup import create_backup
-
-    summary = create_backup(cli.store(), Path(args.output))
-    cli.services().audit.log(action="backup", detail={"file": Path(args.output).name, **summary})
+    summary = vault.backup(cli.services(), Path(args.output))
     print(f"Backup written to {args.output} ({summary['members']} files, {summary['bytes']} bytes)")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, cli: Cli) -> int:
-    from .store.backup import restore_backup
-
-    summary = restore_backup(Path(args.file), cli.data_dir, cli.passphrase(), force=args.force)
+    summary = vault.restore(Path(args.file), cli.data_dir, cli.passphrase(), force=args.force)
     print(f"Restored the backup of {summary['created_at']} into {cli.data_dir}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, cli: Cli) -> int:
-    from .store.check import check_store
-
-    rep = check_store(cli.store())
+    rep = vault.check(cli.store())
     if rep.ok:
         print(f"OK: database and {rep.attachments_checked} attachment(s) passed the integrity check")
         return 0
@@ -212,7 +197,7 @@ def cmd_passwd(args: argparse.Namespace, cli: Cli) -> int:
         new = getpass.getpass("New passphrase: ")
         if getpass.getpass("Repeat new passphrase: ") != new:
             raise EspError("The passphrases do not match.")
-    store.change_passphrase(old, new)
+    vault.change_passphrase(store, old, new)
     print("Passphrase changed.")
     return 0
 

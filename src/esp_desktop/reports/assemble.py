@@ -19,6 +19,7 @@ from esp_desktop.core.errors import NotFound, RuleViolation
 from esp_desktop.reports import viewmodels as vm
 from esp_desktop.reports.redaction import NotVisible
 from esp_desktop.reports.render import new_document_id
+from esp_desktop.services import Services
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -52,7 +53,7 @@ def _texts(audience: str, *texts: str | None) -> tuple[vm.ConferenceNoteVM, ...]
 class Assembler:
     """Reads through the services (never the database) and returns frozen view models."""
 
-    def __init__(self, services: Any, *, reader: str | policy.Reader, now: datetime | None = None) -> None:
+    def __init__(self, services: Services, *, reader: str | policy.Reader, now: datetime | None = None) -> None:
         r = reader if isinstance(reader, policy.Reader) else policy.reader(reader)
         if r.kind.value not in policy.OUTPUT_READERS:
             raise RuleViolation(f"Unknown audience {r.kind.value!r}: choose educator, panel or admin.")

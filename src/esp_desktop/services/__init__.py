@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from ..core.rubric import Rubric, load_rubric
+from ..store.vault import Store
 from .assessments import AssessmentService
 from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
@@ -27,7 +28,7 @@ __all__ = ["Actor", "AgendaItem", "CaseloadRow", "CycleCompliance", "DueItem", "
 
 
 class Services:
-    def __init__(self, store, *, actor: Actor | None = None, rubric: Rubric | None = None) -> None:  # noqa: ANN001
+    def __init__(self, store: Store, *, actor: Actor | None = None, rubric: Rubric | None = None) -> None:
         self.store = store
         self.actor = actor or Actor()
         self.rubric = rubric or load_rubric()

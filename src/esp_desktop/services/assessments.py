@@ -62,7 +62,7 @@ class AssessmentService(Service):
         with self.session() as s:
             self._check_evaluative(s, educator_id)
             if cycle_id is None:
-                cyc = self._svc.compliance._cycle_on(s, educator_id, self.today())
+                cyc = self._svc.compliance.cycle_on_in(s, educator_id, self.today())
                 cycle_id = cyc.id if cyc else None
             doc = AssessmentDocument(educator_id=educator_id, kind=kind, cycle_id=cycle_id,
                                      status=DocumentStatus.DRAFT.value, author_name=self._author(),

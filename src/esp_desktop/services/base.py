@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,6 +17,7 @@ from ..core.errors import ChangedElsewhere, NotFound, ValidationError
 from ..store.models import Record
 
 if TYPE_CHECKING:
+    from ..store.vault import Store
     from . import Services
 
 R = TypeVar("R", bound=Record)
@@ -40,10 +42,10 @@ class Service:
         self._svc = services
 
     @property
-    def store(self):  # noqa: ANN201 - Store, avoided import cycle
+    def store(self) -> Store:
         return self._svc.store
 
-    def session(self) -> Any:
+    def session(self) -> AbstractContextManager[Session]:
         return self.store.session(actor=self._svc.actor.name)
 
     def today(self) -> date:

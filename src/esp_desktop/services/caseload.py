@@ -277,7 +277,7 @@ class CaseloadService(Service):
         """Take an educator off the caseload (or bring them back). Their records are kept and searchable."""
         with self.session() as s:
             e = self.get(s, Educator, educator_id, what="Educator")
-            if archived and self._current(s, e.id):
+            if archived and self.active_enrolment_in(s, e.id):
                 raise RuleViolation(f"{e.display_name} has an open enrolment: complete or exit it first, "
                                     "then archive.")
             e.archived = archived
@@ -297,7 +297,7 @@ class CaseloadService(Service):
             raise ValidationError(f"Unknown program {program!r}; use PA, PAR or informal.") from None
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
-            if self._current(s, educator_id):
+            if self.active_enrolment_in(s, educator_id):
                 raise RuleViolation("This educator already has an open enrolment; complete or exit it first.")
             if school_year is None:
                 p = s.scalars(self.live(CTProfile)).first()
@@ -410,7 +410,8 @@ class CaseloadService(Service):
         )
         return int(s.scalar(q) or 0)
 
-    def _current(self, s: Session, educator_id: str) -> Enrolment | None:
+    def active_enrolment_in(self, s: Session, educator_id: str) -> Enrolment | None:
+        """The educator's open enrolment, inside the caller's unit of work ``s`` (other services use it too)."""
         q = self.live(Enrolment).where(
             Enrolment.educator_id == educator_id, Enrolment.status.in_([a.value for a in ACTIVE])
         )
@@ -418,7 +419,7 @@ class CaseloadService(Service):
 
     def _current_or_latest(self, s: Session, educator_id: str) -> Enrolment | None:
         """The open enrolment, else the most recent ended one."""
-        return self._current(s, educator_id) or s.scalars(
+        return self.active_enrolment_in(s, educator_id) or s.scalars(
             self.live(Enrolment).where(Enrolment.educator_id == educator_id)
             .order_by(Enrolment.created_at.desc())).first()
 

@@ -73,7 +73,7 @@ class ComplianceService(Service):
             raise RuleViolation("A PAR cycle requires at least 1 announced and 4 unannounced observations.")
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
-            en = self._svc.caseload._current(s, educator_id)
+            en = self._svc.caseload.active_enrolment_in(s, educator_id)
             if en is None or en.program != Program.PAR or en.status != EnrolmentStatus.ENROLLED:
                 raise RuleViolation("Evaluation cycles are for educators enrolled in PAR.")
             c = EvaluationCycle(educator_id=educator_id, enrolment_id=en.id, start_on=start_on, end_on=end_on,
@@ -105,9 +105,10 @@ class ComplianceService(Service):
 
     def current_cycle(self, educator_id: str, on: date | None = None) -> EvaluationCycle | None:
         with self.session() as s:
-            return self._cycle_on(s, educator_id, on or self.today())
+            return self.cycle_on_in(s, educator_id, on or self.today())
 
-    def _cycle_on(self, s: Session, educator_id: str, on: date) -> EvaluationCycle | None:
+    def cycle_on_in(self, s: Session, educator_id: str, on: date) -> EvaluationCycle | None:
+        """The cycle running on ``on`` (else the latest), inside the caller's unit of work ``s``."""
         cycles = list(s.scalars(self.live(EvaluationCycle).where(EvaluationCycle.educator_id == educator_id)
                                 .order_by(EvaluationCycle.start_on.desc())))
         for c in cycles:
@@ -173,10 +174,10 @@ class ComplianceService(Service):
         out = []
         with self.session() as s:
             for e in s.scalars(self.live(Educator)):
-                en = self._svc.caseload._current(s, e.id)
+                en = self._svc.caseload.active_enrolment_in(s, e.id)
                 if en is None or en.program != Program.PAR or en.status != EnrolmentStatus.ENROLLED:
                     continue
-                c = self._cycle_on(s, e.id, today)
+                c = self.cycle_on_in(s, e.id, today)
                 if c is not None:
                     out.append(self._compliance(s, c, e.display_name, today))
         return sorted(out, key=lambda cc: (cc.next_due.due_on if cc.next_due else date.max))

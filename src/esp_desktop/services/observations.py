@@ -36,7 +36,7 @@ class ObservationService(Service):
             if site_id:
                 self.get(s, Site, site_id, what="Site")
             self._svc.caseload.guard_audience(s, educator_id, audience)
-            cyc = self._svc.compliance._cycle_on(s, educator_id, observed_on)
+            cyc = self._svc.compliance.cycle_on_in(s, educator_id, observed_on)
             o = Observation(educator_id=educator_id, kind=kind, observed_on=observed_on, site_id=site_id,
                             class_period=class_period, observer_person_id=observer_person_id,
                             started_at=started_at or clock.now(), status=ObservationStatus.IN_PROGRESS.value,
@@ -121,8 +121,8 @@ class ObservationService(Service):
     def restore_notes(self, note_ids: Sequence[str]) -> list[ScriptNote]:
         """Bring back lines deleted by mistake (Ctrl+Z in the capture screen)."""
         with self.session() as s:
-            notes = [s.get(ScriptNote, i) for i in note_ids]
-            if any(n is None for n in notes):
+            notes = [n for n in (s.get(ScriptNote, i) for i in note_ids) if n is not None]
+            if len(notes) != len(note_ids):
                 raise ValidationError("Those lines cannot be brought back.")
             for n in notes:
                 n.deleted = False

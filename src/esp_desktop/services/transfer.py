@@ -106,6 +106,11 @@ class TransferService(Service):
             "omitted": omitted.as_json()})
         return doc, omitted
 
+    @staticmethod
+    def record_count(doc: dict[str, Any]) -> int:
+        """How many records an export document holds (all record types)."""
+        return sum(len(doc.get(t, [])) for t in RECORD_TYPES)
+
     def import_(self, doc: dict[str, Any]) -> dict[str, int]:
         files: list[tuple[dict[str, Any], bytes]] = []
         for att in doc.get("attachment", []) if isinstance(doc, dict) else []:

@@ -61,11 +61,11 @@ def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or 
     """Unlock silently with the key remembered in the OS keyring, if the CT chose that."""
     if not ctx.settings.get(USE_KEYRING):
         return None
-    from ..store.vault import Vault
+    from ..services import vault
     from .settings.unlock import open_services
 
     try:
-        store = Vault(ctx.data_dir).unlock_from_keyring()
+        store = vault.unlock_from_keyring(ctx.data_dir)
     except Exception as exc:  # noqa: BLE001 - a stale or broken keyring entry: fall back to the passphrase
         log.info("keyring unlock failed: %s", exc)
         return None
@@ -74,13 +74,13 @@ def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or 
 
 def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     """The main window after the first-run wizard or a keyring unlock; None if the CT cancelled setup."""
-    from ..store.vault import Vault
+    from ..services import vault
     from .mainwindow import MainWindow
     from .settings.firstrun import FirstRunWizard
 
     ctx = AppContext(Path(data_dir))
     win = MainWindow(ctx)
-    if not Vault(data_dir).exists():
+    if not vault.exists(Path(data_dir)):
         wiz = FirstRunWizard(ctx.data_dir, ctx.settings)
         if not wiz.exec() or wiz.result_value is None:
             win.deleteLater()

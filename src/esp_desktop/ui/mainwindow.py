@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core import clock
+from ..services import vault
 from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
 from .caseload.page import CaseloadPage
 from .compliance.page import DashboardPage
@@ -364,7 +365,7 @@ class MainWindow(QMainWindow):
         # let running background reads finish before the engine goes (their results are dropped: locked)
         QThreadPool.globalInstance().waitForDone(10_000)
         if store is not None:
-            store.close()
+            vault.lock(store)
         self._show_locked()
         return True
 
@@ -427,14 +428,10 @@ class MainWindow(QMainWindow):
         f, _ = QFileDialog.getSaveFileName(self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)")
         if not f:
             return
-        from ..store.backup import create_backup
-
-        store, svc, out = self.ctx.open_store, self.ctx.svc, Path(f)
+        svc, out = self.ctx.svc, Path(f)
 
         def work() -> dict:
-            summary = create_backup(store, out)
-            svc.audit.log(action="backup", detail={"file": out.name, **summary})
-            return summary
+            return vault.backup(svc, out)
 
         self.statusBar().showMessage("Writing backup…")
         tasks.run_in_background(

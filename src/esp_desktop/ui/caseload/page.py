@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ...core.enums import EnrolmentStatus, Program, label
 from ...services import CaseloadRow
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, page_title

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..context import AppContext
 from ..district.queue import PostingQueue
 from ..widgets import tasks

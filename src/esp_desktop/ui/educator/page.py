@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.enums import label
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..assessments.tab import AssessmentsTab
 from ..context import AppContext
 from ..export.dialog import ExportDialog

@@ -33,7 +33,7 @@ from ...core import clock
 from ...core.enums import ObservationKind, ObservationStatus, label
 from ...core.errors import ValidationError
 from ...core.rubric import load_rubric
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..context import AppContext
 from ..widgets.fields import (
     FocusOut,

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from ...core import rules, timefmt
 from ...core.enums import PanelDecision, label
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..caseload.dialogs import date_edit, pydate, qdate
 from ..context import AppContext
 from ..widgets import tasks

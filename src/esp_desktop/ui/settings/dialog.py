@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ... import __version__
+from ...services import vault
+from ...services.vault import MIN_PASSPHRASE
 from ...settings import AUTO_LOCK_MINUTES, USE_KEYRING
-from ...store import keys
-from ...store.vault import MIN_PASSPHRASE
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_text, muted
@@ -60,7 +60,7 @@ class SettingsDialog(QDialog):
         self.keyring = QCheckBox("Remember the key on this computer (system keyring)")
         self.keyring.setAccessibleName("Remember on this computer")
         self.keyring.setChecked(st.get(USE_KEYRING))
-        available = keys.keyring_available()
+        available = vault.keyring_available()
         self.keyring.setEnabled(available and ctx.store is not None)
         general = QGroupBox("General")
         gf = QFormLayout(general)
@@ -103,11 +103,11 @@ class SettingsDialog(QDialog):
         want = self.keyring.isChecked() and self.keyring.isEnabled()
         store = self.ctx.store
         if store is not None and self.keyring.isEnabled() and want != st.get(USE_KEYRING):
-            if want and not store.remember_in_keyring():
+            if want and not vault.remember_in_keyring(store):
                 self.keyring.setChecked(False)
                 want = False
             elif not want:
-                store.forget_keyring()
+                vault.forget_keyring(store)
             st.set(USE_KEYRING, want)
         self.sync.save()
         super().accept()
@@ -142,7 +142,7 @@ class SettingsDialog(QDialog):
             self.change_btn.setEnabled(True)
             self._say(error_text(exc), error=True)
 
-        tasks.run_in_background(self, lambda: store.change_passphrase(old, new), on_done=done, on_error=failed)
+        tasks.run_in_background(self, lambda: vault.change_passphrase(store, old, new), on_done=done, on_error=failed)
 
 
 class AboutDialog(QDialog):

@@ -27,10 +27,9 @@ from zxcvbn import zxcvbn
 
 from ...core import clock
 from ...core.errors import EspError
-from ...services import Services
+from ...services import Services, vault
+from ...services.vault import MIN_PASSPHRASE, Store
 from ...settings import USE_KEYRING, Settings
-from ...store import keys
-from ...store.vault import MIN_PASSPHRASE, Store, Vault
 from ..widgets import tasks
 from ..widgets.common import error_text
 from ..widgets.icons import app_icon
@@ -114,7 +113,7 @@ class PassphrasePage(QWizardPage):
         self.keyring_note = QLabel()
         self.keyring_note.setObjectName("muted")
         self.keyring_note.setWordWrap(True)
-        if not keys.keyring_available():
+        if not vault.keyring_available():
             self.remember.setEnabled(False)
             self.keyring_note.setText(
                 "No system keyring was found on this computer, so you will type your "
@@ -320,24 +319,22 @@ def create_store(
     Returns (store, services, remembered_in_keyring, backup_error_or_None).
     """
     from ...services.demo import load_demo
-    from ...store.backup import create_backup
 
-    store = Vault(data_dir).create(passphrase)
+    store = vault.create(data_dir, passphrase)
     try:
         svc = open_services(store, settings)
         if demo:
             load_demo(svc)
         prev = svc.caseload.profile()  # the demo brings a fictional CT profile; keep its school year only
         svc.caseload.set_profile(name=name, email=email, school_year=prev.school_year if prev else None)
-        remembered = store.remember_in_keyring() if remember else False
+        remembered = vault.remember_in_keyring(store) if remember else False
     except BaseException:
-        store.close()
+        vault.lock(store)
         raise
     backup_error = None
     if backup is not None:  # a failed backup must not undo a created store: report it, the CT can retry
         try:
-            summary = create_backup(store, backup)
-            svc.audit.log(action="backup", detail={"file": backup.name, **summary})
+            vault.backup(svc, backup)
         except (OSError, EspError) as exc:
             backup_error = f"The store was created, but the backup could not be written: {error_text(exc)}"
     return store, svc, remembered, backup_error

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...core import rules
 from ...core.enums import PersonRole, label
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..widgets.common import muted
 from ..widgets.drafts import restorable
 from ..widgets.fields import pydate

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ...core import timefmt
 from ...core.errors import EspError
+from ...services import vault
 from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
 from ..context import AppContext
 from ..widgets import tasks
@@ -165,9 +166,7 @@ class SyncController(QObject):
 
         def work() -> tuple[Any, int]:
             if passphrase is not None:
-                from ...store import keys
-
-                keys.unwrap_key(store.keyfile, passphrase)  # WrongPassphrase before anything is wrapped
+                vault.verify_passphrase(store, passphrase)  # WrongPassphrase before anything is wrapped
             c = self.client(passphrase=passphrase, progress=progress)
             try:
                 if code:
