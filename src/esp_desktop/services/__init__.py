@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..core.rubric import Rubric, load_rubric
 from .assessments import AssessmentService
 from .base import Actor
+from .calendars import CalendarService
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
 from .observations import ObservationService
@@ -25,6 +26,7 @@ class Services:
         self.store = store
         self.actor = actor or Actor()
         self.rubric = rubric or load_rubric()
+        self.calendars = CalendarService(self)
         self.caseload = CaseloadService(self)
         self.compliance = ComplianceService(self)
         self.observations = ObservationService(self)

@@ -97,6 +97,7 @@ def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dic
                 svc.observations.update(o.id, pre_conference_notes="Lesson goals reviewed; focus on discourse."
                                         if kind == "announced" else None,
                                         post_conference_on=day + timedelta(days=2),
+                                        feedback_given_on=day + timedelta(days=2),
                                         post_conference_notes="Discussed pacing and checks for understanding.",
                                         feedback="Strength: clear objective. Next step: plan questions that "
                                                  "require every student to respond (whiteboards, turn-and-talk).")

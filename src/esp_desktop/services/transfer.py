@@ -28,6 +28,7 @@ PARENT_OF: dict[str, tuple[str, str]] = {
     "script_note": ("observation_id", "observation"),
     "goal_progress": ("goal_id", "goal"),
     "acknowledgement": ("document_id", "assessment"),
+    "educator_response": ("document_id", "assessment"),
     "panel_case": ("meeting_id", "panel_meeting"),
 }
 

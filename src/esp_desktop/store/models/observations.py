@@ -30,6 +30,7 @@ class Observation(Record, Base):
     post_conference_on: Mapped[date | None]
     post_conference_notes: Mapped[str | None] = mapped_column(Text)
     feedback: Mapped[str | None] = mapped_column(Text)  # feedback and next steps for the educator
+    feedback_given_on: Mapped[date | None]  # when the educator received the feedback (counts toward compliance)
 
 
 class ScriptNote(Record, Base):
