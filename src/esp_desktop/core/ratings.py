@@ -51,8 +51,13 @@ RULE_TITLES = {
 @dataclass(frozen=True)
 class Problem:
     rule: str
-    message: str
+    message: str  # what is wrong (printed on a document finalized by exception)
     overridable: bool = False
+    advice: str = ""  # what the CT can do about it (shown on screen, not printed)
+
+    @property
+    def text(self) -> str:
+        return f"{self.message} {self.advice}".strip()
 
 
 @dataclass(frozen=True)
@@ -183,9 +188,10 @@ def summative_timing(work: CycleWork) -> list[Problem]:
     return [Problem(
         RULE_SUMMATIVE_TIMING,
         f"The cycle still needs {_join(missing)}: a summative comes after the cycle's last observation and "
-        "formative assessment. Finalize now only for a documented exception (for example, the educator leaves the "
-        "district), with a written justification.",
+        "formative assessment.",
         overridable=True,
+        advice="Finalize now only for a documented exception (for example, the educator leaves the district), "
+               "with a written justification.",
     )]
 
 

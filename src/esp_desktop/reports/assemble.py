@@ -286,7 +286,7 @@ class Assembler:
         second = self._people.get(cycle.secondary_evaluator_id or "") if cycle else None
         # the local day: a document finalized after an evening meeting in Boston is dated that evening's day
         finalized = clock.to_local(doc.finalized_at).date() if doc.finalized_at else None
-        responses = [r for r in _keep(self.svc.assessments.responses(doc.id), self.reader)]
+        responses = _keep(self.svc.assessments.responses(doc.id), self.reader)
         return vm.AssessmentVM(
             audience=doc.audience,
             id=doc.id,
@@ -320,6 +320,7 @@ class Assembler:
                 for o in (doc.overrides or [])
             ),
             responses=tuple(vm.ResponseVM(r.audience, r.received_on, r.text) for r in responses),
+            goals_progress=doc.goals_progress_summary or "",
         )
 
     def _cycle_of(self, doc: Any) -> Any:

@@ -390,14 +390,21 @@ def assessment_story(doc: AssessmentDoc) -> list[Flowable]:
     if a.supersedes:
         extra.append(("Corrects version", a.supersedes))
     story.append(_educator_facts(doc.educator, doc.case, doc.ct_name, extra))
-    story += section("Ratings summary")
-    story.append(_ratings_summary(a, doc.rubric))
-    story += section("Ratings by standard: rationale and evidence")
-    story += _ratings_detail(a, doc.rubric)
-    story += section(f"Overall rating: {a.overall_rating or 'Not rated'}")
-    story += _paragraphs([a.overall_rationale])
+    if a.kind == "formative" and not a.rated:
+        story += section("Ratings")
+        story.append(empty("This formative assessment reports progress on goals only: formative ratings are "
+                           "optional."))
+    else:
+        story += section("Ratings summary")
+        story.append(_ratings_summary(a, doc.rubric))
+        story += section("Ratings by standard: rationale and evidence")
+        story += _ratings_detail(a, doc.rubric)
+        story += section(f"Overall rating: {a.overall_rating or 'Not rated'}")
+        story += _paragraphs([a.overall_rationale])
     story += _overrides(a)
     story += section("Goals and progress")
+    if a.goals_progress:
+        story += [px("<b>Summary of progress</b>", S.body_tight), *_paragraphs([a.goals_progress])]
     story += _goals(doc.goals)
     story += _acknowledgement(doc)
     return story
@@ -582,6 +589,10 @@ def _formatives(items: Sequence[AssessmentVM], rubric: Rubric) -> list[Flowable]
     for a in items:
         status = "final" if a.status == "final" else "draft"
         out += subsection(m(f"Formative assessment of {fmt_date(a.dated)} (version {a.version}, {status})"))
+        if not a.rated:
+            out.append(empty("Progress on goals only (formative ratings are optional)."))
+            out += _paragraphs([a.goals_progress])
+            continue
         out.append(_ratings_summary(a, rubric))
         if a.overall_rationale:
             out.append(spacer(4))

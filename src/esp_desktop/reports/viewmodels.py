@@ -313,6 +313,11 @@ class AssessmentVM:
     acknowledgement: AcknowledgementVM | None = None
     overrides: tuple[OverrideVM, ...] = ()
     responses: tuple[ResponseVM, ...] = ()
+    goals_progress: str = ""  # the CT's summary of progress on goals (a formative may report only this)
+
+    @property
+    def rated(self) -> bool:
+        return bool(self.overall_rating) or any(r.rating for r in self.ratings)
 
 
 # --------------------------------------------------------------------------- documents

@@ -37,7 +37,7 @@ class NeedsJustification(RuleViolation):
 
     def __init__(self, problems: list[ratings.Problem]) -> None:
         self.problems = problems
-        super().__init__(" ".join(p.message for p in problems))
+        super().__init__(" ".join(p.text for p in problems))
 
 
 PA_REFUSAL = (
@@ -188,7 +188,7 @@ class AssessmentService(Service):
                 hard.insert(0, ratings.Problem("cycle", "A summative closes an evaluation cycle: start the "
                                                         "educator's cycle first."))
             if hard:
-                raise ValidationError(" ".join(p.message for p in hard))
+                raise ValidationError(" ".join(p.text for p in hard))
             soft = ratings.overridable(found)
             reason = (justification or "").strip()
             if soft and len(reason) < MIN_JUSTIFICATION:

@@ -162,6 +162,18 @@ class ComplianceService(Service):
         with self.session() as s:
             c = self.get(s, EvaluationCycle, cycle_id, what="Cycle")
             before = (c.required_announced, c.required_unannounced, c.minimum_exception)
+            cal = self._cal(s)
+            if ("start_on" in fields or "end_on" in fields) and c.end_on > c.start_on:
+                # due dates that were the defaults follow the new dates; dates the CT chose stay
+                old_f = rules.formative_due(c.start_on, c.end_on, cal)
+                old_s = rules.summative_due(c.start_on, c.end_on, cal)
+                start = fields.get("start_on", c.start_on)
+                end = fields.get("end_on", c.end_on)
+                if isinstance(start, date) and isinstance(end, date) and end > start:
+                    if "formative_due_on" not in fields and c.formative_due_on == old_f:
+                        fields["formative_due_on"] = rules.formative_due(start, end, cal)
+                    if "summative_due_on" not in fields and c.summative_due_on == old_s:
+                        fields["summative_due_on"] = rules.summative_due(start, end, cal)
             if "minimum_exception" in fields:
                 fields["minimum_exception"] = str(fields["minimum_exception"] or "").strip() or None
             self.apply_fields(c, dict(fields), CYCLE_FIELDS)
