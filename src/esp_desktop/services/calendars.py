@@ -3,8 +3,10 @@ dates and Panel meetings as an iCalendar file."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -43,7 +45,12 @@ class CalendarService(Service):
             return self.calendars_in(s)
 
     def calendar(self, school_year: str | None = None) -> SchoolCalendar:
-        return self.calendars().for_year(school_year or school_year_of(self.today()))
+        sy = school_year or school_year_of(self.today())
+        try:
+            school_year_start(sy)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        return self.calendars().for_year(sy)
 
     def edited_years(self) -> list[str]:
         with self.session() as s:
@@ -157,6 +164,23 @@ class CalendarService(Service):
                 ev.add("location", m.location)
             cal.add_component(ev)
         return bytes(cal.to_ical())
+
+
+    def export_ics(self, path: str | os.PathLike[str], *, initials: bool = False) -> int:
+        """Write the iCalendar file (atomically) and log the export; returns how many events it holds."""
+        data = self.ics(initials=initials)
+        target = Path(path)
+        tmp = target.with_name(f".{target.name}.part")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise ValidationError(f"Cannot write {target.name}: {exc.strerror or exc}.") from None
+        events = data.count(b"BEGIN:VEVENT")
+        self._svc.audit.log(action="export_ics", detail={"file": target.name, "events": events,
+                                                         "initials_only": initials})
+        return events
 
 
 def _initials(name: str) -> str:
