@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE  # the root tests/conftest.py
+from tests.helpers.env import PASSPHRASE
 
 TODAY = date(2026, 11, 25)
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import PASSPHRASE
 from esp_desktop.cli import main
 from esp_desktop.services.demo import PRIVATE_THOUGHTS
+from tests.helpers.env import PASSPHRASE
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from esp_desktop.core.audience import visible_to
 from esp_desktop.core.errors import NotFound
+from esp_desktop.core.policy import label_allows as visible_to
 from esp_desktop.reports.redaction import NotVisible
 from esp_desktop.reports.service import ReportService
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from .central_helpers import change, envelope, push
+from tests.helpers.central import change, envelope, push
 
 OTHER_CT_MARKER = "MARKER-OF-ANOTHER-CASELOAD-5521"
 

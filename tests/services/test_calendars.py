@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from conftest import PASSPHRASE
 from esp_desktop.core import clock
 from esp_desktop.core.errors import ValidationError
 from esp_desktop.core.school_calendar import Closure, SchoolCalendar
 from esp_desktop.services import Services
+from tests.helpers.env import PASSPHRASE
 
 
 def test_an_edited_school_year_moves_due_dates_and_can_be_reset(svc: Services) -> None:

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from esp_desktop.core import clock, timefmt
-from esp_desktop.core.audience import visible_to
 from esp_desktop.core.crosswalk import translate
 from esp_desktop.core.enums import DocumentStatus, ObservationKind
 from esp_desktop.core.errors import NotFound, RuleViolation
+from esp_desktop.core.policy import label_allows as visible_to
 from esp_desktop.core.rubric import rubric_for
 from esp_desktop.reports import viewmodels as vm
 from esp_desktop.reports.redaction import READERS, NotVisible

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from esp_desktop.core.audience import visible_to  # the single audience rule (architecture.md)
 from esp_desktop.core.errors import RuleViolation
+from esp_desktop.core.policy import label_allows as visible_to
 from esp_desktop.reports.viewmodels import Document, iter_audiences
 
 READERS = ("educator", "panel", "admin")

@@ -3,7 +3,6 @@
 # No `from __future__ import annotations` here: FastAPI reads the endpoint annotations at runtime and
 # they refer to names local to create_app().
 
-import json
 import uuid
 from pathlib import Path
 from typing import Annotated, Any
@@ -95,9 +94,9 @@ def create_app(
 
     @app.post("/v1/sync/pull", response_model=P.PullResponse)
     def pull(request: Request, who: Who, body: P.PullRequest) -> Response:
-        # Built as a dict and serialised once: pulls are the hot path of a sync.
-        data = central.pull(who, body, remote=_remote(request))
-        return Response(json.dumps(data, separators=(",", ":")), media_type="application/json")
+        # Serialised once by pydantic-core: pulls are the hot path of a sync.
+        page = central.pull(who, body, remote=_remote(request))
+        return Response(page.model_dump_json(), media_type="application/json")
 
     @app.get("/v1/sync/key", response_model=P.WrappedKey)
     def get_key(who: Who) -> P.WrappedKey:

@@ -183,6 +183,16 @@ class CaseloadService(Service):
             q = self.live(IntakeMeeting).where(IntakeMeeting.educator_id == educator_id)
             return list(s.scalars(q.order_by(IntakeMeeting.held_on)))
 
+    def check_cap(self, *, enrolment_id: str) -> None:
+        """Raise ``CaseloadCapExceeded`` if enrolling this enrolment now would go over the cap (asks for a
+        reason before the write, rather than after a refused one)."""
+        with self.session() as s:
+            en = self._open_enrolment(s, enrolment_id)
+            if en.status != EnrolmentStatus.ENROLLED and rules.counts_toward_cap(en.program):
+                active, cap = self._active_capped(s), self.cap_in(s)
+                if rules.cap_exceeded(active, cap):
+                    raise CaseloadCapExceeded(active, cap)
+
     def enrol(self, *, enrolment_id: str, enrolled_on: date | None = None,
               override_reason: str | None = None) -> Enrolment:
         """Enrol after the intake meeting. Beyond the caseload cap only with an override reason."""

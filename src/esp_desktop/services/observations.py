@@ -146,6 +146,34 @@ class ObservationService(Service):
     def delete_note(self, note_id: str) -> None:
         self.soft_delete(ScriptNote, note_id)
 
+    def delete_notes(self, note_ids: Sequence[str]) -> int:
+        """Delete several script lines in one step (undone by ``restore_notes``). Returns how many."""
+        with self.session() as s:
+            notes = [self.get(s, ScriptNote, i, what="Note") for i in note_ids]
+            for n in notes:
+                n.deleted = True
+            return len(notes)
+
+    def restore_notes(self, note_ids: Sequence[str]) -> list[ScriptNote]:
+        """Bring back lines deleted by mistake (Ctrl+Z in the capture screen)."""
+        with self.session() as s:
+            notes = [s.get(ScriptNote, i) for i in note_ids]
+            if any(n is None for n in notes):
+                raise ValidationError("Those lines cannot be brought back.")
+            for n in notes:
+                n.deleted = False  # type: ignore[union-attr]
+            return notes  # type: ignore[return-value]
+
+    def set_notes_audience(self, note_ids: Sequence[str], *, audience: str) -> list[ScriptNote]:
+        """Share (or make private again) several script lines at once."""
+        audience = self.check_audience(audience)
+        with self.session() as s:
+            notes = [self.get(s, ScriptNote, i, what="Note") for i in note_ids]
+            for n in notes:
+                self._svc.caseload.guard_audience(s, n.educator_id, audience)
+                n.audience = audience
+            return notes
+
     def finish(self, *, observation_id: str, finished_at: datetime | None = None) -> Observation:
         """Finish the observation: from now on it counts toward cycle compliance."""
         with self.session() as s:
@@ -182,4 +210,14 @@ class ObservationService(Service):
             return list(s.scalars(q.order_by(ScriptNote.seq)))
 
     def delete(self, observation_id: str) -> None:
-        self.soft_delete(Observation, observation_id)
+        """Delete an observation started by mistake, with its script. A finished observation counts toward
+        compliance and is part of the record: it cannot be deleted (reopen it first if it was finished by
+        mistake, then delete)."""
+        with self.session() as s:
+            o = self.get(s, Observation, observation_id, what="Observation")
+            if o.status == ObservationStatus.FINISHED:
+                raise RuleViolation("A finished observation counts toward compliance and cannot be deleted. "
+                                    "Only an unfinished observation (started by mistake) can be.")
+            o.deleted = True
+            for n in s.scalars(self.live(ScriptNote).where(ScriptNote.observation_id == o.id)):
+                n.deleted = True

@@ -3,6 +3,9 @@ written to the audit log and is (re)indexed for full-text search.
 
 A session with ``session.info["applying_remote"] = True`` (the sync engine, import) keeps the incoming
 version and does not mark records dirty. ``session.info["actor"]`` names who is acting (default "ct").
+
+After a commit, the records the session touched are published to the store's ``ChangeFeed`` (``changes.py``),
+so open screens refresh from what actually changed, whoever changed it (a screen, the CLI, sync).
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from sqlalchemy import column, delete, event, func, insert, inspect, select, tab
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..core import clock
+from .changes import ChangeFeed, Changes
 from .models import AuditEvent, Record, SearchMap
 
 SEARCH_INDEX = "search_index"
 _SEARCH_TABLE = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"),
                       column("educator_id"), column("body"))
 _BOOKKEEPING = {"sync_dirty", "version", "updated_at"}
+_TOUCHED = "_touched_records"  # session.info key: (record type, id) -> educator id, until commit or rollback
 
 
 def _changed_fields(obj: Record) -> list[str]:
@@ -55,6 +60,10 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         if isinstance(obj, Record):
             # Records are tombstoned, never hard-deleted, so sync can carry the delete.
             raise RuntimeError(f"hard delete of {obj!r}; set .deleted = True instead")
+    if events:
+        touched = session.info.setdefault(_TOUCHED, {})
+        for e in events:
+            touched[(e["record_type"], e["record_id"])] = e["educator_id"]
     if events and not session.info.get("no_audit"):
         session.info.setdefault("_pending_audit", []).extend(events)
 
@@ -110,6 +119,26 @@ def reindex(conn: Any, objs: list[Record]) -> None:
     conn.execute(insert(SearchMap), map_rows)
 
 
-def install(factory: sessionmaker[Session]) -> None:
+def _publisher(feed: ChangeFeed) -> Any:
+    def after_commit(session: Session) -> None:
+        touched = session.info.pop(_TOUCHED, None)
+        if touched:
+            feed.publish(Changes(
+                records=frozenset(touched),
+                educators=frozenset(e for e in touched.values() if e),
+                remote=bool(session.info.get("applying_remote")),
+            ))
+
+    return after_commit
+
+
+def _forget(session: Session, *_: Any) -> None:
+    session.info.pop(_TOUCHED, None)  # rolled back: nothing changed
+
+
+def install(factory: sessionmaker[Session], feed: ChangeFeed | None = None) -> None:
     event.listen(factory, "before_flush", _before_flush)
     event.listen(factory, "after_flush", _after_flush)
+    if feed is not None:
+        event.listen(factory, "after_commit", _publisher(feed))
+        event.listen(factory, "after_rollback", _forget)

@@ -66,7 +66,6 @@ class EducatorResponse(Record, Base):
 class PanelMeeting(Record, Base):
     __tablename__ = "panel_meeting"
     __record_type__ = "panel_meeting"
-    __default_audience__ = "panel"
     meets_on: Mapped[date] = mapped_column(index=True)
     start_time: Mapped[str | None] = mapped_column(String(5))  # "17:30", local wall-clock time of the district
     location: Mapped[str | None] = mapped_column(String(200))
@@ -78,7 +77,6 @@ class PanelCase(Record, Base):
 
     __tablename__ = "panel_case"
     __record_type__ = "panel_case"
-    __default_audience__ = "panel"
     meeting_id: Mapped[str] = mapped_column(String(36), index=True)
     educator_id: Mapped[str] = mapped_column(String(36), index=True)
     purpose: Mapped[str] = mapped_column(Text)  # what the panel must decide

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Boolean, Date, Integer, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ...core import clock
+from ...core import clock, policy
 
 
 def new_id() -> str:
@@ -44,7 +44,6 @@ class Record:
     """Columns every synced record carries."""
 
     __record_type__: ClassVar[str]
-    __default_audience__: ClassVar[str] = "educator"
     __search_fields__: ClassVar[tuple[str, ...]] = ()
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -62,7 +61,7 @@ class Record:
             RECORD_TYPES[rt] = cls  # type: ignore[assignment]
 
     def __init__(self, **kw: Any) -> None:
-        kw.setdefault("audience", self.__default_audience__)
+        kw.setdefault("audience", policy.default_audience(self.__record_type__))  # one place: core/policy.py
         kw.setdefault("id", new_id())
         super().__init__(**kw)  # type: ignore[call-arg]
 

@@ -11,7 +11,6 @@ from .base import Base, Record
 class CTProfile(Record, Base):
     __tablename__ = "ct_profile"
     __record_type__ = "ct_profile"
-    __default_audience__ = "admin"
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
     employee_id: Mapped[str | None] = mapped_column(String(50))
@@ -22,7 +21,6 @@ class CTProfile(Record, Base):
 class Site(Record, Base):
     __tablename__ = "site"
     __record_type__ = "site"
-    __default_audience__ = "admin"
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str | None] = mapped_column(String(50))
     address: Mapped[str | None] = mapped_column(Text)
@@ -33,7 +31,6 @@ class Person(Record, Base):
 
     __tablename__ = "person"
     __record_type__ = "person"
-    __default_audience__ = "admin"
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
@@ -44,7 +41,6 @@ class Person(Record, Base):
 class Educator(Record, Base):
     __tablename__ = "educator"
     __record_type__ = "educator"
-    __default_audience__ = "admin"
     __search_fields__ = ("given_name", "family_name", "role_subject")
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))

@@ -104,7 +104,6 @@ class Contact(Record, Base):
 
     __tablename__ = "contact"
     __record_type__ = "contact"
-    __default_audience__ = "ct_private"
     __search_fields__ = ("person_name", "summary")
     educator_id: Mapped[str | None] = mapped_column(String(36), index=True)
     person_id: Mapped[str | None] = mapped_column(String(36))

@@ -22,6 +22,7 @@ from ..context import AppContext
 from ..widgets.fields import Report, install_audience_menu, record_table, select_row
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel, audience_column
+from ..widgets.write import ui_write
 from .form import AssessmentForm
 
 PA_NOTE = (
@@ -186,34 +187,24 @@ class AssessmentsTab(QWidget):
         if not self.educator_id:
             return
         self.form.save_pending()
-        try:
-            doc = self.ctx.svc.assessments.draft(educator_id=self.educator_id, kind=kind)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.ctx.changed("assessment", doc.id)
-        self._reload_keep(doc.id)
+        educator_id = self.educator_id
+        done = ui_write(self, lambda: self.ctx.svc.assessments.draft(educator_id=educator_id, kind=kind),
+                        ctx=self.ctx, report=self.report)
+        if done is not None:
+            self._reload_keep(done.value.id)
 
     def _correct(self) -> None:
         d = self.form.doc
         if d is None:
             return
-        try:
-            new = self.ctx.svc.assessments.correct(document_id=d.id)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.ctx.changed("assessment", new.id)
-        self._reload_keep(new.id)
+        done = ui_write(self, lambda: self.ctx.svc.assessments.correct(document_id=d.id), ctx=self.ctx,
+                        report=self.report)
+        if done is not None:
+            self._reload_keep(done.value.id)
 
     def _set_audience(self, doc: Any, audience: str) -> None:
-        try:
-            saved = self.ctx.svc.assessments.set_audience(type(doc), doc.id, audience)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.model.replace(saved)
-        self.ctx.changed("assessment", saved.id)
+        ui_write(self, lambda: self.ctx.svc.assessments.set_audience(type(doc), doc.id, audience), ctx=self.ctx,
+                 report=self.report)
 
     def select(self, record_id: str) -> None:
         select_row(self.table, self.model.row_of(record_id))

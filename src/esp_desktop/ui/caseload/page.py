@@ -19,16 +19,21 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.enums import EnrolmentStatus, Program, label
-from ...core.errors import CaseloadCapExceeded, EspError
+from ...core.errors import CaseloadCapExceeded
 from ...services import CaseloadRow
+from ...store.changes import Changes
 from ..context import AppContext
 from ..widgets import tasks
-from ..widgets.common import error_reporter, page_title, show_error
+from ..widgets.common import error_reporter, page_title
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 from .dialogs import CapOverrideDialog, EducatorDialog, EndDialog, IntakeDialog, ReferDialog
 from .model import ROW_ROLE, CaseloadFilter, CaseloadModel
 
 OPEN = (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED, EnrolmentStatus.ENROLLED)
+# what the table shows: names, programs, sites, plans, next due items and the cap
+SHOWN_TYPES = ("educator", "enrolment", "intake_meeting", "evaluation_cycle", "observation", "assessment", "site",
+               "ct_profile")
 
 
 class CaseloadPage(QWidget):
@@ -124,7 +129,7 @@ class CaseloadPage(QWidget):
 
         ctx.storeUnlocked.connect(self.refresh)
         ctx.storeLocked.connect(self.clear)
-        ctx.recordChanged.connect(lambda *_: self.refresh())
+        ctx.storeChanged.connect(self._store_changed)
         self._update_buttons()
 
     # --- building blocks ----------------------------------------------------------------------------------
@@ -165,6 +170,10 @@ class CaseloadPage(QWidget):
             )
 
         tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches(*SHOWN_TYPES):
+            self.refresh()
 
     def _loaded(self, result) -> None:  # noqa: ANN001
         if self.ctx.services is None:  # locked while loading: drop the result
@@ -208,12 +217,13 @@ class CaseloadPage(QWidget):
         idx = self.table.selectionModel().selectedRows()
         return idx[0].data(ROW_ROLE) if idx else None
 
-    def select_educator(self, educator_id: str) -> None:
+    def select_educator(self, educator_id: str) -> bool:
         for r in range(self.proxy.rowCount()):
             row = self.proxy.index(r, 0).data(ROW_ROLE)
             if row.educator.id == educator_id:
                 self.table.selectRow(r)
-                return
+                return True
+        return False
 
     def _update_buttons(self) -> None:
         row = self.selected_row()
@@ -230,14 +240,8 @@ class CaseloadPage(QWidget):
 
     # --- actions ------------------------------------------------------------------------------------------
 
-    def _write(self, fn, record_type: str = "enrolment", record_id: str = "") -> bool:  # noqa: ANN001
-        try:
-            fn()
-        except EspError as exc:
-            show_error(self, exc)
-            return False
-        self.ctx.changed(record_type, record_id)
-        return True
+    def _write(self, fn) -> bool:  # noqa: ANN001
+        return ui_write(self, fn, ctx=self.ctx) is not None
 
     def add_educator(self) -> None:
         if self.ctx.services is None:
@@ -246,13 +250,12 @@ class CaseloadPage(QWidget):
         dlg = EducatorDialog(self, svc.caseload.sites())
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            e = svc.caseload.add_educator(**dlg.values())
-        except EspError as exc:
-            show_error(self, exc)
+        done = ui_write(self, lambda: svc.caseload.add_educator(**dlg.values()), ctx=self.ctx)
+        if done is None:
             return
-        self._select_after = e.id  # the refresh triggered below selects the new row
-        self.ctx.changed("educator", e.id)
+        e = done.value
+        if not self.select_educator(e.id):
+            self._select_after = e.id  # the table is still reloading: select the new row once it is there
         self.ctx.statusMessage.emit(f"Added {e.display_name}. Refer them to a program next.")
 
     def edit_educator(self) -> None:
@@ -262,11 +265,7 @@ class CaseloadPage(QWidget):
         svc = self.ctx.svc
         dlg = EducatorDialog(self, svc.caseload.sites(), row.educator)
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(
-                lambda: svc.caseload.update_educator(row.educator.id, **dlg.values()),
-                "educator",
-                row.educator.id,
-            )
+            self._write(lambda: svc.caseload.update_educator(row.educator.id, **dlg.values()))
 
     def refer(self) -> None:
         row = self.selected_row()
@@ -282,32 +281,25 @@ class CaseloadPage(QWidget):
             return
         dlg = IntakeDialog(self, row.educator.display_name)
         if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(
-                lambda: self.ctx.svc.caseload.record_intake(enrolment_id=row.enrolment.id, **dlg.values()),
-                "intake_meeting",
-            )
+            self._write(lambda: self.ctx.svc.caseload.record_intake(enrolment_id=row.enrolment.id, **dlg.values()))
 
     def enrol(self) -> None:
         row = self.selected_row()
         if row is None or row.enrolment is None:
             return
         cl = self.ctx.svc.caseload
+        enrolment_id = row.enrolment.id
         try:
-            cl.enrol(enrolment_id=row.enrolment.id)
+            cl.check_cap(enrolment_id=enrolment_id)
         except CaseloadCapExceeded as exc:
             dlg = CapOverrideDialog(self, str(exc))
             if dlg.exec() != QDialog.DialogCode.Accepted:
                 return
             reason = dlg.value()
-            if not self._write(lambda: cl.enrol(enrolment_id=row.enrolment.id, override_reason=reason)):
-                return
-        except EspError as exc:
-            show_error(self, exc)
+            if self._write(lambda: cl.enrol(enrolment_id=enrolment_id, override_reason=reason)):
+                self.ctx.statusMessage.emit(f"Enrolled {row.educator.display_name} over the cap (reason recorded).")
             return
-        else:
-            self.ctx.changed("enrolment", row.enrolment.id)
-            return
-        self.ctx.statusMessage.emit(f"Enrolled {row.educator.display_name} over the cap (reason recorded).")
+        self._write(lambda: cl.enrol(enrolment_id=enrolment_id))
 
     def end(self, *, exiting: bool) -> None:
         row = self.selected_row()
@@ -318,7 +310,7 @@ class CaseloadPage(QWidget):
             return
         cl = self.ctx.svc.caseload
         fn = cl.exit if exiting else cl.complete
-        self._write(lambda: fn(enrolment_id=row.enrolment.id, **dlg.values()), "enrolment", row.enrolment.id)
+        self._write(lambda: fn(enrolment_id=row.enrolment.id, **dlg.values()))
 
     def open_selected(self) -> None:
         row = self.selected_row()

@@ -20,6 +20,7 @@ from ...core.enums import GoalKind
 from ..context import AppContext
 from ..widgets.fields import AudienceCombo, MessageBar, date_edit, enum_combo
 from ..widgets.tagpicker import TagField
+from ..widgets.write import ui_write
 
 
 def _text(name: str, height: int = 60) -> QPlainTextEdit:
@@ -32,6 +33,7 @@ def _text(name: str, height: int = 60) -> QPlainTextEdit:
 
 class _Dialog(QDialog):
     saved = Signal(str)
+    ctx: AppContext
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -49,12 +51,10 @@ class _Dialog(QDialog):
         self.form.addRow(self.buttons)
 
     def _save(self) -> None:
-        try:
-            rec = self.save()
-        except Exception as exc:  # noqa: BLE001 - shown in the dialog
-            self.message.show_error(exc)
-            return
-        self.saved.emit(rec.id)
+        done = ui_write(self, self.save, ctx=self.ctx, report=self.message.show_error)
+        if done is None:
+            return  # the message is shown in the dialog; nothing typed is lost
+        self.saved.emit(done.value.id)
         self.accept()
 
     def save(self) -> Any:
@@ -112,7 +112,6 @@ class GoalDialog(_Dialog):
             cycle_id=self.cycle_id,
             audience=self.audience.value(),
         )
-        self.ctx.changed("goal", g.id)
         return g
 
 
@@ -142,7 +141,6 @@ class ProgressDialog(_Dialog):
             checked_on=self.checked_on.date().toPython(),
             percent=self.percent.value(),
         )
-        self.ctx.changed("goal_progress", p.id)
         return p
 
 
@@ -188,5 +186,4 @@ class PrescriptionDialog(_Dialog):
             cycle_id=self.cycle_id,
             audience=self.audience.value(),
         )
-        self.ctx.changed("prescription", p.id)
         return p

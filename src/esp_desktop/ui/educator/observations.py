@@ -13,6 +13,7 @@ from ..observation.capture import ObservationView
 from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel, audience_column
+from ..widgets.write import ui_write
 
 
 class ObservationsTab(QWidget):
@@ -107,13 +108,8 @@ class ObservationsTab(QWidget):
             self.open_observation(rec.id)
 
     def _set_audience(self, obs: Any, audience: str) -> None:
-        try:
-            saved = self.ctx.svc.observations.set_audience(type(obs), obs.id, audience)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.model.replace(saved)
-        self.ctx.changed("observation", saved.id)
+        ui_write(self, lambda: self.ctx.svc.observations.set_audience(type(obs), obs.id, audience), ctx=self.ctx,
+                 report=self.report)
 
     def save_pending(self) -> None:
         self.capture.save_pending()

@@ -23,6 +23,7 @@ from ..widgets.common import fmt_date
 from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel, audience_column
+from ..widgets.write import ui_write
 from .goal_dialogs import GoalDialog, PrescriptionDialog, ProgressDialog
 
 STATE_LABELS = {"late": "Late", "due_soon": "Due soon", "upcoming": "Upcoming", "done": "Done"}
@@ -240,7 +241,7 @@ class OverviewTab(QWidget):
             return
         cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
         dlg = GoalDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
-        dlg.saved.connect(lambda gid: (self.refresh(), select_row(self.goals, self.goal_model.row_of(gid))))
+        dlg.saved.connect(lambda gid: select_row(self.goals, self.goal_model.row_of(gid)))
         dlg.open()
 
     def _add_prescription(self) -> None:
@@ -248,7 +249,7 @@ class OverviewTab(QWidget):
             return
         cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
         dlg = PrescriptionDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
-        dlg.saved.connect(lambda pid: (self.refresh(), select_row(self.rx, self.rx_model.row_of(pid))))
+        dlg.saved.connect(lambda pid: select_row(self.rx, self.rx_model.row_of(pid)))
         dlg.open()
 
     def _add_progress(self) -> None:
@@ -258,17 +259,11 @@ class OverviewTab(QWidget):
             self.goals.setFocus()
             return
         dlg = ProgressDialog(self.ctx, g, self)
-        dlg.saved.connect(lambda _pid: (self.refresh(), select_row(self.goals, self.goal_model.row_of(g.id))))
+        dlg.saved.connect(lambda _pid: select_row(self.goals, self.goal_model.row_of(g.id)))
         dlg.open()
 
     def _set_audience(self, service: Any, rec: Any, audience: str, rtype: str) -> None:
-        try:
-            service.set_audience(type(rec), rec.id, audience)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.ctx.changed(rtype, rec.id)
-        self.refresh()
+        ui_write(self, lambda: service.set_audience(type(rec), rec.id, audience), ctx=self.ctx, report=self.report)
 
     def select(self, record_type: str, record_id: str) -> None:
         if record_type in ("goal", "goal_progress"):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.enums import label
+from ...store.changes import Changes
 from ..assessments.tab import AssessmentsTab
 from ..context import AppContext
 from ..export.dialog import ExportDialog
@@ -33,8 +34,8 @@ from .observations import ObservationsTab
 from .overview import OverviewTab
 from .support import CoachingTab, ContactsTab
 
-# Which tabs show which record types (for refreshes after ctx.recordChanged and for open_record).
-OVERVIEW_TYPES = {
+# Which tabs show which record types (for refreshes after ctx.storeChanged and for open_record).
+OVERVIEW_TYPES = (
     "educator",
     "enrolment",
     "evaluation_cycle",
@@ -43,7 +44,10 @@ OVERVIEW_TYPES = {
     "goal_progress",
     "prescription",
     "assessment",
-}
+    "site",
+    "person",
+)
+ASSESSMENT_TYPES = ("assessment", "acknowledgement", "enrolment", "evidence")
 
 
 class EducatorPage(QWidget):
@@ -98,7 +102,7 @@ class EducatorPage(QWidget):
         lay.addLayout(head)
         lay.addWidget(self.message)
         lay.addWidget(self.tabs, 1)
-        ctx.recordChanged.connect(self._on_changed)
+        ctx.storeChanged.connect(self._on_changed)
         ctx.storeLocked.connect(self.copies.cleanup)
         app = QApplication.instance()
         if app is not None:
@@ -108,13 +112,8 @@ class EducatorPage(QWidget):
     def show_educator(self, educator_id: str) -> None:
         self.save_pending()
         self.clear()
-        svc = self.ctx.svc
-        e = svc.caseload.educator(educator_id)
-        en = svc.caseload.enrolment(educator_id)
         self.educator_id = educator_id
-        self.title.setText(e.display_name)
-        bits = [e.role_subject or "", e.grade_band or "", label(en.program) if en else ""]
-        self.subtitle.setText("  ·  ".join(b for b in bits if b))
+        self._show_title()
         self.overview.load(educator_id)
         self.observations.load(educator_id)
         for tab in self.record_tabs.values():
@@ -122,6 +121,16 @@ class EducatorPage(QWidget):
         self.assessments.load(educator_id)
         self.history.load(educator_id)
         self.tabs.setCurrentWidget(self.overview)
+
+    def _show_title(self) -> None:
+        if not self.educator_id:
+            return
+        svc = self.ctx.svc
+        e = svc.caseload.educator(self.educator_id)
+        en = svc.caseload.enrolment(self.educator_id)
+        self.title.setText(e.display_name)
+        bits = [e.role_subject or "", e.grade_band or "", label(en.program) if en else ""]
+        self.subtitle.setText("  ·  ".join(b for b in bits if b))
 
     def open_record(self, record_type: str, record_id: str) -> None:
         try:
@@ -208,19 +217,24 @@ class EducatorPage(QWidget):
                 return o.id
         return None
 
-    def _on_changed(self, record_type: str, record_id: str) -> None:
-        if not self.educator_id or self.ctx.services is None:
+    def _on_changed(self, changes: Changes) -> None:
+        """Refresh the tabs that show what changed (whoever changed it: this page, another screen, sync)."""
+        if not self.educator_id or self.ctx.services is None or not changes.concerns(self.educator_id):
             return
         try:
-            if record_type in OVERVIEW_TYPES:
+            if changes.touches("educator", "enrolment"):
+                self._show_title()
+            if changes.touches(*OVERVIEW_TYPES):
                 self.overview.refresh()
-            if record_type == "observation":
+            if changes.touches("observation", "site"):
                 self.observations.refresh()
-            if record_type in self.record_tabs:
-                self.record_tabs[record_type].refresh()
-            if record_type in ("assessment", "acknowledgement", "enrolment"):
+            self.observations.capture.store_changed(changes)
+            for rtype, tab in self.record_tabs.items():
+                if changes.touches(rtype):
+                    tab.refresh()
+            if changes.touches(*ASSESSMENT_TYPES):
                 self.assessments.refresh()
-            if record_type != "script_note":
+            if changes.types - {"script_note"}:
                 self.history.load(self.educator_id)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - e.g. the educator was removed elsewhere meanwhile
             self.message.show_error(exc)

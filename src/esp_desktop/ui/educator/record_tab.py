@@ -31,6 +31,7 @@ from ..context import AppContext
 from ..widgets.fields import AudienceCombo, Report, install_audience_menu, record_table, select_row
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel
+from ..widgets.write import ui_write
 
 
 class RecordTab(QWidget):
@@ -192,19 +193,20 @@ class RecordTab(QWidget):
     def save(self) -> Any:
         if not self.educator_id:
             return None
-        try:
-            if self.current is None:
-                rec = self.create(self.educator_id, self.audience.value())
-            elif self.editable_existing:
-                rec = self.update(self.current)
-            else:
-                return None
-        except Exception as exc:  # noqa: BLE001 - shown to the CT
-            self.report(exc)
+        educator_id, current = self.educator_id, self.current
+        if current is not None and not self.editable_existing:
             return None
+        done = ui_write(
+            self,
+            lambda: self.create(educator_id, self.audience.value()) if current is None else self.update(current),
+            ctx=self.ctx,
+            report=self.report,
+        )
+        if done is None:
+            return None
+        rec = done.value
         self.dirty = False
         self.current = rec
-        self.ctx.changed(self.record_type, rec.id)
         self._filling = True
         self.model.set_records(self.fetch(self.educator_id))
         self.select(rec.id)
@@ -223,17 +225,16 @@ class RecordTab(QWidget):
     def set_audience(self, rec: Any, audience: str) -> None:
         if rec.audience == audience:
             return
-        try:
-            saved = self.ctx.svc.caseload.set_audience(type(rec), rec.id, audience)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
+        done = ui_write(self, lambda: self.ctx.svc.caseload.set_audience(type(rec), rec.id, audience), ctx=self.ctx,
+                        report=self.report)
+        if done is None:
             self.audience.set_value(rec.audience)
             return
+        saved = done.value
         self.model.replace(saved)
         if self.current is not None and self.current.id == saved.id:
             self.current = saved
             self.audience.set_value(saved.audience)
-        self.ctx.changed(self.record_type, saved.id)
 
     def clear(self) -> None:
         self.educator_id = None

@@ -31,10 +31,9 @@ from PySide6.QtWidgets import (
 
 from ...core import clock
 from ...core.enums import label
-from ...core.errors import EspError
 from ..context import AppContext
 from ..widgets import tasks
-from ..widgets.common import muted
+from ..widgets.common import error_text, muted
 from ..widgets.icons import icon
 
 KINDS = (
@@ -177,12 +176,8 @@ class ExportDialog(QDialog):
         tasks.run_in_background(self, work, on_done=lambda r: self._done(path, r), on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, EspError):
-            self._fail(str(exc))  # written for the CT: e.g. nothing of this case is visible to that reader
-        elif isinstance(exc, OSError):
-            self._fail(f"Could not write {exc.filename or 'the file'}: {exc.strerror or exc}.")
-        else:
-            self._fail(f"The PDF could not be made ({type(exc).__name__}). Nothing was written.")
+        # written for the CT: e.g. nothing of this case is visible to that reader, or the disk is full
+        self._fail(error_text(exc))
 
     def _done(self, path: Path, result) -> None:  # noqa: ANN001 - RenderResult
         self.result_path = path

@@ -59,5 +59,5 @@ class ScriptModel(RecordTableModel):
         saved = self.on_edit(note, str(value))
         if saved is None:
             return False
-        self.replace(saved)
+        self.replace(saved)  # (the view may already have reloaded the lines from the store)
         return True

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -29,12 +30,13 @@ from PySide6.QtWidgets import (
 
 from ...core import rules
 from ...core.enums import PanelDecision, label
-from ...core.errors import EspError
+from ...store.changes import Changes
 from ..caseload.dialogs import date_edit, pydate, qdate
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title, show_error
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -44,7 +46,8 @@ class PanelPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.meeting_id: str | None = None
-        self._stale = False
+        self._stale = False  # unlocked while hidden: load the default meeting when shown
+        self._stale_agenda = False  # the store changed while hidden: reload the agenda when shown
         self.items: list = []
         self.model = QStandardItemModel(self)
 
@@ -151,6 +154,7 @@ class PanelPage(QWidget):
         lay.addWidget(split, 1)
 
         ctx.storeUnlocked.connect(self._unlocked)
+        ctx.storeChanged.connect(self._store_changed)
         ctx.storeLocked.connect(self.clear)
         self._show_case()
 
@@ -165,6 +169,16 @@ class PanelPage(QWidget):
         super().showEvent(event)
         if self._stale and self.ctx.services is not None:
             self._load_default()
+        elif self._stale_agenda and self.ctx.services is not None:
+            self._stale_agenda = False
+            self.reload()
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches("panel_meeting", "panel_case", "educator", "enrolment", "assessment"):
+            if self.isVisible():
+                self.reload(select_case=self.selected().case.id if self.selected() else None)
+            else:
+                self._stale_agenda = True
 
     def _load_default(self) -> None:
         self._stale = False
@@ -305,26 +319,39 @@ class PanelPage(QWidget):
         educator_id = self.add_who.currentData()
         if educator_id is None or self.ctx.services is None:
             return
-        try:
-            if self.meeting_id is None:
-                self.meeting_id = self.ctx.svc.panel.meeting_for(pydate(self.date.date())).id
-                self._fill_earlier()
-            case = self.ctx.svc.panel.add_case(
-                meeting_id=self.meeting_id, educator_id=educator_id, purpose=self.add_purpose.text()
-            )
-        except EspError as exc:
-            show_error(self, exc)
+        panel, day, purpose = self.ctx.svc.panel, pydate(self.date.date()), self.add_purpose.text()
+        meeting_id = self.meeting_id
+
+        def write():  # noqa: ANN202
+            mid = meeting_id or panel.meeting_for(day).id
+            return panel.add_case(meeting_id=mid, educator_id=educator_id, purpose=purpose)
+
+        done = ui_write(self, write, ctx=self.ctx)
+        if done is None:
             return
+        case = done.value
         self.add_purpose.clear()
-        self.ctx.changed("panel_case", case.id)
+        self.meeting_id = case.meeting_id
         self.open_meeting(create=False)
         self.reload(select_case=case.id)
 
     def remove_case(self) -> None:
         a = self.selected()
-        if a is not None:
-            self.ctx.svc.panel.remove_case(a.case.id)
-            self.reload()
+        if a is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove from agenda",
+                          f"Remove {a.educator_name} from this meeting's agenda?"
+                          + ("\n\nThe decision recorded for this case goes with it." if a.case.decision != "pending"
+                             else ""),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmRemoveCase")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not remove:
+            return
+        if ui_write(self, lambda: self.ctx.svc.panel.remove_case(a.case.id), ctx=self.ctx) is not None:
+            self.ctx.statusMessage.emit(f"{a.educator_name} was removed from the agenda.")
 
     def record_decision(self) -> None:
         a = self.selected()
@@ -334,19 +361,16 @@ class PanelPage(QWidget):
         ratings = (
             {k: c.currentData() for k, c in self.ratings.items() if c.currentData()} if evaluative else {}
         )
-        try:
-            self.ctx.svc.panel.record_decision(
-                case_id=a.case.id,
-                decision=self.decision.currentData(),
-                final_ratings=ratings,
-                final_overall=self.overall.currentData() if evaluative else None,
-                notes=self.notes.toPlainText().strip() or None,
-            )
-        except EspError as exc:
-            show_error(self, exc)
+        done = ui_write(self, lambda: self.ctx.svc.panel.record_decision(
+            case_id=a.case.id,
+            decision=self.decision.currentData(),
+            final_ratings=ratings,
+            final_overall=self.overall.currentData() if evaluative else None,
+            notes=self.notes.toPlainText().strip() or None,
+        ), ctx=self.ctx)
+        if done is None:
             return
         self.ctx.statusMessage.emit(f"Decision recorded for {a.educator_name}.")
-        self.reload(select_case=a.case.id)
 
     def export_agenda(self) -> None:
         """The agenda as a PDF for the panel (rendered off the GUI thread; audited by the report service)."""

@@ -31,6 +31,7 @@ from ...settings import USE_KEYRING, Settings
 from ...store import keys
 from ...store.vault import MIN_PASSPHRASE, Vault
 from ..widgets import tasks
+from ..widgets.common import error_text
 from ..widgets.icons import app_icon
 from ..widgets.style import LATE, OK, WARN
 from .unlock import open_services
@@ -299,12 +300,7 @@ class FirstRunWizard(QWizard):
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        msg = (
-            str(exc)
-            if isinstance(exc, EspError)
-            else f"Could not create the store ({type(exc).__name__}: {exc})."
-        )
-        self.options.set_busy(False, msg)
+        self.options.set_busy(False, error_text(exc))
 
 
 def create_store(
@@ -342,5 +338,5 @@ def create_store(
             summary = create_backup(store, backup)
             svc.audit.log(action="backup", detail={"file": backup.name, **summary})
         except (OSError, EspError) as exc:
-            backup_error = f"The store was created, but the backup could not be written: {exc}"
+            backup_error = f"The store was created, but the backup could not be written: {error_text(exc)}"
     return store, svc, remembered, backup_error

@@ -38,18 +38,11 @@ from PySide6.QtWidgets import (
 
 from ...core import clock
 from ...core.enums import Audience, label
-from ...core.errors import EspError
+from .common import error_text
 from .record_model import AUDIENCE_COLORS, CHIPS_ROLE, RECORD_ROLE
 
 log = logging.getLogger(__name__)
 Report = Callable[[BaseException], None]
-
-
-def error_text(exc: BaseException) -> str:
-    if isinstance(exc, EspError):
-        return str(exc)
-    log.exception("unexpected error", exc_info=exc)
-    return f"Something went wrong ({type(exc).__name__}: {exc}). Nothing else was changed."
 
 
 class MessageBar(QLabel):

@@ -22,8 +22,8 @@ from esp_desktop.server import db
 from esp_desktop.server.app import create_app
 from esp_desktop.server.security import RateLimiter
 from esp_desktop.server.service import Central
-
-from .central_helpers import ThreadedServer  # noqa: E402
+from tests.helpers.central import ThreadedServer
+from tests.helpers.env import require
 
 
 def free_port() -> int:
@@ -59,9 +59,7 @@ class PgCluster:
 
 
 def _pg_missing(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"PostgreSQL is required under CI=true: {reason}")
-    pytest.skip(reason)
+    require(False, f"PostgreSQL: {reason}")
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Child process of the crash test: script an observation through the real widgets, then wait to be killed.
 
-    python capture_child.py DATA_DIR LINE [LINE ...]
+    python -m tests.helpers.capture_child DATA_DIR LINE [LINE ...]   (from the repository root)
 
 Prints ``TYPED <observation id>`` once every line was typed and Enter pressed; it never saves or closes
 anything.
@@ -11,20 +11,16 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # tests/ for conftest
 
-from pathlib import Path  # noqa: E402
-
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402 - after choosing the Qt platform
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from educator_helpers import educator_named, open_context  # noqa: E402
-
 from esp_desktop.ui.educator.page import EducatorPage  # noqa: E402
+from tests.helpers.qt import educator_named, open_context  # noqa: E402
 
 
 def main() -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from shell_helpers import need_qt
+
+from tests.helpers.qt import need_qt
 
 need_qt()
 
 from PySide6.QtCore import Qt  # noqa: E402
-from shell_helpers import make_window, type_unlock  # noqa: E402
+
+from tests.helpers.qt import make_window, type_unlock  # noqa: E402
 
 pytestmark = pytest.mark.qt
 
@@ -99,7 +101,7 @@ def test_search_finds_a_note_and_opens_it(qtbot, demo_dir):
 
 
 def test_lock_closes_open_dialogs(qtbot, demo_dir):
-    from shell_helpers import on_modal
+    from tests.helpers.qt import on_modal
 
     win = make_window(qtbot, demo_dir)
     type_unlock(qtbot, win)

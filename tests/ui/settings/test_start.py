@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from shell_helpers import need_qt
 
-from conftest import PASSPHRASE
+from tests.helpers.env import PASSPHRASE
+from tests.helpers.qt import need_qt
 
 need_qt()
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QWizard  # noqa: E402
-from shell_helpers import make_window, on_modal, type_unlock  # noqa: E402
+
+from tests.helpers.qt import make_window, on_modal, type_unlock  # noqa: E402
 
 pytestmark = pytest.mark.qt
 

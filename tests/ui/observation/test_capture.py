@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from educator_helpers import HAVE_QT, ctx, educator_named  # noqa: F401 - ctx is a fixture
 
-from conftest import PASSPHRASE, require
+from tests.helpers.env import PASSPHRASE, require
+from tests.helpers.qt import HAVE_QT, educator_named
 
 pytestmark = pytest.mark.qt
 
@@ -85,7 +85,7 @@ def test_script_tag_and_finish_updates_compliance(qtbot, ctx) -> None:  # noqa: 
     qtbot.mouseClick(view.finish_btn, Qt.MouseButton.LeftButton)
     assert ctx.svc.observations.observation(view.obs.id).status == "finished"
     assert not view.finish_btn.isEnabled()
-    assert ov.unannounced.text() == "1 / 4", "the overview counters follow ctx.recordChanged"
+    assert ov.unannounced.text() == "1 / 4", "the overview counters follow ctx.storeChanged"
     assert ov.announced.text() == "0 / 1"
 
 
@@ -132,9 +132,11 @@ def test_lines_survive_a_crash(demo_dir: Path) -> None:
         "Objective read aloud by a student.",
         "Partners compare answers.",
     ]
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    root = Path(__file__).resolve().parents[3]  # the repository root: tests.helpers is importable from there
+    path = os.pathsep.join([str(root), os.environ.get("PYTHONPATH", "")])
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=path)
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("capture_child.py")), str(demo_dir), *lines],
+        [sys.executable, "-m", "tests.helpers.capture_child", str(demo_dir), *lines],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -18,8 +18,7 @@ from esp_desktop.store.models import RECORD_TYPES, SyncConflict
 from esp_desktop.store.records import record_to_dict
 from esp_desktop.store.vault import Vault
 from esp_desktop.sync.client import DeviceRefused, MassDeletion, SyncClient
-
-PASSPHRASE = "correct horse battery staple"  # the root conftest's template stores
+from tests.helpers.env import PASSPHRASE
 
 
 @pytest.fixture
@@ -259,8 +258,7 @@ def test_mass_deletion_stops_and_asks(devices):
 def test_tls_server_is_verified_and_a_pinned_certificate_is_trusted(served, stores, tmp_path):
     from esp_desktop.server.security import write_dev_cert
     from esp_desktop.sync.client import UntrustedServer
-
-    from .central_helpers import ThreadedServer
+    from tests.helpers.central import ThreadedServer
 
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     write_dev_cert(cert, key, hostnames=["localhost", "127.0.0.1"])

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from educator_helpers import HAVE_QT, ctx, educator_named  # noqa: F401 - ctx is a fixture
+
+from tests.helpers.qt import HAVE_QT, educator_named
 
 pytestmark = pytest.mark.qt
 

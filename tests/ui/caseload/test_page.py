@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from shell_helpers import need_qt
+
+from tests.helpers.qt import need_qt
 
 need_qt()
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox  # noqa: E402
-from shell_helpers import make_window, on_modal, type_unlock  # noqa: E402
+
+from tests.helpers.qt import make_window, on_modal, type_unlock  # noqa: E402
 
 pytestmark = pytest.mark.qt
 
@@ -75,7 +77,7 @@ def test_add_refer_intake_and_enrol(qtbot, data_dir):
     type_unlock(qtbot, win)
     svc = win.ctx.svc
     svc.caseload.add_site(name="Fictional Elementary")
-    win.ctx.changed("site")
+    win.ctx.flush_changes()  # written outside the UI: delivered at once
     assert win.caseload.cap.text() == "0 / 12"
 
     add_refer_intake(qtbot, win, "Robin", "Example")
@@ -95,7 +97,7 @@ def test_enrol_over_the_cap_asks_for_a_reason(qtbot, demo_dir):
     svc = win.ctx.svc
     active = svc.caseload.active_count()
     svc.caseload.set_profile(name="Jordan Ellis", caseload_cap=active)  # the caseload is full
-    win.ctx.changed("ct_profile")
+    win.ctx.flush_changes()
     assert win.caseload.cap.text() == f"{active} / {active}"
     assert win.caseload.cap.property("state") == "full"
 

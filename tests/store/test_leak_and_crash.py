@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import PASSPHRASE
 from esp_desktop.services import demo
+from tests.helpers.env import PASSPHRASE
 
 
 def _needles() -> list[bytes]:

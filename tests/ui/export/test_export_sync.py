@@ -8,15 +8,16 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from shell_helpers import need_qt
+
+from tests.helpers.qt import need_qt
 
 need_qt()
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
-from shell_helpers import make_window, on_modal, type_unlock  # noqa: E402
 
-from conftest import PASSPHRASE  # noqa: E402
+from tests.helpers.env import PASSPHRASE  # noqa: E402
+from tests.helpers.qt import make_window, on_modal, type_unlock  # noqa: E402
 
 pytestmark = pytest.mark.qt
 # Tests never write inside the repository: screenshots go to a temporary folder (make screenshots renders docs/).
@@ -90,7 +91,7 @@ def central(tmp_path):  # noqa: ANN201 - a real esp-central on 127.0.0.1 (uvicor
     from esp_desktop.server.app import create_app
     from esp_desktop.server.security import RateLimiter
     from esp_desktop.server.service import Central
-    from server.central_helpers import ThreadedServer
+    from tests.helpers.central import ThreadedServer
 
     (tmp_path / "central").mkdir()
     engine = db.make_engine(f"sqlite:///{tmp_path / 'central' / 'central.db'}")

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from conftest import PASSPHRASE
 from esp_desktop.core.errors import StoreCorrupt, StoreExists, StoreMissing, ValidationError, WrongPassphrase
 from esp_desktop.store import keys, migrate
 from esp_desktop.store.backup import create_backup, restore_backup
 from esp_desktop.store.check import check_store
 from esp_desktop.store.vault import Vault
+from tests.helpers.env import PASSPHRASE
 
 
 def test_database_file_is_encrypted_and_key_file_has_kdf_params(data_dir: Path) -> None:

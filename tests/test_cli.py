@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PASSPHRASE
+from tests.helpers.env import PASSPHRASE
 
 
 def run(*args: str, data_dir: Path, passphrase: str | None = PASSPHRASE, env: dict | None = None,
