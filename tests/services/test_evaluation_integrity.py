@@ -183,7 +183,10 @@ def test_every_finalized_summative_and_panel_decision_keeps_35_08_4(
              and holds_proficient_floor(values, overall))
     assert (got.status == "final") == bool(valid)  # the rules refuse exactly what they should
     meeting = svc.panel.meeting_for(D(2026, 12, 7))
-    c = svc.panel.add_case(meeting_id=meeting.id, educator_id=_other_case(svc).educator_id, purpose="Decision")
+    other = _other_case(svc).educator_id
+    c = next((a.case for a in svc.panel.agenda(meeting.id) if a.case.educator_id == other), None) \
+        or svc.panel.add_case(meeting_id=meeting.id, educator_id=other, purpose="Decision")
+    svc.panel.record_decision(case_id=c.id, decision="pending")
     try:
         svc.panel.record_decision(case_id=c.id, decision="modify_rating",
                                   final_ratings={s: v for s, v in values.items() if v}, final_overall=overall)
@@ -192,7 +195,6 @@ def test_every_finalized_summative_and_panel_decision_keeps_35_08_4(
     decided = next(a.case for a in svc.panel.agenda(meeting.id) if a.case.id == c.id)
     if decided.decision != "pending":
         assert holds_proficient_floor(decided.final_ratings, decided.final_overall)
-    svc.panel.remove_case(c.id)
 
 
 _CASES: dict[str, tuple[Case, Case]] = {}
