@@ -33,7 +33,7 @@ def _text(path: Path) -> str:
     return "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
 
 
-def _render(svc, zone: tzinfo | None, out: Path) -> dict[str, object]:  # noqa: ANN001
+def _render(svc, zone: tzinfo | None, out: Path) -> dict[str, object]:
     """Build a small PAR case and export three documents at ``FINALIZED_AT`` on a clock in ``zone``."""
     with clock.use(clock.FixedClock(FINALIZED_AT, zone)):
         cl = svc.caseload
@@ -79,11 +79,11 @@ def _check(got: dict[str, object], expected: tuple[str, str, str] | None) -> Non
 
 
 @pytest.mark.parametrize("zone", sorted(EXPECTED))
-def test_pdf_prints_local_time_with_an_injected_zone(zone: str, svc, tmp_path: Path) -> None:  # noqa: ANN001
+def test_pdf_prints_local_time_with_an_injected_zone(zone: str, svc, tmp_path: Path) -> None:
     _check(_render(svc, ZoneInfo(zone), tmp_path), EXPECTED[zone])
 
 
-def test_pdf_prints_local_time_in_the_operating_systems_zone(svc, tmp_path: Path) -> None:  # noqa: ANN001
+def test_pdf_prints_local_time_in_the_operating_systems_zone(svc, tmp_path: Path) -> None:
     """With no zone injected the clock reads the OS zone (``TZ``); the child runs below set it."""
     _check(_render(svc, None, tmp_path), EXPECTED.get(os.environ.get("TZ", "")))
 

@@ -85,7 +85,7 @@ ALL_PROFICIENT = dict.fromkeys(STANDARDS, "proficient")
 # --- 1. rating rules ---------------------------------------------------------------------------------------
 
 
-def test_35_08_4_proficient_overall_needs_proficient_on_standards_I_and_II(svc: Services) -> None:
+def test_35_08_4_proficient_overall_needs_proficient_on_standards_one_and_two(svc: Services) -> None:
     case = par_case(svc)
     low = summative(svc, case, {"I": "needs_improvement", "II": "unsatisfactory", "III": "proficient",
                                 "IV": "proficient"}, "proficient")

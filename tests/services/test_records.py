@@ -12,7 +12,7 @@ from esp_desktop.core.errors import ValidationError
 from esp_desktop.store.models import AuditEvent, Educator
 
 
-def _enrolled(svc, given: str, family: str):  # noqa: ANN001, ANN202
+def _enrolled(svc, given: str, family: str):
     """An educator enrolled in PA (observations and coaching need an enrolment)."""
     e = svc.caseload.add_educator(given_name=given, family_name=family)
     en = svc.caseload.refer(educator_id=e.id, program="PA", referred_on=date(2026, 9, 1))
@@ -21,7 +21,7 @@ def _enrolled(svc, given: str, family: str):  # noqa: ANN001, ANN202
     return e
 
 
-def test_version_bumps_and_dirty_flag(svc) -> None:  # noqa: ANN001
+def test_version_bumps_and_dirty_flag(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     assert e.version == 1 and e.sync_dirty
     with svc.store.session() as s:
@@ -35,7 +35,7 @@ def test_version_bumps_and_dirty_flag(svc) -> None:  # noqa: ANN001
     assert svc.caseload.educator(e.id).version == 2  # remote changes keep their version
 
 
-def test_soft_delete_and_no_hard_delete(svc) -> None:  # noqa: ANN001
+def test_soft_delete_and_no_hard_delete(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     svc.caseload.delete_educator(e.id)
     assert svc.caseload.educators() == []
@@ -45,7 +45,7 @@ def test_soft_delete_and_no_hard_delete(svc) -> None:  # noqa: ANN001
         s.delete(s.get(Educator, e.id))
 
 
-def test_audit_log_is_append_only(svc) -> None:  # noqa: ANN001
+def test_audit_log_is_append_only(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     hist = svc.audit.history(educator_id=e.id)
     assert hist[0].action == "create" and hist[0].record_type == "educator"
@@ -56,7 +56,7 @@ def test_audit_log_is_append_only(svc) -> None:  # noqa: ANN001
         assert s.scalar(select(AuditEvent.actor).limit(1)) == "ct"
 
 
-def test_search_finds_notes_with_diacritics_and_prefix(svc) -> None:  # noqa: ANN001
+def test_search_finds_notes_with_diacritics_and_prefix(svc) -> None:
     e = _enrolled(svc, "Zoë", "Nguyễn")
     o = svc.observations.start(educator_id=e.id, kind="unannounced")
     n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives for fractions")
@@ -71,7 +71,7 @@ def test_search_finds_notes_with_diacritics_and_prefix(svc) -> None:  # noqa: AN
     assert svc.search.search("blocks") == []
 
 
-def test_tags_validated_against_rubric(svc) -> None:  # noqa: ANN001
+def test_tags_validated_against_rubric(svc) -> None:
     e = _enrolled(svc, "Ana", "Silva")
     o = svc.observations.start(educator_id=e.id, kind="announced")
     with pytest.raises(ValidationError, match="Unknown rubric tag"):
@@ -84,7 +84,7 @@ def test_tags_validated_against_rubric(svc) -> None:  # noqa: ANN001
     assert n.indicator_codes == ["IV-F"]
 
 
-def test_attachments_encrypted_roundtrip(svc, tmp_path) -> None:  # noqa: ANN001
+def test_attachments_encrypted_roundtrip(svc, tmp_path) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     f = tmp_path / "plan.txt"
     f.write_bytes(b"SENTINEL-ATTACHMENT-CONTENT lesson plan")
@@ -96,7 +96,7 @@ def test_attachments_encrypted_roundtrip(svc, tmp_path) -> None:  # noqa: ANN001
     assert b"SENTINEL" not in blob
 
 
-def test_export_audience_filtering(demo_svc) -> None:  # noqa: ANN001
+def test_export_audience_filtering(demo_svc) -> None:
     full = demo_svc.transfer.export()
     assert full["script_note"] and any(n["audience"] == "ct_private" for n in full["script_note"])
     for reader in ("educator", "panel", "admin"):
@@ -113,7 +113,7 @@ def test_export_audience_filtering(demo_svc) -> None:  # noqa: ANN001
     assert panel["panel_case"] and panel["observation"]
 
 
-def test_child_of_hidden_parent_stays_hidden(svc) -> None:  # noqa: ANN001
+def test_child_of_hidden_parent_stays_hidden(svc) -> None:
     e = _enrolled(svc, "Ana", "Silva")
     o = svc.observations.start(educator_id=e.id, kind="announced", audience="ct_private")
     svc.observations.add_note(observation_id=o.id, text="shared line", audience="educator")
@@ -121,7 +121,7 @@ def test_child_of_hidden_parent_stays_hidden(svc) -> None:  # noqa: ANN001
     assert doc["observation"] == [] and doc["script_note"] == []
 
 
-def test_export_import_roundtrip_is_idempotent(demo_svc, store) -> None:  # noqa: ANN001
+def test_export_import_roundtrip_is_idempotent(demo_svc, store) -> None:
     from esp_desktop.services import Services
 
     doc = demo_svc.transfer.export()
@@ -137,7 +137,7 @@ def test_export_import_roundtrip_is_idempotent(demo_svc, store) -> None:  # noqa
     assert fresh.search.search("routines")  # the search index is rebuilt for imported records
 
 
-def test_import_rejects_malformed(svc) -> None:  # noqa: ANN001
+def test_import_rejects_malformed(svc) -> None:
     with pytest.raises(ValidationError):
         svc.transfer.import_({"format": "something-else"})
     with pytest.raises(ValidationError, match="unknown field"):
