@@ -148,6 +148,8 @@ class MainWindow(QMainWindow):
         self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
         self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search")
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
+        self.act_ics = self._action("Export due dates to a &calendar (.ics)…", self.export_calendar,
+                                    icon_name="calendar")
         self.act_sync = self._action("S&ync now", self.sync.sync_now, shortcut="Ctrl+Shift+S", icon_name="refresh-cw")
         self.act_conflicts = self._action("Sync &conflicts…", self.show_conflicts, icon_name="triangle-alert")
         self.act_settings = self._action("&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings")
@@ -166,7 +168,7 @@ class MainWindow(QMainWindow):
 
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        for a in (self.act_sync, self.act_conflicts, self.act_backup, self.act_settings):
+        for a in (self.act_sync, self.act_conflicts, self.act_backup, self.act_ics, self.act_settings):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_lock)
@@ -322,6 +324,12 @@ class MainWindow(QMainWindow):
     def _new_educator(self) -> None:
         self.go("caseload")
         self.caseload.add_educator()
+
+    def export_calendar(self) -> None:
+        if self.is_unlocked:
+            from .export.calendar import export_calendar
+
+            export_calendar(self, self.ctx)
 
     def write_backup(self) -> None:
         if not self.is_unlocked:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core import rules
+from ...core import rules, timefmt
 from ...core.enums import PanelDecision, label
 from ...store.changes import Changes
 from ..caseload.dialogs import date_edit, pydate, qdate
@@ -52,6 +53,11 @@ class PanelPage(QWidget):
         self.model = QStandardItemModel(self)
 
         self.date = date_edit(name="Meeting date")
+        self.start = QTimeEdit()
+        self.start.setDisplayFormat("HH:mm")
+        self.start.setAccessibleName("Meeting starts at")
+        self.start.setToolTip("Local time; the default is set in Settings › School calendar")
+        self.start.editingFinished.connect(self.save_start_time)
         self.open_btn = QPushButton(icon("calendar"), "Open meeting")
         self.open_btn.setAccessibleName("Open meeting")
         self.open_btn.clicked.connect(lambda: self.open_meeting())
@@ -113,6 +119,8 @@ class PanelPage(QWidget):
         top.addStretch(1)
         top.addWidget(QLabel("Meeting on"))
         top.addWidget(self.date)
+        top.addWidget(QLabel("at"))
+        top.addWidget(self.start)
         top.addWidget(self.open_btn)
         top.addWidget(self.earlier)
         top.addWidget(self.export_btn)
@@ -215,23 +223,33 @@ class PanelPage(QWidget):
         existing = [m for m in svc.panel.meetings() if m.meets_on == day]
         m = existing[0] if existing else (svc.panel.meeting_for(day) if create else None)
         self.meeting_id = m.id if m else None
+        start = (m.start_time if m else None) or svc.panel.default_time()
+        self.start.setTime(QTime(int(start[:2]), int(start[3:])))
+        cal = svc.calendars.calendars()
+        usual = day == cal.first_school_monday(day.year, day.month)
+        closed = cal.why_closed(day)
         self.heading.setText(
-            f"<b>{day:%A %d %B %Y}</b>"
+            f"<b>{timefmt.screen_date(day)}, {start}</b>"
             + ("" if m else " · no agenda yet")
-            + (
-                ""
-                if day.weekday() == 0 and day == rules.first_monday(day.year, day.month)
-                else " · not a first Monday"
-            )
+            + ("" if usual else f" · not the first school Monday{f' ({closed})' if closed else ''}")
         )
         self._fill_earlier()
         self.reload()
+
+    def save_start_time(self) -> None:
+        mid = self.meeting_id
+        if mid is None or self.ctx.services is None:
+            return
+        t = self.start.time()
+        hhmm = f"{t.hour():02d}:{t.minute():02d}"
+        if ui_write(self, lambda: self.ctx.svc.panel.update_meeting(mid, start_time=hhmm), ctx=self.ctx):
+            self.ctx.statusMessage.emit(f"The meeting starts at {hhmm}.")
 
     def _fill_earlier(self) -> None:
         self.earlier.clear()
         self.earlier.addItem("Other meetings…", None)
         for m in self.ctx.svc.panel.meetings():
-            self.earlier.addItem(f"{m.meets_on:%d %b %Y}", m.meets_on)
+            self.earlier.addItem(timefmt.screen_date(m.meets_on), m.meets_on)
 
     def _pick_earlier(self, i: int) -> None:
         d = self.earlier.itemData(i)
