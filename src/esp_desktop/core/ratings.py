@@ -34,6 +34,7 @@ CATEGORY_NAMES = {
 RULE_PROFICIENT_FLOOR = "35.08(4)"
 RULE_UNRATED = "all_standards_rated"
 RULE_OVERALL = "overall_rating"
+RULE_OVERALL_RATIONALE = "overall_rationale"
 RULE_RATIONALE = "rationale_per_standard"
 RULE_EVIDENCE = "evidence_categories"
 RULE_FORMATIVE_CONTENT = "formative_content"
@@ -75,6 +76,7 @@ class Sheet:
     ratings: Mapping[str, StandardEntry] = field(default_factory=dict)
     overall: str | None = None
     goals_progress: str = ""
+    overall_rationale: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,13 @@ def _rationale_problems(sheet: Sheet, rated: Iterable[str]) -> list[Problem]:
     missing = [s for s in rated if not (sheet.ratings[s].rationale or "").strip()]
     if not missing:
         return []
-    return [Problem(RULE_RATIONALE,
-                    f"Write the rationale for {_join([_standard(s) for s in missing])}: every rating on a "
-                    "finalized document says what the evidence shows.")]
+    return [Problem(RULE_RATIONALE, f"Write the rationale for standard {', '.join(missing)}: what the evidence shows.")]
+
+
+def _overall_rationale(sheet: Sheet) -> list[Problem]:
+    if sheet.overall and not sheet.overall_rationale.strip():
+        return [Problem(RULE_OVERALL_RATIONALE, "Write the rationale for the overall rating.")]
+    return []
 
 
 def sheet_problems(sheet: Sheet, *, standards: Sequence[str], work: CycleWork | None = None) -> list[Problem]:
@@ -138,14 +144,15 @@ def sheet_problems(sheet: Sheet, *, standards: Sequence[str], work: CycleWork | 
     rated = [s for s in standards if ratings[s]]
     unrated = [s for s in standards if not ratings[s]]
     entries = {s: sheet.ratings.get(s) or StandardEntry() for s in standards}
-    sheet = Sheet(sheet.kind, entries, sheet.overall, sheet.goals_progress)
+    sheet = Sheet(sheet.kind, entries, sheet.overall, sheet.goals_progress, sheet.overall_rationale)
     out: list[Problem] = []
     if sheet.kind == DocumentKind.SUMMATIVE:
         if unrated:
-            out.append(Problem(RULE_UNRATED, f"Rate every standard before finalizing (missing: {', '.join(unrated)})."))
+            out.append(Problem(RULE_UNRATED, f"Rate every standard (missing: {', '.join(unrated)})."))
         if not sheet.overall:
-            out.append(Problem(RULE_OVERALL, "Give an overall rating before finalizing."))
+            out.append(Problem(RULE_OVERALL, "Give an overall rating."))
         out += _rationale_problems(sheet, rated)
+        out += _overall_rationale(sheet)
         cats = sorted({c for s in standards for c in entries[s].evidence_categories})
         if len(cats) < MIN_EVIDENCE_CATEGORIES:
             cited = _join([CATEGORY_NAMES.get(c, c) for c in cats]) or "no evidence"
@@ -168,6 +175,7 @@ def sheet_problems(sheet: Sheet, *, standards: Sequence[str], work: CycleWork | 
                 "rating empty (formative ratings are optional).",
             ))
         out += _rationale_problems(sheet, rated)
+        out += _overall_rationale(sheet)
     out += proficient_floor(ratings, sheet.overall)
     if sheet.kind == DocumentKind.SUMMATIVE and work is not None:
         out += summative_timing(work)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .enums import ObservationKind, Program
-from .school_calendar import Calendars
+from .school_calendar import Calendars, parse_school_year, school_year_of
+
+__all__ = ["parse_school_year", "school_year_of"]  # re-exported: the school-year helpers callers know from here
 
 CASELOAD_CAP = 12
 DUE_SOON_DAYS = 14
@@ -97,3 +99,22 @@ def next_panel_date(today: date, cal: Calendars | None = None) -> date:
         return d
     y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     return first_monday(y, m)
+
+
+# school_year_of / parse_school_year live in core/school_calendar.py (one place); imported above for callers here.
+
+
+def next_school_year(label: str) -> str:
+    first = parse_school_year(label)
+    if first is None:
+        raise ValueError(f"not a school year: {label!r}")
+    return f"{first + 1}-{(first + 2) % 100:02d}"
+
+
+def default_cycle_end(start: date) -> date:
+    """A new cycle's suggested end: the last day of May that is at least 90 days after ``start`` (summative
+    recommendations go to the Panel before the school year closes). The CT can change it."""
+    end = date(start.year, 5, 31)
+    while (end - start).days < 90:
+        end = date(end.year + 1, 5, 31)
+    return end

@@ -25,16 +25,28 @@ _YEAR = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def school_year_of(day: date) -> str:
-    """``2026-27`` for any day from July 1, 2026 to June 30, 2027."""
+    """The school year a date falls in, written the usual way: ``2026-27`` for July 1, 2026 to June 30, 2027."""
     start = day.year if day.month >= 7 else day.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
 
 
+def parse_school_year(text: str) -> int | None:
+    """The first calendar year of "2026-27" (or "2026-2027"), None if it is not a school year."""
+    t = text.strip().replace("–", "-").replace("/", "-")
+    parts = t.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        return None
+    first, second = int(parts[0]), parts[1]
+    expected = f"{(first + 1) % 100:02d}" if len(second) == 2 else str(first + 1)
+    return first if second == expected else None
+
+
 def school_year_start(school_year: str) -> int:
-    m = _YEAR.match(school_year or "")
-    if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+    """The first calendar year of a school year written ``2026-27`` (the form calendars are stored under)."""
+    first = parse_school_year(school_year or "") if _YEAR.match(school_year or "") else None
+    if first is None:
         raise ValueError(f"{school_year!r} is not a school year like 2026-27.")
-    return int(m.group(1))
+    return first
 
 
 def school_year_bounds(school_year: str) -> tuple[date, date]:

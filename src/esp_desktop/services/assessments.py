@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ..core import clock, ratings, rules
-from ..core.enums import Audience, DocumentKind, DocumentStatus
+from ..core.enums import DocumentKind, DocumentStatus
 from ..core.errors import ImmutableRecord, RuleViolation, ValidationError
 from ..store.models import (
     Acknowledgement,
@@ -47,8 +48,10 @@ PA_REFUSAL = (
 
 
 def content_hash(doc: AssessmentDocument) -> str:
-    """SHA-256 over the evaluative content, so a printed copy can be matched to the record."""
+    """SHA-256 over the evaluative content and who may read it (both frozen when finalized, core/policy.py),
+    so a printed copy can be matched to the record."""
     body = {
+        "audience": doc.audience,
         "educator_id": doc.educator_id, "kind": doc.kind, "version_no": doc.version_no,
         "ratings": doc.ratings, "overall_rating": doc.overall_rating, "overall_rationale": doc.overall_rationale,
         "goals_progress_summary": doc.goals_progress_summary, "supersedes_id": doc.supersedes_id,
@@ -73,7 +76,8 @@ class AssessmentService(Service):
         return e
 
     def draft(self, *, educator_id: str, kind: str, cycle_id: str | None = None,
-              audience: str = Audience.EDUCATOR) -> AssessmentDocument:
+              audience: str | None = None) -> AssessmentDocument:
+        audience = self.check_audience(audience, "assessment")
         try:
             kind = DocumentKind(kind).value
         except ValueError:
@@ -133,6 +137,32 @@ class AssessmentService(Service):
                 doc.goals_progress_summary = goals_progress_summary
             return doc
 
+    def save_draft(self, *, document_id: str, ratings: dict[str, dict[str, Any]], overall_rating: str | None,
+                   overall_rationale: str = "", goals_progress_summary: str | None = None,
+                   unchanged_since: datetime | None = None) -> AssessmentDocument:
+        """Save the whole draft at once (the form's Save): ``ratings`` maps a standard to
+        ``{"rating", "rationale", "evidence_ids"}``. Refuses to overwrite a version changed elsewhere."""
+        codes = self._svc.rubric.standard_codes()
+        for std, r in ratings.items():
+            if std not in codes:
+                raise ValidationError(f"Unknown standard {std!r}.")
+            self._check_rating(r.get("rating"))
+        self._check_rating(overall_rating)
+        with self.session() as s:
+            doc = self._editable(s, document_id)
+            self.check_unchanged(doc, unchanged_since, "document")
+            new = dict(doc.ratings)
+            for std, r in ratings.items():
+                ids = list(r.get("evidence_ids") or [])
+                for eid in ids:
+                    if self.get(s, EvidenceItem, eid, what="Evidence").educator_id != doc.educator_id:
+                        raise ValidationError("Evidence must belong to the same educator.")
+                new[std] = {"rating": r.get("rating"), "rationale": r.get("rationale") or "", "evidence_ids": ids}
+            doc.ratings = new
+            doc.overall_rating, doc.overall_rationale = overall_rating, overall_rationale
+            doc.goals_progress_summary = goals_progress_summary
+            return doc
+
     def _sheet(self, s: Session, doc: AssessmentDocument) -> ratings.Sheet:
         entries = {}
         for std, r in (doc.ratings or {}).items():
@@ -143,7 +173,8 @@ class AssessmentService(Service):
                 if ev is not None and not ev.deleted:
                     cats.add(ev.category)
             entries[std] = ratings.StandardEntry(r.get("rating"), r.get("rationale") or "", frozenset(cats))
-        return ratings.Sheet(doc.kind, entries, doc.overall_rating, doc.goals_progress_summary or "")
+        return ratings.Sheet(doc.kind, entries, doc.overall_rating, doc.goals_progress_summary or "",
+                             doc.overall_rationale or "")
 
     def _cycle_work(self, s: Session, doc: AssessmentDocument) -> ratings.CycleWork | None:
         if doc.kind != DocumentKind.SUMMATIVE or not doc.cycle_id:
@@ -169,6 +200,11 @@ class AssessmentService(Service):
         c = s.get(EvaluationCycle, doc.cycle_id) if doc.cycle_id else None
         return c is not None and not c.deleted
 
+    def finalize_problems(self, document_id: str) -> list[str]:
+        """What stands between this draft and finalizing it, in words (empty: it can be finalized). The rules of
+        ``core/ratings.py``; ``problems`` says which of them allow an exception with a justification."""
+        return [p.text for p in self.problems(document_id)]
+
     def problems(self, document_id: str) -> list[ratings.Problem]:
         """What stands between this draft and finalizing it (the Finalize dialog shows these)."""
         with self.session() as s:
@@ -188,7 +224,7 @@ class AssessmentService(Service):
                 hard.insert(0, ratings.Problem("cycle", "A summative closes an evaluation cycle: start the "
                                                         "educator's cycle first."))
             if hard:
-                raise ValidationError(" ".join(p.text for p in hard))
+                raise ValidationError("Before finalizing: " + " ".join(p.text for p in hard))
             soft = ratings.overridable(found)
             reason = (justification or "").strip()
             if soft and len(reason) < MIN_JUSTIFICATION:

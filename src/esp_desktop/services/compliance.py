@@ -7,7 +7,7 @@ with the educator, with feedback given, count; unannounced ones must be spaced o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -157,10 +157,12 @@ class ComplianceService(Service):
             self._audit_minimum(s, c)
             return c
 
-    def update_cycle(self, cycle_id: str, **fields: object) -> EvaluationCycle:
-        """Change a cycle; the same rules as at its start apply to the result."""
+    def update_cycle(self, cycle_id: str, *, unchanged_since: datetime | None = None,
+                     **fields: object) -> EvaluationCycle:
+        """Change a cycle (the Edit cycle dialog); the same rules as at its start apply to the result."""
         with self.session() as s:
             c = self.get(s, EvaluationCycle, cycle_id, what="Cycle")
+            self.check_unchanged(c, unchanged_since, "cycle")
             before = (c.required_announced, c.required_unannounced, c.minimum_exception)
             cal = self._cal(s)
             if ("start_on" in fields or "end_on" in fields) and c.end_on > c.start_on:

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..core import clock
-from ..core.enums import Audience, ObservationKind, ObservationStatus
+from ..core.enums import ObservationKind, ObservationStatus
 from ..core.errors import RuleViolation, ValidationError
 from ..store.models import Educator, Observation, ScriptNote, Site
 from .base import Service
@@ -25,7 +25,8 @@ MAX_MINUTES = 600
 class ObservationService(Service):
     def start(self, *, educator_id: str, kind: str, observed_on: date | None = None, site_id: str | None = None,
               class_period: str | None = None, observer_person_id: str | None = None,
-              started_at: datetime | None = None, audience: str = Audience.EDUCATOR) -> Observation:
+              started_at: datetime | None = None, audience: str | None = None) -> Observation:
+        audience = self.check_audience(audience, "observation")
         try:
             kind = ObservationKind(kind).value
         except ValueError:
@@ -48,9 +49,11 @@ class ObservationService(Service):
             s.add(o)
             return o
 
-    def update(self, observation_id: str, **fields: object) -> Observation:
+    def update(self, observation_id: str, *, unchanged_since: datetime | None = None,
+               **fields: object) -> Observation:
         with self.session() as s:
             o = self.get(s, Observation, observation_id, what="Observation")
+            self.check_unchanged(o, unchanged_since, "observation")
             if "kind" in fields and fields["kind"] != o.kind:
                 try:
                     fields["kind"] = ObservationKind(str(fields["kind"])).value
@@ -60,7 +63,7 @@ class ObservationService(Service):
                     raise RuleViolation(
                         "This observation was finished as "
                         f"{o.kind}: its kind decided how it counts and cannot change now. If it was recorded "
-                        "under the wrong kind, delete it and record the visit again.")
+                        "under the wrong kind, reopen it, delete it and record the visit again.")
             if "observed_on" in fields and fields["observed_on"] != o.observed_on:
                 day = fields["observed_on"]
                 if not isinstance(day, date) or day > self.today():
@@ -87,15 +90,16 @@ class ObservationService(Service):
     def give_feedback(self, *, observation_id: str, on: date | None = None, feedback: str | None = None) -> Observation:
         """Record that the educator received the feedback (on ``on``, default today): from then the observation
         counts toward compliance, and the feedback deadline is met (or met late)."""
-        fields: dict[str, object] = {"feedback_given_on": on or self.today()}
-        if feedback is not None:
-            fields["feedback"] = feedback
-        return self.update(observation_id, **fields)
+        day = on or self.today()
+        if feedback is None:
+            return self.update(observation_id, feedback_given_on=day)
+        return self.update(observation_id, feedback=feedback, feedback_given_on=day)
 
     def add_note(self, *, observation_id: str, text: str, at: datetime | None = None,
                  indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
-                 audience: str = Audience.CT_PRIVATE) -> ScriptNote:
+                 audience: str | None = None) -> ScriptNote:
         """Append a timestamped line to the script (committed immediately)."""
+        audience = self.check_audience(audience, "script_note")
         text = text.strip()
         if not text:
             raise ValidationError("An empty line is not a note.")

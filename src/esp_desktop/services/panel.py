@@ -4,7 +4,7 @@ final ratings (which follow 603 CMR 35.08(4) like the CT's recommendation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ..core import ratings as rating_rules
@@ -14,6 +14,8 @@ from ..core.enums import PanelDecision
 from ..core.errors import RuleViolation, ValidationError
 from ..store.models import Educator, PanelCase, PanelMeeting
 from .base import Service
+
+KEEP: Any = object()  # update_meeting: "leave this field as it is"
 
 
 @dataclass(frozen=True)
@@ -43,19 +45,44 @@ class PanelService(Service):
     def create_meeting(self, *, meets_on: date | None = None, location: str | None = None,
                        notes: str | None = None, start_time: str | None = None) -> PanelMeeting:
         start_time = self._check_time(start_time) or self.default_time()
+        meets_on = meets_on or self.default_date()
         with self.session() as s:
-            m = PanelMeeting(meets_on=meets_on or self.default_date(), location=location, notes=notes,
+            if s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on)).first():
+                raise RuleViolation("There is already a panel meeting on that day: open it instead.")
+            m = PanelMeeting(meets_on=meets_on, location=(location or "").strip() or None, notes=notes,
                              start_time=start_time)
             s.add(m)
             return m
 
-    def update_meeting(self, meeting_id: str, **fields: object) -> PanelMeeting:
-        if "start_time" in fields:
-            fields["start_time"] = self._check_time(fields["start_time"])  # type: ignore[arg-type]
+    def update_meeting(self, meeting_id: str, *, meets_on: date | None = None, location: object = KEEP,
+                       notes: object = KEEP, start_time: str | None = None,
+                       unchanged_since: datetime | None = None) -> PanelMeeting:
+        """Change a meeting; fields not given stay as they are (``location=None`` clears the location)."""
+        start_time = self._check_time(start_time)
         with self.session() as s:
             m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
-            self.apply_fields(m, dict(fields), ("meets_on", "start_time", "location", "notes"))
+            self.check_unchanged(m, unchanged_since, "meeting")
+            if meets_on is not None:
+                other = s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on,
+                                                                 PanelMeeting.id != m.id)).first()
+                if other is not None:
+                    raise RuleViolation("There is already a panel meeting on that day.")
+                m.meets_on = meets_on
+            if location is not KEEP:
+                m.location = (str(location or "")).strip() or None
+            if notes is not KEEP:
+                m.notes = str(notes) if notes else None
+            if start_time is not None:
+                m.start_time = start_time
             return m
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        """Delete a meeting created by mistake; one with cases on its agenda is kept."""
+        with self.session() as s:
+            m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
+            if s.scalars(self.live(PanelCase).where(PanelCase.meeting_id == m.id)).first():
+                raise RuleViolation("This meeting has cases on its agenda: remove them first.")
+            m.deleted = True
 
     def meeting_for(self, meets_on: date) -> PanelMeeting:
         """The meeting on that date, created if needed."""

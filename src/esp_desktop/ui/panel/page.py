@@ -5,7 +5,9 @@ Final ratings are only offered for PAR cases; PA (and informal coaching) is non-
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -36,10 +38,41 @@ from ..caseload.dialogs import date_edit, pydate, qdate
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title, show_error
+from ..widgets.drafts import apply_values, restorable, widget_values
+from ..widgets.forms import FormDialog
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@restorable("panel_meeting")
+class MeetingDialog(FormDialog):
+    """A panel meeting's date, place and notes (created here if there is none on that day yet)."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None, meets_on: str, meeting_id: str | None = None) -> None:
+        m = ctx.svc.panel.meeting(meeting_id) if meeting_id else None
+        super().__init__(ctx, "Panel meeting" if m else "New panel meeting", parent,
+                         ok_text="Save" if m else "Create meeting")
+        self.meeting = m
+        self.meets_on = self.date("&Date:", m.meets_on if m else date.fromisoformat(meets_on), name="Meeting date")
+        self.start_time = self.line("&Starts at:", (m.start_time if m else None) or ctx.svc.panel.default_time(),
+                                    name="Meeting start time (HH:MM, local time)")
+        self.location = self.line("&Location:", m.location if m else "", name="Meeting location")
+        self.notes = self.text("&Notes:", m.notes if m else "", name="Meeting notes")
+
+    def draft_args(self) -> dict[str, Any]:
+        return {"meets_on": pydate(self.meets_on.date()).isoformat(),
+                "meeting_id": self.meeting.id if self.meeting else None}
+
+    def save(self, *, force: bool = False) -> Any:
+        panel = self.ctx.svc.panel
+        values = dict(meets_on=pydate(self.meets_on.date()), location=self.location.text(),
+                      notes=self.notes.toPlainText() or None, start_time=self.start_time.text().strip() or None)
+        if self.meeting is None:
+            return panel.create_meeting(**values)
+        return panel.update_meeting(self.meeting.id, unchanged_since=None if force else self.meeting.updated_at,
+                                    **values)
 
 
 class PanelPage(QWidget):
@@ -49,6 +82,7 @@ class PanelPage(QWidget):
         self.meeting_id: str | None = None
         self._stale = False  # unlocked while hidden: load the default meeting when shown
         self._stale_agenda = False  # the store changed while hidden: reload the agenda when shown
+        self._pending_draft: dict[str, Any] | None = None  # a decision being written before a lock
         self.items: list = []
         self.model = QStandardItemModel(self)
 
@@ -61,6 +95,9 @@ class PanelPage(QWidget):
         self.open_btn = QPushButton(icon("calendar"), "Open meeting")
         self.open_btn.setAccessibleName("Open meeting")
         self.open_btn.clicked.connect(lambda: self.open_meeting())
+        self.details_btn = QPushButton(icon("pencil"), "Details…")
+        self.details_btn.setAccessibleName("Meeting date, place and notes")
+        self.details_btn.clicked.connect(self.edit_meeting)
         self.earlier = QComboBox()
         self.earlier.setAccessibleName("Earlier meetings")
         self.earlier.activated.connect(self._pick_earlier)
@@ -122,6 +159,7 @@ class PanelPage(QWidget):
         top.addWidget(QLabel("at"))
         top.addWidget(self.start)
         top.addWidget(self.open_btn)
+        top.addWidget(self.details_btn)
         top.addWidget(self.earlier)
         top.addWidget(self.export_btn)
         add_row = QHBoxLayout()
@@ -230,6 +268,7 @@ class PanelPage(QWidget):
         closed = cal.why_closed(day)
         self.heading.setText(
             f"<b>{timefmt.screen_date(day)}, {start}</b>"
+            + (f" · {m.location}" if m and m.location else "")
             + ("" if m else " · no agenda yet")
             + ("" if usual else f" · not the first school Monday{f' ({closed})' if closed else ''}")
         )
@@ -244,6 +283,17 @@ class PanelPage(QWidget):
         hhmm = f"{t.hour():02d}:{t.minute():02d}"
         if ui_write(self, lambda: self.ctx.svc.panel.update_meeting(mid, start_time=hhmm), ctx=self.ctx):
             self.ctx.statusMessage.emit(f"The meeting starts at {hhmm}.")
+    def edit_meeting(self) -> None:
+        """Create the meeting on the chosen day (date, place, notes), or edit the open one."""
+        if self.ctx.services is None:
+            return
+        dlg = MeetingDialog(self.ctx, self, pydate(self.date.date()).isoformat(), self.meeting_id)
+        dlg.saved.connect(self._meeting_saved)
+        dlg.open()
+
+    def _meeting_saved(self, m: Any) -> None:
+        self.date.setDate(qdate(m.meets_on))
+        self.open_meeting(create=False)
 
     def _fill_earlier(self) -> None:
         self.earlier.clear()
@@ -302,10 +352,15 @@ class PanelPage(QWidget):
             if r.enrolment and r.educator.id not in on_agenda:
                 self.add_who.addItem(f"{r.educator.display_name} · {r.enrolment.program}", r.educator.id)
         self.add_btn.setEnabled(self.add_who.count() > 0)
+        draft, self._pending_draft = self._pending_draft, None
+        if draft and draft.get("case_id"):
+            select_case = draft["case_id"]
         for i, a in enumerate(agenda):
             if a.case.id == select_case:
                 self.table.selectRow(i)
         self._show_case()
+        if draft and draft.get("fields") and self.selected() is not None:
+            apply_values(self.editor, draft["fields"])
 
     # --- cases --------------------------------------------------------------------------------------------
 
@@ -418,6 +473,21 @@ class PanelPage(QWidget):
             show_error(self, exc, title="Export failed")
 
         tasks.run_in_background(self, work, on_done=done, on_error=failed)
+
+    # --- drafts (locking keeps a decision being written: ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any] | None:
+        if self.ctx.services is None or self._stale:
+            return None
+        a = self.selected()
+        return {"date": pydate(self.date.date()).isoformat(), "case_id": a.case.id if a else None,
+                "fields": widget_values(self.editor) if a else None}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self._stale = False
+        self._build_rating_rows()
+        self.date.setDate(qdate(date.fromisoformat(state["date"])))
+        self._pending_draft = state
+        self.open_meeting(create=False)
 
     def open_record(self, record_type: str, record_id: str) -> None:
         if record_type == "panel_meeting":
