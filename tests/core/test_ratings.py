@@ -18,7 +18,7 @@ CATEGORIES = ("products_of_practice", "student_learning", "other_evidence")
 def _sheet(kind: str, values: dict[str, str | None], overall: str | None, *, rationale: str = "Evidence shows it.",
            cats: tuple[str, ...] = ("products_of_practice", "student_learning"), goals: str = "") -> r.Sheet:
     entries = {s: r.StandardEntry(v, rationale if v else "", frozenset(cats)) for s, v in values.items()}
-    return r.Sheet(kind, entries, overall, goals)
+    return r.Sheet(kind, entries, overall, goals, "Overall, what the evidence shows." if overall else "")
 
 
 @pytest.mark.parametrize(

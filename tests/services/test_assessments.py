@@ -63,7 +63,7 @@ def test_finalized_document_audience_and_existence_are_frozen(svc) -> None:
     from esp_desktop.store.models import AssessmentDocument
 
     e = _educator(svc, "PAR")
-    doc = svc.assessments.finalize(document_id=_filled(svc, e).id)
+    doc = svc.assessments.finalize(document_id=_filled(svc, e).id, justification=EXCEPTION)
     with pytest.raises(ImmutableRecord, match="fixed when it was finalized"):
         svc.assessments.set_audience(AssessmentDocument, doc.id, "admin")
     with pytest.raises(ImmutableRecord, match="cannot be deleted"):
@@ -90,7 +90,7 @@ def test_correction_is_a_new_version_referencing_the_old(svc) -> None:
     assert fix.supersedes_id == doc.id and fix.version_no == 2 and fix.status == "draft"
     svc.assessments.set_rating(document_id=fix.id, standard="II", rating="needs_improvement", rationale="Fixed",
                                evidence_ids=doc.ratings["II"]["evidence_ids"])
-    svc.assessments.set_overall(document_id=fix.id, rating="needs_improvement")
+    svc.assessments.set_overall(document_id=fix.id, rating="needs_improvement", rationale="Corrected.")
     svc.assessments.finalize(document_id=fix.id, justification=EXCEPTION)
     assert svc.assessments.superseded_ids(e.id) == {doc.id}
     assert svc.assessments.document(doc.id).ratings["II"]["rating"] == "proficient"

@@ -106,7 +106,7 @@ def test_summative_needs_evidence_from_two_categories_and_a_rationale_per_standa
     with pytest.raises(ValidationError, match="cites products of practice"):
         svc.assessments.finalize(document_id=summative(svc, case, ALL_PROFICIENT, "proficient",
                                                        evidence=case.evidence[:1]))
-    with pytest.raises(ValidationError, match="Write the rationale for Standard I, Standard II"):
+    with pytest.raises(ValidationError, match="Write the rationale for standard I, II, III, IV"):
         svc.assessments.finalize(document_id=summative(svc, case, ALL_PROFICIENT, "proficient", rationale=" "))
 
 

@@ -36,10 +36,10 @@ class ObservationService(Service):
             raise ValidationError("An observation is recorded on the day it takes place, not ahead of time.")
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
-            self._svc.caseload.require_enrolled(s, educator_id, on=observed_on, what="observations")
             if site_id:
                 self.get(s, Site, site_id, what="Site")
             self._svc.caseload.guard_audience(s, educator_id, audience)
+            self._svc.caseload.require_enrolled(s, educator_id, on=observed_on, what="observations")
             cyc = self._svc.compliance._cycle_on(s, educator_id, observed_on)
             o = Observation(educator_id=educator_id, kind=kind, observed_on=observed_on, site_id=site_id,
                             class_period=class_period, observer_person_id=observer_person_id,

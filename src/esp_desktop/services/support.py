@@ -247,8 +247,8 @@ class CoachingService(Service):
             raise ValidationError("Log coaching on or after the day it took place.")
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
-            self._svc.caseload.require_enrolled(s, educator_id, on=held_on, what="coaching")
             self._svc.caseload.guard_audience(s, educator_id, audience)
+            self._svc.caseload.require_enrolled(s, educator_id, on=held_on, what="coaching")
             a = CoachingActivity(educator_id=educator_id, kind=kind, held_on=held_on, minutes=minutes,
                                  notes=notes, resources=resources, indicator_codes=list(indicator_codes),
                                  equity_codes=list(equity_codes), audience=self.check_audience(audience))
