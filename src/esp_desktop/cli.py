@@ -212,6 +212,27 @@ def cmd_search(args: argparse.Namespace, cli: Cli) -> int:
     return 0 if hits else 1
 
 
+def cmd_calendar(args: argparse.Namespace, cli: Cli) -> int:
+    svc = cli.services()
+    if args.action == "export":
+        if not args.output:
+            raise EspError("Name the file to write with -o FILE.ics.")
+        n = svc.calendars.export_ics(args.output, initials=args.initials)
+        print(f"Wrote {n} event(s) to {args.output}.")
+        return 0
+    from .core import timefmt
+
+    cal = svc.calendars.calendar(args.year)
+    origin = "edited in Settings" if cal.edited else "default rules: check it against the district calendar"
+    print(f"School year {cal.school_year} ({origin})")
+    print(f"First day\t{timefmt.iso_date(cal.first_day)}\nLast day\t{timefmt.iso_date(cal.last_day)}")
+    print(f"School days\t{cal.school_day_count()}")
+    for c in cal.closures:
+        span = timefmt.iso_date(c.start) + ("" if c.end == c.start else f" – {timefmt.iso_date(c.end)}")
+        print(f"{span}\t{c.name}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace, cli: Cli) -> int:
     try:
         from .ui.app import run
@@ -259,6 +280,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("search", cmd_search, "full-text search over notes, evidence and coaching entries")
     sp.add_argument("text", nargs="+")
     sp.add_argument("--limit", type=int, default=50)
+    sp = add("calendar", cmd_calendar, "show a school year's calendar, or export due dates and Panel meetings "
+                                      "as an iCalendar (.ics) file")
+    sp.add_argument("action", choices=["show", "export"])
+    sp.add_argument("--year", help="school year for show, e.g. 2026-27 (default: the current one)")
+    sp.add_argument("-o", "--output", help="the .ics file to write (export)")
+    sp.add_argument("--initials", action="store_true",
+                    help="name educators by their initials only (the file is not encrypted)")
     add("gui", cmd_gui, "start the desktop window (the default)")
 
     for mod_name in PLUGINS:

@@ -105,7 +105,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0005"
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0006"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -274,6 +274,9 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     s = Vault(data_dir).unlock(PASSPHRASE)
     svc = Services(s)
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    en = svc.caseload.refer(educator_id=e.id, program="PA")
+    svc.caseload.record_intake(enrolment_id=en.id, held_on=en.referred_on)
+    svc.caseload.enrol(enrolment_id=en.id)
     o = svc.observations.start(educator_id=e.id, kind="announced")
     n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives")
     with s.engine.begin() as conn:  # back to a revision-0002 store: no search_map yet

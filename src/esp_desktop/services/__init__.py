@@ -10,6 +10,7 @@ from ..core.rubric import Rubric, load_rubric
 from ..store.vault import Store
 from .assessments import AssessmentService
 from .base import Actor
+from .calendars import CalendarService
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
 from .demo import DemoService
@@ -32,6 +33,7 @@ class Services:
         self.store = store
         self.actor = actor or Actor()
         self.rubric = rubric or load_rubric()
+        self.calendars = CalendarService(self)
         self.caseload = CaseloadService(self)
         self.compliance = ComplianceService(self)
         self.observations = ObservationService(self)

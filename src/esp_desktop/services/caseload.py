@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core import policy, rules
-from ..core.enums import EnrolmentStatus, PersonRole, Program
+from ..core.enums import EnrolmentStatus, PersonRole, Program, label
 from ..core.errors import CaseloadCapExceeded, NotFound, RuleViolation, ValidationError
 from ..store.models import RECORD_TYPES, CTProfile, Educator, Enrolment, IntakeMeeting, Person, Site
 from .base import Service
@@ -427,6 +427,23 @@ class CaseloadService(Service):
         en = self.get(s, Enrolment, enrolment_id, what="Enrolment")
         if en.status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.EXITED):
             raise RuleViolation("This enrolment has ended; refer the educator again to start a new one.")
+        return en
+
+    def require_enrolled(self, s: Session, educator_id: str, *, on: date, what: str) -> Enrolment:
+        """The educator's current enrolment, if they are enrolled on ``on``; else a plain refusal. New
+        observations and coaching need an enrolled educator; the history of an ended case stays readable."""
+        e = self.get(s, Educator, educator_id, what="Educator")
+        en = self._current_or_latest(s, educator_id)
+        if en is None or en.status in (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED):
+            raise RuleViolation(f"{e.display_name} is not enrolled in a program yet: record {what} after the "
+                                "intake meeting and enrolment.")
+        if en.status != EnrolmentStatus.ENROLLED:
+            ended = f" on {en.ended_on.isoformat()}" if en.ended_on else ""
+            raise RuleViolation(f"{e.display_name}'s enrolment ended{ended} ({label(en.status).lower()}). Their "
+                                f"history stays readable, but new {what} needs a new enrolment.")
+        if en.enrolled_on is not None and on < en.enrolled_on:
+            raise RuleViolation(f"{e.display_name} was enrolled on {en.enrolled_on.isoformat()}: {what} dated "
+                                f"{on.isoformat()} comes before the enrolment.")
         return en
 
     def program_of(self, s: Session, educator_id: str | None) -> str | None:

@@ -156,6 +156,9 @@ class MainWindow(QMainWindow):
         self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
         self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search")
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
+        self.act_ics = self._action("Export due dates to a &calendar (.ics)…", self.export_calendar,
+                                    icon_name="calendar")
+        self.act_calendar = self._action("School &calendar…", self.open_school_calendar, icon_name="calendar-clock")
         self.act_restore = self._action("&Restore from backup…", self.restore_backup, icon_name="download")
         self.act_remove_demo = self._action("Remove &demo data…", self.remove_demo, icon_name="trash-2")
         self.act_profile = self._action("Your &profile…", lambda: self._program(ProfileDialog), icon_name="user")
@@ -186,7 +189,7 @@ class MainWindow(QMainWindow):
 
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        for a in (self.act_sync, self.act_conflicts):
+        for a in (self.act_sync, self.act_conflicts, self.act_ics):
             m.addAction(a)
         m.addSeparator()
         for a in (self.act_backup, self.act_restore, self.act_remove_demo):
@@ -207,6 +210,7 @@ class MainWindow(QMainWindow):
         for a in (self.act_profile, self.act_sites, self.act_people):
             m.addAction(a)
         m.addSeparator()
+        m.addAction(self.act_calendar)
         m.addAction(self.act_year)
         m.addSeparator()  # the bridge to the district
         for a in (self.act_roster, self.act_tables, self.act_report):
@@ -420,6 +424,18 @@ class MainWindow(QMainWindow):
     def _new_educator(self) -> None:
         self.go("caseload")
         self.caseload.add_educator()
+
+    def open_school_calendar(self) -> None:
+        if self.is_unlocked:
+            from .settings.calendar import SchoolCalendarDialog
+
+            SchoolCalendarDialog(self.ctx, self).exec()
+
+    def export_calendar(self) -> None:
+        if self.is_unlocked:
+            from .export.calendar import export_calendar
+
+            export_calendar(self, self.ctx)
 
     def write_backup(self) -> None:
         if not self.is_unlocked:

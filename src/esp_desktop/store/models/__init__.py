@@ -8,7 +8,7 @@ snapshots that may cross threads.
 
 from __future__ import annotations
 
-from .assessments import Acknowledgement, AssessmentDocument, PanelCase, PanelMeeting
+from .assessments import Acknowledgement, AssessmentDocument, EducatorResponse, PanelCase, PanelMeeting
 from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
 from .district import AssessmentPost, ObservationPost
@@ -19,8 +19,8 @@ from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, 
 
 __all__ = [
     "Acknowledgement", "AssessmentDocument", "AssessmentPost", "Attachment", "AuditEvent", "Base", "CTProfile",
-    "CoachingActivity", "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress",
-    "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person", "Prescription",
-    "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime",
-    "new_id",
+    "CoachingActivity", "Contact", "Educator", "EducatorResponse", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal",
+    "GoalProgress", "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person",
+    "Prescription", "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState",
+    "UTCDateTime", "new_id",
 ]

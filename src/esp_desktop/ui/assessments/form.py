@@ -1,8 +1,11 @@
 """One formative assessment / summative recommendation: per-standard ratings with rationale and linked
-evidence, overall rating. A finalized document is read-only and gets the acknowledgement block."""
+evidence, overall rating. A finalized document is read-only and gets the acknowledgement block (the educator's
+signature, once per version) and the educator's written responses (dated records of their own). Finalizing
+against a rule that allows an exception asks for a written justification."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +32,7 @@ from ..context import AppContext
 from ..widgets.fields import Report, date_edit, hint, pydate, set_combo
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
+from .exception import ask_justification
 
 
 def _text(name: str, height: int = 70) -> QPlainTextEdit:
@@ -137,6 +141,7 @@ class AssessmentForm(QWidget):
         self.ack_list.setWordWrap(True)
         self.signer = QLineEdit()
         self.signer.setAccessibleName("Signer name")
+        self.signer.setToolTip("The educator of this case signs; their name is filled in.")
         self.signed_on = date_edit("Signed on")
         self.ack_comment = _text("Signer comment", 50)
         self.ack_btn = QPushButton(icon("check"), "Record acknowledgement")
@@ -149,22 +154,44 @@ class AssessmentForm(QWidget):
             )
         )
         af.addRow(self.ack_list)
-        af.addRow("Signer", self.signer)
-        af.addRow("Date", self.signed_on)
-        af.addRow("Comment", self.ack_comment)
+        self.ack_inputs = QWidget()
+        ai = QFormLayout(self.ack_inputs)
+        ai.setContentsMargins(0, 0, 0, 0)
+        ai.addRow("Signer", self.signer)
+        ai.addRow("Date", self.signed_on)
+        ai.addRow("Comment", self.ack_comment)
         ack_row = QHBoxLayout()
         ack_row.addStretch(1)
         ack_row.addWidget(self.ack_btn)
-        af.addRow(ack_row)
+        ai.addRow(ack_row)
+        af.addRow(self.ack_inputs)
+
+        # the educator's written response: its own dated record, attached to this version
+        self.responses = QLabel()
+        self.responses.setWordWrap(True)
+        self.responses.setAccessibleName("Written responses")
+        self.response_text = _text("Educator's written response", 70)
+        self.response_text.setPlaceholderText("Type or paste the educator's written response…")
+        self.received_on = date_edit("Response received on")
+        self.response_btn = QPushButton(icon("file-input"), "Record written response")
+        self.response_btn.setAccessibleName("Record written response")
+        resp_row = QHBoxLayout()
+        resp_row.addStretch(1)
+        resp_row.addWidget(self.response_btn)
+        af.addRow(hint("The educator's written response may come days later; it is printed with this version."))
+        af.addRow(self.responses)
+        af.addRow("Response", self.response_text)
+        af.addRow("Received", self.received_on)
+        af.addRow(resp_row)
 
         body = QWidget()
         bl = QVBoxLayout(body)
+        bl.addWidget(self.ack_box)  # finalized versions only: what the CT does next comes first
         for b in self.boxes:
             bl.addWidget(b)
         bl.addWidget(overall_box)
-        bl.addWidget(self.ack_box)
         bl.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         top = QHBoxLayout()
@@ -189,6 +216,7 @@ class AssessmentForm(QWidget):
         self.save_btn.clicked.connect(self.save)
         self.finalize_btn.clicked.connect(self.finalize)
         self.ack_btn.clicked.connect(self.acknowledge)
+        self.response_btn.clicked.connect(self.add_response)
         self.show_document(None)
 
     def _mark(self, *_: Any) -> None:
@@ -224,19 +252,29 @@ class AssessmentForm(QWidget):
             )
         self.ack_box.setVisible(final)
         if final:
-            acks = self.ctx.svc.assessments.acknowledgements(doc.id)
-            self.ack_list.setText(
-                "<br>".join(
-                    f"Signed by <b>{a.signer_name}</b> on {timefmt.screen_date(a.signed_on)}"
-                    + (f": “{a.comment}”" if a.comment else "")
-                    for a in acks
-                )
-                or "Not acknowledged yet."
-            )
-            self.signer.clear()
-            self.ack_comment.clear()
+            self._show_acknowledgement(doc)
+            self.scroll_area.verticalScrollBar().setValue(0)  # the acknowledgement box, at the top, comes next
         self._filling = False
         self.dirty = False
+
+    def _show_acknowledgement(self, doc: Any) -> None:
+        svc = self.ctx.svc
+        acks = svc.assessments.acknowledgements(doc.id)
+        replaced = doc.id in svc.assessments.superseded_ids(doc.educator_id)
+        lines = [f"Signed by <b>{escape(a.signer_name, quote=False)}</b> on {timefmt.screen_date(a.signed_on)}"
+                 + (f": “{escape(a.comment, quote=False)}”" if a.comment else "") for a in acks]
+        if replaced:
+            lines.append(f"Version {doc.version_no} was replaced by a correction: the educator acknowledges the "
+                         "current version.")
+        self.ack_list.setText("<br>".join(lines) or "Not acknowledged yet.")
+        self.ack_inputs.setVisible(not acks and not replaced)
+        self.signer.setText(svc.caseload.educator(doc.educator_id).display_name)
+        self.ack_comment.clear()
+        responses = svc.assessments.responses(doc.id)
+        self.responses.setText("<br><br>".join(
+            f"<b>Received {timefmt.screen_date(r.received_on)}</b>: {escape(r.text, quote=False)}" for r in responses)
+            or "No written response recorded.")
+        self.response_text.clear()
 
     def set_read_only(self, ro: bool) -> None:
         for b in self.boxes:
@@ -285,8 +323,16 @@ class AssessmentForm(QWidget):
         if self.doc is None or not self.save(emit=False):
             return
         doc_id = self.doc.id
-        done = ui_write(self, lambda: self.ctx.svc.assessments.finalize(document_id=doc_id), ctx=self.ctx,
-                        report=self.report)
+        svc = self.ctx.svc.assessments
+        problems = svc.problems(doc_id)
+        justification = None
+        if problems and all(p.overridable for p in problems):
+            justification = ask_justification(self, problems)
+            if justification is None:
+                return
+        # hard problems are refused by the service with their message (shown on the message bar)
+        done = ui_write(self, lambda: svc.finalize(document_id=doc_id, justification=justification),
+                        ctx=self.ctx, report=self.report)
         if done is not None:
             self.saved.emit(done.value.id)
 
@@ -300,5 +346,16 @@ class AssessmentForm(QWidget):
             signed_on=pydate(self.signed_on.date()),
             comment=self.ack_comment.toPlainText() or None,
         ), ctx=self.ctx, report=self.report)
+        if done is not None:
+            self.saved.emit(doc_id)
+
+    def add_response(self) -> None:
+        if self.doc is None:
+            return
+        doc_id = self.doc.id
+        text, day = self.response_text.toPlainText(), pydate(self.received_on.date())
+        done = ui_write(self, lambda: self.ctx.svc.assessments.add_response(document_id=doc_id, text=text,
+                                                                              received_on=day),
+                        ctx=self.ctx, report=self.report)
         if done is not None:
             self.saved.emit(doc_id)

@@ -50,7 +50,7 @@ OVERVIEW_TYPES = (
     "site",
     "person",
 )
-ASSESSMENT_TYPES = ("assessment", "acknowledgement", "enrolment", "evidence")
+ASSESSMENT_TYPES = ("assessment", "acknowledgement", "educator_response", "enrolment", "evidence")
 
 
 class EducatorPage(QWidget):
@@ -223,7 +223,7 @@ class EducatorPage(QWidget):
             self.tabs.setCurrentWidget(tab)
             tab.select(record_id)
             tab.table.setFocus()
-        elif record_type in ("assessment", "acknowledgement"):
+        elif record_type in ("assessment", "acknowledgement", "educator_response"):
             self.tabs.setCurrentWidget(self.assessments)
             if record_type == "assessment":
                 self.assessments.select(record_id)

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -55,6 +56,8 @@ class MeetingDialog(FormDialog):
                          ok_text="Save" if m else "Create meeting")
         self.meeting = m
         self.meets_on = self.date("&Date:", m.meets_on if m else date.fromisoformat(meets_on), name="Meeting date")
+        self.start_time = self.line("&Starts at:", (m.start_time if m else None) or ctx.svc.panel.default_time(),
+                                    name="Meeting start time (HH:MM, local time)")
         self.location = self.line("&Location:", m.location if m else "", name="Meeting location")
         self.notes = self.text("&Notes:", m.notes if m else "", name="Meeting notes")
 
@@ -65,7 +68,7 @@ class MeetingDialog(FormDialog):
     def save(self, *, force: bool = False) -> Any:
         panel = self.ctx.svc.panel
         values = dict(meets_on=pydate(self.meets_on.date()), location=self.location.text(),
-                      notes=self.notes.toPlainText() or None)
+                      notes=self.notes.toPlainText() or None, start_time=self.start_time.text().strip() or None)
         if self.meeting is None:
             return panel.create_meeting(**values)
         return panel.update_meeting(self.meeting.id, unchanged_since=None if force else self.meeting.updated_at,
@@ -84,6 +87,11 @@ class PanelPage(QWidget):
         self.model = QStandardItemModel(self)
 
         self.date = date_edit(name="Meeting date")
+        self.start = QTimeEdit()
+        self.start.setDisplayFormat("HH:mm")
+        self.start.setAccessibleName("Meeting starts at")
+        self.start.setToolTip("Local time; the default is set in Settings › School calendar")
+        self.start.editingFinished.connect(self.save_start_time)
         self.open_btn = QPushButton(icon("calendar"), "Open meeting")
         self.open_btn.setAccessibleName("Open meeting")
         self.open_btn.clicked.connect(lambda: self.open_meeting())
@@ -148,6 +156,8 @@ class PanelPage(QWidget):
         top.addStretch(1)
         top.addWidget(QLabel("Meeting on"))
         top.addWidget(self.date)
+        top.addWidget(QLabel("at"))
+        top.addWidget(self.start)
         top.addWidget(self.open_btn)
         top.addWidget(self.details_btn)
         top.addWidget(self.earlier)
@@ -251,19 +261,28 @@ class PanelPage(QWidget):
         existing = [m for m in svc.panel.meetings() if m.meets_on == day]
         m = existing[0] if existing else (svc.panel.meeting_for(day) if create else None)
         self.meeting_id = m.id if m else None
+        start = (m.start_time if m else None) or svc.panel.default_time()
+        self.start.setTime(QTime(int(start[:2]), int(start[3:])))
+        cal = svc.calendars.calendars()
+        usual = day == cal.first_school_monday(day.year, day.month)
+        closed = cal.why_closed(day)
         self.heading.setText(
-            f"<b>{timefmt.screen_date(day)}</b>"
+            f"<b>{timefmt.screen_date(day)}, {start}</b>"
             + (f" · {m.location}" if m and m.location else "")
             + ("" if m else " · no agenda yet")
-            + (
-                ""
-                if day.weekday() == 0 and day == rules.first_monday(day.year, day.month)
-                else " · not a first Monday"
-            )
+            + ("" if usual else f" · not the first school Monday{f' ({closed})' if closed else ''}")
         )
         self._fill_earlier()
         self.reload()
 
+    def save_start_time(self) -> None:
+        mid = self.meeting_id
+        if mid is None or self.ctx.services is None:
+            return
+        t = self.start.time()
+        hhmm = f"{t.hour():02d}:{t.minute():02d}"
+        if ui_write(self, lambda: self.ctx.svc.panel.update_meeting(mid, start_time=hhmm), ctx=self.ctx):
+            self.ctx.statusMessage.emit(f"The meeting starts at {hhmm}.")
     def edit_meeting(self) -> None:
         """Create the meeting on the chosen day (date, place, notes), or edit the open one."""
         if self.ctx.services is None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import __version__
+from ...core import timefmt
 from ...services import vault
 from ...services.vault import MIN_PASSPHRASE
 from ...settings import AUTO_LOCK_MINUTES, USE_KEYRING
@@ -88,14 +89,44 @@ class SettingsDialog(QDialog):
         sf.addRow("", self.change_btn)
         sf.addRow(self.change_msg)
 
+        school = QGroupBox("School calendar and deadlines")
+        scf = QFormLayout(school)
+        self.calendar_summary = muted()
+        self.calendar_btn = QPushButton("School calendar…")
+        self.calendar_btn.setAccessibleName("School calendar")
+        self.calendar_btn.setEnabled(ctx.services is not None)
+        self.calendar_btn.clicked.connect(self.open_calendar)
+        scf.addRow(self.calendar_summary)
+        scf.addRow("", self.calendar_btn)
+        self._summarise_calendar()
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(general)
+        lay.addWidget(school)
         lay.addWidget(self.sync)
         lay.addWidget(secret)
         lay.addWidget(buttons)
+
+    def _summarise_calendar(self) -> None:
+        if self.ctx.services is None:
+            self.calendar_summary.setText("Unlock to see the school calendar.")
+            return
+        svc = self.ctx.svc
+        cal, st = svc.calendars.calendar(), svc.calendars.settings()
+        origin = "edited" if cal.edited else "default rules, not yet checked against the district calendar"
+        self.calendar_summary.setText(
+            f"{cal.school_year}: {timefmt.screen_date(cal.first_day)} to {timefmt.screen_date(cal.last_day)} "
+            f"({origin}). Feedback due {st.feedback_school_days} school days after an observation; unannounced "
+            f"observations {st.spacing_school_days} school days apart; the Panel meets at {st.panel_time}.")
+
+    def open_calendar(self) -> None:
+        from .calendar import SchoolCalendarDialog
+
+        SchoolCalendarDialog(self.ctx, self).exec()
+        self._summarise_calendar()
 
     def accept(self) -> None:
         st = self.ctx.settings

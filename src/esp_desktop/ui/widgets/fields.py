@@ -251,9 +251,9 @@ class OptionalDate(QWidget):
 
     changed = Signal()
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, check_text: str = "Held on") -> None:
         super().__init__(parent)
-        self.check = QCheckBox("Held on")
+        self.check = QCheckBox(check_text)
         self.check.setAccessibleName(f"{name} held")
         self.edit = date_edit(name)
         self.edit.setEnabled(False)
