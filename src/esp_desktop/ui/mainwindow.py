@@ -153,7 +153,8 @@ class MainWindow(QMainWindow):
         self._store_actions: list[QAction] = []
         self.act_lock = self._action("&Lock", self.ctx.lockRequested.emit, shortcut="Ctrl+L", icon_name="lock")
         self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
-        self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search")
+        self.act_search = self._action("&Search", self.show_search, shortcut=["Ctrl+F", "Ctrl+K", "Ctrl+4"],
+                                       icon_name="search")
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
         self.act_restore = self._action("&Restore from backup…", self.restore_backup, icon_name="download")
         self.act_remove_demo = self._action("Remove &demo data…", self.remove_demo, icon_name="trash-2")
@@ -173,7 +174,6 @@ class MainWindow(QMainWindow):
                 ("caseload", "&Caseload"),
                 ("dashboard", "C&ompliance dashboard"),
                 ("panel", "&Panel meetings"),
-                ("search", "&Search"),
             )
         ):
             go.append(self._action(text, lambda _=False, k=key: self.go(k), shortcut=f"Ctrl+{n + 1}"))
@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_search)
-        m = mb.addMenu("E&ducator")
+        m = mb.addMenu("Educa&tor")
         m.addAction(self.act_new)
         m = mb.addMenu("&Program")
         for a in (self.act_profile, self.act_sites, self.act_people):

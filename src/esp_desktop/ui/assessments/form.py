@@ -3,11 +3,14 @@ evidence, overall rating. A finalized document is read-only and gets the acknowl
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -127,8 +130,10 @@ class AssessmentForm(QWidget):
         self.save_btn.setAccessibleName("Save draft")
         self.finalize_btn = QPushButton(icon("lock"), "Finalize…")
         self.finalize_btn.setAccessibleName("Finalize the document")
+        self.finalize_btn.setShortcut("Ctrl+Shift+F")
         self.finalize_btn.setToolTip(
-            "Finalized documents cannot be changed; corrections become a new version"
+            "Shows what will be locked, then finalizes: finalized documents cannot be changed; corrections "
+            "become a new version (Ctrl+Shift+F)"
         )
 
         # acknowledgement (finalized documents only)
@@ -282,11 +287,15 @@ class AssessmentForm(QWidget):
             self.save(emit=False)
 
     def finalize(self) -> None:
-        if self.doc is None or not self.save(emit=False):
+        if self.doc is None or self.is_read_only() or not self.save(emit=False):
             return
-        doc_id = self.doc.id
-        done = ui_write(self, lambda: self.ctx.svc.assessments.finalize(document_id=doc_id), ctx=self.ctx,
-                        report=self.report)
+        svc = self.ctx.svc
+        doc = self.doc
+        evidence = {e.id: e.title for e in self._evidence}
+        dlg = FinalizeDialog(doc, svc.rubric, evidence, svc.assessments.finalize_problems(doc.id), self)
+        if not dlg.exec():
+            return
+        done = ui_write(self, lambda: svc.assessments.finalize(document_id=doc.id), ctx=self.ctx, report=self.report)
         if done is not None:
             self.saved.emit(done.value.id)
 
@@ -302,3 +311,62 @@ class AssessmentForm(QWidget):
         ), ctx=self.ctx, report=self.report)
         if done is not None:
             self.saved.emit(doc_id)
+
+
+class FinalizeDialog(QDialog):
+    """Before a document is locked for good: what will be locked, and what is still missing (then Finalize is
+    refused until it is filled in)."""
+
+    def __init__(self, doc: Any, rubric: Rubric, evidence: dict[str, str], problems: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Finalize {label(doc.kind).lower()}")
+        self.setMinimumWidth(560)
+        self.problems = problems
+        rows = []
+        for std in rubric.standards:
+            r = (doc.ratings or {}).get(std.code) or {}
+            rating = rubric.rating_name(r.get("rating")) if r.get("rating") else "<i>not rated</i>"
+            why = (r.get("rationale") or "").strip()
+            cited = [evidence.get(i, "?") for i in r.get("evidence_ids") or []]
+            rows.append(f"<tr><td><b>{std.code}</b> {html.escape(std.name)}</td><td>{rating}</td>"
+                        f"<td>{html.escape(why[:140]) + ('…' if len(why) > 140 else '') if why else '<i>no rationale</i>'}"
+                        f"{'<br><small>Evidence: ' + html.escape(', '.join(cited)) + '</small>' if cited else ''}"
+                        "</td></tr>")
+        overall = rubric.rating_name(doc.overall_rating) if doc.overall_rating else "<i>not rated</i>"
+        why = (doc.overall_rationale or "").strip()
+        rows.append(f"<tr><td><b>Overall</b></td><td>{overall}</td><td>{html.escape(why) or '<i>no rationale</i>'}"
+                    "</td></tr>")
+        summary = QLabel(
+            f"<p>Finalizing locks <b>{html.escape(label(doc.kind))}, version {doc.version_no}</b>: these ratings, "
+            "rationales and linked evidence can no longer be changed. A correction becomes version "
+            f"{doc.version_no + 1}, which references this one.</p>"
+            "<table cellspacing='0' cellpadding='4'>" + "".join(rows) + "</table>"
+        )
+        summary.setWordWrap(True)
+        summary.setTextFormat(Qt.TextFormat.RichText)
+        summary.setAccessibleName("What will be locked")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(summary)
+        scroll.setMinimumHeight(260)
+        self.missing = QLabel("<br>".join(f"• {html.escape(p)}" for p in problems))
+        self.missing.setObjectName("error")
+        self.missing.setWordWrap(True)
+        self.missing.setAccessibleName("Still missing")
+        self.missing.setVisible(bool(problems))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.finalize_btn = self.buttons.addButton("Finalize", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.finalize_btn.setEnabled(not problems)
+        self.finalize_btn.setToolTip("Fill in what is missing first" if problems else "Lock this document")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        lay = QVBoxLayout(self)
+        if problems:
+            head = QLabel("<b>Not ready to finalize</b> — fill in what is missing, then Finalize again:")
+            head.setWordWrap(True)
+            lay.addWidget(head)
+            lay.addWidget(self.missing)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(self.buttons)

@@ -88,7 +88,7 @@ class EducatorPage(QWidget):
             (self.coaching, "handshake", "&Coaching log"),
             (self.contacts, "message-square", "Co&ntacts"),
             (self.assessments, "scale", "&Assessments"),
-            (self.history, "history", "&History"),
+            (self.history, "history", "Histor&y"),  # Alt+H is the Help menu
         ):
             self.tabs.addTab(w, icon(ic), text)
         self.overview.openRequested.connect(self.open_record)

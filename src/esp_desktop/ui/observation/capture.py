@@ -346,7 +346,7 @@ class ObservationView(QWidget):
         note = self._write(lambda: self.ctx.svc.observations.add_note(observation_id=obs_id, text=text))
         if note is None:
             return  # the line stays in the entry
-        self.entry.clear()
+        self.entry.setText("")  # (not clear(): setText also ends the line's own undo, so Ctrl+Z undoes deletes)
         if self.model.row_of(note.id) < 0:
             self._reload_notes()
         self.select_notes([note.id])  # the new line is the "current" line for tagging

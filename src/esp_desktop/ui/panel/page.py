@@ -121,7 +121,7 @@ class PanelPage(QWidget):
         self.export_btn = QPushButton(icon("file-down"), "Export agenda PDF…")
         self.export_btn.setAccessibleName("Export agenda PDF")
         self.export_btn.clicked.connect(self.export_agenda)
-        self.remove_btn = QPushButton(icon("trash-2"), "Remove from agenda")
+        self.remove_btn = QPushButton(icon("trash-2"), "Remove from agenda…")
         self.remove_btn.setAccessibleName("Remove from agenda")
         self.remove_btn.clicked.connect(self.remove_case)
 
