@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("sidebar")
         self.nav.setAccessibleName("Navigation")
         self.nav.setIconSize(QSize(18, 18))
-        self.nav.setFixedWidth(200)
+        self.nav.setFixedWidth(176)
         self.screens: dict[str, QWidget] = {}
         for key, title, icon_name, page in (
             ("caseload", "Caseload", "users", self.caseload),
@@ -393,7 +393,9 @@ class MainWindow(QMainWindow):
         try:
             if record_type == "educator":
                 self.educator.show_educator(record_id)
-                self.nav_educator.setText(self.ctx.svc.caseload.educator(record_id).display_name)
+                name = self.ctx.svc.caseload.educator(record_id).display_name
+                self.nav_educator.setText(name)
+                self.nav_educator.setToolTip(name)  # elided in the narrow sidebar
                 self.nav_educator.setHidden(False)
                 self.go("educator")
             elif record_type in PANEL_TYPES:

@@ -43,7 +43,7 @@ def _select(view, rows: list[int]) -> None:
                    | QItemSelectionModel.SelectionFlag.Rows)
 
 
-def _focus(view) -> None:  # noqa: ANN001
+def _focus(view) -> None:
     """Shortcuts fire in the active window only: after a message box, make the page active again."""
     view.window().activateWindow()
     assert QTest.qWaitForWindowActive(view.window())

@@ -29,8 +29,10 @@ from ...core import timefmt
 from ...core.enums import DocumentStatus, label
 from ...core.rubric import Rubric
 from ..context import AppContext
+from ..widgets.elide import ElidedLabel
 from ..widgets.fields import Report, date_edit, hint, pydate, set_combo
 from ..widgets.icons import icon
+from ..widgets.style import set_tone
 from ..widgets.write import ui_write
 
 
@@ -103,16 +105,13 @@ class AssessmentForm(QWidget):
         self._evidence: list[Any] = []
         self.dirty = False
         self._filling = False
-        self.header = QLabel()
-        self.header.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.header = ElidedLabel()
+        self.header.setObjectName("formTitle")
         self.state = QLabel()
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "QLabel { background: #e8eef7; color: #1f3f6b; padding: 6px 10px; border-radius: 4px; }"
-        )
-        # read-only fields look read-only, not like empty boxes waiting for input
-        self.setStyleSheet('QPlainTextEdit[readOnly="true"] { background: #f4f4f2; color: #333; }')
+        self.banner.setObjectName("banner")
+        # read-only fields look read-only, not like empty boxes waiting for input (the sheet's readOnly rule)
         self.boxes = [StandardBox(s.code, s.name, rubric) for s in rubric.standards]
         self.overall = QComboBox()
         self.overall.setAccessibleName("Overall rating")
@@ -218,7 +217,7 @@ class AssessmentForm(QWidget):
         self.header.setText(f"{label(doc.kind)}, version {doc.version_no}" if doc else "No document selected")
         final = bool(doc) and doc.status != DocumentStatus.DRAFT
         self.state.setText(label(doc.status) if doc else "")
-        self.state.setStyleSheet("color: #1f5fa8; font-weight: 600;" if final else "color: #a15c00;")
+        set_tone(self.state, "info" if final else "warn")
         self.set_read_only(final)
         self.banner.setVisible(final)
         if final:
@@ -326,7 +325,7 @@ class FinalizeDialog(QDialog):
         rows = []
         for std in rubric.standards:
             r = (doc.ratings or {}).get(std.code) or {}
-            rating = rubric.rating_name(r.get("rating")) if r.get("rating") else "<i>not rated</i>"
+            rating = rubric.rating_name(str(r["rating"])) if r.get("rating") else "<i>not rated</i>"
             why = (r.get("rationale") or "").strip()
             cited = [evidence.get(i, "?") for i in r.get("evidence_ids") or []]
             rows.append(f"<tr><td><b>{std.code}</b> {html.escape(std.name)}</td><td>{rating}</td>"

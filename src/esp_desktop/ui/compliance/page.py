@@ -21,6 +21,7 @@ from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title
 from ..widgets.icons import icon
+from ..widgets.style import tone
 from .model import OPEN_ROLE, fill_compliance, fill_contacts
 
 # what the dashboard shows: cycles, observations, documents and the contact log, for every educator
@@ -132,7 +133,7 @@ class DashboardPage(QWidget):
         late = sum(len(c.late) for c in cycles)
         self.summary.setText(
             f"{len(cycles)} PAR cycle(s) · "
-            + (f"<span style='color:#b42318'><b>{late} late item(s)</b></span>" if late else "nothing late")
+            + (f"<span style='color:{tone('late')}'><b>{late} late item(s)</b></span>" if late else "nothing late")
         )
         for view in (self.compliance, self.contacts):
             h = view.header()
