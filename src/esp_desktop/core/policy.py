@@ -46,6 +46,8 @@ READER_NAMES: dict[ReaderKind, str] = {
     ADMIN: "the school administrator",
     PROGRAM_OFFICE: "the program office",
 }
+# The readers a CT prepares an export or a PDF for (the CT's own copy is the export without --audience).
+OUTPUT_READERS: tuple[str, ...] = (EDUCATOR.value, PANEL.value, ADMIN.value)
 READER_ROLES: dict[ReaderKind, str] = {
     CT: "the consulting teacher who owns the case (primary evaluator in PAR)",
     EDUCATOR: "one educator, scoped to their own case",
@@ -286,10 +288,16 @@ def audience_refusal(programs: Iterable[str], audience: str) -> str | None:
     return None
 
 
-def change_refusal(record_type: str, *, was_final: bool, changed: Iterable[str]) -> str | None:
-    """Why a change to a finalized document is refused (None: allowed). Corrections are new versions."""
+def change_refusal(record_type: str, *, was_final: bool, changed: Iterable[str], demo: bool = False) -> str | None:
+    """Why a change to a finalized document is refused (None: allowed). Corrections are new versions.
+
+    ``demo``: the record is part of the fictional demo caseload being removed (File › Remove demo data); a
+    fictional document may go, but even then only as a whole (nothing in it may change).
+    """
     changed = set(changed)
     if not (was_final and changed and entry(record_type).frozen_when_final):
+        return None
+    if demo and changed == {"deleted"}:
         return None
     noun = entry(record_type).noun[0]
     if "deleted" in changed:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..core import clock, rules
-from ..core.enums import Audience, DocumentKind, DocumentStatus
+from ..core.enums import DocumentKind, DocumentStatus
 from ..core.errors import ImmutableRecord, RuleViolation, ValidationError
 from ..store.models import Acknowledgement, AssessmentDocument, Educator, EvidenceItem
 from .base import Service
@@ -27,8 +27,10 @@ PA_REFUSAL = (
 
 
 def content_hash(doc: AssessmentDocument) -> str:
-    """SHA-256 over the evaluative content, so a printed copy can be matched to the record."""
+    """SHA-256 over the evaluative content and who may read it (both frozen when finalized, core/policy.py),
+    so a printed copy can be matched to the record."""
     body = {
+        "audience": doc.audience,
         "educator_id": doc.educator_id, "kind": doc.kind, "version_no": doc.version_no,
         "ratings": doc.ratings, "overall_rating": doc.overall_rating, "overall_rationale": doc.overall_rationale,
         "goals_progress_summary": doc.goals_progress_summary, "supersedes_id": doc.supersedes_id,
@@ -51,7 +53,8 @@ class AssessmentService(Service):
         return e
 
     def draft(self, *, educator_id: str, kind: str, cycle_id: str | None = None,
-              audience: str = Audience.EDUCATOR) -> AssessmentDocument:
+              audience: str | None = None) -> AssessmentDocument:
+        audience = self.check_audience(audience, "assessment")
         try:
             kind = DocumentKind(kind).value
         except ValueError:

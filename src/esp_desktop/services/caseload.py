@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core import rules
-from ..core.enums import Audience, EnrolmentStatus, PersonRole, Program
+from ..core import policy, rules
+from ..core.enums import EnrolmentStatus, PersonRole, Program
 from ..core.errors import CaseloadCapExceeded, NotFound, RuleViolation, ValidationError
 from ..store.models import RECORD_TYPES, CTProfile, Educator, Enrolment, IntakeMeeting, Person, Site
 from .base import Service
@@ -434,13 +434,21 @@ class CaseloadService(Service):
         en = self._current_or_latest(s, educator_id)
         return en.program if en else None
 
+    def program_history(self, s: Session, educator_id: str | None) -> tuple[str, ...]:
+        """Every program the educator was enrolled in, oldest first (the policy's program rule reads it)."""
+        if not educator_id:
+            return ()
+        q = select(Enrolment.program).where(Enrolment.deleted.is_(False), Enrolment.educator_id == educator_id)
+        return tuple(s.scalars(q.order_by(Enrolment.created_at)))
+
     def guard_audience(self, s: Session, educator_id: str | None, audience: str) -> None:
-        """PA is confidential from administrators: nothing about a PA educator may be marked for them."""
-        if audience == Audience.ADMIN and self.program_of(s, educator_id) == Program.PA:
-            raise RuleViolation(
-                "Peer Assistance is confidential between the educator, the CT and the panel: records of a PA "
-                "educator cannot be shared with administrators."
-            )
+        """Refuse a label the program rule makes meaningless (PA and informal: never the school administrator).
+
+        The rule itself is applied when data is read (core/policy.py); this only tells the CT at once.
+        """
+        why = policy.audience_refusal(self.program_history(s, educator_id), audience)
+        if why:
+            raise RuleViolation(why)
 
     # --- the caseload table -------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..store.changes import Changes
+from ..store.hooks import DEMO_REMOVAL
 from ..store.models import RECORD_TYPES, Educator, EvaluationCycle, Meta, Observation, PanelCase, Person, Site
 from .base import Service
 
@@ -246,6 +247,7 @@ class DemoService(Service):
             if plan is None:
                 return DemoSummary(0, 0, 0)
             demo, extra, educators = plan
+            s.info[DEMO_REMOVAL] = {o.id for o in demo + extra}  # fictional finalized documents may go too
             for o in demo + extra:
                 o.deleted = True
             row = s.get(Meta, DEMO_KEY)

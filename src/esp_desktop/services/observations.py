@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..core import clock
-from ..core.enums import Audience, ObservationKind, ObservationStatus
+from ..core.enums import ObservationKind, ObservationStatus
 from ..core.errors import RuleViolation, ValidationError
 from ..store.models import Educator, Observation, ScriptNote, Site
 from .base import Service
@@ -24,7 +24,8 @@ OBSERVATION_FIELDS = ("kind", "observed_on", "site_id", "class_period", "duratio
 class ObservationService(Service):
     def start(self, *, educator_id: str, kind: str, observed_on: date | None = None, site_id: str | None = None,
               class_period: str | None = None, observer_person_id: str | None = None,
-              started_at: datetime | None = None, audience: str = Audience.EDUCATOR) -> Observation:
+              started_at: datetime | None = None, audience: str | None = None) -> Observation:
+        audience = self.check_audience(audience, "observation")
         try:
             kind = ObservationKind(kind).value
         except ValueError:
@@ -56,8 +57,9 @@ class ObservationService(Service):
 
     def add_note(self, *, observation_id: str, text: str, at: datetime | None = None,
                  indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
-                 audience: str = Audience.CT_PRIVATE) -> ScriptNote:
+                 audience: str | None = None) -> ScriptNote:
         """Append a timestamped line to the script (committed immediately)."""
+        audience = self.check_audience(audience, "script_note")
         text = text.strip()
         if not text:
             raise ValidationError("An empty line is not a note.")

@@ -9,7 +9,6 @@ from enum import StrEnum
 from pathlib import Path
 
 from ..core.enums import (
-    Audience,
     CoachingKind,
     ContactMode,
     EvidenceCategory,
@@ -44,9 +43,10 @@ def _enum(enum: type[StrEnum], value: str, what: str) -> str:
 class EvidenceService(Service):
     def add(self, *, educator_id: str, title: str, category: str, kind: str, collected_on: date | None = None,
             description: str | None = None, indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
-            tags: Sequence[str] = (), audience: str = Audience.EDUCATOR, observation_id: str | None = None,
+            tags: Sequence[str] = (), audience: str | None = None, observation_id: str | None = None,
             file: Path | None = None, file_data: bytes | None = None, filename: str | None = None,
             contributed_by_person_id: str | None = None) -> EvidenceItem:
+        audience = self.check_audience(audience, "evidence")
         if not title.strip():
             raise ValidationError("Give the evidence a title.")
         category = _enum(EvidenceCategory, category, "evidence category")
@@ -139,7 +139,8 @@ class GoalService(Service):
     def add(self, *, educator_id: str, kind: str, title: str, statement: str, baseline: str | None = None,
             target: str | None = None, measure: str | None = None, due_on: date | None = None,
             indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (), cycle_id: str | None = None,
-            audience: str = Audience.EDUCATOR) -> Goal:
+            audience: str | None = None) -> Goal:
+        audience = self.check_audience(audience, "goal")
         kind = _enum(GoalKind, kind, "goal kind")
         if not statement.strip():
             raise ValidationError("Write the goal statement (specific, measurable, time-bound).")
@@ -192,7 +193,8 @@ class GoalService(Service):
 
     def add_prescription(self, *, educator_id: str, indicator_codes: Sequence[str], concern: str, action: str,
                          resources: str | None = None, due_on: date | None = None, cycle_id: str | None = None,
-                         audience: str = Audience.EDUCATOR) -> Prescription:
+                         audience: str | None = None) -> Prescription:
+        audience = self.check_audience(audience, "prescription")
         if not indicator_codes:
             raise ValidationError("Align the prescription to at least one rubric indicator.")
         self.check_codes(indicator_codes)
@@ -230,7 +232,8 @@ class GoalService(Service):
 class CoachingService(Service):
     def log(self, *, educator_id: str, kind: str, held_on: date | None = None, minutes: int = 0,
             notes: str | None = None, resources: str | None = None, indicator_codes: Sequence[str] = (),
-            equity_codes: Sequence[str] = (), audience: str = Audience.EDUCATOR) -> CoachingActivity:
+            equity_codes: Sequence[str] = (), audience: str | None = None) -> CoachingActivity:
+        audience = self.check_audience(audience, "coaching")
         kind = _enum(CoachingKind, kind, "coaching activity")
         if minutes < 0 or minutes > 24 * 60:
             raise ValidationError("Minutes must be between 0 and 1440.")
@@ -268,7 +271,8 @@ class CoachingService(Service):
 
     def log_contact(self, *, person_name: str, summary: str, contacted_on: date | None = None,
                     educator_id: str | None = None, person_id: str | None = None, person_role: str | None = None,
-                    mode: str = ContactMode.IN_PERSON, audience: str = Audience.CT_PRIVATE) -> Contact:
+                    mode: str = ContactMode.IN_PERSON, audience: str | None = None) -> Contact:
+        audience = self.check_audience(audience, "contact")
         mode = _enum(ContactMode, mode, "contact mode")
         if not summary.strip():
             raise ValidationError("Summarise the contact.")

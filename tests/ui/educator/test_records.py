@@ -123,8 +123,8 @@ def test_audience_badge_change_persists_and_pa_admin_is_refused(qtbot, ctx) -> N
     qtbot.keyClick(tab.audience, Qt.Key.Key_Down)  # Educator -> Panel
     assert ctx.svc.evidence.item(rec.id).audience == "panel"
     assert tab.model.index(0, tab.model.columnCount() - 1).data() == "Panel"
-    qtbot.keyClick(tab.audience, Qt.Key.Key_Down)  # Panel -> Administrator: refused for PA
-    assert "cannot be shared with administrators" in page.message.text()
+    qtbot.keyClick(tab.audience, Qt.Key.Key_Down)  # Panel -> School administrator: refused for PA
+    assert "cannot be shared with the school administrator" in page.message.text()
     assert ctx.svc.evidence.item(rec.id).audience == "panel"
     assert tab.audience.value() == "panel"
 

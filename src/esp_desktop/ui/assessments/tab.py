@@ -31,7 +31,7 @@ PA_NOTE = (
     "<h3>No rating forms for {name}</h3>"
     "<p>{name} is in <b>{program}</b>. Peer Assistance and informal coaching are <b>non-evaluative</b>: "
     "the consulting teacher supports the educator's growth and does not rate their practice, and nothing "
-    "from this work is shared with administrators.</p>"
+    "from this work is shared with the school administrator.</p>"
     "<p>Goals, coaching, evidence and observations remain available in the other tabs. Formative and "
     "summative "
     "ratings exist only for educators enrolled in PAR.</p>"
