@@ -31,14 +31,14 @@ def test_file_system_failures_get_their_own_plain_message() -> None:
     assert explain_os_error(OSError(errno.ENOENT, "No such file")) is None
 
 
-def test_database_failures_become_plain_errors_and_nothing_is_written(svc) -> None:  # noqa: ANN001
+def test_database_failures_become_plain_errors_and_nothing_is_written(svc) -> None:
     store = svc.store
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
 
     def attempt(pragma: str, undo: str, kind: type) -> str:
         """Every connection the write checks out gets ``pragma`` (read-only, or no room left)."""
 
-        def on_checkout(dbapi_conn, _record, _proxy) -> None:  # noqa: ANN001
+        def on_checkout(dbapi_conn, _record, _proxy) -> None:
             dbapi_conn.execute(pragma)
 
         event.listen(store.engine, "checkout", on_checkout)

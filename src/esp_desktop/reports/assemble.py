@@ -187,7 +187,8 @@ class Assembler:
 
     def observation(self, o: Any, *, prescriptions: Sequence[vm.RecommendationVM] = ()) -> vm.ObservationVM:
         # Child records: only when the observation itself is visible (callers check), and only visible notes.
-        notes = self._keep(self.svc.observations.notes(o.id))
+        recorded = self.svc.observations.notes(o.id)
+        notes = self._keep(recorded)
         observer = self._people.get(o.observer_person_id or "")
         return vm.ObservationVM(
             audience=o.audience,
@@ -214,6 +215,7 @@ class Assembler:
                 for n in sorted(notes, key=lambda n: (n.seq, n.at))
             ),
             next_steps=tuple(prescriptions),
+            notes_withheld=len(recorded) - len(notes),
         )
 
     def prescriptions(self, educator_id: str) -> list[vm.RecommendationVM]:

@@ -152,6 +152,10 @@ def _notes_by_indicator(obs: ObservationVM, rubric: Rubric) -> list[Flowable]:
         for code in note.indicators or ("",):
             groups.setdefault(code, []).append(note)
     if not groups:
+        if obs.notes_withheld:  # recorded, but not for this reader: say so, never "none were recorded"
+            n = obs.notes_withheld
+            return [empty(f"{n} scripted line{'s were' if n != 1 else ' was'} recorded but {'are' if n != 1 else 'is'} "
+                          "not part of this copy (see “Not in this document”).")]
         return [empty("No scripted notes were recorded for this observation.")]
     out: list[Flowable] = []
     for code in sorted(groups, key=lambda c: (c == "", order.get(c, 999), c)):

@@ -175,6 +175,7 @@ class ObservationVM:
     feedback: tuple[ConferenceNoteVM, ...] = ()
     notes: tuple[ScriptNoteVM, ...] = ()
     next_steps: tuple[RecommendationVM, ...] = ()
+    notes_withheld: int = 0  # script lines recorded but not for this reader (never "no notes were recorded")
 
     @property
     def kind_label(self) -> str:
