@@ -22,6 +22,16 @@ PASSPHRASE = "correct horse battery staple"
 
 
 def main() -> int:
+    from datetime import date
+
+    from esp_desktop.core import clock
+
+    # The same day as the tests' clock, so the pictures do not change with the day they are made.
+    with clock.use(clock.FixedClock.on(date(2026, 11, 25), hour=10, running=True)):
+        return _main()
+
+
+def _main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
     ap.add_argument("--size", default="1280x800", help="window size, e.g. 1024x700")

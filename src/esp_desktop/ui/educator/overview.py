@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -181,11 +182,13 @@ class OverviewTab(QWidget):
         for table, rows in ((self.due_table, 4), (self.goals, 3), (self.rx, 3)):
             table.setMinimumHeight(table.verticalHeader().defaultSectionSize() * rows
                                    + table.horizontalHeader().sizeHint().height() + 4)
+            # no fixed "natural" height: at least `rows` rows, and whatever room the window has
+            table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         body = QWidget()
         bl = QVBoxLayout(body)
         bl.setContentsMargins(0, 0, 0, 0)
-        bl.addLayout(top, 3)
-        bl.addWidget(goals_box, 2)
+        bl.addLayout(top, 0)  # its natural height; goals and prescriptions share the rest
+        bl.addWidget(goals_box, 1)
         bl.addWidget(rx_box, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
