@@ -105,7 +105,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0004"
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0005"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -287,4 +287,30 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     svc.observations.edit_note(n.id, text="Students used base-ten blocks")
     assert svc.search.search("manipulatives") == []
     assert [h.record_id for h in svc.search.search("blocks")] == [n.id]
+    s.close()
+
+
+
+def test_upgrade_from_0004_adds_district_posts_and_keeps_observations(data_dir: Path) -> None:
+    from esp_desktop.services import Services
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    o = svc.observations.start(educator_id=e.id, kind="announced")
+    svc.observations.update(o.id, feedback="Clear objective.")
+    with s.engine.begin() as conn:  # back to a revision-0004 store: before the district bridge
+        from alembic import command
+
+        command.downgrade(migrate.alembic_config(conn), "0004")
+        assert "observation_post" not in inspect(conn).get_table_names()
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    with s.engine.connect() as conn:
+        assert migrate.current_revision(conn) == migrate.head_revision()
+        assert {"observation_post", "assessment_post"} <= set(inspect(conn).get_table_names())
+    svc = Services(s)
+    kept = svc.observations.observation(o.id)
+    assert kept.feedback == "Clear objective." and kept.next_steps is None
+    assert svc.observations.update(o.id, next_steps="Plan whiteboard checks.").next_steps == "Plan whiteboard checks."
     s.close()

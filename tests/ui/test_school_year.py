@@ -20,9 +20,9 @@ from tests.helpers.qt import HAVE_QT, make_window, on_modal, type_unlock
 pytestmark = pytest.mark.qt
 
 if HAVE_QT:
+    from pypdf import PdfReader
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QMessageBox
-    from pypdf import PdfReader
 
 SITES = [("Harborview K-8 School", "HV"), ("Juniper Hill Elementary", "JH"), ("Fernwood Upper School", "FW")]
 EDUCATORS = [  # given, family, subject, program, site index

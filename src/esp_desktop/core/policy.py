@@ -119,6 +119,9 @@ ENTRIES: dict[str, Entry] = {
     "acknowledgement": Entry(_A.EDUCATOR, ("acknowledgement", "acknowledgements"), Parent("assessment", "document_id")),
     "panel_meeting": Entry(_A.PANEL, ("ESP Panel meeting", "ESP Panel meetings"), scope=Scope.PROGRAM),
     "panel_case": Entry(_A.PANEL, ("panel agenda case", "panel agenda cases"), Parent("panel_meeting", "meeting_id")),
+    # "posted to the district platform on ..., by ...": the educator sees the post on the platform anyway
+    "observation_post": Entry(_A.EDUCATOR, ("platform post", "platform posts"), Parent("observation", "observation_id")),
+    "assessment_post": Entry(_A.EDUCATOR, ("platform post", "platform posts"), Parent("assessment", "document_id")),
 }
 DIRECTORY_TYPES: frozenset[str] = frozenset(t for t, e in ENTRIES.items() if e.scope is Scope.DIRECTORY)
 # record type -> the child types gated on it (to re-send children when a parent's audience changes)

@@ -119,8 +119,10 @@ def _build(svc: Services, *, today: date | None, seed: int) -> dict[str, int]:
                                         if kind == "announced" else None,
                                         post_conference_on=day + timedelta(days=2),
                                         post_conference_notes="Discussed pacing and checks for understanding.",
-                                        feedback="Strength: clear objective. Next step: plan questions that "
-                                                 "require every student to respond (whiteboards, turn-and-talk).")
+                                        feedback="Strength: a clear objective, named at the start and revisited "
+                                                 "in the exit ticket.",
+                                        next_steps="Plan questions that require every student to respond "
+                                                   "(whiteboards, turn-and-talk).")
                 svc.observations.finish(observation_id=o.id,
                                         finished_at=clock.at_local(day, time(9, 50)))
                 counts["observations"] += 1

@@ -38,7 +38,7 @@ def test_the_dialog_says_what_is_left_out_and_shares_private_lines(qtbot, ctx, t
     errors: list = []
     asked: list[str] = []
 
-    def share(box) -> None:  # noqa: ANN001
+    def share(box) -> None:
         asked.append(box.text())
         next(b for b in box.buttons() if b.text() == "Share").click()
 

@@ -35,8 +35,10 @@ DARK: dict[str, str] = {
 }
 _current: dict[str, str] = LIGHT
 
-# Light-theme names kept for the modules that colour painted text (tables, the strength meter).
-ACCENT, TEXT, MUTED, LATE, WARN, OK = (LIGHT[k] for k in ("ACCENT", "TEXT", "MUTED", "LATE", "WARN", "OK"))
+# Light-theme names kept for the modules that colour painted text (tables, the strength meter); ``themed(x)``
+# gives the dark theme's version of one of them.
+ACCENT, TEXT, MUTED, LATE, WARN, OK, BORDER, SURFACE, WINDOW, SIDEBAR = (
+    LIGHT[k] for k in ("ACCENT", "TEXT", "MUTED", "LATE", "WARN", "OK", "BORDER", "SURFACE", "WINDOW", "SIDEBAR"))
 
 
 def colors() -> dict[str, str]:
