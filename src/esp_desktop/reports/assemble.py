@@ -215,7 +215,8 @@ class Assembler:
     def observation(self, o: Any, *, prescriptions: Sequence[vm.RecommendationVM] = (),
                     standing: str = "") -> vm.ObservationVM:
         # Child records: only when the observation itself is visible (callers check), and only visible notes.
-        notes = self._keep(self.svc.observations.notes(o.id))
+        recorded = self.svc.observations.notes(o.id)
+        notes = self._keep(recorded)
         observer = self._people.get(o.observer_person_id or "")
         return vm.ObservationVM(
             audience=o.audience,
@@ -243,6 +244,7 @@ class Assembler:
             ),
             next_steps=tuple(prescriptions),
             standing=standing,
+            notes_withheld=len(recorded) - len(notes),
         )
 
     def prescriptions(self, educator_id: str) -> list[vm.RecommendationVM]:

@@ -153,6 +153,10 @@ def _notes_by_indicator(obs: ObservationVM, rubric: Rubric) -> list[Flowable]:
         for code in note.indicators or ("",):
             groups.setdefault(code, []).append(note)
     if not groups:
+        if obs.notes_withheld:  # recorded, but not for this reader: say so, never "none were recorded"
+            n = obs.notes_withheld
+            return [empty(f"{n} scripted line{'s were' if n != 1 else ' was'} recorded but {'are' if n != 1 else 'is'} "
+                          "not part of this copy (see “Not in this document”).")]
         return [empty("No scripted notes were recorded for this observation.")]
     out: list[Flowable] = []
     for code in sorted(groups, key=lambda c: (c == "", order.get(c, 999), c)):
@@ -581,6 +585,13 @@ def _observation_summary(o: ObservationVM, rubric: Rubric) -> list[Flowable]:
         out += _paragraphs([n.text for n in o.feedback])
     if o.next_steps:
         out += _recommendations(o.next_steps, "")
+    if o.notes:  # the low-inference evidence the panel reads the ratings against (only lines shared with it)
+        out.append(p("Scripted evidence", S.small))
+        out += [_script_note(n) for n in o.notes]
+    elif o.notes_withheld:
+        n = o.notes_withheld
+        out.append(empty(f"{n} scripted line{'s were' if n != 1 else ' was'} recorded but "
+                         f"{'are' if n != 1 else 'is'} not part of this copy."))
     return out
 
 

@@ -177,6 +177,7 @@ class ObservationVM:
     notes: tuple[ScriptNoteVM, ...] = ()
     next_steps: tuple[RecommendationVM, ...] = ()
     standing: str = ""  # how it counts toward the cycle minimum ("Counts toward ...", "Not counted: ...")
+    notes_withheld: int = 0  # script lines recorded but not for this reader (never "no notes were recorded")
 
     @property
     def kind_label(self) -> str:

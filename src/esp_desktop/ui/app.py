@@ -12,10 +12,11 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
-from ..settings import USE_KEYRING
+from ..settings import THEME, USE_KEYRING
 from .context import AppContext
+from .widgets import style
+from .widgets.elide import ElidedTextTips
 from .widgets.icons import app_icon
-from .widgets.style import STYLE_SHEET
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,26 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
         f = QFont(app.font())
         f.setPointSizeF(10)
         app.setFont(f)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(style.style_sheet(style.LIGHT))
+    if not any(isinstance(c, ElidedTextTips) for c in app.children()):
+        app.installEventFilter(ElidedTextTips(app))  # elided cells, headers and combos show in full on hover
     configure_thread_pool()
     return app
+
+
+def apply_theme(app: QApplication, theme: str) -> str:
+    """Light, dark, or the system's choice ("system"); returns the theme applied. Screens built afterwards
+    (and every style-sheet colour at once) follow; icons already drawn keep their tint until the next start."""
+    if theme not in ("light", "dark"):
+        from PySide6.QtCore import Qt as _Qt
+
+        scheme = app.styleHints().colorScheme()
+        theme = "dark" if scheme == _Qt.ColorScheme.Dark else "light"
+    t = style.DARK if theme == "dark" else style.LIGHT
+    style.use(t)
+    app.setPalette(style.palette(t))
+    app.setStyleSheet(style.style_sheet(t))
+    return theme
 
 
 def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or None
@@ -79,6 +97,9 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     from .settings.firstrun import FirstRunWizard
 
     ctx = AppContext(Path(data_dir))
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, ctx.settings.get(THEME))
     win = MainWindow(ctx)
     if not vault.exists(Path(data_dir)):
         wiz = FirstRunWizard(ctx.data_dir, ctx.settings)

@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("sidebar")
         self.nav.setAccessibleName("Navigation")
         self.nav.setIconSize(QSize(18, 18))
-        self.nav.setFixedWidth(200)
+        self.nav.setFixedWidth(176)
         self.screens: dict[str, QWidget] = {}
         for key, title, icon_name, page in (
             ("caseload", "Caseload", "users", self.caseload),
@@ -154,7 +154,8 @@ class MainWindow(QMainWindow):
         self._store_actions: list[QAction] = []
         self.act_lock = self._action("&Lock", self.ctx.lockRequested.emit, shortcut="Ctrl+L", icon_name="lock")
         self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
-        self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search")
+        self.act_search = self._action("&Search", self.show_search, shortcut=["Ctrl+F", "Ctrl+K", "Ctrl+4"],
+                                       icon_name="search")
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
         self.act_ics = self._action("Export due dates to a &calendar (.ics)…", self.export_calendar,
                                     icon_name="calendar")
@@ -182,7 +183,6 @@ class MainWindow(QMainWindow):
                 ("caseload", "&Caseload"),
                 ("dashboard", "C&ompliance dashboard"),
                 ("panel", "&Panel meetings"),
-                ("search", "&Search"),
             )
         ):
             go.append(self._action(text, lambda _=False, k=key: self.go(k), shortcut=f"Ctrl+{n + 1}"))
@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_search)
-        m = mb.addMenu("E&ducator")
+        m = mb.addMenu("Educa&tor")
         m.addAction(self.act_new)
         m = mb.addMenu("&Program")
         for a in (self.act_profile, self.act_sites, self.act_people):
@@ -406,7 +406,9 @@ class MainWindow(QMainWindow):
         try:
             if record_type == "educator":
                 self.educator.show_educator(record_id)
-                self.nav_educator.setText(self.ctx.svc.caseload.educator(record_id).display_name)
+                name = self.ctx.svc.caseload.educator(record_id).display_name
+                self.nav_educator.setText(name)
+                self.nav_educator.setToolTip(name)  # elided in the narrow sidebar
                 self.nav_educator.setHidden(False)
                 self.go("educator")
             elif record_type in PANEL_TYPES:

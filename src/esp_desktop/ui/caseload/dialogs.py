@@ -53,7 +53,7 @@ class EducatorDialog(FormDialog):
         self.employee_id = self.line("&Employee id:", e.employee_id if e else "", name="Employee id")
         self.email = self.line("E&mail:", e.email if e else "", name="Email")
         self.subject = self.line("&Role / subject:", e.role_subject if e else "", name="Role or subject")
-        self.grade = self.line("&Grade band:", e.grade_band if e else "", name="Grade band")
+        self.grade = self.line("Grade &band:", e.grade_band if e else "", name="Grade band")
         self.sites = QListWidget()
         self.sites.setAccessibleName("Sites")
         self.sites.setMaximumHeight(110)
@@ -188,8 +188,8 @@ class CycleFields(QWidget):
         self.plan.setAccessibleName("Plan type")
         for code, name in svc.rubric.plan_types:
             self.plan.addItem(name, code)
-        if cycle:
-            self.plan.setCurrentIndex(max(0, self.plan.findData(cycle.plan_type)))
+        # PAR cycles are usually directed growth or improvement plans, not self-directed ones
+        self.plan.setCurrentIndex(max(0, self.plan.findData(cycle.plan_type if cycle else "directed_growth")))
         self.start = date_field("Cycle start", start)
         self.end = date_field("Cycle end", end)
         self.formative = date_field("Formative due", cycle.formative_due_on if cycle and cycle.formative_due_on
@@ -226,7 +226,7 @@ class CycleFields(QWidget):
         f.setContentsMargins(0, 0, 0, 0)
         f.addRow("&Plan type:", self.plan)
         f.addRow("Cycle &starts:", self.start)
-        f.addRow("Cycle &ends:", self.end)
+        f.addRow("Cycle en&ds:", self.end)
         f.addRow("&Formative due:", self.formative)
         f.addRow("S&ummative due:", self.summative)
         f.addRow("&Rubric:", self.rubric)

@@ -16,7 +16,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -28,6 +27,7 @@ from ...services.vault import Changes
 from ..assessments.tab import AssessmentsTab
 from ..context import AppContext
 from ..export.dialog import ExportDialog
+from ..widgets.elide import ElidedLabel
 from ..widgets.fields import MessageBar
 from ..widgets.icons import icon
 from ..widgets.tempfiles import OpenedCopies
@@ -60,11 +60,11 @@ class EducatorPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.educator_id: str | None = None
-        self.title = QLabel()
+        self.title = ElidedLabel()  # long names elide, with the full name on hover
         self.title.setAccessibleName("Educator")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.subtitle = QLabel()
-        self.subtitle.setStyleSheet("color: #5f6b73;")
+        self.title.setObjectName("pageTitle")
+        self.subtitle = ElidedLabel()
+        self.subtitle.setObjectName("muted")
         self.message = MessageBar(self)
         report = self.message.show_error
 
@@ -88,7 +88,7 @@ class EducatorPage(QWidget):
             (self.coaching, "handshake", "&Coaching log"),
             (self.contacts, "message-square", "Co&ntacts"),
             (self.assessments, "scale", "&Assessments"),
-            (self.history, "history", "&History"),
+            (self.history, "history", "Histor&y"),  # Alt+H is the Help menu
         ):
             self.tabs.addTab(w, icon(ic), text)
         self.overview.openRequested.connect(self.open_record)
@@ -96,8 +96,7 @@ class EducatorPage(QWidget):
 
         head = QHBoxLayout()
         head.addWidget(self.title)
-        head.addWidget(self.subtitle)
-        head.addStretch(1)
+        head.addWidget(self.subtitle, 1)
         self.export_btn = QPushButton(icon("file-down"), "Export PDF…")
         self.export_btn.setAccessibleName("Export PDF")
         self.export_btn.setToolTip("Panel packet, assessments or an observation report as a PDF")

@@ -8,6 +8,7 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -24,11 +25,12 @@ from ... import __version__
 from ...core import timefmt
 from ...services import vault
 from ...services.vault import MIN_PASSPHRASE
-from ...settings import AUTO_LOCK_MINUTES, USE_KEYRING
+from ...settings import AUTO_LOCK_MINUTES, THEME, USE_KEYRING
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_text, muted
 from ..widgets.icons import app_icon
+from ..widgets.style import tone
 
 
 def _secret(name: str) -> QLineEdit:
@@ -63,13 +65,21 @@ class SettingsDialog(QDialog):
         self.keyring.setChecked(st.get(USE_KEYRING))
         available = vault.keyring_available()
         self.keyring.setEnabled(available and ctx.store is not None)
+        self.theme = QComboBox()
+        self.theme.setAccessibleName("Theme")
+        for text, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
+            self.theme.addItem(text, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(st.get(THEME))))
         general = QGroupBox("General")
-        gf = QFormLayout(general)
+        gv = QVBoxLayout(general)  # wrapped notes below the form (a form row cuts their second line)
+        gf = QFormLayout()
+        gv.addLayout(gf)
         gf.addRow("&Lock after:", self.minutes)
+        gf.addRow("T&heme:", self.theme)
         gf.addRow("Data folder:", folder)
         gf.addRow("", self.keyring)
         if not available:
-            gf.addRow("", muted("No system keyring was found, so the passphrase is asked at every start."))
+            gv.addWidget(muted("No system keyring was found, so the passphrase is asked at every start."))
 
         self.old = _secret("Current passphrase")
         self.new = _secret("New passphrase")
@@ -131,6 +141,15 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         st = self.ctx.settings
         st.set(AUTO_LOCK_MINUTES, self.minutes.value())
+        if self.theme.currentData() != st.get(THEME):
+            st.set(THEME, self.theme.currentData())
+            from PySide6.QtWidgets import QApplication
+
+            from ..app import apply_theme
+
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, str(self.theme.currentData()))
         want = self.keyring.isChecked() and self.keyring.isEnabled()
         store = self.ctx.store
         if store is not None and self.keyring.isEnabled() and want != st.get(USE_KEYRING):
@@ -187,7 +206,7 @@ class AboutDialog(QDialog):
             f"<h3>esp-desktop {__version__}</h3>"
             "<p>Offline-first workbench for consulting teachers of an Educator Supports Program.</p>"
             "<p>Your data stays encrypted on this computer (SQLCipher, Argon2id).</p>"
-            f"<p style='color:#5b6b79'>Python {platform.python_version()} · "
+            f"<p style='color:{tone('muted')}'>Python {platform.python_version()} · "
             f"Qt for Python {pyside_version}<br>"
             "Icons: Lucide (ISC licence) · MIT licence</p>"
         )

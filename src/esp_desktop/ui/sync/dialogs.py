@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -181,12 +182,16 @@ class SyncSettings(QGroupBox):
         self.every.setSpecialValueText("Only when asked")
         self.every.setValue(settings.get(SYNC_INTERVAL_MINUTES))
         self.every.setAccessibleName("Sync every minutes")
-        f = QFormLayout(self)
+        outer = QVBoxLayout(self)  # wrapped notes below the form (a form row cuts their second line)
+        f = QFormLayout()
+        outer.addLayout(f)
         f.addRow("Ser&ver:", self.server)
         f.addRow("&Enrolment code:", self.code)
-        f.addRow("Certi&ficate:", ca_row)
-        f.addRow("Sync e&very:", self.every)
-        f.addRow("", muted("The enrolment code is needed once per device and is not saved."))
+        ca_label = QLabel("Certi&ficate:")
+        ca_label.setBuddy(self.ca)
+        f.addRow(ca_label, ca_row)
+        f.addRow("Sync ever&y:", self.every)
+        outer.addWidget(muted("The enrolment code is needed once per device and is not saved."))
         self.setEnabled(ctl is not None)
 
     def _choose_ca(self) -> None:
