@@ -10,6 +10,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from esp_desktop.core.errors import ValidationError
 from esp_desktop.store.models import RECORD_TYPES, AuditEvent, Educator
+from tests.helpers.cases import enrolled
 
 
 def _enrolled(svc, given: str, family: str):
@@ -203,8 +204,8 @@ def test_import_rejects_malformed(svc) -> None:
 def test_search_results_for_a_reader_follow_the_policy(svc) -> None:
     from esp_desktop.core import policy
 
-    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
-    other = svc.caseload.add_educator(given_name="Ben", family_name="Okoro")
+    e = enrolled(svc)
+    other = enrolled(svc, given_name="Ben", family_name="Okoro")
     o = svc.observations.start(educator_id=e.id, kind="announced", class_period="Periwinkle algebra")
     svc.observations.add_note(observation_id=o.id, text="periwinkle private line")
     svc.observations.add_note(observation_id=o.id, text="periwinkle shared line", audience="educator")

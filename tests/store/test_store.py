@@ -15,6 +15,7 @@ from esp_desktop.store import keys, migrate
 from esp_desktop.store.backup import create_backup, restore_backup
 from esp_desktop.store.check import check_store
 from esp_desktop.store.vault import Vault
+from tests.helpers.cases import enrolled
 from tests.helpers.env import PASSPHRASE
 
 
@@ -299,7 +300,7 @@ def test_upgrade_from_0004_adds_district_posts_and_keeps_observations(data_dir: 
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     svc = Services(s)
-    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    e = enrolled(svc)
     o = svc.observations.start(educator_id=e.id, kind="announced")
     svc.observations.update(o.id, feedback="Clear objective.")
     with s.engine.begin() as conn:  # back to a revision-0004 store: before the district bridge
