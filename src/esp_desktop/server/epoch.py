@@ -7,7 +7,7 @@ server lacks and re-pull from cursor 0 (docs/server.md, "Restores").
 
 The epoch changes
 - on `esp-central restore`, and
-- when the database's head (highest committed sequence number) is found below a head this server has
+- when the database's head (positions.py: every position at or below it is final) is found below a head this server has
   already handed out: each process remembers the highest head it saw, and `central.witness` in the data
   directory (outside the database, so a restore does not roll it back) keeps the highest head any process
   of this data directory handed out, so a restarted server notices as well.
@@ -25,7 +25,8 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from esp_desktop.server.models import Counter, ServerState
+from esp_desktop.server.models import ServerState
+from esp_desktop.server.positions import Positions
 
 WITNESS_FILE = "central.witness"
 
@@ -39,14 +40,13 @@ class State:
         self.epoch, self.previous, self.head = epoch, previous, head
 
 
-def read_state(session: Session) -> State:
-    """The server's epoch and head in one round trip."""
-    head = select(Counter.value).where(Counter.name == "seq").scalar_subquery()
+def read_state(session: Session, positions: Positions) -> State:
+    """The server's epoch, the one it replaced, and the head."""
     rows = session.execute(
-        select(ServerState.name, ServerState.value, head).where(ServerState.name.in_(("epoch", "previous")))
+        select(ServerState.name, ServerState.value).where(ServerState.name.in_(("epoch", "previous")))
     ).all()
-    values = {name: value for name, value, _ in rows}
-    return State(values["epoch"], values.get("previous"), int(rows[0][2]))
+    values = {name: value for name, value in rows}
+    return State(values["epoch"], values.get("previous"), positions.head(session))
 
 
 def went_back(state: State, seen: tuple[str, int] | None) -> bool:
