@@ -24,7 +24,7 @@ from esp_desktop.sync import protocol as P
 
 
 def _behind(state: State, seen: tuple[str, int] | None) -> str:
-    return f"database head {state.head} is below {seen[1] if seen else '?'} handed out before"
+    return f"the database's newest change ({state.top}) is older than one acknowledged ({seen[1] if seen else '?'})"
 
 
 def _envelope(r: Any) -> P.RecordEnvelope:
@@ -79,7 +79,7 @@ class Records(Database):
                 state.head = self.positions.head(session)
             elif went_back(state, seen):
                 state.epoch = self._rotate(session, state, _behind(state, seen))
-        self.witness.record(state.epoch, state.head)
+        self.witness.record(state.epoch, state.top)
         return uuid.UUID(state.epoch)
 
     def _rotate(self, session: Session, state: State, why: str) -> str:
@@ -98,7 +98,7 @@ class Records(Database):
                 state = read_state(session, self.positions)
                 if went_back(state, seen):
                     state.epoch = self._rotate(session, state, _behind(state, seen))
-        self.witness.record(state.epoch, state.head)
+        self.witness.record(state.epoch, state.top)
         return uuid.UUID(state.epoch), state.head
 
     # ------------------------------------------------------------------ push
@@ -121,6 +121,8 @@ class Records(Database):
             first = self.positions.take(session, n) if n else 0
             seqs = iter(range(first, first + n))
             state.head = self.positions.head(session)
+            if n:
+                state.top = max(state.top, first + n - 1)
             now = utcnow()
             results: list[P.PushResult] = []
             inserts: list[dict[str, Any]] = []
@@ -160,7 +162,7 @@ class Records(Database):
                 detail=" ".join(f"{k}={v}" for k, v in counts.items()),
                 remote=remote,
             )
-        self.witness.record(state.epoch, state.head)
+        self.witness.record(state.epoch, state.top)
         return P.PushResponse(results=results, server_epoch=uuid.UUID(state.epoch), head_seq=state.head)
 
     def _plan(
@@ -351,7 +353,7 @@ class Records(Database):
         if went_back(state, seen):
             epoch = str(self.head()[0])
         else:
-            self.witness.record(state.epoch, state.head)
+            self.witness.record(state.epoch, state.top)
         if page:
             self.audit(who=who, action="pull", count=len(page), detail=f"cursor={req.cursor}", remote=remote)
         return P.PullResponse(

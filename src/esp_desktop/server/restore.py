@@ -108,12 +108,12 @@ def restore(data_dir: Path, db_url: str, backup: Path | None) -> str:
                     AuditEntry(
                         at=clock.now(),
                         action="restore",
-                        detail=f"database restored at head {state.head}; new epoch {epoch}",
+                        detail=f"database restored (newest change {state.top}); new epoch {epoch}",
                         count=0,
                         remote="console",
                     )
                 )
-            Witness(data_dir).record(epoch, state.head, force=True)
+            Witness(data_dir).record(epoch, state.top, force=True)
         finally:
             engine.dispose()
         db.restrict_files(data_dir)
