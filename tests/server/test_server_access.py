@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .central_helpers import change, envelope, pull_all, push
+from tests.helpers.central import change, envelope, pull_all, push
 
 AUDIENCES = ["ct_private", "educator", "panel", "admin"]
 SENTINEL = "ZEBRA-QUARTZ-PRIVATE-7731"  # appears only inside ct_private plaintext
@@ -224,8 +224,7 @@ def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_cli_init_users_devices_and_tls(tmp_path):
     from esp_desktop.server.app import build
-
-    from .central_helpers import ThreadedServer
+    from tests.helpers.central import ThreadedServer
 
     data = tmp_path / "central"
     assert "not initialised" in _cli(data, "user", "list").stderr

@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from .central_helpers import change, envelope, pull_all, push
+from tests.helpers.central import change, envelope, pull_all, push
 
 
 def test_enrolment_code_is_single_use_and_unknown_codes_are_refused(served):
@@ -205,8 +205,7 @@ def test_enrolment_is_rate_limited(tmp_path):
     from esp_desktop.server import db
     from esp_desktop.server.app import create_app
     from esp_desktop.server.service import Central
-
-    from .central_helpers import ThreadedServer
+    from tests.helpers.central import ThreadedServer
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
     db.upgrade(engine)

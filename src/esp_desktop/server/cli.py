@@ -125,7 +125,7 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
         "forwarded_allow_ips": args.forwarded_allow_ips,
     }
     if args.workers == 1:
-        uvicorn.run(create_app(central=central), **options)  # type: ignore[arg-type]
+        uvicorn.run(create_app(central=central), **options)
         return 0
     central.engine.dispose()
     # Worker processes import the app factory and find the data directory and database in the environment.
@@ -135,7 +135,7 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
         "esp_desktop.server.app:from_environment",
         factory=True,
         workers=args.workers,
-        **options,  # type: ignore[arg-type]
+        **options,
     )
     return 0
 

@@ -12,6 +12,7 @@ design, nothing is lost) and its result is dropped. Failures leave every local c
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import platform
 from typing import Any
 
@@ -33,6 +34,8 @@ from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.icons import icon
+
+log = logging.getLogger(__name__)
 
 
 class SyncCancelled(Exception):
@@ -152,7 +155,7 @@ class SyncController(QObject):
 
     def _run(self, *, code: str, passphrase: str | None, allow_mass_delete: bool, interactive: bool) -> None:
         gen = self._generation
-        store = self.ctx.store
+        store = self.ctx.open_store
         enrolled: list[bool] = []
 
         def progress(p) -> None:  # noqa: ANN001 - sync.client.Progress, on the worker thread
@@ -188,7 +191,7 @@ class SyncController(QObject):
             if rep.rejected:
                 msg += f" The server refused {len(rep.rejected)} change(s): {rep.rejected[0]}"
             self.ctx.statusMessage.emit(msg)
-            self.ctx.changed("sync", "")  # views reload what was received
+            self.ctx.flush_changes()  # views show what was received now, not at the next event-loop turn
             self.changed.emit()
 
         def failed(exc: BaseException) -> None:
@@ -224,10 +227,9 @@ class SyncController(QObject):
             return
         if isinstance(exc, SyncCancelled):
             return
-        if isinstance(exc, EspError):
-            text = str(exc)
-        else:
-            text = f"Sync failed ({type(exc).__name__})."
+        text = str(exc) if isinstance(exc, EspError) else "Sync failed (the details are in the log file)."
+        if not isinstance(exc, EspError):
+            log.error("sync failed", exc_info=exc)
         self._fail(text + " Your changes are kept on this computer and will be sent next time.", interactive)
 
     def confirm_mass_delete(self, exc: Any) -> bool:

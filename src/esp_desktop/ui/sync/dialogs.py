@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from ...core.enums import label
 from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
-from ..widgets.common import muted, show_error
+from ..widgets.common import muted
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 from .controller import SyncController
 
 # bookkeeping columns that differ between any two versions and mean nothing to the CT
@@ -110,7 +111,7 @@ class ConflictsDialog(QDialog):
             c.close()
         self.ids: list[str] = []
         self.table.setRowCount(0)
-        with self.ctl.ctx.store.session() as s:
+        with self.ctl.ctx.open_store.session() as s:
             for row in conflicts:
                 model = RECORD_TYPES.get(row.record_type)
                 obj = s.get(model, row.record_id) if model is not None else None
@@ -139,14 +140,16 @@ class ConflictsDialog(QDialog):
         if not rows:
             return
         conflict_id = self.ids[rows[0].row()]
-        c = self.ctl.client()
-        try:
-            c.resolve(conflict_id, keep=keep)
-        except Exception as exc:  # noqa: BLE001 - e.g. resolved on another device meanwhile
-            show_error(self, exc, title="Could not resolve")
-        finally:
-            c.close()
-        self.ctl.ctx.changed("sync", "")
+
+        def write() -> None:
+            c = self.ctl.client()
+            try:
+                c.resolve(conflict_id, keep=keep)
+            finally:
+                c.close()
+
+        # e.g. resolved on another device meanwhile: said plainly; the list reloads either way
+        ui_write(self, write, ctx=self.ctl.ctx, title="Could not resolve")
         self.load()
         self.ctl.refresh()
 
