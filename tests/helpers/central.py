@@ -123,7 +123,7 @@ class CentralProcess:
 
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(data_dir / f"serve-{self.port}.log", "wb")  # noqa: SIM115 - closed in stop()
+        self.log = open(data_dir / f"serve-{self.port}.log", "wb")
         self.proc = subprocess.Popen(
             [
                 sys.executable,

@@ -20,9 +20,8 @@ from sqlalchemy import text
 from esp_desktop.server import db
 from esp_desktop.server.app import create_app
 from esp_desktop.server.service import Central
-
-from .central_helpers import CentralProcess, ThreadedServer, change, envelope, pull_all, push
-from .conftest import BACKENDS
+from tests.helpers.central import CentralProcess, ThreadedServer, change, envelope, pull_all, push
+from tests.helpers.server_fixtures import BACKENDS
 
 
 def _audit(served, action: str) -> list[tuple]:

@@ -23,8 +23,7 @@ from esp_desktop.server.app import create_app
 from esp_desktop.server.security import RateLimiter
 from esp_desktop.server.service import Central
 from esp_desktop.sync import protocol as P
-
-from .central_helpers import ThreadedServer, change, envelope, push
+from tests.helpers.central import ThreadedServer, change, envelope, push
 
 CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
@@ -50,7 +49,7 @@ def test_generated_requests_get_only_documented_statuses_and_bodies(served, mode
             max_examples=8, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
         )
         @given(case=op.as_strategy(generation_mode=mode))
-        def run(case):  # noqa: ANN001
+        def run(case):
             headers = dict(case.headers or {})
             headers.setdefault("Authorization", token)
             response = case.call(base_url=served.url, headers=headers, timeout=30)

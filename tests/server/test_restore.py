@@ -18,9 +18,8 @@ from sqlalchemy.engine import make_url
 
 from esp_desktop.server import db
 from esp_desktop.server.service import Central
-
-from .central_helpers import CentralProcess, change, envelope, pull_all, push
-from .conftest import BACKENDS, PgCluster, make_db_url
+from tests.helpers.central import CentralProcess, change, envelope, pull_all, push
+from tests.helpers.server_fixtures import BACKENDS, PgCluster, make_db_url
 
 
 def esp_central(data_dir: Path, db_url: str, *args: str) -> subprocess.CompletedProcess[str]:

@@ -12,9 +12,8 @@ import pytest
 
 from esp_desktop.server import db
 from esp_desktop.server.service import Central
-
-from .central_helpers import CentralProcess, change, envelope
-from .conftest import BACKENDS, make_db_url
+from tests.helpers.central import CentralProcess, change, envelope
+from tests.helpers.server_fixtures import BACKENDS, make_db_url
 
 CTS, DEVICES_PER_CT, PUSHES, BATCH = 4, 3, 8, 25  # 12 concurrent pushers, 2,400 records
 
