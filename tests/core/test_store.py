@@ -105,7 +105,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0003"
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0004"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -277,6 +277,7 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     o = svc.observations.start(educator_id=e.id, kind="announced")
     n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives")
     with s.engine.begin() as conn:  # back to a revision-0002 store: no search_map yet
+        _undo_0004(conn)
         conn.execute(text("DROP TABLE search_map"))
         conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
     s.close()
@@ -286,4 +287,37 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     svc.observations.edit_note(n.id, text="Students used base-ten blocks")
     assert svc.search.search("manipulatives") == []
     assert [h.record_id for h in svc.search.search("blocks")] == [n.id]
+    s.close()
+
+
+def _undo_0004(conn) -> None:  # noqa: ANN001
+    conn.execute(text("DROP TABLE sync_held_deletion"))
+    conn.execute(text("ALTER TABLE sync_conflict DROP COLUMN resolution_pending"))
+    conn.execute(text("ALTER TABLE sync_record_state DROP COLUMN seen"))
+
+
+def test_upgrade_from_0003_moves_pending_resolutions_into_the_conflicts_table(data_dir: Path) -> None:
+    """Stores from before 0004 kept the resolutions still to send in meta["sync"]["resolves"]."""
+    import json
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    with s.engine.begin() as conn:
+        _undo_0004(conn)
+        conn.execute(text("UPDATE alembic_version SET version_num = '0003'"))
+        for cid, rid in (("c1", "r1"), ("c2", "r2")):
+            conn.execute(text("INSERT INTO sync_conflict (conflict_id, record_id, record_type, base_version, "
+                              "server_version, data, resolved, received_at) VALUES (:c, :r, 'educator', 1, 2, '{}', 1, "
+                              "'2026-11-25T10:00:00.000000+00:00')"), {"c": cid, "r": rid})
+        value = {"token": "t", "cursor": 7, "resolves": {"r1": ["c1"]}}
+        conn.execute(text("INSERT INTO meta (key, value) VALUES ('sync', :v)"), {"v": json.dumps(value)})
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    with s.engine.connect() as conn:
+        pending = dict(conn.execute(text("SELECT conflict_id, resolution_pending FROM sync_conflict")).all())
+        state = json.loads(conn.execute(text("SELECT value FROM meta WHERE key = 'sync'")).scalar_one())
+    assert pending == {"c1": 1, "c2": 0}
+    assert state == {"token": "t", "cursor": 7}
+    from esp_desktop.sync.client import read_state
+
+    assert read_state(s).cursor == 7 and read_state(s).token == "t"
     s.close()

@@ -11,13 +11,14 @@ from .assessments import AssessmentService
 from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
+from .conflicts import Conflict, ConflictService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
 from .search import AuditService, SearchHit, SearchService
 from .support import CoachingService, EvidenceService, GoalService
 from .transfer import TransferService
 
-__all__ = ["Actor", "AgendaItem", "CaseloadRow", "CycleCompliance", "DueItem", "SearchHit", "Services"]
+__all__ = ["Actor", "AgendaItem", "CaseloadRow", "Conflict", "CycleCompliance", "DueItem", "SearchHit", "Services"]
 
 
 class Services:
@@ -36,3 +37,4 @@ class Services:
         self.search = SearchService(self)
         self.audit = AuditService(self)
         self.transfer = TransferService(self)
+        self.conflicts = ConflictService(self)

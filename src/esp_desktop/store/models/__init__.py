@@ -11,7 +11,7 @@ from __future__ import annotations
 from .assessments import Acknowledgement, AssessmentDocument, PanelCase, PanelMeeting
 from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
-from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncRecordState
+from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncHeldDeletion, SyncRecordState
 from .observations import Observation, ScriptNote
 from .people import CTProfile, Educator, Person, Site
 from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, GoalProgress, Prescription
@@ -20,5 +20,5 @@ __all__ = [
     "Acknowledgement", "AssessmentDocument", "Attachment", "AuditEvent", "Base", "CTProfile", "CoachingActivity",
     "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress", "IntakeMeeting",
     "Meta", "Observation", "PanelCase", "PanelMeeting", "Person", "Prescription", "RECORD_TYPES", "Record",
-    "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime", "new_id",
+    "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncHeldDeletion", "SyncRecordState", "UTCDateTime", "new_id",
 ]

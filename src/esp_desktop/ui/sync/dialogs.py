@@ -100,29 +100,17 @@ class ConflictsDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        from ...store.models import RECORD_TYPES
-        from ...store.records import record_to_dict
-
-        c = self.ctl.client()
-        try:
-            conflicts = c.conflicts()
-        finally:
-            c.close()
         self.ids: list[str] = []
         self.table.setRowCount(0)
-        with self.ctl.ctx.store.session() as s:
-            for row in conflicts:
-                model = RECORD_TYPES.get(row.record_type)
-                obj = s.get(model, row.record_id) if model is not None else None
-                current = record_to_dict(obj) if obj is not None and not obj.deleted else {}
-                name, what = describe(current, row.data)
-                r = self.table.rowCount()
-                self.table.insertRow(r)
-                for col, text in enumerate((label(row.record_type), name, what)):
-                    it = QTableWidgetItem(text)
-                    it.setToolTip(text)
-                    self.table.setItem(r, col, it)
-                self.ids.append(row.conflict_id)
+        for row in self.ctl.ctx.svc.conflicts.list():
+            name, what = describe(row.current, row.other)
+            r = self.table.rowCount()
+            self.table.insertRow(r)
+            for col, text in enumerate((label(row.record_type), name, what)):
+                it = QTableWidgetItem(text)
+                it.setToolTip(text)
+                self.table.setItem(r, col, it)
+            self.ids.append(row.conflict_id)
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
         if self.ids:
@@ -139,13 +127,10 @@ class ConflictsDialog(QDialog):
         if not rows:
             return
         conflict_id = self.ids[rows[0].row()]
-        c = self.ctl.client()
         try:
-            c.resolve(conflict_id, keep=keep)
+            self.ctl.ctx.svc.conflicts.resolve(conflict_id, keep=keep)
         except Exception as exc:  # noqa: BLE001 - e.g. resolved on another device meanwhile
             show_error(self, exc, title="Could not resolve")
-        finally:
-            c.close()
         self.ctl.ctx.changed("sync", "")
         self.load()
         self.ctl.refresh()
