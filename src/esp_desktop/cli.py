@@ -81,6 +81,28 @@ class Cli:
 Handler = Callable[[argparse.Namespace, Cli], int | None]
 
 
+def describe_failure(exc: BaseException) -> str | None:
+    """One line for a failure that is not an EspError: a full disk, an unreadable file, a damaged database.
+    None for anything else (a programming error keeps its traceback)."""
+    import errno
+
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return "The disk is full. Free some space and try again; what was saved before is intact."
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or type(exc).__name__}{where}."
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    names = {c.__name__ for c in type(exc).__mro__}
+    if "DatabaseError" in names or "OperationalError" in names:
+        if "disk is full" in text or "disk i/o error" in text:
+            return "The disk is full or failing. Free some space and try again; what was saved before is intact."
+        if "locked" in text or "busy" in text:
+            return "The store is busy (another esp-desktop is writing to it); try again in a moment."
+        return ("The database file is damaged (a page failed its integrity check). Run 'esp-desktop check', and "
+                "restore your latest backup if it reports problems; nothing was changed.")
+    return None
+
+
 def _out(args: argparse.Namespace) -> Any:
     return open(args.output, "w", encoding="utf-8") if getattr(args, "output", None) else sys.stdout
 
@@ -169,7 +191,12 @@ def cmd_passwd(args: argparse.Namespace, cli: Cli) -> int:
         if getpass.getpass("Repeat new passphrase: ") != new:
             raise EspError("The passphrases do not match.")
     store.change_passphrase(old, new)
-    print("Passphrase changed.")
+    from .sync.client import rewrap_sync_key
+
+    if rewrap_sync_key(store, new):
+        print("Passphrase changed. The sync server's copy of your sync key is re-protected at the next sync.")
+    else:
+        print("Passphrase changed.")
     return 0
 
 
@@ -253,6 +280,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("esp-desktop: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - every failure is one line for the CT, never a traceback
+        message = describe_failure(exc)
+        if message is None:
+            raise
+        logging.getLogger(__name__).debug("failure", exc_info=True)
+        print(f"esp-desktop: {message}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0

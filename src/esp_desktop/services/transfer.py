@@ -2,7 +2,9 @@
 
 Export document: ``{"format": "esp-desktop-export", "format_version": 1, "exported_at", "audience",
 "<record type>": [ <record JSON form, see store/records.py> ... ], ...}``. Attachment records carry their file
-content as ``content_base64`` so an export is complete on its own.
+content as ``content_base64`` so an export is complete on its own. The CT's own full export (no audience) also
+carries ``"sync_conflicts"``: the versions kept aside by sync conflicts (an import leaves them out: they are
+records' other versions, not records).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from sqlalchemy.orm import Session
 from ..core import clock
 from ..core.audience import visible_to
 from ..core.errors import ValidationError
-from ..store.models import RECORD_TYPES
+from ..store.models import RECORD_TYPES, SyncConflict
 from ..store.records import apply_record_dict, record_to_dict
 from .base import Service
 
 EXPORT_FORMAT = "esp-desktop-export"
+CONFLICTS_KEY = "sync_conflicts"  # not a record type: versions kept aside by sync, in the CT's full export only
 EXPORT_VERSION = 1
 # Parents whose visibility gates their children (a note of a hidden observation stays hidden).
 PARENT_OF: dict[str, tuple[str, str]] = {
@@ -59,6 +62,15 @@ def export_document(s: Session, *, reader: str | None = None, include_deleted: b
             rows.append(record_to_dict(obj))
         visible_ids[rtype] = {r["id"] for r in rows}
         doc[rtype] = rows
+    if reader is None:
+        # The CT's own full export is complete: it also carries the versions kept aside by sync conflicts
+        # (open or settled), which exist nowhere else once the CT's devices are gone.
+        doc[CONFLICTS_KEY] = [
+            {"conflict_id": c.conflict_id, "record_type": c.record_type, "record_id": c.record_id,
+             "base_version": c.base_version, "server_version": c.server_version, "resolved": c.resolved,
+             "received_at": c.received_at.isoformat(), "data": c.data}
+            for c in s.scalars(select(SyncConflict).order_by(SyncConflict.received_at))
+        ]
     return doc
 
 
@@ -77,7 +89,8 @@ def import_document(s: Session, doc: dict[str, Any]) -> dict[str, int]:
                 raise ValidationError(f"{rtype} entries must be objects.")
             d = dict(d)
             d.setdefault("type", rtype)
-            counts[apply_record_dict(s, d)] += 1
+            # Imported records are not on the sync server yet: marked for the next sync (not clean).
+            counts[apply_record_dict(s, d, mark_dirty=True)] += 1
     return counts
 
 

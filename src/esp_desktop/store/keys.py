@@ -92,11 +92,16 @@ class KeyFile:
     def write(self, path: Path) -> None:
         """Atomic replace, so a crash mid-write never leaves a half key file."""
         tmp = path.with_suffix(".key.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(self.to_json())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.to_json())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk must not leave a half key file behind
+            raise
 
 
 # What a key file (or a wrapped key from the sync server) may ask for. Both are read before anything is

@@ -100,4 +100,7 @@ def run(data_dir: Path) -> int:
     if win is None:
         return 0
     win.show()
+    from .widgets.tempfiles import sweep_leftovers
+
+    sweep_leftovers()  # decrypted attachment copies left by a run that crashed
     return app.exec()

@@ -24,7 +24,7 @@ from ... import __version__
 from ...core.errors import EspError
 from ...settings import AUTO_LOCK_MINUTES, USE_KEYRING
 from ...store import keys
-from ...store.vault import MIN_PASSPHRASE
+from ...store.vault import passphrase_strength
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import muted
@@ -127,8 +127,9 @@ class SettingsDialog(QDialog):
         if new != self.repeat.text():
             self._say("The two new passphrases differ.", error=True)
             return
-        if len(new) < MIN_PASSPHRASE:
-            self._say(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.", error=True)
+        problem = passphrase_strength(new).problem  # the same rule as the command line's and the first-run's
+        if problem:
+            self._say(problem, error=True)
             return
         self.change_btn.setEnabled(False)
         self._say("Changing…", error=False)
@@ -146,7 +147,13 @@ class SettingsDialog(QDialog):
                 error=True,
             )
 
-        tasks.run_in_background(self, lambda: store.change_passphrase(old, new), on_done=done, on_error=failed)
+        def work() -> None:
+            from ...sync.client import rewrap_sync_key
+
+            store.change_passphrase(old, new)
+            rewrap_sync_key(store, new)  # the server's copy of the sync key follows at the next sync
+
+        tasks.run_in_background(self, work, on_done=done, on_error=failed)
 
 
 class AboutDialog(QDialog):
