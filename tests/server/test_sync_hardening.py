@@ -26,9 +26,18 @@ from esp_desktop.store.models import Educator, ScriptNote, SyncConflict
 from esp_desktop.store.vault import Vault
 from esp_desktop.sync.client import MassDeletion, SyncClient, SyncError
 
-from .test_client_sync import PASSPHRASE, Device, _cli_sync, _server_rows, stores  # noqa: F401 - fixture
+from .test_client_sync import PASSPHRASE, Device, _cli_sync, _server_rows
 
 SQLITE = pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+
+
+@pytest.fixture
+def stores(tmp_path: Path, _template_stores: dict[str, Path]) -> tuple[Path, Path]:
+    """Two data folders of one CT: A with the demo caseload, B empty (a second device)."""
+    import shutil
+
+    return (Path(shutil.copytree(_template_stores["demo"], tmp_path / "A")),
+            Path(shutil.copytree(_template_stores["empty"], tmp_path / "B")))
 
 
 def run_cli(data_dir: Path, *args: str, passphrase: str = PASSPHRASE, env: dict | None = None
