@@ -322,7 +322,8 @@ def test_a_server_cannot_replay_an_older_ciphertext_of_a_private_record(served, 
 
 
 # ------------------------------------------------------------------ 9: crafted ids never reach a path
-TRAVERSAL = ("../" * 12)[:36]
+TRAVERSAL = "../../escaped-from-the-data-folder.x"  # 36 characters, like a UUID; lands beside the data folder
+assert len(TRAVERSAL) == 36
 
 
 def _attachment_record(record_id: str) -> dict[str, Any]:
@@ -358,9 +359,9 @@ def test_a_hostile_server_cannot_write_outside_the_data_folder(served, stores, t
     finally:
         c.close()
         dev.close()
-    written = [p for p in tmp_path.rglob("*") if p.is_file() and blob in p.read_bytes()]
-    escaped = [p for p in Path(stores[1]).parents[3].rglob("*.bin") if not p.is_relative_to(stores[1])]
-    assert written == [] and not any(blob in p.read_bytes() for p in escaped)
+    target = (Path(stores[1]) / "attachments" / f"{TRAVERSAL}.bin").resolve()
+    assert not target.is_relative_to(stores[1]) and not target.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and blob in p.read_bytes()] == []
 
 
 # ------------------------------------------------------------------ 20: plain http only on this computer
