@@ -8,18 +8,16 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.env import PASSPHRASE, TEST_DAY
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-PASSPHRASE = "correct horse battery staple"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-TEST_DAY = date(2026, 11, 25)
+# The live esp-central fixtures (`served`, `pg_cluster`) serve the server, sync and UI sync tests.
+pytest_plugins = ["tests.helpers.server_fixtures"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -29,14 +27,6 @@ def _test_clock() -> Iterator[None]:
 
     with clock.use(clock.FixedClock.on(TEST_DAY, hour=10, running=True)):
         yield
-
-
-def require(condition: bool, reason: str) -> None:
-    """Skip locally when a test's external need is missing; under CI=true fail instead of skipping."""
-    if not condition:
-        if IN_CI:
-            pytest.fail(f"CI requires this: {reason}")
-        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +72,7 @@ def store(data_dir: Path) -> Iterator:
 
 
 @pytest.fixture
-def svc(store):  # noqa: ANN001
+def svc(store):
     from esp_desktop.services import Services
 
     return Services(store)

@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from esp_desktop.core import rules
-from esp_desktop.core.audience import audiences_for, visible_to
 from esp_desktop.core.enums import ObservationKind
 
 
@@ -56,8 +55,3 @@ def test_next_panel_date_rolls_into_next_month_and_year() -> None:
     assert rules.next_panel_date(date(2026, 12, 7)) == date(2026, 12, 7)
 
 
-def test_audience_table() -> None:
-    assert audiences_for("ct") == {"ct_private", "educator", "panel", "admin"}
-    assert not any(visible_to("ct_private", r) for r in ("educator", "panel", "admin"))
-    assert visible_to("educator", "panel") and not visible_to("educator", "admin")
-    assert visible_to("admin", "educator") and not visible_to("panel", "educator")

@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from .central_helpers import change, envelope, pull_all, push
+from tests.helpers.central import change, envelope, pull_all, push
 
 
 def test_enrolment_code_is_single_use_and_unknown_codes_are_refused(served):
@@ -72,9 +72,11 @@ def test_replayed_push_changes_nothing_and_returns_the_same_results(served):
     assert {k: v for k, v in second[0].items() if k != "replayed"} == {
         k: v for k, v in first[0].items() if k != "replayed"
     }
-    # an edited record under a replayed change id is still ignored: the id names the change
-    ch_edit = dict(ch, record=dict(rec, payload={"text": "tampered"}))
-    assert push(ct, ch_edit)[0]["replayed"] is True
+    # a different change under a used change id is no replay (a store restored from a backup re-uses ids):
+    # nothing is applied and the answer says so, so the client sends it again under a fresh id
+    ch_edit = dict(ch, record=dict(rec, payload={"text": "edited after the backup"}))
+    mismatch = push(ct, ch_edit)[0]
+    assert mismatch["status"] == "replay_mismatch" and mismatch["replayed"] is False
     after, _ = pull_all(ct, cursor)
     assert after == []
     everything, _ = pull_all(ct)
@@ -201,8 +203,7 @@ def test_enrolment_is_rate_limited(tmp_path):
     from esp_desktop.server import db
     from esp_desktop.server.app import create_app
     from esp_desktop.server.service import Central
-
-    from .central_helpers import ThreadedServer
+    from tests.helpers.central import ThreadedServer
 
     engine = db.make_engine(f"sqlite:///{tmp_path / 'c.db'}")
     db.upgrade(engine)

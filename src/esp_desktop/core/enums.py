@@ -10,7 +10,7 @@ from enum import StrEnum
 
 
 class Audience(StrEnum):
-    """Who may read a record (see ``core.audience`` for the rule)."""
+    """A record's audience label: who may read it (``core.policy`` holds the rule)."""
 
     CT_PRIVATE = "ct_private"
     EDUCATOR = "educator"
@@ -18,13 +18,14 @@ class Audience(StrEnum):
     ADMIN = "admin"
 
 
-class Reader(StrEnum):
-    """Who is reading an export, a report or a sync feed."""
+class ReaderKind(StrEnum):
+    """Who is reading an export, a report or a sync feed (names and scopes: ``core.policy``)."""
 
     CT = "ct"
-    EDUCATOR = "educator"
-    PANEL = "panel"
-    ADMIN = "admin"
+    EDUCATOR = "educator"  # one educator, their own case
+    PANEL = "panel"  # the ESP Panel
+    ADMIN = "admin"  # the school administrator (principal/evaluator at the educator's site)
+    PROGRAM_OFFICE = "program_office"  # esp-central's user management: reads no case content
 
 
 class Program(StrEnum):
@@ -76,7 +77,8 @@ class GoalStatus(StrEnum):
     MET = "met"
     PARTIALLY_MET = "partially_met"
     NOT_MET = "not_met"
-    DISCONTINUED = "discontinued"
+    CLOSED = "closed"
+    DISCONTINUED = "discontinued"  # older stores; "closed" is offered now
 
 
 class CoachingKind(StrEnum):
@@ -130,6 +132,7 @@ class PrescriptionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     MET = "met"
     NOT_MET = "not_met"
+    CLOSED = "closed"
 
 
 class PanelDecision(StrEnum):
@@ -145,7 +148,8 @@ LABELS: dict[str, str] = {
     "ct_private": "CT-private",
     "educator": "Educator",
     "panel": "Panel",
-    "admin": "Administrator",
+    "admin": "School administrator",
+    "program_office": "Program office",
     "PA": "PA (coaching)",
     "PAR": "PAR (evaluation)",
     "informal": "Informal coaching",
@@ -170,7 +174,8 @@ LABELS: dict[str, str] = {
     "professional_practice": "Professional practice",
     "active": "Active",
     "met": "Met",
-    "partially_met": "Partially met",
+    "partially_met": "Partly met",
+    "closed": "Closed",
     "not_met": "Not met",
     "discontinued": "Discontinued",
     "co_teaching": "Co-teaching",

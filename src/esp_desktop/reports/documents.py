@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Table
 
@@ -40,6 +41,7 @@ from esp_desktop.reports.viewmodels import (
     CoachingActivityVM,
     ConferenceNoteVM,
     CycleVM,
+    DocumentMeta,
     EducatorVM,
     EvidenceVM,
     GoalVM,
@@ -105,7 +107,7 @@ def _educator_facts(
     return facts(pairs, columns=3)
 
 
-def _paragraphs(texts: Sequence[str], style=S.body) -> list[Flowable]:
+def _paragraphs(texts: Sequence[str], style: ParagraphStyle = S.body) -> list[Flowable]:
     out: list[Flowable] = []
     for text in texts:
         for chunk in str(text).split("\n\n"):
@@ -770,4 +772,19 @@ def agenda_story(doc: AgendaDoc) -> list[Flowable]:
                 numeric=(0,),
             )
         )
+    return story
+
+
+# --------------------------------------------------------------------------- what was left out (every document)
+
+
+def omitted_story(meta: DocumentMeta) -> list[Flowable]:
+    """Never silently empty: state what the confidentiality policy left out of this document."""
+    story = section("Not in this document")
+    reader = READER_LABELS.get(meta.audience, meta.audience)
+    if not meta.omitted:
+        story.append(p(f"Nothing that belongs in this document was withheld from {reader}.", S.small))
+        return story
+    story.append(p(f"Prepared for {reader}, so the confidentiality policy left out:", S.small))
+    story += [p(f"\u2022 {line}", S.small) for line in meta.omitted]
     return story

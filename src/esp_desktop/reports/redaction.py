@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from esp_desktop.core.audience import visible_to  # the single audience rule (architecture.md)
 from esp_desktop.core.errors import RuleViolation
+from esp_desktop.core.policy import OUTPUT_READERS, label_allows
 from esp_desktop.reports.viewmodels import Document, iter_audiences
 
-READERS = ("educator", "panel", "admin")
+READERS = OUTPUT_READERS  # the readers a PDF is prepared for (core/policy.py)
 
 
 class RedactionError(RuntimeError):
@@ -24,5 +24,5 @@ def check_visible(doc: Document, reader: str) -> None:
         raise RedactionError(f"Document was assembled for {doc.meta.audience!r}, not for {reader!r}.")
     for path, audience in iter_audiences(doc):
         # ct_private is checked on its own so a permissive rule change can never leak CT notes.
-        if audience == "ct_private" or not visible_to(audience, reader):
+        if audience == "ct_private" or not label_allows(audience, reader):
             raise RedactionError(f"{path} has audience {audience!r}, which {reader!r} may not see.")

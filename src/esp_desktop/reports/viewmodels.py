@@ -17,6 +17,8 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from esp_desktop.core import policy
+
 
 class DocumentKind(StrEnum):
     OBSERVATION = "observation"
@@ -34,11 +36,8 @@ DOCUMENT_TITLES = {
     DocumentKind.AGENDA: "ESP Panel Meeting Agenda",
 }
 
-READER_LABELS = {
-    "educator": "the educator",
-    "panel": "the ESP Panel",
-    "admin": "the school administrator",
-}
+# The readers' names come from the confidentiality policy (one name per reader everywhere).
+READER_LABELS: dict[str, str] = {k.value: name for k, name in policy.READER_NAMES.items()}
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -53,6 +52,7 @@ class DocumentMeta:
     author: str  # the CT who exports it
     subject: str  # educator name, or the meeting for an agenda
     organisation: str = "Educator Supports Program"
+    omitted: tuple[str, ...] = ()  # what the policy left out, in words the reader may be told
 
     @property
     def title(self) -> str:

@@ -12,6 +12,9 @@ from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
 from .conflicts import Conflict, ConflictService
+from .demo import DemoService
+from .disclosure import DisclosureService
+from .drafts import DraftService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
 from .search import AuditService, SearchHit, SearchService
@@ -38,3 +41,6 @@ class Services:
         self.audit = AuditService(self)
         self.transfer = TransferService(self)
         self.conflicts = ConflictService(self)
+        self.disclosure = DisclosureService(self)
+        self.demo = DemoService(self)
+        self.drafts = DraftService(self)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..core import clock
-from ..core.enums import Audience, ObservationKind, ObservationStatus
+from ..core.enums import ObservationKind, ObservationStatus
 from ..core.errors import RuleViolation, ValidationError
 from ..store.models import Educator, Observation, ScriptNote, Site
 from .base import Service
@@ -24,7 +24,8 @@ OBSERVATION_FIELDS = ("kind", "observed_on", "site_id", "class_period", "duratio
 class ObservationService(Service):
     def start(self, *, educator_id: str, kind: str, observed_on: date | None = None, site_id: str | None = None,
               class_period: str | None = None, observer_person_id: str | None = None,
-              started_at: datetime | None = None, audience: str = Audience.EDUCATOR) -> Observation:
+              started_at: datetime | None = None, audience: str | None = None) -> Observation:
+        audience = self.check_audience(audience, "observation")
         try:
             kind = ObservationKind(kind).value
         except ValueError:
@@ -44,9 +45,11 @@ class ObservationService(Service):
             s.add(o)
             return o
 
-    def update(self, observation_id: str, **fields: object) -> Observation:
+    def update(self, observation_id: str, *, unchanged_since: datetime | None = None,
+               **fields: object) -> Observation:
         with self.session() as s:
             o = self.get(s, Observation, observation_id, what="Observation")
+            self.check_unchanged(o, unchanged_since, "observation")
             if "kind" in fields:
                 ObservationKind(str(fields["kind"]))
             self.apply_fields(o, dict(fields), OBSERVATION_FIELDS)
@@ -54,8 +57,9 @@ class ObservationService(Service):
 
     def add_note(self, *, observation_id: str, text: str, at: datetime | None = None,
                  indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
-                 audience: str = Audience.CT_PRIVATE) -> ScriptNote:
+                 audience: str | None = None) -> ScriptNote:
         """Append a timestamped line to the script (committed immediately)."""
+        audience = self.check_audience(audience, "script_note")
         text = text.strip()
         if not text:
             raise ValidationError("An empty line is not a note.")
@@ -112,6 +116,34 @@ class ObservationService(Service):
     def delete_note(self, note_id: str) -> None:
         self.soft_delete(ScriptNote, note_id)
 
+    def delete_notes(self, note_ids: Sequence[str]) -> int:
+        """Delete several script lines in one step (undone by ``restore_notes``). Returns how many."""
+        with self.session() as s:
+            notes = [self.get(s, ScriptNote, i, what="Note") for i in note_ids]
+            for n in notes:
+                n.deleted = True
+            return len(notes)
+
+    def restore_notes(self, note_ids: Sequence[str]) -> list[ScriptNote]:
+        """Bring back lines deleted by mistake (Ctrl+Z in the capture screen)."""
+        with self.session() as s:
+            notes = [s.get(ScriptNote, i) for i in note_ids]
+            if any(n is None for n in notes):
+                raise ValidationError("Those lines cannot be brought back.")
+            for n in notes:
+                n.deleted = False
+            return notes
+
+    def set_notes_audience(self, note_ids: Sequence[str], *, audience: str) -> list[ScriptNote]:
+        """Share (or make private again) several script lines at once."""
+        audience = self.check_audience(audience)
+        with self.session() as s:
+            notes = [self.get(s, ScriptNote, i, what="Note") for i in note_ids]
+            for n in notes:
+                self._svc.caseload.guard_audience(s, n.educator_id, audience)
+                n.audience = audience
+            return notes
+
     def finish(self, *, observation_id: str, finished_at: datetime | None = None) -> Observation:
         """Finish the observation: from now on it counts toward cycle compliance."""
         with self.session() as s:
@@ -145,4 +177,14 @@ class ObservationService(Service):
             return list(s.scalars(q.order_by(ScriptNote.seq)))
 
     def delete(self, observation_id: str) -> None:
-        self.soft_delete(Observation, observation_id)
+        """Delete an observation started by mistake, with its script. A finished observation counts toward
+        compliance and is part of the record: it cannot be deleted (reopen it first if it was finished by
+        mistake, then delete)."""
+        with self.session() as s:
+            o = self.get(s, Observation, observation_id, what="Observation")
+            if o.status == ObservationStatus.FINISHED:
+                raise RuleViolation("A finished observation counts toward compliance and cannot be deleted. "
+                                    "Only an unfinished observation (started by mistake) can be.")
+            o.deleted = True
+            for n in s.scalars(self.live(ScriptNote).where(ScriptNote.observation_id == o.id)):
+                n.deleted = True

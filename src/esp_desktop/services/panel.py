@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ..core import rules
@@ -26,10 +26,33 @@ class PanelService(Service):
 
     def create_meeting(self, *, meets_on: date | None = None, location: str | None = None,
                        notes: str | None = None) -> PanelMeeting:
+        meets_on = meets_on or self.default_date()
         with self.session() as s:
-            m = PanelMeeting(meets_on=meets_on or self.default_date(), location=location, notes=notes)
+            if s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on)).first():
+                raise RuleViolation("There is already a panel meeting on that day: open it instead.")
+            m = PanelMeeting(meets_on=meets_on, location=(location or "").strip() or None, notes=notes)
             s.add(m)
             return m
+
+    def update_meeting(self, meeting_id: str, *, meets_on: date, location: str | None = None,
+                       notes: str | None = None, unchanged_since: datetime | None = None) -> PanelMeeting:
+        with self.session() as s:
+            m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
+            self.check_unchanged(m, unchanged_since, "meeting")
+            other = s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on,
+                                                             PanelMeeting.id != m.id)).first()
+            if other is not None:
+                raise RuleViolation("There is already a panel meeting on that day.")
+            m.meets_on, m.location, m.notes = meets_on, (location or "").strip() or None, notes or None
+            return m
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        """Delete a meeting created by mistake; one with cases on its agenda is kept."""
+        with self.session() as s:
+            m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
+            if s.scalars(self.live(PanelCase).where(PanelCase.meeting_id == m.id)).first():
+                raise RuleViolation("This meeting has cases on its agenda: remove them first.")
+            m.deleted = True
 
     def meeting_for(self, meets_on: date) -> PanelMeeting:
         """The meeting on that date, created if needed."""

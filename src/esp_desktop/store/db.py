@@ -14,6 +14,7 @@ from sqlalchemy.pool import QueuePool
 
 from ..core.errors import StoreCorrupt
 from . import hooks
+from .changes import ChangeFeed
 
 
 def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL") -> Engine:
@@ -25,7 +26,8 @@ def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL") -> 
     # The pysqlcipher dialect defaults to SingletonThreadPool, which closes the connection of a thread that fell
     # out of its window while that thread may still be mid-query (Qt retires idle workers). A QueuePool hands
     # one connection at a time to whichever thread asks; sqlite allows that with check_same_thread off.
-    engine = create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=8,
+    # hide_parameters: an error message (and so the log file) never carries what the CT wrote in clear.
+    engine = create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=8, hide_parameters=True,
                            connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -60,7 +62,7 @@ def verify_readable(engine: Engine) -> None:
         ) from exc
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+def make_sessionmaker(engine: Engine, feed: ChangeFeed | None = None) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    hooks.install(factory)
+    hooks.install(factory, feed)
     return factory

@@ -3,27 +3,61 @@ written to the audit log and is (re)indexed for full-text search.
 
 A session with ``session.info["applying_remote"] = True`` (the sync engine, import) keeps the incoming
 version and does not mark records dirty. ``session.info["actor"]`` names who is acting (default "ct").
+
+After a commit, the records the session touched are published to the store's ``ChangeFeed`` (``changes.py``),
+so open screens refresh from what actually changed, whoever changed it (a screen, the CLI, sync).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import column, delete, event, func, insert, inspect, select, table
+from sqlalchemy import column, delete, event, func, insert, inspect, select, table, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..core import clock
-from .models import AuditEvent, Record, SearchMap
+from ..core import clock, policy
+from ..core.enums import DocumentStatus
+from ..core.errors import ImmutableRecord
+from .changes import ChangeFeed, Changes
+from .models import RECORD_TYPES, AuditEvent, Record, SearchMap
 
 SEARCH_INDEX = "search_index"
 _SEARCH_TABLE = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"),
                       column("educator_id"), column("body"))
 _BOOKKEEPING = {"sync_dirty", "version", "updated_at"}
+_TOUCHED = "_touched_records"  # session.info key: (record type, id) -> educator id, until commit or rollback
 
 
 def _changed_fields(obj: Record) -> list[str]:
     state = inspect(obj)
     return [a.key for a in state.attrs if a.history.has_changes() and a.key not in _BOOKKEEPING]
+
+
+def _was_final(obj: Record) -> bool:
+    """Was the record a finalized document before this change (its status as loaded)?"""
+    if "status" not in inspect(obj).attrs:
+        return False
+    hist = inspect(obj).attrs.status.history
+    before = (hist.deleted or hist.unchanged or [None])[0]
+    return before == DocumentStatus.FINAL
+
+
+def _resend_children(session: Session, obj: Record, now: Any) -> None:
+    """A parent's audience changed: its gated children's effective audience changed with it, so they are
+    re-sent (new version, dirty). Their own labels stay: they come back when the parent is shared again."""
+    for ctype in policy.CHILDREN.get(obj.__record_type__, ()):
+        gate = policy.entry(ctype).parent
+        assert gate is not None
+        tbl = RECORD_TYPES[ctype].__table__  # type: ignore[attr-defined]
+        if gate.on_parent:
+            child_id = getattr(obj, gate.link, None)
+            if not child_id:
+                continue
+            where = tbl.c.id == child_id
+        else:
+            where = tbl.c[gate.link] == obj.id
+        session.connection().execute(
+            update(tbl).where(where).values(version=tbl.c.version + 1, updated_at=now, sync_dirty=True))
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
@@ -46,6 +80,12 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         if not fields:
             continue
         if not remote:
+            # Finalized documents are frozen: content, audience and existence (core/policy.py).
+            why = policy.change_refusal(obj.__record_type__, was_final=_was_final(obj), changed=fields)
+            if why:
+                raise ImmutableRecord(why)
+            if "audience" in fields:
+                _resend_children(session, obj, now)
             obj.version = (obj.version or 0) + 1
             obj.updated_at = now
             obj.sync_dirty = True
@@ -55,6 +95,10 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         if isinstance(obj, Record):
             # Records are tombstoned, never hard-deleted, so sync can carry the delete.
             raise RuntimeError(f"hard delete of {obj!r}; set .deleted = True instead")
+    if events:
+        touched = session.info.setdefault(_TOUCHED, {})
+        for e in events:
+            touched[(e["record_type"], e["record_id"])] = e["educator_id"]
     if events and not session.info.get("no_audit"):
         session.info.setdefault("_pending_audit", []).extend(events)
 
@@ -129,6 +173,26 @@ def audit_rows(conn: Any, events: list[dict[str, Any]]) -> None:
         conn.execute(insert(AuditEvent), events)
 
 
-def install(factory: sessionmaker[Session]) -> None:
+def _publisher(feed: ChangeFeed) -> Any:
+    def after_commit(session: Session) -> None:
+        touched = session.info.pop(_TOUCHED, None)
+        if touched:
+            feed.publish(Changes(
+                records=frozenset(touched),
+                educators=frozenset(e for e in touched.values() if e),
+                remote=bool(session.info.get("applying_remote")),
+            ))
+
+    return after_commit
+
+
+def _forget(session: Session, *_: Any) -> None:
+    session.info.pop(_TOUCHED, None)  # rolled back: nothing changed
+
+
+def install(factory: sessionmaker[Session], feed: ChangeFeed | None = None) -> None:
     event.listen(factory, "before_flush", _before_flush)
     event.listen(factory, "after_flush", _after_flush)
+    if feed is not None:
+        event.listen(factory, "after_commit", _publisher(feed))
+        event.listen(factory, "after_rollback", _forget)

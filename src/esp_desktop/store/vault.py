@@ -21,11 +21,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from ..core.errors import StoreCorrupt, StoreExists, StoreMissing, ValidationError
+from ..core.errors import (
+    StoreCorrupt,
+    StoreExists,
+    StoreMissing,
+    ValidationError,
+    explain_database_error,
+    explain_os_error,
+)
 from . import keys, migrate
 from .attachments import AttachmentStore
+from .changes import ChangeFeed
 from .db import make_engine, make_sessionmaker, verify_readable
 
 DB_NAME = "esp.db"
@@ -42,7 +51,8 @@ class Store:
         self.engine = engine
         self._data_key = data_key
         self.keyfile = keyfile
-        self.sessions = make_sessionmaker(engine)
+        self.changes = ChangeFeed()  # what each commit changed (store/changes.py)
+        self.sessions = make_sessionmaker(engine, self.changes)
         self.attachments = AttachmentStore(data_dir / "attachments")
 
     @property
@@ -55,13 +65,28 @@ class Store:
 
     @contextlib.contextmanager
     def session(self, *, actor: str = "ct", applying_remote: bool = False) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any error."""
+        """A unit of work: commits on success, rolls back on any error.
+
+        A read-only folder, a full disk or a database held by another program becomes one plain error
+        (``core.errors.PlaceUnavailable``) instead of the engine's own message."""
         s = self.sessions()
         s.info["actor"] = actor
         s.info["applying_remote"] = applying_remote
         try:
             yield s
             s.commit()
+        except OperationalError as exc:
+            s.rollback()
+            plain = explain_database_error(str(exc.orig))
+            if plain is None:
+                raise
+            raise plain from exc
+        except OSError as exc:
+            s.rollback()
+            plain = explain_os_error(exc)
+            if plain is None:
+                raise
+            raise plain from exc
         except BaseException:
             s.rollback()
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, QThread, QThreadPool
 from PySide6.QtGui import QFont, QGuiApplication
@@ -37,7 +38,7 @@ def configure_thread_pool() -> None:
 
 def setup_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with names, icon and the one style sheet (reused if one exists, e.g. in tests)."""
-    app = QApplication.instance()
+    app = cast(QApplication | None, QApplication.instance())  # this process only ever makes a QApplication
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -53,7 +54,7 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
         app.setFont(f)
     app.setStyleSheet(STYLE_SHEET)
     configure_thread_pool()
-    return app  # type: ignore[return-value]
+    return app
 
 
 def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or None
@@ -65,7 +66,7 @@ def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or 
 
     try:
         store = Vault(ctx.data_dir).unlock_from_keyring()
-    except Exception as exc:  # a stale or broken keyring entry: fall back to the passphrase
+    except Exception as exc:  # noqa: BLE001 - a stale or broken keyring entry: fall back to the passphrase
         log.info("keyring unlock failed: %s", exc)
         return None
     return (store, open_services(store, ctx.settings)) if store else None
@@ -94,13 +95,66 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     return win
 
 
-def run(data_dir: Path) -> int:
+LOG_NAME = "esp-desktop.log"
+
+
+def configure_logging(data_dir: Path, *, verbose: bool = False) -> Path:
+    """Log to a rotating file in the data folder (tracebacks go there, never to the CT's screen); keep the
+    console quiet unless --verbose. Unhandled errors in a screen are logged and reported in plain words."""
+    from logging.handlers import RotatingFileHandler
+
+    log_dir = Path(data_dir) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_NAME
+    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not verbose:
+        for h in list(root.handlers):
+            if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
+                root.removeHandler(h)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+    def excepthook(kind, exc, tb) -> None:  # noqa: ANN001 - a slot raised: log it, say it plainly, carry on
+        log.error("unhandled error", exc_info=(kind, exc, tb))
+        from .widgets.common import UNEXPECTED
+
+        if QApplication.instance() is not None:
+            QMessageBox.warning(None, "Something went wrong", UNEXPECTED)
+
+    sys.excepthook = excepthook
+    return path
+
+
+def run(data_dir: Path, *, verbose: bool = False) -> int:
+    from ..core.errors import AlreadyOpen
+    from .instance import InstanceGuard
+
     app = setup_application()
+    try:
+        configure_logging(Path(data_dir), verbose=verbose)
+    except OSError as exc:  # a read-only folder: the window still opens, and says why when it matters
+        log.warning("no log file: %s", exc)
+    guard = InstanceGuard(Path(data_dir))
+    try:
+        if not guard.acquire():
+            print("esp-desktop is already open on this data folder: its window was brought forward.", file=sys.stderr)
+            return 0
+    except AlreadyOpen as exc:
+        QMessageBox.warning(None, "esp-desktop is already open", str(exc))
+        return 1
     win = build_window(Path(data_dir))
     if win is None:
+        guard.release()
         return 0
+    win.instance = guard
+    guard.showRequested.connect(win.bring_forward)
     win.show()
     from .widgets.tempfiles import sweep_leftovers
 
     sweep_leftovers()  # decrypted attachment copies left by a run that crashed
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        guard.release()

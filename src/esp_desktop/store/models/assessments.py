@@ -50,7 +50,6 @@ class Acknowledgement(Record, Base):
 class PanelMeeting(Record, Base):
     __tablename__ = "panel_meeting"
     __record_type__ = "panel_meeting"
-    __default_audience__ = "panel"
     meets_on: Mapped[date] = mapped_column(index=True)
     location: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
@@ -61,7 +60,6 @@ class PanelCase(Record, Base):
 
     __tablename__ = "panel_case"
     __record_type__ = "panel_case"
-    __default_audience__ = "panel"
     meeting_id: Mapped[str] = mapped_column(String(36), index=True)
     educator_id: Mapped[str] = mapped_column(String(36), index=True)
     purpose: Mapped[str] = mapped_column(Text)  # what the panel must decide

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Boolean, Date, Integer, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ...core import clock
+from ...core import clock, policy
 
 
 def new_id() -> str:
@@ -44,7 +44,6 @@ class Record:
     """Columns every synced record carries."""
 
     __record_type__: ClassVar[str]
-    __default_audience__: ClassVar[str] = "educator"
     __search_fields__: ClassVar[tuple[str, ...]] = ()
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
@@ -59,12 +58,12 @@ class Record:
         super().__init_subclass__(**kw)
         rt = cls.__dict__.get("__record_type__")
         if rt:
-            RECORD_TYPES[rt] = cls  # type: ignore[assignment]
+            RECORD_TYPES[rt] = cls
 
     def __init__(self, **kw: Any) -> None:
-        kw.setdefault("audience", self.__default_audience__)
+        kw.setdefault("audience", policy.default_audience(self.__record_type__))  # one place: core/policy.py
         kw.setdefault("id", new_id())
-        super().__init__(**kw)  # type: ignore[call-arg]
+        super().__init__(**kw)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id[:8]} v{self.version}{' deleted' if self.deleted else ''}>"

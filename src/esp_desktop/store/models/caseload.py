@@ -13,7 +13,6 @@ from .base import Base, Record
 class Enrolment(Record, Base):
     __tablename__ = "enrolment"
     __record_type__ = "enrolment"
-    __default_audience__ = "educator"  # the educator knows their program; PA stays hidden from administrators
     educator_id: Mapped[str] = mapped_column(String(36), index=True)
     program: Mapped[str] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(20))
@@ -30,7 +29,6 @@ class Enrolment(Record, Base):
 class IntakeMeeting(Record, Base):
     __tablename__ = "intake_meeting"
     __record_type__ = "intake_meeting"
-    __default_audience__ = "panel"
     __search_fields__ = ("notes",)
     educator_id: Mapped[str] = mapped_column(String(36), index=True)
     enrolment_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -37,7 +37,6 @@ class ScriptNote(Record, Base):
 
     __tablename__ = "script_note"
     __record_type__ = "script_note"
-    __default_audience__ = "ct_private"
     __search_fields__ = ("text",)
     observation_id: Mapped[str] = mapped_column(String(36), index=True)
     educator_id: Mapped[str] = mapped_column(String(36), index=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Record
@@ -11,21 +11,21 @@ from .base import Base, Record
 class CTProfile(Record, Base):
     __tablename__ = "ct_profile"
     __record_type__ = "ct_profile"
-    __default_audience__ = "admin"
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(200))
     employee_id: Mapped[str | None] = mapped_column(String(50))
     school_year: Mapped[str | None] = mapped_column(String(20))
     caseload_cap: Mapped[int] = mapped_column(Integer, default=12)
+    cap_reason: Mapped[str | None] = mapped_column(Text)  # why the cap differs from the program's 12
 
 
 class Site(Record, Base):
     __tablename__ = "site"
     __record_type__ = "site"
-    __default_audience__ = "admin"
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str | None] = mapped_column(String(50))
     address: Mapped[str | None] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)  # kept for old records, offered no more
 
 
 class Person(Record, Base):
@@ -33,7 +33,6 @@ class Person(Record, Base):
 
     __tablename__ = "person"
     __record_type__ = "person"
-    __default_audience__ = "admin"
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
@@ -44,7 +43,6 @@ class Person(Record, Base):
 class Educator(Record, Base):
     __tablename__ = "educator"
     __record_type__ = "educator"
-    __default_audience__ = "admin"
     __search_fields__ = ("given_name", "family_name", "role_subject")
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
@@ -53,6 +51,7 @@ class Educator(Record, Base):
     role_subject: Mapped[str | None] = mapped_column(String(200))
     grade_band: Mapped[str | None] = mapped_column(String(50))
     site_ids: Mapped[list[str]] = mapped_column(default=list)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)  # off the caseload, records kept
 
     @property
     def display_name(self) -> str:

@@ -55,6 +55,7 @@ class Goal(Record, Base):
     measure: Mapped[str | None] = mapped_column(Text)
     due_on: Mapped[date | None]
     indicator_codes: Mapped[list[str]] = mapped_column(default=list)
+    equity_codes: Mapped[list[str]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(20), default="active")
 
 
@@ -104,7 +105,6 @@ class Contact(Record, Base):
 
     __tablename__ = "contact"
     __record_type__ = "contact"
-    __default_audience__ = "ct_private"
     __search_fields__ = ("person_name", "summary")
     educator_id: Mapped[str | None] = mapped_column(String(36), index=True)
     person_id: Mapped[str | None] = mapped_column(String(36))

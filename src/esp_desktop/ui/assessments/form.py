@@ -26,8 +26,9 @@ from ...core import timefmt
 from ...core.enums import DocumentStatus, label
 from ...core.rubric import Rubric
 from ..context import AppContext
-from ..widgets.fields import Report, date_edit, hint, set_combo
+from ..widgets.fields import Report, date_edit, hint, pydate, set_combo
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 
 
 def _text(name: str, height: int = 70) -> QPlainTextEdit:
@@ -96,6 +97,7 @@ class AssessmentForm(QWidget):
         super().__init__(parent)
         self.ctx, self.report = ctx, report
         self.doc: Any = None
+        self._evidence: list[Any] = []
         self.dirty = False
         self._filling = False
         self.header = QLabel()
@@ -197,6 +199,7 @@ class AssessmentForm(QWidget):
     def show_document(self, doc: Any, evidence: list[Any] | None = None) -> None:
         self._filling = True
         self.doc = doc
+        self._evidence = evidence or []
         self.setEnabled(doc is not None)
         ratings = doc.ratings if doc else {}
         for b in self.boxes:
@@ -255,29 +258,23 @@ class AssessmentForm(QWidget):
         if self.doc is None or self.is_read_only():
             return False
         svc = self.ctx.svc.assessments
-        try:
-            doc = self.doc
-            for b in self.boxes:
-                doc = svc.set_rating(
-                    document_id=doc.id,
-                    standard=b.code,
-                    rating=b.rating.currentData(),
-                    rationale=b.rationale.toPlainText(),
-                    evidence_ids=b.linked(),
-                )
-            doc = svc.set_overall(
-                document_id=doc.id,
-                rating=self.overall.currentData(),
-                rationale=self.overall_rationale.toPlainText(),
-                goals_progress_summary=self.goals_summary.toPlainText() or None,
-            )
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
+        doc = self.doc
+        ratings = {b.code: {"rating": b.rating.currentData(), "rationale": b.rationale.toPlainText(),
+                            "evidence_ids": b.linked()} for b in self.boxes}
+        overall = dict(overall_rating=self.overall.currentData(), overall_rationale=self.overall_rationale.toPlainText(),
+                       goals_progress_summary=self.goals_summary.toPlainText() or None)
+
+        def write(*, force: bool = False) -> Any:
+            return svc.save_draft(document_id=doc.id, ratings=ratings, unchanged_since=None if force else doc.updated_at,
+                                  **overall)
+
+        done = ui_write(self, write, ctx=self.ctx, report=self.report, overwrite=lambda: write(force=True),
+                        discard=lambda: self.show_document(svc.document(doc.id), self._evidence))
+        if done is None:
             return False
-        self.doc, self.dirty = doc, False
-        self.ctx.changed("assessment", doc.id)
+        self.doc, self.dirty = done.value, False
         if emit:
-            self.saved.emit(doc.id)
+            self.saved.emit(done.value.id)
         return True
 
     def save_pending(self) -> None:
@@ -287,26 +284,21 @@ class AssessmentForm(QWidget):
     def finalize(self) -> None:
         if self.doc is None or not self.save(emit=False):
             return
-        try:
-            doc = self.ctx.svc.assessments.finalize(document_id=self.doc.id)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.ctx.changed("assessment", doc.id)
-        self.saved.emit(doc.id)
+        doc_id = self.doc.id
+        done = ui_write(self, lambda: self.ctx.svc.assessments.finalize(document_id=doc_id), ctx=self.ctx,
+                        report=self.report)
+        if done is not None:
+            self.saved.emit(done.value.id)
 
     def acknowledge(self) -> None:
         if self.doc is None:
             return
-        try:
-            ack = self.ctx.svc.assessments.acknowledge(
-                document_id=self.doc.id,
-                signer_name=self.signer.text(),
-                signed_on=self.signed_on.date().toPython(),
-                comment=self.ack_comment.toPlainText() or None,
-            )
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.ctx.changed("acknowledgement", ack.id)
-        self.saved.emit(self.doc.id)
+        doc_id = self.doc.id
+        done = ui_write(self, lambda: self.ctx.svc.assessments.acknowledge(
+            document_id=doc_id,
+            signer_name=self.signer.text(),
+            signed_on=pydate(self.signed_on.date()),
+            comment=self.ack_comment.toPlainText() or None,
+        ), ctx=self.ctx, report=self.report)
+        if done is not None:
+            self.saved.emit(doc_id)

@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...store.changes import Changes
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title
 from ..widgets.icons import icon
 from .model import OPEN_ROLE, fill_compliance, fill_contacts
+
+# what the dashboard shows: cycles, observations, documents and the contact log, for every educator
+SHOWN_TYPES = ("educator", "enrolment", "evaluation_cycle", "observation", "assessment", "coaching", "contact")
 
 
 def _tree(name: str) -> QTreeView:
@@ -91,7 +95,11 @@ class DashboardPage(QWidget):
         self._stale = True
         ctx.storeUnlocked.connect(self.refresh_soon)
         ctx.storeLocked.connect(self.clear)
-        ctx.recordChanged.connect(lambda *_: self.refresh_soon())
+        ctx.storeChanged.connect(self._store_changed)
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches(*SHOWN_TYPES):
+            self.refresh_soon()
 
     def refresh_soon(self) -> None:
         """Reload now if visible, else when next shown (the dashboard queries the whole caseload)."""

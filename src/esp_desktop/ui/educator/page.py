@@ -10,6 +10,9 @@ Interface used by the main window (keep it stable):
 
 from __future__ import annotations
 
+from typing import Any
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.enums import label
+from ...store.changes import Changes
 from ..assessments.tab import AssessmentsTab
 from ..context import AppContext
 from ..export.dialog import ExportDialog
@@ -33,8 +37,8 @@ from .observations import ObservationsTab
 from .overview import OverviewTab
 from .support import CoachingTab, ContactsTab
 
-# Which tabs show which record types (for refreshes after ctx.recordChanged and for open_record).
-OVERVIEW_TYPES = {
+# Which tabs show which record types (for refreshes after ctx.storeChanged and for open_record).
+OVERVIEW_TYPES = (
     "educator",
     "enrolment",
     "evaluation_cycle",
@@ -43,10 +47,15 @@ OVERVIEW_TYPES = {
     "goal_progress",
     "prescription",
     "assessment",
-}
+    "site",
+    "person",
+)
+ASSESSMENT_TYPES = ("assessment", "acknowledgement", "enrolment", "evidence")
 
 
 class EducatorPage(QWidget):
+    educatorGone = Signal()  # the open educator was removed elsewhere (demo data removed, sync)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -98,7 +107,7 @@ class EducatorPage(QWidget):
         lay.addLayout(head)
         lay.addWidget(self.message)
         lay.addWidget(self.tabs, 1)
-        ctx.recordChanged.connect(self._on_changed)
+        ctx.storeChanged.connect(self._on_changed)
         ctx.storeLocked.connect(self.copies.cleanup)
         app = QApplication.instance()
         if app is not None:
@@ -108,13 +117,8 @@ class EducatorPage(QWidget):
     def show_educator(self, educator_id: str) -> None:
         self.save_pending()
         self.clear()
-        svc = self.ctx.svc
-        e = svc.caseload.educator(educator_id)
-        en = svc.caseload.enrolment(educator_id)
         self.educator_id = educator_id
-        self.title.setText(e.display_name)
-        bits = [e.role_subject or "", e.grade_band or "", label(en.program) if en else ""]
-        self.subtitle.setText("  ·  ".join(b for b in bits if b))
+        self._show_title()
         self.overview.load(educator_id)
         self.observations.load(educator_id)
         for tab in self.record_tabs.values():
@@ -122,6 +126,16 @@ class EducatorPage(QWidget):
         self.assessments.load(educator_id)
         self.history.load(educator_id)
         self.tabs.setCurrentWidget(self.overview)
+
+    def _show_title(self) -> None:
+        if not self.educator_id:
+            return
+        svc = self.ctx.svc
+        e = svc.caseload.educator(self.educator_id)
+        en = svc.caseload.enrolment(self.educator_id)
+        self.title.setText(e.display_name)
+        bits = [e.role_subject or "", e.grade_band or "", label(en.program) if en else ""]
+        self.subtitle.setText("  ·  ".join(b for b in bits if b))
 
     def open_record(self, record_type: str, record_id: str) -> None:
         try:
@@ -137,6 +151,28 @@ class EducatorPage(QWidget):
         for tab in self.record_tabs.values():
             tab.save_pending()
         self.assessments.save_pending()
+
+    # --- drafts: the exact place and what was typed, kept while locked (ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any] | None:
+        if not self.educator_id:
+            return None
+        return {
+            "educator_id": self.educator_id,
+            "tab": self.tabs.currentIndex(),
+            "observations": self.observations.draft_state(),
+            "records": {rtype: tab.draft_state() for rtype, tab in self.record_tabs.items()},
+            "assessments": self.assessments.draft_state() if self.assessments.rating_forms_offered else None,
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self.show_educator(state["educator_id"])
+        for rtype, tab_state in (state.get("records") or {}).items():
+            if rtype in self.record_tabs and tab_state:
+                self.record_tabs[rtype].restore_draft(tab_state)
+        if state.get("assessments"):
+            self.assessments.restore_draft(state["assessments"])
+        self.tabs.setCurrentIndex(int(state.get("tab") or 0))
+        self.observations.restore_draft(state.get("observations") or {})
 
     def clear(self) -> None:
         self.educator_id = None
@@ -208,19 +244,30 @@ class EducatorPage(QWidget):
                 return o.id
         return None
 
-    def _on_changed(self, record_type: str, record_id: str) -> None:
-        if not self.educator_id or self.ctx.services is None:
+    def _on_changed(self, changes: Changes) -> None:
+        """Refresh the tabs that show what changed (whoever changed it: this page, another screen, sync)."""
+        if not self.educator_id or self.ctx.services is None or not changes.concerns(self.educator_id):
+            return
+        if changes.has("educator", self.educator_id) and not any(
+                e.id == self.educator_id for e in self.ctx.svc.caseload.educators()):
+            self.save_pending()
+            self.clear()
+            self.educatorGone.emit()
             return
         try:
-            if record_type in OVERVIEW_TYPES:
+            if changes.touches("educator", "enrolment"):
+                self._show_title()
+            if changes.touches(*OVERVIEW_TYPES):
                 self.overview.refresh()
-            if record_type == "observation":
+            if changes.touches("observation", "site"):
                 self.observations.refresh()
-            if record_type in self.record_tabs:
-                self.record_tabs[record_type].refresh()
-            if record_type in ("assessment", "acknowledgement", "enrolment"):
+            self.observations.capture.store_changed(changes)
+            for rtype, tab in self.record_tabs.items():
+                if changes.touches(rtype):
+                    tab.refresh()
+            if changes.touches(*ASSESSMENT_TYPES):
                 self.assessments.refresh()
-            if record_type != "script_note":
+            if changes.types - {"script_note"}:
                 self.history.load(self.educator_id)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - e.g. the educator was removed elsewhere meanwhile
             self.message.show_error(exc)

@@ -4,7 +4,7 @@
 
 The report service leaves out every record the chosen audience may not read and audits the export; this
 dialog only collects the choices, shows the service's message when it refuses (e.g. nothing of that
-educator is visible to an administrator), then offers to open the written file.
+educator may go to the school administrator), then offers to open the written file.
 """
 
 from __future__ import annotations
@@ -29,12 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import clock
-from ...core.enums import label
-from ...core.errors import EspError
+from ...core import clock, policy
+from ...core.enums import ReaderKind, label
 from ..context import AppContext
 from ..widgets import tasks
-from ..widgets.common import muted
+from ..widgets.common import error_text, muted
 from ..widgets.icons import icon
 
 KINDS = (
@@ -43,11 +42,9 @@ KINDS = (
     ("summative", "Summative evaluation recommendation"),
     ("observation", "Observation report"),
 )
-AUDIENCES = (
-    ("panel", "ESP Panel"),
-    ("educator", "The educator"),
-    ("admin", "Program administrators"),
-)
+# the readers a PDF is prepared for, named as everywhere else (core/policy.py)
+AUDIENCES = tuple((k, policy.READER_NAMES[ReaderKind(k)][:1].upper() + policy.READER_NAMES[ReaderKind(k)][1:])
+                  for k in ("panel", "educator", "admin"))
 # the reader each document is usually meant for (preselected, still changeable)
 DEFAULT_AUDIENCE = {"panel-packet": "panel", "formative": "educator", "summative": "panel", "observation": "educator"}
 
@@ -177,12 +174,8 @@ class ExportDialog(QDialog):
         tasks.run_in_background(self, work, on_done=lambda r: self._done(path, r), on_error=self._failed)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, EspError):
-            self._fail(str(exc))  # written for the CT: e.g. nothing of this case is visible to that reader
-        elif isinstance(exc, OSError):
-            self._fail(f"Could not write {exc.filename or 'the file'}: {exc.strerror or exc}.")
-        else:
-            self._fail(f"The PDF could not be made ({type(exc).__name__}). Nothing was written.")
+        # written for the CT: e.g. nothing of this case is visible to that reader, or the disk is full
+        self._fail(error_text(exc))
 
     def _done(self, path: Path, result) -> None:  # noqa: ANN001 - RenderResult
         self.result_path = path

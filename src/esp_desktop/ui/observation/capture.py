@@ -9,15 +9,19 @@ Conference notes and feedback autosave on focus-out and after a short pause in t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -29,6 +33,7 @@ from ...core import clock
 from ...core.enums import ObservationKind, ObservationStatus, label
 from ...core.errors import ValidationError
 from ...core.rubric import load_rubric
+from ...store.changes import Changes
 from ..context import AppContext
 from ..widgets.fields import (
     FocusOut,
@@ -36,6 +41,8 @@ from ..widgets.fields import (
     date_edit,
     enum_combo,
     install_audience_menu,
+    pydate,
+    qdate,
     record_table,
     select_row,
     selected_records,
@@ -43,11 +50,28 @@ from ..widgets.fields import (
     stretch_column,
 )
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 from .conference import TEXT_FIELDS, ConferencePanel
 from .script_model import ScriptModel, offset_text
 from .tag_panel import TagPanel
 
 AUTOSAVE_MS = 800
+
+
+class _UndoPassThrough(QObject):
+    """Ctrl+Z in the note line undoes typing while there is typing to undo, then undoes deleted lines."""
+
+    def __init__(self, view: ObservationView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (ev.type() == QEvent.Type.ShortcutOverride and isinstance(ev, QKeyEvent)
+                and ev.matches(QKeySequence.StandardKey.Undo) and not self.view.entry.isUndoAvailable()
+                and self.view.undo_stack):
+            ev.ignore()  # not consumed by the line edit: the view's Undo shortcut fires
+            return True
+        return False
 
 
 class ObservationView(QWidget):
@@ -60,6 +84,7 @@ class ObservationView(QWidget):
         self.obs: Any = None  # the observation snapshot, None until started
         self._dirty: set[str] = set()
         self._loading = False
+        self.undo_stack: list[list[str]] = []  # deleted lines, newest last (Ctrl+Z), until the CT leaves
         self._build()
 
     # --- layout
@@ -83,13 +108,13 @@ class ObservationView(QWidget):
         self.start_btn.setAccessibleName("Start the observation")
         self.finish_btn = QPushButton(icon("circle-stop", "#c62828"), "Finish")
         self.finish_btn.setAccessibleName("Finish the observation")
-        self.finish_btn.setToolTip("Finish: the observation counts toward compliance immediately")
+        self.finish_btn.setToolTip("Finish: the observation counts toward compliance immediately (Ctrl+Shift+F)")
         top = QHBoxLayout()
         for w in (self.back, self.kind, self.site, self.class_period, self.observed_on):
             top.addWidget(w)
         top.addStretch(1)
-        for w in (self.status, self.clock, self.start_btn, self.finish_btn):
-            top.addWidget(w)
+        for item in (self.status, self.clock, self.start_btn, self.finish_btn):
+            top.addWidget(item)
 
         # script
         self.model = ScriptModel(self)
@@ -130,8 +155,8 @@ class ObservationView(QWidget):
         lay.addWidget(split, 1)
 
         # behaviour
-        self.timer = QTimer(self, interval=1000, timeout=self._tick)
-        self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self.save_pending)
+        self.timer = QTimer(self, interval=1000, timeout=self._tick)  # type: ignore[call-arg]  # stubs lack signal kwargs
+        self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self.save_pending)  # type: ignore[call-arg]
         self.focus_out = FocusOut(self.save_pending, self)
         self.focus_out.watch(*self.conference.texts(), self.class_period)
         self.back.clicked.connect(self._back)
@@ -142,6 +167,14 @@ class ObservationView(QWidget):
         self.tags.unknownCodes.connect(lambda t: self.report(ValidationError(f"Unknown rubric tag(s): {t}.")))
         self.tags.escaped.connect(self.entry.setFocus)
         self.tags.install_shortcuts(self)
+        scope = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence("Ctrl+E"), self, self.share_selected, context=scope)
+        QShortcut(QKeySequence("Ctrl+Shift+C"), self, self.copy_to_feedback, context=scope)
+        QShortcut(QKeySequence.StandardKey.Undo, self, self.undo_delete, context=scope)
+        QShortcut(QKeySequence.StandardKey.Delete, self.script, self.delete_selected,
+                  context=Qt.ShortcutContext.WidgetShortcut)
+        QShortcut(QKeySequence("Ctrl+Shift+F"), self, self.finish, context=scope)
+        self.entry.installEventFilter(_UndoPassThrough(self))
         self.kind.currentIndexChanged.connect(lambda _: self._field_changed("kind"))
         self.site.currentIndexChanged.connect(lambda _: self._field_changed("site_id"))
         self.observed_on.dateChanged.connect(lambda _: self._field_changed("observed_on"))
@@ -191,6 +224,7 @@ class ObservationView(QWidget):
         self._fill_sites(o.educator_id)
         self._show(o)
         self.model.set_records(svc.observations.notes(o.id))
+        self.undo_stack = []
         self._loading = False
         self._update_state()
         if self.model.rowCount():
@@ -212,6 +246,7 @@ class ObservationView(QWidget):
         self.timer.stop()
         self.autosave.stop()
         self._dirty.clear()
+        self.undo_stack = []
         self._loading = True
         self.obs, self.educator_id = None, None
         self.model.clear()
@@ -247,23 +282,59 @@ class ObservationView(QWidget):
         end = o.finished_at if o.finished_at else clock.now()
         self.clock.setText(offset_text(int((end - o.started_at).total_seconds())))
 
+    # --- what changed in the store (this screen's writes, sync, the export dialog's "share")
+    def store_changed(self, changes: Changes) -> None:
+        if self.obs is None or not changes.concerns(self.educator_id):
+            return
+        if changes.has("observation", self.obs.id):
+            stored = self.ctx.svc.observations.observation(self.obs.id)
+            if stored.updated_at != self.obs.updated_at and not self._dirty:
+                self._show_stored(stored.id)  # changed elsewhere, nothing typed here: show it
+        if changes.touches("script_note"):
+            self._reload_notes()
+
+    def _reload_notes(self) -> None:
+        """Show the stored lines again, keeping the selection and the current line."""
+        keep = [n.id for n in selected_records(self.script)]
+        cur = self.model.record(self.script.currentIndex().row())
+        at_end = self.script.verticalScrollBar().value() >= self.script.verticalScrollBar().maximum()
+        self.model.set_records(self.ctx.svc.observations.notes(self.obs.id))
+        self.select_notes(keep, current=cur.id if cur is not None else None)
+        if at_end:
+            self.script.scrollToBottom()
+
+    def select_notes(self, note_ids: list[str], *, current: str | None = None) -> None:
+        sel = self.script.selectionModel()
+        sel.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for nid in note_ids:
+            row = self.model.row_of(nid)
+            if row >= 0:
+                sel.select(self.model.index(row, 0), flags)
+        row = self.model.row_of(current or (note_ids[-1] if note_ids else ""))
+        if row >= 0:
+            sel.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.script.scrollTo(self.model.index(row, 0))
+
+    def _write(self, fn: Callable[[], Any]) -> Any:
+        done = ui_write(self, fn, ctx=self.ctx, report=self.report)
+        return None if done is None else done.value
+
     # --- actions
     def start(self) -> bool:
         if self.obs is not None or self.educator_id is None:
             return self.obs is not None
-        try:
-            o = self.ctx.svc.observations.start(
-                educator_id=self.educator_id,
-                kind=str(self.kind.currentData()),
-                observed_on=self.observed_on.date().toPython(),
-                site_id=self.site.currentData(),
-                class_period=self.class_period.text().strip() or None,
-            )
-        except Exception as exc:  # noqa: BLE001 - shown to the CT
-            self.report(exc)
+        educator_id, values = self.educator_id, self._values()
+        o = self._write(lambda: self.ctx.svc.observations.start(
+            educator_id=educator_id,
+            kind=values["kind"],
+            observed_on=values["observed_on"],
+            site_id=values["site_id"],
+            class_period=values["class_period"],
+        ))
+        if o is None:
             return False
         self.obs = o
-        self.ctx.changed("observation", o.id)
         self._update_state()
         return True
 
@@ -271,15 +342,15 @@ class ObservationView(QWidget):
         text = self.entry.text()
         if not text.strip() or not self.start():
             return
-        try:
-            note = self.ctx.svc.observations.add_note(observation_id=self.obs.id, text=text)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
+        obs_id = self.obs.id
+        note = self._write(lambda: self.ctx.svc.observations.add_note(observation_id=obs_id, text=text))
+        if note is None:
+            return  # the line stays in the entry
         self.entry.clear()
-        row = self.model.append(note)
-        select_row(self.script, row)  # the new line is the "current" line for tagging
-        self.ctx.changed("script_note", note.id)
+        if self.model.row_of(note.id) < 0:
+            self._reload_notes()
+        self.select_notes([note.id])  # the new line is the "current" line for tagging
+        self.script.scrollToBottom()
 
     def _targets(self) -> list[Any]:
         recs = selected_records(self.script)
@@ -292,63 +363,100 @@ class ObservationView(QWidget):
         if not targets:
             self.report(ValidationError("Type a line first, then tag it."))
             return
-        for n in targets:
-            try:
-                saved = self.ctx.svc.observations.toggle_tag(n.id, code)
-            except Exception as exc:  # noqa: BLE001
-                self.report(exc)
-                return
-            self.model.replace(saved)
-            self.ctx.changed("script_note", saved.id)
+        svc = self.ctx.svc.observations
+        self._write(lambda: [svc.toggle_tag(n.id, code) for n in targets])
         self.entry.setFocus()
 
     def _edit_text(self, note: Any, text: str) -> Any:
-        try:
-            saved = self.ctx.svc.observations.edit_note(note.id, text=text)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return None
-        self.ctx.changed("script_note", saved.id)
-        return saved
+        return self._write(lambda: self.ctx.svc.observations.edit_note(note.id, text=text))
 
     def _set_audience(self, note: Any, audience: str) -> None:
-        try:
-            saved = self.ctx.svc.observations.edit_note(note.id, audience=audience)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
+        self._write(lambda: self.ctx.svc.observations.edit_note(note.id, audience=audience))
+
+    def share_selected(self) -> None:
+        """Ctrl+E: share the selected lines with the educator (or, if all are shared, make them CT-private)."""
+        notes = selected_records(self.script)
+        if not notes:
+            self.report(ValidationError("Select the lines to share first."))
             return
-        self.model.replace(saved)
-        self.ctx.changed("script_note", saved.id)
+        to = "ct_private" if all(n.audience != "ct_private" for n in notes) else "educator"
+        ids = [n.id for n in notes]
+        if self._write(lambda: self.ctx.svc.observations.set_notes_audience(ids, audience=to)) is not None:
+            n = len(ids)
+            self.ctx.statusMessage.emit(
+                f"{n} line{'s' * (n != 1)} " + ("shared with the educator." if to == "educator" else "made CT-private.")
+            )
+
+    def copy_to_feedback(self) -> None:
+        """Ctrl+Shift+C: append the selected lines to "Feedback and next steps" (saved like typing there)."""
+        notes = selected_records(self.script)
+        if not notes or self.obs is None:
+            self.report(ValidationError("Select the lines to copy into the feedback first."))
+            return
+        fb = self.conference.feedback
+        current = fb.toPlainText().rstrip("\n")
+        fb.setPlainText("\n".join([*([current] if current else []), *(f"- {n.text}" for n in notes)]))
+        self.save_pending()
+        n = len(notes)
+        self.ctx.statusMessage.emit(f"{n} line{'s' * (n != 1)} copied into Feedback and next steps.")
 
     def _extra_menu(self, menu: Any, notes: list[Any]) -> None:
-        act = menu.addAction(
-            icon("trash-2"), "Delete line" if len(notes) == 1 else f"Delete {len(notes)} lines"
-        )
-        act.triggered.connect(lambda: self._delete(notes))
+        n = len(notes)
+        private = any(x.audience == "ct_private" for x in notes)
+        share = menu.addAction(icon("eye"), ("Share with the educator" if private else "Make CT-private") + "\tCtrl+E")
+        share.triggered.connect(self.share_selected)
+        copy = menu.addAction(icon("sticky-note"), "Copy into feedback\tCtrl+Shift+C")
+        copy.triggered.connect(self.copy_to_feedback)
+        menu.addSeparator()
+        act = menu.addAction(icon("trash-2"), ("Delete line" if n == 1 else f"Delete {n} lines") + "\tDel")
+        act.triggered.connect(lambda: self.delete_lines(notes))
 
-    def _delete(self, notes: list[Any]) -> None:
-        for n in notes:
-            try:
-                self.ctx.svc.observations.delete_note(n.id)
-            except Exception as exc:  # noqa: BLE001
-                self.report(exc)
-                break
-            self.ctx.changed("script_note", n.id)
-        if self.obs:
-            self.model.set_records(self.ctx.svc.observations.notes(self.obs.id))
+    def delete_selected(self) -> None:
+        notes = selected_records(self.script)
+        if notes:
+            self.delete_lines(notes)
+
+    def delete_lines(self, notes: list[Any]) -> None:
+        """Delete lines (several: after a confirmation). Ctrl+Z brings them back until the CT leaves the
+        observation."""
+        if not notes:
+            return
+        if len(notes) > 1:
+            box = QMessageBox(QMessageBox.Icon.Question, "Delete lines",
+                              f"Delete {len(notes)} script lines?\n\nCtrl+Z brings them back until you leave "
+                              "this observation.", QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("confirmDeleteLines")
+            delete = box.addButton(f"Delete {len(notes)} lines", QMessageBox.ButtonRole.DestructiveRole)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is not delete:
+                return
+        ids = [n.id for n in notes]
+        if self._write(lambda: self.ctx.svc.observations.delete_notes(ids)) is None:
+            return
+        self.undo_stack.append(ids)
+        n = len(ids)
+        self.ctx.statusMessage.emit(f"Deleted {n} line{'s' * (n != 1)}. Ctrl+Z brings {'them' if n > 1 else 'it'} back.")
+        self.script.setFocus()
+
+    def undo_delete(self) -> None:
+        if not self.undo_stack:
+            return
+        ids = self.undo_stack.pop()
+        if self._write(lambda: self.ctx.svc.observations.restore_notes(ids)) is not None:
+            self.select_notes(ids)
+            n = len(ids)
+            self.ctx.statusMessage.emit(f"Brought back {n} line{'s' * (n != 1)}.")
 
     def finish(self) -> None:
         if self.obs is None:
             return
         self.save_pending()
-        try:
-            o = self.ctx.svc.observations.finish(observation_id=self.obs.id)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.obs = o
-        self._update_state()
-        self.ctx.changed("observation", o.id)
+        obs_id = self.obs.id
+        o = self._write(lambda: self.ctx.svc.observations.finish(observation_id=obs_id))
+        if o is not None:
+            self.obs = o
+            self._update_state()
 
     # --- autosave of header and conference fields
     def _field_changed(self, name: str, *, later: bool = False) -> None:
@@ -365,7 +473,7 @@ class ObservationView(QWidget):
             "kind": str(self.kind.currentData()),
             "site_id": self.site.currentData(),
             "class_period": self.class_period.text().strip() or None,
-            "observed_on": self.observed_on.date().toPython(),
+            "observed_on": pydate(self.observed_on.date()),
             **self.conference.values(),
         }
 
@@ -376,13 +484,59 @@ class ObservationView(QWidget):
             return
         values = self._values()
         fields = {k: values[k] for k in self._dirty}
+        obs = self.obs
+        svc = self.ctx.svc.observations
+        done = ui_write(self, lambda: svc.update(obs.id, unchanged_since=obs.updated_at, **fields), ctx=self.ctx,
+                        report=self.report, overwrite=lambda: svc.update(obs.id, **fields),
+                        discard=lambda: self._show_stored(obs.id))
+        if done is not None:
+            self._dirty.clear()
+            self.obs = done.value
+
+    def _show_stored(self, obs_id: str) -> None:
+        """Take the version stored elsewhere (sync): drop this screen's unsaved header and conference edits."""
         self._dirty.clear()
+        self._loading = True
         try:
-            self.obs = self.ctx.svc.observations.update(self.obs.id, **fields)
-        except Exception as exc:  # noqa: BLE001
-            self.report(exc)
-            return
-        self.ctx.changed("observation", self.obs.id)
+            self._show(self.ctx.svc.observations.observation(obs_id))
+        finally:
+            self._loading = False
+        self._update_state()
+
+    # --- drafts (locking keeps what was typed: ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any]:
+        """What this capture holds beyond the store: the line being typed, the quick tag box, the section,
+        the selection, and header/conference fields not saved yet (a capture not started, or a failed save)."""
+        state: dict[str, Any] = {
+            "obs_id": self.obs.id if self.obs is not None else None,
+            "entry": self.entry.text(),
+            "quick": self.quick.text(),
+            "section": self.sections.currentIndex(),
+            "selected": [n.id for n in selected_records(self.script)],
+        }
+        if self.obs is None or self._dirty:
+            state["fields"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self._values().items()}
+            state["dirty"] = sorted(self._dirty) if self.obs is not None else []
+        return state
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        fields = state.get("fields") or {}
+        if fields:
+            self._loading = self.obs is None  # a capture not started yet: nothing to autosave
+            set_combo(self.kind, fields.get("kind"))
+            set_combo(self.site, fields.get("site_id"))
+            self.class_period.setText(fields.get("class_period") or "")
+            if fields.get("observed_on"):
+                self.observed_on.setDate(qdate(date.fromisoformat(fields["observed_on"])))
+            self.conference.show_values(fields)
+            self._loading = False
+            self._dirty.update(state.get("dirty") or [])
+        self.entry.setText(state.get("entry") or "")
+        self.quick.setText(state.get("quick") or "")
+        self.sections.setCurrentIndex(int(state.get("section") or 0))
+        if state.get("selected"):
+            self.select_notes(list(state["selected"]))
+        self.entry.setFocus()
 
     def _back(self) -> None:
         self.save_pending()

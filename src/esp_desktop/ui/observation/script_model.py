@@ -50,7 +50,7 @@ class ScriptModel(RecordTableModel):
             return self.records[index.row()].text
         return super().data(index, role)
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 - Qt override
         if role != Qt.ItemDataRole.EditRole or index.column() != TEXT_COLUMN or self.on_edit is None:
             return False
         note = self.records[index.row()]
@@ -59,5 +59,5 @@ class ScriptModel(RecordTableModel):
         saved = self.on_edit(note, str(value))
         if saved is None:
             return False
-        self.replace(saved)
+        self.replace(saved)  # (the view may already have reloaded the lines from the store)
         return True

@@ -5,7 +5,9 @@ Final ratings are only offered for PAR cases; PA (and informal coaching) is non-
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -27,16 +30,46 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import rules
+from ...core import rules, timefmt
 from ...core.enums import PanelDecision, label
-from ...core.errors import EspError
+from ...store.changes import Changes
 from ..caseload.dialogs import date_edit, pydate, qdate
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title, show_error
+from ..widgets.drafts import apply_values, restorable, widget_values
+from ..widgets.forms import FormDialog
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 
 CASE_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+@restorable("panel_meeting")
+class MeetingDialog(FormDialog):
+    """A panel meeting's date, place and notes (created here if there is none on that day yet)."""
+
+    def __init__(self, ctx: Any, parent: QWidget | None, meets_on: str, meeting_id: str | None = None) -> None:
+        m = ctx.svc.panel.meeting(meeting_id) if meeting_id else None
+        super().__init__(ctx, "Panel meeting" if m else "New panel meeting", parent,
+                         ok_text="Save" if m else "Create meeting")
+        self.meeting = m
+        self.meets_on = self.date("&Date:", m.meets_on if m else date.fromisoformat(meets_on), name="Meeting date")
+        self.location = self.line("&Location:", m.location if m else "", name="Meeting location")
+        self.notes = self.text("&Notes:", m.notes if m else "", name="Meeting notes")
+
+    def draft_args(self) -> dict[str, Any]:
+        return {"meets_on": pydate(self.meets_on.date()).isoformat(),
+                "meeting_id": self.meeting.id if self.meeting else None}
+
+    def save(self, *, force: bool = False) -> Any:
+        panel = self.ctx.svc.panel
+        values = dict(meets_on=pydate(self.meets_on.date()), location=self.location.text(),
+                      notes=self.notes.toPlainText() or None)
+        if self.meeting is None:
+            return panel.create_meeting(**values)
+        return panel.update_meeting(self.meeting.id, unchanged_since=None if force else self.meeting.updated_at,
+                                    **values)
 
 
 class PanelPage(QWidget):
@@ -44,7 +77,9 @@ class PanelPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.meeting_id: str | None = None
-        self._stale = False
+        self._stale = False  # unlocked while hidden: load the default meeting when shown
+        self._stale_agenda = False  # the store changed while hidden: reload the agenda when shown
+        self._pending_draft: dict[str, Any] | None = None  # a decision being written before a lock
         self.items: list = []
         self.model = QStandardItemModel(self)
 
@@ -52,6 +87,9 @@ class PanelPage(QWidget):
         self.open_btn = QPushButton(icon("calendar"), "Open meeting")
         self.open_btn.setAccessibleName("Open meeting")
         self.open_btn.clicked.connect(lambda: self.open_meeting())
+        self.details_btn = QPushButton(icon("pencil"), "Details…")
+        self.details_btn.setAccessibleName("Meeting date, place and notes")
+        self.details_btn.clicked.connect(self.edit_meeting)
         self.earlier = QComboBox()
         self.earlier.setAccessibleName("Earlier meetings")
         self.earlier.activated.connect(self._pick_earlier)
@@ -111,6 +149,7 @@ class PanelPage(QWidget):
         top.addWidget(QLabel("Meeting on"))
         top.addWidget(self.date)
         top.addWidget(self.open_btn)
+        top.addWidget(self.details_btn)
         top.addWidget(self.earlier)
         top.addWidget(self.export_btn)
         add_row = QHBoxLayout()
@@ -151,6 +190,7 @@ class PanelPage(QWidget):
         lay.addWidget(split, 1)
 
         ctx.storeUnlocked.connect(self._unlocked)
+        ctx.storeChanged.connect(self._store_changed)
         ctx.storeLocked.connect(self.clear)
         self._show_case()
 
@@ -165,6 +205,16 @@ class PanelPage(QWidget):
         super().showEvent(event)
         if self._stale and self.ctx.services is not None:
             self._load_default()
+        elif self._stale_agenda and self.ctx.services is not None:
+            self._stale_agenda = False
+            self.reload()
+
+    def _store_changed(self, changes: Changes) -> None:
+        if changes.touches("panel_meeting", "panel_case", "educator", "enrolment", "assessment"):
+            if self.isVisible():
+                self.reload(select_case=self.selected().case.id if self.selected() else None)
+            else:
+                self._stale_agenda = True
 
     def _load_default(self) -> None:
         self._stale = False
@@ -202,7 +252,8 @@ class PanelPage(QWidget):
         m = existing[0] if existing else (svc.panel.meeting_for(day) if create else None)
         self.meeting_id = m.id if m else None
         self.heading.setText(
-            f"<b>{day:%A %d %B %Y}</b>"
+            f"<b>{timefmt.screen_date(day)}</b>"
+            + (f" · {m.location}" if m and m.location else "")
             + ("" if m else " · no agenda yet")
             + (
                 ""
@@ -213,11 +264,23 @@ class PanelPage(QWidget):
         self._fill_earlier()
         self.reload()
 
+    def edit_meeting(self) -> None:
+        """Create the meeting on the chosen day (date, place, notes), or edit the open one."""
+        if self.ctx.services is None:
+            return
+        dlg = MeetingDialog(self.ctx, self, pydate(self.date.date()).isoformat(), self.meeting_id)
+        dlg.saved.connect(self._meeting_saved)
+        dlg.open()
+
+    def _meeting_saved(self, m: Any) -> None:
+        self.date.setDate(qdate(m.meets_on))
+        self.open_meeting(create=False)
+
     def _fill_earlier(self) -> None:
         self.earlier.clear()
         self.earlier.addItem("Other meetings…", None)
         for m in self.ctx.svc.panel.meetings():
-            self.earlier.addItem(f"{m.meets_on:%d %b %Y}", m.meets_on)
+            self.earlier.addItem(timefmt.screen_date(m.meets_on), m.meets_on)
 
     def _pick_earlier(self, i: int) -> None:
         d = self.earlier.itemData(i)
@@ -270,10 +333,15 @@ class PanelPage(QWidget):
             if r.enrolment and r.educator.id not in on_agenda:
                 self.add_who.addItem(f"{r.educator.display_name} · {r.enrolment.program}", r.educator.id)
         self.add_btn.setEnabled(self.add_who.count() > 0)
+        draft, self._pending_draft = self._pending_draft, None
+        if draft and draft.get("case_id"):
+            select_case = draft["case_id"]
         for i, a in enumerate(agenda):
             if a.case.id == select_case:
                 self.table.selectRow(i)
         self._show_case()
+        if draft and draft.get("fields") and self.selected() is not None:
+            apply_values(self.editor, draft["fields"])
 
     # --- cases --------------------------------------------------------------------------------------------
 
@@ -305,26 +373,39 @@ class PanelPage(QWidget):
         educator_id = self.add_who.currentData()
         if educator_id is None or self.ctx.services is None:
             return
-        try:
-            if self.meeting_id is None:
-                self.meeting_id = self.ctx.svc.panel.meeting_for(pydate(self.date.date())).id
-                self._fill_earlier()
-            case = self.ctx.svc.panel.add_case(
-                meeting_id=self.meeting_id, educator_id=educator_id, purpose=self.add_purpose.text()
-            )
-        except EspError as exc:
-            show_error(self, exc)
+        panel, day, purpose = self.ctx.svc.panel, pydate(self.date.date()), self.add_purpose.text()
+        meeting_id = self.meeting_id
+
+        def write():  # noqa: ANN202
+            mid = meeting_id or panel.meeting_for(day).id
+            return panel.add_case(meeting_id=mid, educator_id=educator_id, purpose=purpose)
+
+        done = ui_write(self, write, ctx=self.ctx)
+        if done is None:
             return
+        case = done.value
         self.add_purpose.clear()
-        self.ctx.changed("panel_case", case.id)
+        self.meeting_id = case.meeting_id
         self.open_meeting(create=False)
         self.reload(select_case=case.id)
 
     def remove_case(self) -> None:
         a = self.selected()
-        if a is not None:
-            self.ctx.svc.panel.remove_case(a.case.id)
-            self.reload()
+        if a is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove from agenda",
+                          f"Remove {a.educator_name} from this meeting's agenda?"
+                          + ("\n\nThe decision recorded for this case goes with it." if a.case.decision != "pending"
+                             else ""),
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmRemoveCase")
+        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not remove:
+            return
+        if ui_write(self, lambda: self.ctx.svc.panel.remove_case(a.case.id), ctx=self.ctx) is not None:
+            self.ctx.statusMessage.emit(f"{a.educator_name} was removed from the agenda.")
 
     def record_decision(self) -> None:
         a = self.selected()
@@ -334,19 +415,16 @@ class PanelPage(QWidget):
         ratings = (
             {k: c.currentData() for k, c in self.ratings.items() if c.currentData()} if evaluative else {}
         )
-        try:
-            self.ctx.svc.panel.record_decision(
-                case_id=a.case.id,
-                decision=self.decision.currentData(),
-                final_ratings=ratings,
-                final_overall=self.overall.currentData() if evaluative else None,
-                notes=self.notes.toPlainText().strip() or None,
-            )
-        except EspError as exc:
-            show_error(self, exc)
+        done = ui_write(self, lambda: self.ctx.svc.panel.record_decision(
+            case_id=a.case.id,
+            decision=self.decision.currentData(),
+            final_ratings=ratings,
+            final_overall=self.overall.currentData() if evaluative else None,
+            notes=self.notes.toPlainText().strip() or None,
+        ), ctx=self.ctx)
+        if done is None:
             return
         self.ctx.statusMessage.emit(f"Decision recorded for {a.educator_name}.")
-        self.reload(select_case=a.case.id)
 
     def export_agenda(self) -> None:
         """The agenda as a PDF for the panel (rendered off the GUI thread; audited by the report service)."""
@@ -376,6 +454,21 @@ class PanelPage(QWidget):
             show_error(self, exc, title="Export failed")
 
         tasks.run_in_background(self, work, on_done=done, on_error=failed)
+
+    # --- drafts (locking keeps a decision being written: ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any] | None:
+        if self.ctx.services is None or self._stale:
+            return None
+        a = self.selected()
+        return {"date": pydate(self.date.date()).isoformat(), "case_id": a.case.id if a else None,
+                "fields": widget_values(self.editor) if a else None}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self._stale = False
+        self._build_rating_rows()
+        self.date.setDate(qdate(date.fromisoformat(state["date"])))
+        self._pending_draft = state
+        self.open_meeting(create=False)
 
     def open_record(self, record_type: str, record_id: str) -> None:
         if record_type == "panel_meeting":

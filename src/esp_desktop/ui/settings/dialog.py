@@ -21,13 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from ... import __version__
-from ...core.errors import EspError
 from ...settings import AUTO_LOCK_MINUTES, USE_KEYRING
 from ...store import keys
 from ...store.vault import passphrase_strength
 from ..context import AppContext
 from ..widgets import tasks
-from ..widgets.common import muted
+from ..widgets.common import error_text, muted
 from ..widgets.icons import app_icon
 
 
@@ -142,10 +141,7 @@ class SettingsDialog(QDialog):
 
         def failed(exc: BaseException) -> None:
             self.change_btn.setEnabled(True)
-            self._say(
-                str(exc) if isinstance(exc, EspError) else f"Could not change it ({type(exc).__name__}).",
-                error=True,
-            )
+            self._say(error_text(exc), error=True)
 
         def work() -> None:
             from ...sync.client import rewrap_sync_key

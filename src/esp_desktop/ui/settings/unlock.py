@@ -16,13 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.errors import EspError
 from ...core.rubric import load_rubric
 from ...services import Services
 from ...settings import RUBRIC_FILE, Settings
 from ...store.vault import Store, Vault
 from ..widgets import tasks
-from ..widgets.common import muted
+from ..widgets.common import error_text, muted
 from ..widgets.icons import app_icon
 
 
@@ -67,13 +66,13 @@ class UnlockScreen(QWidget):
         self.passphrase.setPlaceholderText("Passphrase")
         self.passphrase.setAccessibleName("Passphrase")
         self.passphrase.returnPressed.connect(self.submit)
-        self.passphrase.textEdited.connect(lambda _t: self.error.clear())
         self.button = QPushButton("Unlock")
         self.button.setProperty("primary", True)
         self.button.setAccessibleName("Unlock")
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
         self.error = QLabel()
+        self.passphrase.textEdited.connect(lambda _t: self.error.clear())
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Unlock error")
@@ -143,8 +142,6 @@ class UnlockScreen(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.error.setText(
-            str(exc) if isinstance(exc, EspError) else f"Could not open the store ({type(exc).__name__})."
-        )
+        self.error.setText(error_text(exc))
         self.passphrase.selectAll()
         self.passphrase.setFocus()

@@ -12,6 +12,7 @@ design, nothing is lost) and its result is dropped. Failures leave every local c
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import platform
 from typing import Any
 
@@ -33,6 +34,8 @@ from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.icons import icon
+
+log = logging.getLogger(__name__)
 
 
 class SyncCancelled(Exception):
@@ -90,7 +93,7 @@ class SyncController(QObject):
         if self.server:
             from ...sync.client import read_state
 
-            st = read_state(self.ctx.store)
+            st = read_state(self.ctx.open_store)
             self.enrolled = st.enrolled_with(self.server)
             self.last_sync = st.last_sync
             self.open_conflicts = self.ctx.svc.conflicts.count()
@@ -117,7 +120,7 @@ class SyncController(QObject):
         from ...sync.client import read_state
 
         code = self.pending_code
-        st = read_state(self.ctx.store)
+        st = read_state(self.ctx.open_store)
         if not code and not st.token:
             self._fail("This device is not enrolled: enter the one-time code in Settings › Sync.", interactive)
             return
@@ -148,7 +151,7 @@ class SyncController(QObject):
 
     def _run(self, *, code: str, passphrase: str | None, allow_mass_delete: bool, interactive: bool) -> None:
         gen = self._generation
-        store = self.ctx.store
+        store = self.ctx.open_store
         conflicts = self.ctx.svc.conflicts
         enrolled: list[bool] = []
 
@@ -185,7 +188,7 @@ class SyncController(QObject):
             if rep.rejected:
                 msg += f" The server refused {len(rep.rejected)} change(s): {rep.rejected[0]}"
             self.ctx.statusMessage.emit(msg)
-            self.ctx.changed("sync", "")  # views reload what was received
+            self.ctx.flush_changes()  # views show what was received now, not at the next event-loop turn
             self.changed.emit()
 
         def failed(exc: BaseException) -> None:
@@ -221,10 +224,9 @@ class SyncController(QObject):
             return
         if isinstance(exc, SyncCancelled):
             return
-        if isinstance(exc, EspError):
-            text = str(exc)
-        else:
-            text = f"Sync failed ({type(exc).__name__})."
+        text = str(exc) if isinstance(exc, EspError) else "Sync failed (the details are in the log file)."
+        if not isinstance(exc, EspError):
+            log.error("sync failed", exc_info=exc)
         self._fail(text + " Your changes are kept on this computer and will be sent next time.", interactive)
 
     def confirm_mass_delete(self, exc: Any) -> bool:

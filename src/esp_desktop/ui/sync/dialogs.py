@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from ...core.enums import label
 from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
-from ..widgets.common import muted, show_error
+from ..widgets.common import muted
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 from .controller import SyncController
 
 # bookkeeping columns that differ between any two versions and mean nothing to the CT
@@ -127,11 +128,10 @@ class ConflictsDialog(QDialog):
         if not rows:
             return
         conflict_id = self.ids[rows[0].row()]
-        try:
-            self.ctl.ctx.svc.conflicts.resolve(conflict_id, keep=keep)
-        except Exception as exc:  # noqa: BLE001 - e.g. resolved on another device meanwhile
-            show_error(self, exc, title="Could not resolve")
-        self.ctl.ctx.changed("sync", "")
+
+        # e.g. resolved on another device meanwhile: said plainly; the list reloads either way
+        ui_write(self, lambda: self.ctl.ctx.svc.conflicts.resolve(conflict_id, keep=keep), ctx=self.ctl.ctx,
+                 title="Could not resolve")
         self.load()
         self.ctl.refresh()
 

@@ -8,19 +8,32 @@ from datetime import date, datetime
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from ...core import timefmt
-from ...core.errors import EspError
+from ...core.errors import EspError, explain_os_error
 
 log = logging.getLogger(__name__)
+UNEXPECTED = ("Something went wrong, so that was not done. Your data was not changed; "
+              "the details were written to the log file.")
+
+
+def error_text(exc: BaseException) -> str:
+    """The one line a CT reads about a failure. Domain errors are shown as they are (their messages are
+    written for the CT); a full disk, a read-only folder or a busy file get their own plain words; anything
+    else is logged with its traceback (log file only) and reported without library names."""
+    if isinstance(exc, EspError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        plain = explain_os_error(exc)
+        if plain is not None:
+            return str(plain)
+        log.error("file error", exc_info=exc)
+        where = exc.filename or "the file"
+        return f"Could not read or write {where} ({exc.strerror or 'refused by the computer'})."
+    log.error("unexpected error", exc_info=exc)
+    return UNEXPECTED
 
 
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "Could not do that") -> None:
-    """Domain errors are shown as they are (their messages are written for the CT); others generically."""
-    if isinstance(exc, EspError):
-        text = str(exc)
-    else:
-        log.exception("unexpected error", exc_info=exc)
-        text = f"Something went wrong ({type(exc).__name__}). Your data was not changed."
-    QMessageBox.warning(parent, title, text)
+    QMessageBox.warning(parent, title, error_text(exc))
 
 
 def error_reporter(parent: QWidget, ctx, *, title: str = "Could not load"):  # noqa: ANN001, ANN201

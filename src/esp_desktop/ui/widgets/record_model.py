@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from ...core import policy
 from ...core.enums import label
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -97,13 +98,13 @@ class RecordTableModel(QAbstractTableModel):
         return row
 
     # --- Qt model API --------------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
         return 0 if parent.isValid() else len(self.records)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt signature
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(
+    def headerData(  # noqa: N802 - Qt override
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -121,7 +122,7 @@ class RecordTableModel(QAbstractTableModel):
             if col.tooltip:
                 return col.tooltip(rec)
             if col.kind == "audience":
-                return f"Who may read this: {label(rec.audience)} (right-click or Menu key to change)"
+                return f"Who may read this: {policy.who_may_read(rec.audience)} (right-click or Menu key to change)"
             return None
         if role == CHIPS_ROLE:
             if col.kind == "audience":

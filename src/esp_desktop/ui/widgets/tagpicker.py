@@ -25,7 +25,8 @@ def parse_codes(rubric: Rubric, text: str) -> tuple[list[str], list[str]]:
         c.upper().replace("-", ""): c
         for c in [i.code for i in rubric.indicators] + [t.code for t in rubric.equity_tags]
     }
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for word in re.split(r"[\s,;]+", text.strip()):
         if not word:
             continue
@@ -172,3 +173,11 @@ class TagField(QWidget):
 
     def codes(self) -> tuple[list[str], list[str]]:
         return self.tree.codes()
+
+    # drafts (ui/widgets/drafts.py): the ticked tags are this field's value
+    def draft_value(self) -> list[str]:
+        ind, eq = self.codes()
+        return [*ind, *eq]
+
+    def set_draft_value(self, value: list[str]) -> None:
+        self.set_codes(value)

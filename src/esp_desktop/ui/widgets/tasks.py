@@ -5,6 +5,9 @@
 The callable runs on the global QThreadPool and must not touch widgets; results come back on the GUI
 thread through a queued signal. Service calls open their own database session per call, so each worker uses
 its own session. Tests can set ``SYNCHRONOUS = True`` to run work inline and deterministically.
+
+If ``parent`` is gone (closed dialog, deleted page) by the time the result arrives, the callbacks are dropped,
+as KeePassXC's ``runThenCallback`` does: a background result never reaches a destroyed widget.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -48,17 +52,20 @@ def run_in_background(parent: QObject | None, fn: Callable[[], Any], *,
     relay = _Relay()
     _live.add(relay)
 
+    def alive() -> bool:
+        return parent is None or shiboken6.isValid(parent)
+
     def done(result: Any) -> None:
         _live.discard(relay)
-        if on_done:
+        if on_done and alive():
             on_done(result)
 
     def error(exc: BaseException) -> None:
         _live.discard(relay)
-        if on_error:
+        if on_error and alive():
             on_error(exc)
         else:
-            log.error("background task failed: %s", exc)
+            log.error("background task failed", exc_info=exc)
 
     relay.succeeded.connect(done)
     relay.failed.connect(error)
