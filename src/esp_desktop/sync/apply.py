@@ -17,6 +17,7 @@ Rules, per pulled record:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
@@ -53,12 +54,20 @@ def chunks(items: list[Any], n: int = CHUNK) -> Iterable[list[Any]]:
         yield items[i : i + n]
 
 
+def _canon(d: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in d.items() if k != "version"}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=str)
+
+
 def same_content(local: dict[str, Any], incoming: dict[str, Any]) -> bool:
     """Two JSON forms of a record say the same thing (version numbers aside)."""
-    def canon(d: dict[str, Any]) -> str:
-        return json.dumps({k: v for k, v in d.items() if k != "version"}, sort_keys=True, default=str)
+    return _canon(local) == _canon(incoming)
 
-    return canon(local) == canon(incoming)
+
+def content_digest(d: dict[str, Any] | None) -> str | None:
+    """What a version of a record says (version number aside), as kept in ``sync_record_state.server_digest``:
+    after the server lost commits, it tells whether the server still has the version this device saw."""
+    return None if d is None else hashlib.sha256(_canon(d).encode()).hexdigest()
 
 
 @dataclass
@@ -81,6 +90,7 @@ class _Plan:
     held: list[dict[str, Any]] = field(default_factory=list)
     unheld: list[str] = field(default_factory=list)
     redirty: dict[str, list[str]] = field(default_factory=dict)  # record type -> ids to push again
+    seen: list[str] = field(default_factory=list)  # re-pull: the server still has what this device saw
 
 
 class Applier:
@@ -96,7 +106,8 @@ class Applier:
         out: dict[str, Any] = {}
         for part in chunks(ids):
             out.update((r.record_id, r) for r in self.conn.execute(
-                select(_STATE.c.record_id, _STATE.c.server_version).where(_STATE.c.record_id.in_(part))))
+                select(_STATE.c.record_id, _STATE.c.server_version, _STATE.c.server_digest)
+                .where(_STATE.c.record_id.in_(part))))
         return out
 
     def _locals(self, by_type: dict[str, list[str]]) -> dict[str, Any]:
@@ -157,9 +168,9 @@ class Applier:
         known_version = state.server_version if state is not None else None
         if not force and known_version is not None and known_version >= env.version:
             if repull and local is not None:
-                self._after_loss(env, known_version, local, plan)
+                self._after_loss(env, state, local, plan)
             elif repull:
-                plan.states[rid] = _state_row(rid, rtype, known_version)
+                plan.seen.append(rid)
             return  # our own change coming back, or already applied before a crash
         if not force and local is not None and local["sync_dirty"]:
             data = self._incoming(env)
@@ -168,19 +179,19 @@ class Applier:
                 # lost): adopt the server's version instead of pushing it back as a conflict.
                 plan.updates.setdefault(rtype, []).append(
                     {"b_id": rid, "version": env.version, "sync_dirty": False})
-                plan.states[rid] = _state_row(rid, rtype, env.version)
+                plan.states[rid] = _state_row(rid, rtype, env.version, content_digest(data))
                 out.applied += 1
             else:
                 out.kept_local += 1
-                if repull and known_version is not None:
-                    plan.states[rid] = _state_row(rid, rtype, known_version)
+                if repull:
+                    plan.seen.append(rid)
             return
         if (not force and hold_deletions and env.deleted and local is not None and not local["deleted"]):
             plan.held.append({"record_id": rid, "record_type": rtype, "version": env.version,
                               "envelope": env.model_dump(mode="json")})
             out.held += 1
-            if repull and known_version is not None:
-                plan.states[rid] = _state_row(rid, rtype, known_version)
+            if repull:
+                plan.seen.append(rid)
             return
         self._plan_write(env, local, plan, out, now)
 
@@ -200,7 +211,7 @@ class Applier:
         rid, rtype = str(env.id), env.type
         model = RECORD_TYPES[rtype]
         data = self._incoming(env)
-        plan.states[rid] = _state_row(rid, rtype, env.version)
+        plan.states[rid] = _state_row(rid, rtype, env.version, content_digest(data))
         plan.unheld.append(rid)
         out.applied += 1
         if data is None:  # a bare tombstone
@@ -234,24 +245,31 @@ class Applier:
         if env.attachment_sha256 and not env.deleted:
             out.downloads[rid] = env.attachment_sha256
 
-    def _after_loss(self, env: P.RecordEnvelope, known: int, local: Mapping[str, Any], plan: _Plan) -> None:
+    def _after_loss(self, env: P.RecordEnvelope, state: Any, local: Mapping[str, Any], plan: _Plan) -> None:
         """Re-pull after the server lost commits: the server holds ``env.version`` of a record this device last
-        saw at ``known``. Push this device's copy again unless the server's says the same."""
+        saw at ``state.server_version``. Leave it if the server still has what this device saw; push this
+        device's copy again on top of an older one of its own; make anything else a conflict."""
         rid, rtype = str(env.id), env.type
-        if known > env.version and (local["updated_at"] is None or env.updated_at <= local["updated_at"]):
+        known, seen_digest = state.server_version, state.server_digest
+        data = self._incoming(env)
+        if known == env.version:
+            if seen_digest is not None:
+                intact = content_digest(data) == seen_digest
+            else:  # seen before digests were kept: judge by content where there is no pending edit
+                intact = bool(local["sync_dirty"]) or (data is not None and same_content(row_to_dict(rtype, local), data))
+            if intact:
+                plan.seen.append(rid)
+                return
+        elif local["updated_at"] is None or env.updated_at <= local["updated_at"]:
             # The server's copy is an older state of ours: push ours again on top of it (accepted, not a conflict).
-            plan.states[rid] = _state_row(rid, rtype, env.version)
+            plan.states[rid] = _state_row(rid, rtype, env.version, content_digest(data))
             plan.redirty.setdefault(rtype, []).append(rid)
             return
-        if not local["sync_dirty"]:
-            data = self._incoming(env)
-            if data is not None and same_content(row_to_dict(rtype, local), data):
-                plan.states[rid] = _state_row(rid, rtype, env.version)
-                plan.updates.setdefault(rtype, []).append({"b_id": rid, "version": env.version})
-                return
-        # The server has a different copy under a version number this device already had (edited elsewhere
-        # after the server went back in time): push ours as a conflict, so both are kept and the CT decides.
-        plan.states[rid] = _state_row(rid, rtype, 0 if known == env.version else known)
+        # The server has a copy this device has not seen (edited elsewhere after the server went back in time,
+        # perhaps under a version number this device already used): push ours as a conflict - base 0 against
+        # an existing record always is one (a base above the server's would be accepted and overwrite it) - so
+        # both are kept and the CT decides.
+        plan.states[rid] = _state_row(rid, rtype, 0, None)
         plan.redirty.setdefault(rtype, []).append(rid)
 
     def _event(self, action: str, rtype: str, rid: str, educator_id: Any, detail: dict[str, Any], now: Any
@@ -277,6 +295,8 @@ class Applier:
         if plan.search:
             reindex_rows(conn, plan.search)
         upsert_states(conn, list(plan.states.values()))
+        for part in chunks(plan.seen):
+            conn.execute(update(_STATE).where(_STATE.c.record_id.in_(part)).values(seen=True))
         if plan.unheld:
             for part in chunks(plan.unheld):
                 conn.execute(delete(_HELD).where(_HELD.c.record_id.in_(part)))
@@ -320,8 +340,9 @@ class Applier:
         return len(new)
 
 
-def _state_row(rid: str, rtype: str, version: int) -> dict[str, Any]:
-    return {"record_id": rid, "record_type": rtype, "server_version": version, "seen": True}
+def _state_row(rid: str, rtype: str, version: int, digest: str | None) -> dict[str, Any]:
+    return {"record_id": rid, "record_type": rtype, "server_version": version, "server_digest": digest,
+            "seen": True}
 
 
 def upsert_states(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -330,8 +351,8 @@ def upsert_states(conn: Connection, rows: list[dict[str, Any]]) -> None:
     stmt = sqlite_insert(_STATE)
     conn.execute(stmt.on_conflict_do_update(
         index_elements=[_STATE.c.record_id],
-        set_={"server_version": stmt.excluded.server_version, "seen": stmt.excluded.seen,
-              "record_type": stmt.excluded.record_type},
+        set_={"server_version": stmt.excluded.server_version, "server_digest": stmt.excluded.server_digest,
+              "seen": stmt.excluded.seen, "record_type": stmt.excluded.record_type},
     ), rows)
 
 

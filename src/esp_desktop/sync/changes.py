@@ -13,7 +13,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select, update
@@ -44,18 +44,40 @@ class Outgoing:
     wire: str
     resolves: list[str] = field(default_factory=list)
 
+    def with_fresh_id(self) -> Outgoing:
+        """The same change under a new random id (after the server answered ``replay_mismatch``)."""
+        fresh = str(uuid.uuid4())
+        return replace(self, change_id=fresh, wire=self.wire.replace(self.change_id, fresh, 1))
+
 
 def canonical_json(data: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def change_id(device_id: str, rid: str, base: int, local_version: int, canonical: str) -> str:
+def change_id(device_id: str, rid: str, base: int, local_version: int, canonical: str,
+              resolves: list[str] | None = None) -> str:
     digest = hashlib.sha256(canonical.encode()).hexdigest()
-    return str(uuid.uuid5(CHANGE_NS, f"{device_id}:{rid}:{base}:{local_version}:{digest}"))
+    settles = ",".join(sorted(resolves or ()))
+    return str(uuid.uuid5(CHANGE_NS, f"{device_id}:{rid}:{base}:{local_version}:{digest}:{settles}"))
 
 
 def push_body(batch: list[Outgoing]) -> bytes:
     return ('{"changes":[' + ",".join(c.wire for c in batch) + "]}").encode()
+
+
+def batches(changes: list[Outgoing], *, max_count: int, max_bytes: int) -> Iterator[list[Outgoing]]:
+    """Push requests of at most ``max_count`` changes and ``max_bytes`` of body (the server's limits)."""
+    batch: list[Outgoing] = []
+    size = len(push_body([]))
+    for c in changes:
+        extra = len(c.wire.encode()) + 1
+        if batch and (len(batch) >= max_count or size + extra > max_bytes):
+            yield batch
+            batch, size = [], len(push_body([]))
+        batch.append(c)
+        size += extra
+    if batch:
+        yield batch
 
 
 def dirty_rows(conn: Connection) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -126,7 +148,7 @@ def build_outgoing(
             record_json = json.dumps(env, separators=(",", ":"))
         else:
             record_json = json.dumps(env, separators=(",", ":"))[:-1] + ',"payload":' + canonical + "}"
-        ccid = change_id(device_id, rid, base, data["version"], canonical)
+        ccid = change_id(device_id, rid, base, data["version"], canonical, resolves.get(rid))
         head = f'{{"client_change_id":"{ccid}","base_version":{base},'
         if resolves.get(rid):
             head += f'"resolves":{json.dumps(resolves[rid])},'

@@ -47,9 +47,10 @@ from ..store.identity import store_epoch
 from ..store.models import RECORD_TYPES, SyncConflict, SyncHeldDeletion, SyncRecordState
 from . import attachments, crypto
 from . import protocol as P
-from .apply import Applier, chunks, count_live, table_of, upsert_states
+from .apply import Applier, chunks, content_digest, count_live, table_of, upsert_states
 from .changes import (
     Outgoing,
+    batches,
     build_outgoing,
     clear_resolutions,
     local_versions,
@@ -293,12 +294,13 @@ class SyncClient:
         state_t: Any = SyncRecordState.__table__
         conn.execute(update(state_t).values(seen=False))
 
-    def _lost_commits(self, st: SyncState, page: P.PullResponse) -> bool:
-        epoch = getattr(page, "server_epoch", None)
-        head = getattr(page, "head_seq", None)
-        if epoch is not None and st.server_epoch is not None and epoch != st.server_epoch:
+    @staticmethod
+    def _lost_commits(st: SyncState, page: P.PullResponse) -> bool:
+        """The server went back in time since this device's last page: restored from a backup (a new epoch), or
+        it hands out a head below what this device already pulled."""
+        if st.server_epoch is not None and str(page.server_epoch) != st.server_epoch:
             return True
-        return head is not None and head < st.cursor
+        return page.head_seq < st.cursor
 
     def _pull(self, report: SyncReport) -> None:
         """Pull and apply page by page, each page committed with the cursor that covers it."""
@@ -311,8 +313,7 @@ class SyncClient:
                 if self._lost_commits(st, page) or (st.scope is not None and page.scope != st.scope):
                     log.warning("the sync server lost commits or changed what this user may read: re-pulling")
                     with self.store.engine.begin() as conn:
-                        st = st.model_copy(update={"server_epoch": getattr(page, "server_epoch", None),
-                                                   "scope": page.scope})
+                        st = st.model_copy(update={"server_epoch": str(page.server_epoch), "scope": page.scope})
                         self._begin_repull(conn, st)
                         st = load_state(conn)
                     cursor = 0
@@ -326,7 +327,7 @@ class SyncClient:
                 st = load_state(conn).model_copy(update={
                     "cursor": page.next_cursor,
                     "downloads": {**st.downloads, **out.downloads},
-                    "server_epoch": getattr(page, "server_epoch", None) or st.server_epoch,
+                    "server_epoch": str(page.server_epoch),
                     "scope": page.scope,
                 })
                 save_state(conn, st)
@@ -392,17 +393,30 @@ class SyncClient:
             and deleting > MASS_DELETE_FRACTION * known_live
         ):
             raise MassDeletion(direction="push", deleting=deleting, total=known_live)
-        total = len(changes)
-        for start in range(0, total, self.batch_size):
-            batch = changes[start : start + self.batch_size]
+        total, done = len(changes), 0
+        mismatched: list[Outgoing] = []
+        for batch in batches(changes, max_count=self.batch_size, max_bytes=P.MAX_PUSH_BODY_BYTES):
             resp = self.transport.push(push_body(batch))
             _stall("push_answered")
-            self._record_push(batch, resp, report)
+            mismatched += self._record_push(batch, resp, report)
+            done += len(batch)
             report.pushed += len(batch)
-            self.progress(Progress("push", min(start + len(batch), total), total))
+            self.progress(Progress("push", done, total))
+        if mismatched:
+            # The server processed these change ids before with other content (it applied nothing now): send
+            # them once more under fresh ids. Should that answer be lost, the next pull finds the same content
+            # on the server and adopts it, so nothing is applied twice.
+            fresh = [c.with_fresh_id() for c in mismatched]
+            for batch in batches(fresh, max_count=self.batch_size, max_bytes=P.MAX_PUSH_BODY_BYTES):
+                left = self._record_push(batch, self.transport.push(push_body(batch)), report)
+                report.rejected += [f"{c.record_type} {c.record_id}: the server refused it twice; it stays "
+                                    "pending here" for c in left]
 
-    def _record_push(self, batch: list[Outgoing], resp: P.PushResponse, report: SyncReport) -> None:
+    def _record_push(self, batch: list[Outgoing], resp: P.PushResponse, report: SyncReport) -> list[Outgoing]:
+        """Record the server's answers in one transaction; returns the changes answered ``replay_mismatch``
+        (left pending)."""
         sent = {c.change_id: c for c in batch}
+        mismatched: list[Outgoing] = []
         synced: list[tuple[str, str, int, int]] = []
         states: list[dict[str, Any]] = []
         resolved: list[str] = []
@@ -417,13 +431,16 @@ class SyncClient:
                     raise BadServerResponse("The sync server accepted a change without giving its version.")
                 synced.append((change.record_type, change.record_id, change.local_version, res.version))
                 states.append({"record_id": change.record_id, "record_type": change.record_type,
-                               "server_version": res.version, "seen": True})
+                               "server_version": res.version, "server_digest": content_digest(change.data),
+                               "seen": True})
                 resolved += change.resolves
             elif res.status == "conflict":
                 if res.server_record is None or res.conflict_id is None or str(res.server_record.id) != change.record_id:
                     raise BadServerResponse("The sync server reported a conflict without the server's copy.")
                 report.conflicts += 1
                 conflicts.append((change, res))
+            elif res.status == "replay_mismatch":
+                mismatched.append(change)  # nothing applied: stays dirty, sent again under a fresh id
             else:
                 report.rejected.append(f"{change.record_type} {change.record_id}: {res.message}")
                 # retrying cannot succeed; reported to the CT
@@ -434,6 +451,7 @@ class SyncClient:
             clear_resolutions(conn, resolved)
             if conflicts:
                 self._keep_push_conflicts(conn, conflicts)
+        return mismatched
 
     def _keep_push_conflicts(self, conn: Any, conflicts: list[tuple[Outgoing, P.PushResult]]) -> None:
         table: Any = SyncConflict.__table__

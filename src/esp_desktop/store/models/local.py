@@ -46,6 +46,9 @@ class SyncRecordState(Base):
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     record_type: Mapped[str] = mapped_column(String(40))
     server_version: Mapped[int] = mapped_column(Integer)
+    # SHA-256 of what that server version says (its JSON form, version number aside): after the server lost
+    # commits, tells whether it still has the version this device saw or another one under the same number.
+    server_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     seen: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-25
   (migrated here).
 - ``sync_held_deletion``: pulled deletions of live records wait there for the mass-deletion guard.
 - ``sync_record_state.seen``: cleared when the server lost commits; what stays unseen after a re-pull from zero
-  is pushed again.
+  is pushed again. ``sync_record_state.server_digest``: what the server version this device saw says.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def upgrade() -> None:
     with op.batch_alter_table("sync_conflict", schema=None) as batch_op:
         batch_op.add_column(sa.Column("resolution_pending", sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table("sync_record_state", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("server_digest", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("seen", sa.Boolean(), server_default=sa.true(), nullable=False))
     op.create_table(
         "sync_held_deletion",
@@ -52,5 +53,6 @@ def downgrade() -> None:
     op.drop_table("sync_held_deletion")
     with op.batch_alter_table("sync_record_state", schema=None) as batch_op:
         batch_op.drop_column("seen")
+        batch_op.drop_column("server_digest")
     with op.batch_alter_table("sync_conflict", schema=None) as batch_op:
         batch_op.drop_column("resolution_pending")
