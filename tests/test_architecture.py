@@ -24,7 +24,6 @@ DOC = ROOT / "docs" / "architecture.md"
 # Known violations being removed on another branch: (module, imported layer) -> why. A stale entry fails, so
 # the list only shrinks.
 PENDING: dict[tuple[str, str], str] = {
-    ("esp_desktop.ui.sync.dialogs", "store"): "conflict rows read through services.conflicts (issue 15/16)",
 }
 
 

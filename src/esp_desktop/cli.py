@@ -76,6 +76,28 @@ class Cli:
 Handler = Callable[[argparse.Namespace, Cli], int | None]
 
 
+def describe_failure(exc: BaseException) -> str | None:
+    """One line for a failure that is not an EspError: a full disk, an unreadable file, a damaged database.
+    None for anything else (a programming error keeps its traceback). The plain words for full, read-only and
+    busy places are core.errors' (the windows say the same)."""
+    from .core.errors import explain_database_error, explain_os_error
+
+    if isinstance(exc, OSError):
+        plain = explain_os_error(exc)
+        if plain is not None:
+            return str(plain)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or type(exc).__name__}{where}."
+    names = {c.__name__ for c in type(exc).__mro__}
+    if "DatabaseError" in names or "OperationalError" in names:
+        plain = explain_database_error(str(getattr(exc, "orig", None) or exc))
+        if plain is not None:
+            return str(plain)
+        return ("The database file is damaged (a page failed its integrity check). Run 'esp-desktop check', and "
+                "restore your latest backup if it reports problems; nothing was changed.")
+    return None
+
+
 def _out(args: argparse.Namespace) -> Any:
     return open(args.output, "w", encoding="utf-8") if getattr(args, "output", None) else sys.stdout
 
@@ -198,7 +220,12 @@ def cmd_passwd(args: argparse.Namespace, cli: Cli) -> int:
         if getpass.getpass("Repeat new passphrase: ") != new:
             raise EspError("The passphrases do not match.")
     vault.change_passphrase(store, old, new)
-    print("Passphrase changed.")
+    from .sync.client import rewrap_sync_key
+
+    if rewrap_sync_key(store, new):
+        print("Passphrase changed. The sync server's copy of your sync key is re-protected at the next sync.")
+    else:
+        print("Passphrase changed.")
     return 0
 
 
@@ -319,6 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except Exception as exc:  # every failure is one line for the CT (re-raised when unknown)
+        message = describe_failure(exc)
+        if message is None:
+            raise
+        logging.getLogger(__name__).debug("failure", exc_info=True)
+        print(f"esp-desktop: {message}", file=sys.stderr)
+        return 1
     finally:
         cli.close()
 

@@ -196,8 +196,8 @@ def test_import_rejects_malformed(svc) -> None:
         svc.transfer.import_({"format": "something-else"})
     with pytest.raises(ValidationError, match="unknown field"):
         svc.transfer.import_({"format": "esp-desktop-export", "format_version": 1,
-                              "educator": [{"id": "0" * 36, "given_name": "A", "family_name": "B",
-                                            "audience": "admin", "evil": 1}]})
+                              "educator": [{"id": "6d1b0c55-58a1-4f7a-9b0e-2b1f8f0d9a11", "given_name": "A",
+                                            "family_name": "B", "audience": "admin", "evil": 1}]})
     assert svc.caseload.educators() == []
 
 

@@ -13,6 +13,7 @@ from .base import Actor
 from .calendars import CalendarService
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
+from .conflicts import Conflict, ConflictService
 from .demo import DemoService
 from .disclosure import DisclosureService
 from .district import DistrictService
@@ -25,7 +26,7 @@ from .search import AuditService, SearchHit, SearchService
 from .support import CoachingService, EvidenceService, GoalService
 from .transfer import TransferService
 
-__all__ = ["Actor", "AgendaItem", "CaseloadRow", "CycleCompliance", "DueItem", "SearchHit", "Services"]
+__all__ = ["Actor", "AgendaItem", "CaseloadRow", "Conflict", "CycleCompliance", "DueItem", "SearchHit", "Services"]
 
 
 class Services:
@@ -48,6 +49,7 @@ class Services:
         self.district = DistrictService(self)
         self.roster = RosterService(self)
         self.exports = ExportService(self)
+        self.conflicts = ConflictService(self)
         self.disclosure = DisclosureService(self)
         self.demo = DemoService(self)
         self.drafts = DraftService(self)

@@ -107,13 +107,19 @@ class ObservationService(Service):
         at = at or clock.now()
         with self.session() as s:
             o = self.get(s, Observation, observation_id, what="Observation")
-            seq = (s.scalar(select(func.max(ScriptNote.seq)).where(ScriptNote.observation_id == o.id)) or 0) + 1
             start = o.started_at or at
-            n = ScriptNote(observation_id=o.id, educator_id=o.educator_id, seq=seq, at=at,
+            # The next number is computed inside the INSERT itself, which runs under the database's write lock:
+            # two writers (a second app window, the command line) can never both take the same number, as
+            # they could with a separate SELECT max() first.
+            next_seq = (select(func.coalesce(func.max(ScriptNote.seq), 0) + 1)
+                        .where(ScriptNote.observation_id == o.id).scalar_subquery())
+            n = ScriptNote(observation_id=o.id, educator_id=o.educator_id, seq=next_seq, at=at,
                            offset_seconds=max(0, int((at - start).total_seconds())), text=text,
                            indicator_codes=list(indicator_codes), equity_codes=list(equity_codes),
                            audience=self.check_audience(audience))
             s.add(n)
+            s.flush()
+            s.refresh(n, ["seq"])  # read back the number the INSERT took (same transaction)
             return n
 
     def edit_note(self, note_id: str, *, text: str | None = None, indicator_codes: Sequence[str] | None = None,

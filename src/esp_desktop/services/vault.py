@@ -21,14 +21,16 @@ from ..store.backup import check_backup_passphrase as check_passphrase_of
 from ..store.backup import create_backup, restore_backup
 from ..store.changes import Changes
 from ..store.check import CheckReport, check_store
-from ..store.vault import MIN_PASSPHRASE, Store, Vault
+from ..store.vault import MIN_PASSPHRASE, MIN_SCORE, Store, Strength, Vault, passphrase_strength
 from . import Services
 
 __all__ = [
     "MIN_PASSPHRASE",
+    "MIN_SCORE",
     "Changes",
     "CheckReport",
     "Store",
+    "Strength",
     "backup",
     "backup_info",
     "check_backup_passphrase",
@@ -40,6 +42,7 @@ __all__ = [
     "keyring_available",
     "lock",
     "open_services",
+    "passphrase_strength",
     "remember_in_keyring",
     "restore",
     "unlock",

@@ -172,6 +172,9 @@ def run(data_dir: Path, *, verbose: bool = False) -> int:
     win.instance = guard
     guard.showRequested.connect(win.bring_forward)
     win.show()
+    from .widgets.tempfiles import sweep_leftovers
+
+    sweep_leftovers()  # decrypted attachment copies left by a run that crashed
     try:
         return app.exec()
     finally:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ... import __version__
 from ...core import timefmt
 from ...services import vault
-from ...services.vault import MIN_PASSPHRASE
+from ...services.vault import passphrase_strength
 from ...settings import AUTO_LOCK_MINUTES, THEME, USE_KEYRING
 from ..context import AppContext
 from ..widgets import tasks
@@ -176,8 +176,9 @@ class SettingsDialog(QDialog):
         if new != self.repeat.text():
             self._say("The two new passphrases differ.", error=True)
             return
-        if len(new) < MIN_PASSPHRASE:
-            self._say(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.", error=True)
+        problem = passphrase_strength(new).problem  # the same rule as the command line's and the first-run's
+        if problem:
+            self._say(problem, error=True)
             return
         self.change_btn.setEnabled(False)
         self._say("Changing…", error=False)
@@ -192,7 +193,13 @@ class SettingsDialog(QDialog):
             self.change_btn.setEnabled(True)
             self._say(error_text(exc), error=True)
 
-        tasks.run_in_background(self, lambda: vault.change_passphrase(store, old, new), on_done=done, on_error=failed)
+        def work() -> None:
+            from ...sync.client import rewrap_sync_key
+
+            vault.change_passphrase(store, old, new)
+            rewrap_sync_key(store, new)  # the server's copy of the sync key follows at the next sync
+
+        tasks.run_in_background(self, work, on_done=done, on_error=failed)
 
 
 class AboutDialog(QDialog):

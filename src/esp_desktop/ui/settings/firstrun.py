@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
-from zxcvbn import zxcvbn
 
 from ...core import clock
 from ...core.errors import EspError
 from ...services import Services, vault
-from ...services.vault import MIN_PASSPHRASE, Store
+from ...services.vault import MIN_PASSPHRASE, MIN_SCORE, Store, passphrase_strength
 from ...settings import USE_KEYRING, Settings
 from ..widgets import tasks
 from ..widgets.common import error_text
@@ -85,7 +84,8 @@ class PassphrasePage(QWizardPage):
         super().__init__()
         self.setTitle("Choose a passphrase")
         self.setSubTitle(
-            f"At least {MIN_PASSPHRASE} characters. A few unrelated words are easy to type and hard to guess."
+            f"At least {MIN_PASSPHRASE} characters, and at least \"{STRENGTH[MIN_SCORE][0]}\" on the meter. "
+            "A few unrelated words are easy to type and hard to guess."
         )
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -145,12 +145,12 @@ class PassphrasePage(QWizardPage):
     def _update(self) -> None:
         p = self.passphrase.text()
         if p:
-            result = zxcvbn(p[:100])  # zxcvbn is quadratic in length; 100 characters judge well enough
-            score = int(result["score"])
+            strength = passphrase_strength(p)  # the same rule as the command line's
+            score = strength.score
             name, colour = STRENGTH[score]
-            tip = (result.get("feedback") or {}).get("warning") or ""
+            tip = strength.problem or ""
             if len(p) < MIN_PASSPHRASE:
-                name, colour, tip = "Too short", LATE, f"Use at least {MIN_PASSPHRASE} characters."
+                name, colour = "Too short", LATE
             self.meter.setValue(score)
             self.meter.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
             self.strength.setText(f"{name}. {tip}".strip())
@@ -163,7 +163,7 @@ class PassphrasePage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         p = self.passphrase.text()
-        return len(p) >= MIN_PASSPHRASE and p == self.confirm.text()
+        return p == self.confirm.text() and passphrase_strength(p).ok
 
 
 class OptionsPage(QWizardPage):
