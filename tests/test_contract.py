@@ -148,15 +148,15 @@ def build_world(svc: Any) -> World:
             for day, a in enumerate(AUDIENCES, 1):
                 o = b.add("observation", a, educator=key, kind="announced", status="finished",
                           observed_on=date(2026, 10, day), site_id=w.site, duration_minutes=40)
-                for pa in AUDIENCES:
-                    b.add("observation_post", pa, educator=key, parent_label=a, observation_id=o.id,
-                          posted_at=BASE_TIME + timedelta(days=day), content_sha256="0" * 64, field_hashes={})
                 b.add("learning_priority", a, educator=key, code="II-B", set_on=date(2026, 11, day))
                 b.add("learning_match", a, educator=key, entry_id=entry.id, priority_code="II-B",
                       offered_on=date(2026, 11, day), reasons=[])
                 for seq, na in enumerate(AUDIENCES, 1):
                     b.add("script_note", na, educator=key, parent_label=a, observation_id=o.id, seq=seq,
                           at=BASE_TIME + timedelta(days=day, minutes=seq), indicator_codes=["I-A"])
+                for pa in AUDIENCES:  # the district platform post of the observation (posted_by: free text)
+                    b.add("observation_post", pa, educator=key, parent_label=a, observation_id=o.id,
+                          posted_at=BASE_TIME + timedelta(days=day), content_sha256="0" * 64)
                 g = b.add("goal", a, educator=key, kind="professional_practice")
                 for ga in AUDIENCES:
                     b.add("goal_progress", ga, educator=key, parent_label=a, goal_id=g.id,
@@ -180,8 +180,10 @@ def build_world(svc: Any) -> World:
                 for aa in AUDIENCES:
                     b.add("acknowledgement", aa, educator=key, parent_label=a, document_id=doc.id,
                           signer_role="educator", signed_on=date(2026, 11, 20))
+                    b.add("educator_response", aa, educator=key, parent_label=a, document_id=doc.id,
+                          received_on=date(2026, 11, 21))
                     b.add("assessment_post", aa, educator=key, parent_label=a, document_id=doc.id,
-                          posted_at=BASE_TIME + timedelta(days=70), content_sha256="0" * 64, field_hashes={})
+                          posted_at=BASE_TIME + timedelta(days=61 + day), content_sha256="0" * 64)
                 b.add("assessment", a, educator=key, kind="summative", status="draft", overall_rating="proficient",
                       ratings={})
             # an attachment no evidence item names (its evidence is gone): stays with the CT

@@ -119,6 +119,9 @@ ENTRIES: dict[str, Entry] = {
     "contact": Entry(_A.CT_PRIVATE, ("contact log entry", "contact log entries"), scope=Scope.PROGRAM),
     "assessment": Entry(_A.EDUCATOR, ("assessment", "assessments"), frozen_when_final=True),
     "acknowledgement": Entry(_A.EDUCATOR, ("acknowledgement", "acknowledgements"), Parent("assessment", "document_id")),
+    # the educator's own words about one finalized version: read with that version, by whoever reads it
+    "educator_response": Entry(_A.EDUCATOR, ("written response", "written responses"),
+                               Parent("assessment", "document_id")),
     "panel_meeting": Entry(_A.PANEL, ("ESP Panel meeting", "ESP Panel meetings"), scope=Scope.PROGRAM),
     "panel_case": Entry(_A.PANEL, ("panel agenda case", "panel agenda cases"), Parent("panel_meeting", "meeting_id")),
     # "posted to the district platform on ..., by ...": the educator sees the post on the platform anyway

@@ -14,6 +14,7 @@ from esp_desktop.reports.assemble import Assembler
 from esp_desktop.reports.redaction import NotVisible
 from esp_desktop.reports.render import RenderResult, render_pdf
 from esp_desktop.reports.viewmodels import DocumentKind
+from esp_desktop.services import Services
 
 KINDS = tuple(k.value for k in DocumentKind)
 
@@ -21,7 +22,7 @@ KINDS = tuple(k.value for k in DocumentKind)
 class ReportService:
     """``ReportService(services).export(kind=..., educator_id=..., audience=..., path=...)``."""
 
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Services) -> None:
         self.svc = services
 
     @staticmethod

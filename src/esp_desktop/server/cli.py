@@ -141,9 +141,14 @@ def _shown(text: str) -> str:
 
 
 def _serve(args: argparse.Namespace, data_dir: Path) -> int:
-    import uvicorn
+    try:
+        import uvicorn
 
-    from esp_desktop.server.app import create_app
+        from esp_desktop.server.app import create_app
+    except ModuleNotFoundError as exc:  # the desktop install has no web stack: the server is an extra
+        raise db.ServerConfigError(
+            f"serving needs the server extra ({exc.name} is missing): pip install 'esp-desktop[server]'"
+        ) from None
 
     if bool(args.cert) != bool(args.key):
         raise db.ServerConfigError("--cert and --key go together")

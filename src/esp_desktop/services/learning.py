@@ -408,7 +408,8 @@ class LearningService(Service):
     def to_share(self) -> tuple[list[tuple[str, dict[str, Any]]], list[str]]:
         """(this CT's entries to offer: id and fields, ids to withdraw: no longer shared, archived or removed)."""
         with self.session() as s:
-            sent = set((s.get(Meta, SHARED_KEY).value or {}).get("ids", [])) if s.get(Meta, SHARED_KEY) else set()
+            row = s.get(Meta, SHARED_KEY)
+            sent = set((row.value or {}).get("ids", [])) if row is not None else set()
             own = list(s.scalars(select(CatalogEntry).where(CatalogEntry.origin_id.is_(None))))
         offer = [(e.id, self.entry_fields(e)) for e in own if e.shared and not e.deleted and not e.archived]
         offered = {i for i, _f in offer}

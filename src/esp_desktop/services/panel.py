@@ -1,4 +1,5 @@
-"""ESP Panel meetings (monthly, first Monday by default): agenda of cases, decisions, final ratings."""
+"""ESP Panel meetings (monthly, the first school Monday by default, in the evening): agenda of cases, decisions,
+final ratings (which follow 603 CMR 35.08(4) like the CT's recommendation)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from ..core import ratings as rating_rules
 from ..core import rules
+from ..core.compliance_rules import valid_hhmm
 from ..core.enums import PanelDecision
 from ..core.errors import RuleViolation, ValidationError
 from ..store.models import Educator, PanelCase, PanelMeeting
 from .base import Service
+
+KEEP: Any = object()  # update_meeting: "leave this field as it is"
 
 
 @dataclass(frozen=True)
@@ -22,28 +27,53 @@ class AgendaItem:
 
 class PanelService(Service):
     def default_date(self, *, today: date | None = None) -> date:
-        return rules.next_panel_date(today or self.today())
+        """The first school Monday of a school month, on or after today (never Labor Day or a vacation)."""
+        return rules.next_panel_date(today or self.today(), self._svc.calendars.calendars())
+
+    def default_time(self) -> str:
+        return self._svc.calendars.settings().panel_time
+
+    @staticmethod
+    def _check_time(start_time: str | None) -> str | None:
+        if start_time is None:
+            return None
+        start_time = start_time.strip()
+        if not valid_hhmm(start_time):
+            raise ValidationError("Give the meeting's start time as HH:MM, for example 17:30.")
+        return start_time
 
     def create_meeting(self, *, meets_on: date | None = None, location: str | None = None,
-                       notes: str | None = None) -> PanelMeeting:
+                       notes: str | None = None, start_time: str | None = None) -> PanelMeeting:
+        start_time = self._check_time(start_time) or self.default_time()
         meets_on = meets_on or self.default_date()
         with self.session() as s:
             if s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on)).first():
                 raise RuleViolation("There is already a panel meeting on that day: open it instead.")
-            m = PanelMeeting(meets_on=meets_on, location=(location or "").strip() or None, notes=notes)
+            m = PanelMeeting(meets_on=meets_on, location=(location or "").strip() or None, notes=notes,
+                             start_time=start_time)
             s.add(m)
             return m
 
-    def update_meeting(self, meeting_id: str, *, meets_on: date, location: str | None = None,
-                       notes: str | None = None, unchanged_since: datetime | None = None) -> PanelMeeting:
+    def update_meeting(self, meeting_id: str, *, meets_on: date | None = None, location: object = KEEP,
+                       notes: object = KEEP, start_time: str | None = None,
+                       unchanged_since: datetime | None = None) -> PanelMeeting:
+        """Change a meeting; fields not given stay as they are (``location=None`` clears the location)."""
+        start_time = self._check_time(start_time)
         with self.session() as s:
             m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
             self.check_unchanged(m, unchanged_since, "meeting")
-            other = s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on,
-                                                             PanelMeeting.id != m.id)).first()
-            if other is not None:
-                raise RuleViolation("There is already a panel meeting on that day.")
-            m.meets_on, m.location, m.notes = meets_on, (location or "").strip() or None, notes or None
+            if meets_on is not None:
+                other = s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on,
+                                                                 PanelMeeting.id != m.id)).first()
+                if other is not None:
+                    raise RuleViolation("There is already a panel meeting on that day.")
+                m.meets_on = meets_on
+            if location is not KEEP:
+                m.location = (str(location or "")).strip() or None
+            if notes is not KEEP:
+                m.notes = str(notes) if notes else None
+            if start_time is not None:
+                m.start_time = start_time
             return m
 
     def delete_meeting(self, meeting_id: str) -> None:
@@ -56,10 +86,11 @@ class PanelService(Service):
 
     def meeting_for(self, meets_on: date) -> PanelMeeting:
         """The meeting on that date, created if needed."""
+        default_time = self.default_time()
         with self.session() as s:
             m = s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on)).first()
             if m is None:
-                m = PanelMeeting(meets_on=meets_on)
+                m = PanelMeeting(meets_on=meets_on, start_time=default_time)
                 s.add(m)
             return m
 
@@ -112,11 +143,16 @@ class PanelService(Service):
                 raise ValidationError(f"Invalid final rating {std}: {r}.")
         if final_overall is not None and final_overall not in rubric.rating_codes():
             raise ValidationError(f"Invalid overall rating {final_overall!r}.")
+        if decided_on is not None and decided_on > self.today():
+            raise ValidationError("A Panel decision cannot be dated in the future.")
         with self.session() as s:
             c = self.get(s, PanelCase, case_id, what="Panel case")
             program = self._svc.caseload.program_of(s, c.educator_id)
             if (ratings or final_overall) and (program is None or not rules.is_evaluative(program)):
                 raise RuleViolation("Final ratings are only recorded for PAR cases; PA is non-evaluative.")
+            problems = rating_rules.panel_problems(decision, ratings, final_overall)
+            if problems:
+                raise ValidationError(" ".join(p.message for p in problems))
             c.decision, c.final_ratings, c.final_overall = decision, ratings, final_overall
             c.decision_notes, c.decided_on = notes, decided_on or self.today()
             return c

@@ -17,7 +17,7 @@ def send_needs_counts(client: SyncClient, lrn: Any, *, school_year: str) -> int 
 def exchange_catalog(client: SyncClient, lrn: Any) -> int:
     """Offer this CT's shared entries (withdraw un-shared ones), then take in the other CTs'. Returns how many
     local copies changed (0 from a server without the shared catalog, or for a device that is not a CT's)."""
-    if client.state().get("role") not in (None, "ct"):
+    if client.state().role not in (None, "ct"):
         return 0
     offer, withdraw = lrn.to_share()
     for entry_id, fields in offer:

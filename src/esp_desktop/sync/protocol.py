@@ -144,9 +144,11 @@ def change_digest(change: Change) -> str:
 
     Covers everything but the ciphertext: a client re-seals a private record on every attempt (fresh nonce),
     so a retried push differs only there; a different edit differs in ``updated_at`` (and usually more).
+    The JSON is the model's own serialisation (fields in declaration order, payload keys as sent): a client
+    re-sends a change built the same way.
     """
-    body = change.model_dump(mode="json", exclude={"record": {"ciphertext"}})
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    body = change.model_dump_json(exclude={"record": {"ciphertext"}})
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class PushResult(_Strict):

@@ -8,12 +8,12 @@ snapshots that may cross threads.
 
 from __future__ import annotations
 
-from .assessments import Acknowledgement, AssessmentDocument, PanelCase, PanelMeeting
+from .assessments import Acknowledgement, AssessmentDocument, EducatorResponse, PanelCase, PanelMeeting
 from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
 from .district import AssessmentPost, ObservationPost
 from .learning import CatalogEntry, LearningMatch, LearningPriority, PDSession
-from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncRecordState
+from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncHeldDeletion, SyncRecordState
 from .observations import Observation, ScriptNote
 from .people import CTProfile, Educator, Person, Site
 from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, GoalProgress, Prescription
@@ -21,8 +21,8 @@ from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, 
 __all__ = [
     "Acknowledgement", "AssessmentDocument", "AssessmentPost", "Attachment", "AuditEvent", "Base", "CTProfile",
     "CatalogEntry", "LearningMatch", "LearningPriority", "PDSession",
-    "CoachingActivity", "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress",
-    "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person", "Prescription",
-    "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime",
-    "new_id",
+    "CoachingActivity", "Contact", "Educator", "EducatorResponse", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal",
+    "GoalProgress", "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person",
+    "Prescription", "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncHeldDeletion",
+    "SyncRecordState", "UTCDateTime", "new_id",
 ]

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -26,18 +25,21 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from ...core import rules, timefmt
 from ...core.enums import PanelDecision, label
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..caseload.dialogs import date_edit, pydate, qdate
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title, show_error
 from ..widgets.drafts import apply_values, restorable, widget_values
+from ..widgets.elide import ElidedLabel
+from ..widgets.fields import FitColumns
 from ..widgets.forms import FormDialog
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
@@ -55,6 +57,8 @@ class MeetingDialog(FormDialog):
                          ok_text="Save" if m else "Create meeting")
         self.meeting = m
         self.meets_on = self.date("&Date:", m.meets_on if m else date.fromisoformat(meets_on), name="Meeting date")
+        self.start_time = self.line("&Starts at:", (m.start_time if m else None) or ctx.svc.panel.default_time(),
+                                    name="Meeting start time (HH:MM, local time)")
         self.location = self.line("&Location:", m.location if m else "", name="Meeting location")
         self.notes = self.text("&Notes:", m.notes if m else "", name="Meeting notes")
 
@@ -65,7 +69,7 @@ class MeetingDialog(FormDialog):
     def save(self, *, force: bool = False) -> Any:
         panel = self.ctx.svc.panel
         values = dict(meets_on=pydate(self.meets_on.date()), location=self.location.text(),
-                      notes=self.notes.toPlainText() or None)
+                      notes=self.notes.toPlainText() or None, start_time=self.start_time.text().strip() or None)
         if self.meeting is None:
             return panel.create_meeting(**values)
         return panel.update_meeting(self.meeting.id, unchanged_since=None if force else self.meeting.updated_at,
@@ -84,6 +88,11 @@ class PanelPage(QWidget):
         self.model = QStandardItemModel(self)
 
         self.date = date_edit(name="Meeting date")
+        self.start = QTimeEdit()
+        self.start.setDisplayFormat("HH:mm")
+        self.start.setAccessibleName("Meeting starts at")
+        self.start.setToolTip("Local time; the default is set in Settings › School calendar")
+        self.start.editingFinished.connect(self.save_start_time)
         self.open_btn = QPushButton(icon("calendar"), "Open meeting")
         self.open_btn.setAccessibleName("Open meeting")
         self.open_btn.clicked.connect(lambda: self.open_meeting())
@@ -93,8 +102,10 @@ class PanelPage(QWidget):
         self.earlier = QComboBox()
         self.earlier.setAccessibleName("Earlier meetings")
         self.earlier.activated.connect(self._pick_earlier)
-        self.heading = QLabel()
+        self.heading = ElidedLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setAccessibleName("Meeting")
+        self.heading.setObjectName("formTitle")
 
         self.table = QTableView()
         self.table.setAccessibleName("Agenda")
@@ -104,6 +115,8 @@ class PanelPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table: the decision form is next
+        self.fit = FitColumns(self.table, grow=(2,))  # columns stay on screen; long text elides, full on hover
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_case())
         self.table.activated.connect(self.activate)
 
@@ -121,7 +134,7 @@ class PanelPage(QWidget):
         self.export_btn = QPushButton(icon("file-down"), "Export agenda PDF…")
         self.export_btn.setAccessibleName("Export agenda PDF")
         self.export_btn.clicked.connect(self.export_agenda)
-        self.remove_btn = QPushButton(icon("trash-2"), "Remove from agenda")
+        self.remove_btn = QPushButton(icon("trash-2"), "Remove from agenda…")
         self.remove_btn.setAccessibleName("Remove from agenda")
         self.remove_btn.clicked.connect(self.remove_case)
 
@@ -131,6 +144,7 @@ class PanelPage(QWidget):
             self.decision.addItem(label(d.value), d.value)
         self.ratings_box = QGroupBox("Final ratings")
         self.ratings_form = QFormLayout(self.ratings_box)
+        self.ratings_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the name above
         self.ratings: dict[str, QComboBox] = {}
         self.overall = QComboBox()
         self.no_ratings = muted("PA and informal coaching are non-evaluative: the panel records no ratings.")
@@ -146,25 +160,34 @@ class PanelPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(page_title("Panel meetings"))
         top.addStretch(1)
-        top.addWidget(QLabel("Meeting on"))
-        top.addWidget(self.date)
-        top.addWidget(self.open_btn)
-        top.addWidget(self.details_btn)
-        top.addWidget(self.earlier)
         top.addWidget(self.export_btn)
+        pick = QHBoxLayout()  # a row of its own: it fits a 1024-pixel screen
+        on = QLabel("Meeting &on")
+        on.setBuddy(self.date)
+        pick.addWidget(on)
+        pick.addWidget(self.date)
+        at = QLabel("&at")
+        at.setBuddy(self.start)
+        pick.addWidget(at)
+        pick.addWidget(self.start)
+        pick.addWidget(self.open_btn)
+        pick.addWidget(self.earlier)
+        pick.addWidget(self.details_btn)
+        pick.addStretch(1)
         add_row = QHBoxLayout()
-        add_row.addWidget(self.add_who, 2)
-        add_row.addWidget(self.add_purpose, 3)
+        add_row.addWidget(self.add_who, 1)
         add_row.addWidget(self.add_btn)
-        head_row = QHBoxLayout()
-        head_row.addWidget(self.heading, 1)
-        head_row.addWidget(self.remove_btn)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 8, 0)
-        ll.addLayout(head_row)
+        ll.addWidget(self.heading)
         ll.addWidget(self.table, 1)
+        remove_row = QHBoxLayout()
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_btn)
+        ll.addLayout(remove_row)
         ll.addLayout(add_row)
+        ll.addWidget(self.add_purpose)
         self.editor = QGroupBox("Decision")
         ev = QVBoxLayout(self.editor)
         form = QFormLayout()
@@ -187,6 +210,7 @@ class PanelPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addLayout(top)
+        lay.addLayout(pick)
         lay.addWidget(split, 1)
 
         ctx.storeUnlocked.connect(self._unlocked)
@@ -235,7 +259,9 @@ class PanelPage(QWidget):
             for text, value in choices:
                 c.addItem(text, value)
             self.ratings[code] = c
-            self.ratings_form.addRow(f"{code} {names.get(code, '')}:", c)
+            lab = ElidedLabel(f"{code} {names.get(code, '')}")
+            lab.setBuddy(c)
+            self.ratings_form.addRow(lab, c)
         self.overall = QComboBox()  # the old one went with the form's rows
         self.overall.setAccessibleName("Final overall rating")
         for text, value in choices:
@@ -251,19 +277,28 @@ class PanelPage(QWidget):
         existing = [m for m in svc.panel.meetings() if m.meets_on == day]
         m = existing[0] if existing else (svc.panel.meeting_for(day) if create else None)
         self.meeting_id = m.id if m else None
+        start = (m.start_time if m else None) or svc.panel.default_time()
+        self.start.setTime(QTime(int(start[:2]), int(start[3:])))
+        cal = svc.calendars.calendars()
+        usual = day == cal.first_school_monday(day.year, day.month)
+        closed = cal.why_closed(day)
         self.heading.setText(
-            f"<b>{timefmt.screen_date(day)}</b>"
+            f"{timefmt.screen_date(day)}, {start}"
             + (f" · {m.location}" if m and m.location else "")
             + ("" if m else " · no agenda yet")
-            + (
-                ""
-                if day.weekday() == 0 and day == rules.first_monday(day.year, day.month)
-                else " · not a first Monday"
-            )
+            + ("" if usual else f" · not the first school Monday{f' ({closed})' if closed else ''}")
         )
         self._fill_earlier()
         self.reload()
 
+    def save_start_time(self) -> None:
+        mid = self.meeting_id
+        if mid is None or self.ctx.services is None:
+            return
+        t = self.start.time()
+        hhmm = f"{t.hour():02d}:{t.minute():02d}"
+        if ui_write(self, lambda: self.ctx.svc.panel.update_meeting(mid, start_time=hhmm), ctx=self.ctx):
+            self.ctx.statusMessage.emit(f"The meeting starts at {hhmm}.")
     def edit_meeting(self) -> None:
         """Create the meeting on the chosen day (date, place, notes), or edit the open one."""
         if self.ctx.services is None:
@@ -325,8 +360,7 @@ class PanelPage(QWidget):
             items = [QStandardItem(t) for t in cells]
             items[0].setData(a, CASE_ROLE)
             self.model.appendRow(items)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.fit.fit()
         on_agenda = {a.case.educator_id for a in agenda}
         self.add_who.clear()
         for r in rows:

@@ -22,7 +22,7 @@ from ...core import rules
 from ...core.enums import PersonRole, label
 from ...core.errors import ValidationError
 from ...core.matching import parse_coordinates
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..widgets.common import muted
 from ..widgets.drafts import restorable
 from ..widgets.fields import pydate
@@ -51,7 +51,7 @@ class ProfileDialog(FormDialog):
         self.cap.setSuffix(" educators")
         self.cap.valueChanged.connect(self._cap_changed)
         self.row("Caseload &cap:", self.cap)
-        self.reason = self.text("Why this &cap:", p.cap_reason if p else "", name="Caseload cap reason", height=70)
+        self.reason = self.text("&Why this cap:", p.cap_reason if p else "", name="Caseload cap reason", height=70)
         self.reason.setPlaceholderText(f"Needed when the cap is not the program's {rules.CASELOAD_CAP}: who agreed, why")
         self._cap_changed()
 

@@ -1,6 +1,6 @@
 """learning match: de-identified needs counts per CT and school year; the catalog entries CTs share
 
-Revision ID: 0004
+Revision ID: 0005
 Revises: 0003
 Create Date: 2026-11-26
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
+revision = "0005"
 down_revision = "0003"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """learning match: PL catalog, learning priorities, match log, CT-led PD sessions; site coordinates
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0009
+Revises: 0007
 Create Date: 2026-11-26
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0009"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
