@@ -39,7 +39,7 @@ LABEL_READERS = {
     "admin": {"ct", "panel", "educator", "admin"},
 }
 PROGRAMS = {"pa": ("PA",), "par": ("PAR",), "informal": ("informal",), "par_then_pa": ("PAR", "PA")}
-DIRECTORY = {"ct_profile", "site", "person"}
+DIRECTORY = {"ct_profile", "site", "person", "pl_entry"}
 BASE_TIME = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 
@@ -114,6 +114,8 @@ def build_world(svc: Any) -> World:
             b.add("ct_profile", a)
             b.add("person", a, role="principal", site_id=w.site)
             b.add("contact", a, contacted_on=date(2026, 9, 3))  # about no one educator
+            entry = b.add("pl_entry", a, kind="district_pd", indicator_codes=["II-B"])  # the PL catalog
+            b.add("pd_session", a, held_on=date(2026, 10, 20), attendees=[])  # CT-led PD: program work
         # the four program histories (educator records labelled admin, the default) ...
         for key, programs in PROGRAMS.items():
             w.educators[key] = b.add("educator", "admin", site_ids=[w.site, sites["ct_private"].id]).id
@@ -146,6 +148,9 @@ def build_world(svc: Any) -> World:
             for day, a in enumerate(AUDIENCES, 1):
                 o = b.add("observation", a, educator=key, kind="announced", status="finished",
                           observed_on=date(2026, 10, day), site_id=w.site, duration_minutes=40)
+                b.add("learning_priority", a, educator=key, code="II-B", set_on=date(2026, 11, day))
+                b.add("learning_match", a, educator=key, entry_id=entry.id, priority_code="II-B",
+                      offered_on=date(2026, 11, day), reasons=[])
                 for seq, na in enumerate(AUDIENCES, 1):
                     b.add("script_note", na, educator=key, parent_label=a, observation_id=o.id, seq=seq,
                           at=BASE_TIME + timedelta(days=day, minutes=seq), indicator_codes=["I-A"])

@@ -114,8 +114,9 @@ def test_ratings_plans_categories(rubric) -> None:
 
 def test_equity_tag_set(rubric) -> None:
     (equity,) = [t for t in rubric["tag_sets"] if t["id"] == "bps-equity-essentials"]
-    assert [t["code"] for t in equity["tags"]] == ["EQ-1", "EQ-2", "EQ-3", "EQ-4"]
-    assert len({t["name"] for t in equity["tags"]}) == 4
+    # the four Essentials + Culturally and Linguistically Sustaining Practices (resources/essentials/)
+    assert [t["code"] for t in equity["tags"]] == ["EQ-1", "EQ-2", "EQ-3", "EQ-4", "EQ-5"]
+    assert len({t["name"] for t in equity["tags"]}) == 5
     all_tag_codes = [t["code"] for ts in rubric["tag_sets"] for t in ts["tags"]]
     rubric_codes = {i["code"] for i in _indicators(rubric)}
     assert len(all_tag_codes) == len(set(all_tag_codes)) and not rubric_codes & set(all_tag_codes)

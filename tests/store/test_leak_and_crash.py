@@ -20,7 +20,7 @@ def _needles() -> list[bytes]:
     for text, *_ in demo.SCRIPT:
         words.add(text[:30])
     words |= {t[:30] for t in demo.PRIVATE_THOUGHTS}
-    words |= {name for name, _code in demo.SITES}
+    words |= {site[0] for site in demo.SITES}
     words |= {"Jordan Ellis", "Renée Castellanos", "Increase student discourse", "Fictional lesson plan"}
     out = []
     for w in words:

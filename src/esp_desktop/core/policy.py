@@ -127,6 +127,13 @@ ENTRIES: dict[str, Entry] = {
     # "posted to the district platform on ..., by ...": the educator sees the post on the platform anyway
     "observation_post": Entry(_A.EDUCATOR, ("platform post", "platform posts"), Parent("observation", "observation_id")),
     "assessment_post": Entry(_A.EDUCATOR, ("platform post", "platform posts"), Parent("assessment", "document_id")),
+    # Learning Match (issue 18). The catalog is not case content: like sites, anyone may read it (a peer-model
+    # classroom is listed only with its host's recorded consent). Priorities and matches are the educator's case.
+    # A CT-led PD session is program work with many attendees: the CT and the panel.
+    "pl_entry": Entry(_A.ADMIN, ("catalog entry", "catalog entries"), scope=Scope.DIRECTORY),
+    "learning_priority": Entry(_A.EDUCATOR, ("learning priority", "learning priorities")),
+    "learning_match": Entry(_A.EDUCATOR, ("learning match", "learning matches")),
+    "pd_session": Entry(_A.PANEL, ("CT-led PD session", "CT-led PD sessions"), scope=Scope.PROGRAM),
 }
 DIRECTORY_TYPES: frozenset[str] = frozenset(t for t, e in ENTRIES.items() if e.scope is Scope.DIRECTORY)
 # record type -> the child types gated on it (to re-send children when a parent's audience changes)

@@ -486,7 +486,31 @@ class Assembler:
             recommendations=tuple(self.prescriptions(educator_id)),
             formatives=tuple(formatives),
             recommendation=recommendation,
+            learning=self.learning_support(educator_id),
         )
+
+    def learning_support(self, educator_id: str) -> vm.LearningSupportVM:
+        """Support provided and learning matched: what the reader may see of priorities, matches and sessions."""
+        from ..core.learning import MATCH_STATUS_NAMES
+
+        lrn = self.svc.learning
+        summary = lrn.support_summary(educator_id)
+        names = lrn.code_names()
+        prios = tuple((p.audience, f"{p.rank}. {p.code} {names.get(p.code, '')} ({_words(p.status).lower()})")
+                      for p in self._keep(summary.priorities))
+        evidence = {e.id: e for e in self.svc.evidence.for_educator(educator_id)}
+        matches = []
+        for m in self._keep(summary.matches):
+            ev = evidence.get(m.evidence_id or "")
+            matches.append(vm.LearningMatchVM(
+                m.audience, m.entry_title, f"{m.priority_code} {names.get(m.priority_code, '')}".strip(),
+                MATCH_STATUS_NAMES.get(m.status, m.status), m.offered_on, m.attended_on, m.tried_on,
+                ev.title if ev is not None and self._visible(ev) else ""))
+        kept = {s.id for s in self._keep([sess for sess, _a in summary.sessions])}
+        sessions = tuple(vm.PDSessionVM(sess.audience, sess.title, sess.held_on, sess.goal,
+                                        a.get("commitment") or sess.commitment or "")
+                         for sess, a in summary.sessions if sess.id in kept)
+        return vm.LearningSupportVM(prios, tuple(matches), sessions)
 
     def _visible_observation_ids(self, educator_id: str) -> set[str]:
         return {o.id for o in self.svc.observations.for_educator(educator_id) if self._visible(o)}

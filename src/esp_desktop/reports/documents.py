@@ -46,6 +46,7 @@ from esp_desktop.reports.viewmodels import (
     EducatorVM,
     EvidenceVM,
     GoalVM,
+    LearningSupportVM,
     ObservationReportDoc,
     ObservationVM,
     PanelPacketDoc,
@@ -667,6 +668,30 @@ def _panel_decision(doc: PanelPacketDoc) -> list[Flowable]:
     return [keep(*block)]
 
 
+def _learning(lrn: LearningSupportVM | None) -> list[Flowable]:
+    if lrn is None or not (lrn.priorities or lrn.matches or lrn.sessions):
+        return [empty("No learning priorities, matched professional learning or CT-led PD sessions are visible "
+                      "to this reader.")]
+    out: list[Flowable] = []
+    if lrn.priorities:
+        out.append(px("<b>Learning priorities</b> (chosen by the CT and the educator; they seed the "
+                      "professional-practice goal): " + m("; ".join(t for _a, t in lrn.priorities)), S.body_tight))
+    if lrn.matches:
+        out.append(table(
+            ["Professional learning offered", "Priority", "Offered", "Attended", "Tried in class", "Follow-up evidence"],
+            [[x.title, x.priority, fmt_short(x.offered), fmt_short(x.attended) if x.attended else "—",
+              fmt_short(x.tried) if x.tried else "—", x.follow_up or "—"] for x in lrn.matches],
+            [2.2, 1.3, 0.75, 0.75, 0.8, 1.2]))
+    else:
+        out.append(empty("No professional learning has been matched yet."))
+    if lrn.sessions:
+        out += subsection("CT-led PD sessions attended")
+        out.append(table(["Date", "Session", "Goal", "Commitment"],
+                         [[fmt_short(x.on), x.title, x.goal, x.commitment or "—"] for x in lrn.sessions],
+                         [0.8, 1.8, 2.2, 2.2]))
+    return out
+
+
 def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
     c, cy = doc.case, doc.cycle
     story = _cover(doc)
@@ -758,6 +783,9 @@ def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
     if doc.recommendations:
         story += subsection("Prescriptions and recommendations")
         story += _recommendations(doc.recommendations, "")
+
+    story += section("Support provided and learning matched")
+    story += _learning(doc.learning)
 
     story += section("Formative results")
     story += _formatives(doc.formatives, doc.rubric)

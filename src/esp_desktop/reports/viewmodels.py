@@ -350,6 +350,37 @@ class AssessmentDoc:
 
 
 @dataclass(frozen=True)
+class LearningMatchVM:
+    audience: str
+    title: str  # the professional learning offered
+    priority: str  # "II-B Learning Environment"
+    status: str  # "Tried in class"
+    offered: date
+    attended: date | None = None
+    tried: date | None = None
+    follow_up: str = ""  # the follow-up evidence's title ("" none, or not visible to this reader)
+
+
+@dataclass(frozen=True)
+class PDSessionVM:
+    audience: str
+    title: str
+    on: date
+    goal: str
+    commitment: str = ""  # what this educator committed to try
+
+
+@dataclass(frozen=True)
+class LearningSupportVM:
+    """Support provided and learning matched (issue 18): priorities, matches and how far each went, CT-led PD."""
+
+    priorities: tuple[tuple[str, str], ...] = ()  # (audience, "1. II-B Learning Environment (active)")
+    matches: tuple[LearningMatchVM, ...] = ()
+    sessions: tuple[PDSessionVM, ...] = ()
+    top_needs: tuple[str, ...] = ()  # "II-B Learning Environment": shown to the CT's own readers only
+
+
+@dataclass(frozen=True)
 class PanelPacketDoc:
     meta: DocumentMeta
     educator: EducatorVM
@@ -366,6 +397,7 @@ class PanelPacketDoc:
     recommendations: tuple[RecommendationVM, ...] = ()
     formatives: tuple[AssessmentVM, ...] = ()
     recommendation: AssessmentVM | None = None  # the CT's summative rating recommendation
+    learning: LearningSupportVM | None = None
 
 
 @dataclass(frozen=True)

@@ -212,12 +212,47 @@ def create_app(
         path = central.attachment_path(_who(request), sha256, remote=_remote(request))
         return FileResponse(path, media_type="application/octet-stream")
 
+    @app.put(
+        "/v1/needs",
+        response_model=dict[str, int],
+        responses=errors(400, 403, 422, *_SIGNED_IN),
+        summary="A CT's de-identified counts of learning priorities per school (replaces the previous ones)",
+    )
+    def put_needs(request: Request, body: P.NeedsSubmission) -> dict[str, int]:
+        return {"schools": central.submit_needs(_who(request), body, remote=_remote(request))}
+
+    @app.get("/v1/catalog", response_model=P.SharedCatalog, responses=errors(403, *_SIGNED_IN),
+             summary="The professional-learning catalog entries CTs share with each other")
+    def shared_catalog(request: Request) -> Response:
+        return Response(central.shared_catalog(_who(request)).model_dump_json(), media_type="application/json")
+
+    @app.put("/v1/catalog/{entry_id}", response_model=P.SharedEntry, responses=errors(400, 403, 409, 422, *_SIGNED_IN),
+             summary="Share (or withdraw: withdrawn=true) one of this CT's catalog entries")
+    def share_entry(request: Request, entry_id: uuid.UUID, body: P.SharedEntry) -> P.SharedEntry:
+        if body.id != entry_id:
+            raise CentralError("the entry id in the path and in the body differ")
+        return central.share_entry(_who(request), body, remote=_remote(request))
+
     # ---- administration: the program office (manages users and devices; reads no case content)
     def admin(request: Request) -> Principal:
         who = _who(request)
         if who.role != "program_office":
             raise Forbidden("the program office only")
         return who
+
+    @app.get(
+        "/v1/admin/needs",
+        response_model=P.NeedsAggregate,
+        responses=errors(403, 422, *_SIGNED_IN),
+        summary="Learning priorities per school and for the district, suppressed below 5 educators",
+    )
+    def needs(
+        request: Request,
+        school_year: Annotated[str, Query(max_length=20, pattern=r"^[0-9-]*$")] = "",
+    ) -> P.NeedsAggregate:
+        who = admin(request)
+        central.audit(who=who, action="admin.needs.read", detail=school_year)
+        return central.needs_aggregate(school_year)
 
     @app.get("/v1/admin/users", response_model=list[P.UserInfo], responses=errors(403, *_SIGNED_IN))
     def users(request: Request) -> list[P.UserInfo]:

@@ -97,7 +97,34 @@ def _parser() -> argparse.ArgumentParser:
     device.add_parser("list", help="list enrolled devices")
     revoke = device.add_parser("revoke", help="revoke a device at once")
     revoke.add_argument("id")
+    needs = sub.add_parser(
+        "needs", help="learning priorities per school and for the district (counts, suppressed below 5 educators)")
+    needs.add_argument("--school-year", default="", help="e.g. 2026-27 (as the CTs' profiles name it)")
+    needs.add_argument("--csv", type=Path, metavar="FILE", help="write a CSV file instead of printing")
     return p
+
+
+def _needs(central: Central, school_year: str, out: Path | None) -> int:
+    """The program office's download: one row per school and one for the district, one column per priority
+    code; "<5" where suppressed."""
+    import csv
+    import io
+
+    agg = central.needs_aggregate(school_year)
+    rows = [agg.district, *agg.schools]
+    codes = sorted({c for r in rows for c in r.counts})
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["school", "educators", *codes])
+    for r in rows:
+        w.writerow([r.school or "(district)", "<5" if r.educators is None else r.educators,
+                    *["" if c not in r.counts else ("<5" if r.counts[c] is None else r.counts[c]) for c in codes]])
+    if out is None:
+        print(buf.getvalue(), end="")
+    else:
+        out.write_text(buf.getvalue(), encoding="utf-8")
+        print(f"wrote {out} ({len(agg.schools)} school(s); suppressed below {agg.min_educators} educators)")
+    return 0
 
 
 def _central(args: argparse.Namespace, data_dir: Path) -> Central:
@@ -207,6 +234,9 @@ def run(args: argparse.Namespace) -> int:
                 bound = ",".join(str(s) for s in u.sites) or (str(u.educator_id) if u.educator_id else "-")
                 print(f"{_shown(u.name)}\t{u.role}\t{u.devices} device(s)\t{bound}")
         return 0
+    if args.command == "needs":
+        central.audit(who=None, action="admin.needs.read", detail=args.school_year)
+        return _needs(central, args.school_year, args.csv)
     if args.command == "device":
         if args.device_cmd == "revoke":
             central.revoke_device(device_id=args.id)

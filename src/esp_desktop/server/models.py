@@ -218,3 +218,25 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     count: Mapped[int] = mapped_column(Integer, default=0)
     remote: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class NeedsCounts(Base):
+    """A CT's latest de-identified needs counts for one school year (core/aggregates.py): counts per school,
+    never anything per educator. Replaced on each submission; the program office reads only sums."""
+
+    __tablename__ = "needs_counts"
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    school_year: Mapped[str] = mapped_column(String(20), primary_key=True)
+    counts: Mapped[str] = mapped_column(Text)  # the submission's JSON form
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SharedEntry(Base):
+    """A professional-learning catalog entry a CT shares with the other CTs (not case content: in clear)."""
+
+    __tablename__ = "shared_catalog"
+    id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    fields: Mapped[str] = mapped_column(Text)  # JSON
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)

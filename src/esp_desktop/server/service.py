@@ -23,6 +23,7 @@ from esp_desktop.server.base import (
     utcnow,
 )
 from esp_desktop.server.blobs import Blobs
+from esp_desktop.server.needs import Needs, SharedCatalog
 from esp_desktop.server.records import Records
 
 __all__ = [
@@ -41,7 +42,7 @@ __all__ = [
 ]
 
 
-class Central(Accounts, Records, Blobs):
+class Central(Accounts, Records, Blobs, Needs, SharedCatalog):
     def __init__(self, *, engine: Engine, data_dir: Path) -> None:
         super().__init__(engine=engine, data_dir=data_dir)
         self.check_epoch()

@@ -19,6 +19,7 @@ from .disclosure import DisclosureService
 from .district import DistrictService
 from .drafts import DraftService
 from .exports import ExportService
+from .learning import LearningService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
 from .roster import RosterService
@@ -53,3 +54,4 @@ class Services:
         self.disclosure = DisclosureService(self)
         self.demo = DemoService(self)
         self.drafts = DraftService(self)
+        self.learning = LearningService(self)

@@ -101,25 +101,32 @@ class CaseloadService(Service):
             p.school_year = school_year
         return out
 
-    def add_site(self, *, name: str, code: str | None = None, address: str | None = None) -> Site:
+    def add_site(self, *, name: str, code: str | None = None, address: str | None = None,
+                 latitude: float | None = None, longitude: float | None = None) -> Site:
         if not name.strip():
             raise ValidationError("A site needs a name.")
+        _check_location(latitude, longitude)
         with self.session() as s:
             self._unique_site_name(s, name)
-            site = Site(name=name.strip(), code=(code or "").strip() or None, address=address)
+            site = Site(name=name.strip(), code=(code or "").strip() or None, address=address, latitude=latitude,
+                        longitude=longitude)
             s.add(site)
             return site
 
     def update_site(self, site_id: str, *, name: str, code: str | None = None, address: str | None = None,
+                    latitude: float | None = None, longitude: float | None = None,
                     unchanged_since: datetime | None = None) -> Site:
-        """Rename a site (every record that names it follows: they refer to it by id)."""
+        """Rename a site (every record that names it follows: they refer to it by id); where it is (decimal
+        degrees, for distances to professional learning)."""
         if not name.strip():
             raise ValidationError("A site needs a name.")
+        _check_location(latitude, longitude)
         with self.session() as s:
             site = self.get(s, Site, site_id, what="Site")
             self.check_unchanged(site, unchanged_since, "site")
             self._unique_site_name(s, name, other_than=site.id)
             site.name, site.code, site.address = name.strip(), (code or "").strip() or None, address
+            site.latitude, site.longitude = latitude, longitude
             return site
 
     def archive_site(self, site_id: str, *, archived: bool = True) -> Site:
@@ -497,3 +504,10 @@ class CaseloadService(Service):
                     late=bool(item and item.state == "late"),
                 ))
         return rows
+
+
+def _check_location(latitude: float | None, longitude: float | None) -> None:
+    if (latitude is None) != (longitude is None):
+        raise ValidationError("Give both the latitude and the longitude of the site (or neither).")
+    if latitude is not None and longitude is not None and not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValidationError("A latitude is between -90 and 90, a longitude between -180 and 180.")

@@ -25,8 +25,22 @@ if TYPE_CHECKING:
 DEMO_KEY = "demo_records"
 NOT_MARKED = frozenset({"ct_profile"})  # the CT's own profile: the wizard overwrites the demo one with theirs
 
-SITES = [("Harborview K-8 School", "HV"), ("Juniper Hill Elementary", "JH"), ("Fernwood Upper School", "FW"),
-         ("Quarry Point Academy", "QP")]
+SITES = [("Harborview K-8 School", "HV", 42.3402, -71.0350), ("Juniper Hill Elementary", "JH", 42.3115, -71.0890),
+         ("Fernwood Upper School", "FW", 42.2870, -71.1350), ("Quarry Point Academy", "QP", 42.3560, -71.0620)]
+# the professional-learning catalog: (kind, title, provider, indicators, Essentials, grade bands, site index | None
+# for online, days from today of the sessions, start time, visit days of a peer model)
+CATALOG = [
+    ("district_pd", "Routines that give back instructional time", "Office of Professional Learning", ["II-B"], [],
+     ["K-8"], 1, [9, 37], "15:30", []),
+    ("practice_network", "Safe, healthy and sustaining classrooms network", "Teacher-led practice network", [],
+     ["EQ-1"], [], None, [16, 44, 72], "16:00", []),
+    ("peer_model", "Morning meeting and transitions (grade 3)", "Host teacher, Juniper Hill", ["II-B"], ["EQ-1"],
+     ["K-5"], 1, [], None, ["tue", "thu"]),
+    ("union_session", "Checking for understanding: hinge questions", "Teachers' union PD", ["I-B"], ["EQ-4"],
+     [], 0, [23], "15:15", []),
+    ("district_pd", "Culturally and linguistically sustaining read-alouds", "Office of Opportunity Gaps", ["II-D"],
+     ["EQ-5"], ["K-5"], 3, [30], "15:30", []),
+]
 
 # (given, family, subject, grade band, program, site indexes, plan type)
 EDUCATORS = [
@@ -73,7 +87,7 @@ def _build(svc: Services, *, today: date | None, seed: int) -> dict[str, int]:
     if cl.educators():
         raise ValueError("The demo caseload only loads into an empty store.")
     cl.set_profile(name="Jordan Ellis", email="j.ellis@example.org", employee_id="CT-0042", school_year="2026-27")
-    sites = [cl.add_site(name=n, code=c) for n, c in SITES]
+    sites = [cl.add_site(name=n, code=c, latitude=lat, longitude=lon) for n, c, lat, lon in SITES]
     principal = cl.add_person(name="Dr. Renée Castellanos", role="principal", site_id=sites[0].id,
                               email="r.castellanos@example.org")
     coach = cl.add_person(name="Sam Oyelaran", role="site_coach", site_id=sites[1].id)
@@ -175,7 +189,34 @@ def _build(svc: Services, *, today: date | None, seed: int) -> dict[str, int]:
         meeting = svc.panel.create_meeting(location="Central Office, Room 204")
         for eid in par_ids[:2]:
             svc.panel.add_case(meeting_id=meeting.id, educator_id=eid, purpose="Mid-cycle progress review")
+    _learning(svc, today, sites, par_ids)
     return counts
+
+
+def _learning(svc: Services, today: date, sites: list[Any], par_ids: list[str]) -> None:
+    """The catalog, a CT-led session, and the first PAR educator's priority with one match logged."""
+    lrn = svc.learning
+    for kind, title, provider, inds, eqs, bands, site_i, days, start, weekdays in CATALOG:
+        site = sites[site_i] if site_i is not None else None
+        lrn.add_entry(kind=kind, title=title, provider=provider, indicator_codes=inds, equity_codes=eqs,
+                      grade_bands=bands, site_name=site.name if site else None, site_code=site.code if site else None,
+                      latitude=site.latitude if site else None, longitude=site.longitude if site else None,
+                      online=site is None, session_dates=[(today + timedelta(days=d)).isoformat() for d in days],
+                      start_time=start, weekdays=weekdays,
+                      consent_on=today - timedelta(days=40) if kind == "peer_model" else None,
+                      consent_note="Host teacher agreed by email; kept in the CT's files" if kind == "peer_model" else None)
+    if not par_ids:
+        return
+    lrn.add_session(title="Hinge questions in ten minutes", held_on=today - timedelta(days=12),
+                    goal="Check understanding mid-lesson with one well-built question",
+                    knowledge="What makes a hinge question diagnostic", practice="Write and trade three questions",
+                    commitment="Use one hinge question a day for two weeks", indicator_codes=["I-B"],
+                    attendees=[{"educator_id": par_ids[0]}, {"name": "A. Teacher (not on the caseload)"}])
+    lrn.set_priority(educator_id=par_ids[0], code="II-B", why="Transitions cost 8-10 minutes a lesson.")
+    options = lrn.options(par_ids[0])
+    if options:
+        lrn.log_match(educator_id=par_ids[0], entry_id=options[0].offering.id, priority_code=options[0].serves,
+                      reasons=options[0].reasons)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 log = logging.getLogger(__name__)
 
 # Record types that belong to nobody in particular: a change to one of these may matter to every screen.
-SHARED_TYPES = frozenset({"ct_profile", "site", "person", "panel_meeting"})
+SHARED_TYPES = frozenset({"ct_profile", "site", "person", "panel_meeting", "pl_entry", "pd_session"})
 
 
 @dataclass(frozen=True)

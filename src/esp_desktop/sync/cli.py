@@ -51,6 +51,7 @@ def register(sub: Any) -> None:
 
 def cmd_sync(args: argparse.Namespace, cli: Any) -> int:
     from .client import Progress, SyncClient
+    from .learning import exchange_catalog, send_needs_counts
 
     def show(p: Progress) -> None:
         if cli.args.verbose:
@@ -76,9 +77,16 @@ def cmd_sync(args: argparse.Namespace, cli: Any) -> int:
             if st.server not in (None, client.server_url):
                 raise EspError(f"This store syncs with {st.server}; enrol again to switch servers.")
         rep = client.sync_with_retry(attempts=max(1, args.retries), allow_mass_delete=args.allow_mass_delete)
+        # Learning Match: the de-identified needs counts and the shared catalog, as the app does after a sync
+        svc = cli.services()
+        profile = svc.caseload.profile()
+        send_needs_counts(client, svc.learning, school_year=(profile.school_year if profile else "") or "")
+        changed = exchange_catalog(client, svc.learning)
     finally:
         client.close()
     print(f"Synced: {rep.pushed} sent, {rep.pulled} received, {rep.conflicts} new conflict(s).")
+    if changed:
+        print(f"Shared catalog: {changed} entr{'y' if changed == 1 else 'ies'} from other CTs added or updated.")
     for line in rep.rejected:
         print(f"Refused by the server: {line}")
     open_conflicts = cli.services().conflicts.count()

@@ -42,7 +42,7 @@ import filelock
 import httpx
 from sqlalchemy import select, update
 
-from ..core import clock
+from ..core import aggregates, clock
 from ..store.identity import store_epoch
 from ..store.models import RECORD_TYPES, SyncConflict, SyncHeldDeletion, SyncRecordState
 from ..store.vault import Store
@@ -241,6 +241,33 @@ class SyncClient:
             if pending_delete is not None:
                 raise pending_delete
             return report
+
+    # ------------------------------------------------------------------ Learning Match (issue 18; sync/learning.py)
+    def _learning_call(self, method: str, path: str, body: Any = None) -> httpx.Response | None:
+        """A call of a CT's device only (None for any other role, or from a server without the endpoint)."""
+        st = self.state()
+        if st.role not in (None, "ct"):
+            return None
+        self.transport.token = st.token
+        r = self.transport._call(method, path, json=body) if body is not None else self.transport._call(method, path)
+        return None if r.status_code == 404 else r
+
+    def send_needs(self, submission: aggregates.Submission) -> int | None:
+        """Send the de-identified needs counts (core/aggregates.py: counts per school, never anything per
+        educator, never a PA educator). Returns the number of schools, or None."""
+        r = self._learning_call("PUT", "/v1/needs", submission.as_json())
+        return None if r is None else int(r.json().get("schools", 0))
+
+    def share_entry(self, entry_id: str, fields: dict[str, Any], *, withdrawn: bool = False) -> bool:
+        """Offer one of this CT's catalog entries to the other CTs (or withdraw it). False: not shared."""
+        body = P.SharedEntry(id=uuid.UUID(entry_id), fields=fields, withdrawn=withdrawn)
+        return self._learning_call("PUT", f"/v1/catalog/{entry_id}",
+                                   body.model_dump(mode="json", exclude_none=True)) is not None
+
+    def shared_catalog(self) -> list[P.SharedEntry] | None:
+        """Every catalog entry the CTs share (None: not available)."""
+        r = self._learning_call("GET", "/v1/catalog")
+        return None if r is None else P.SharedCatalog.model_validate_json(r.content).entries
 
     def sync_with_retry(
         self,

@@ -275,3 +275,52 @@ class DeviceInfo(_Strict):
 
 class ErrorBody(_Strict):
     detail: str | list[Any]
+
+
+# ---- de-identified needs counts (issue 18): a CT's device sends counts, the program office reads sums
+CodeStr = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]*-[A-Z0-9]{1,4}$", max_length=20)]
+SchoolStr = Annotated[str, Field(max_length=120, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")]
+
+
+class NeedsRow(_Strict):
+    """One school (``school`` = its code) or the district (``""``): how many educators have learning priorities
+    and how many have each priority. Counts only: nothing per educator."""
+
+    school: SchoolStr = ""
+    educators: int = Field(ge=0, le=100_000)
+    counts: dict[CodeStr, Annotated[int, Field(ge=0, le=100_000)]] = Field(default_factory=dict, max_length=80)
+
+
+class NeedsSubmission(_Strict):
+    school_year: Annotated[str, Field(max_length=20, pattern=r"^[0-9-]*$")] = ""
+    district: NeedsRow
+    schools: list[NeedsRow] = Field(default_factory=list, max_length=500)
+
+
+class NeedsAggregateRow(_Strict):
+    school: str | None  # None: the district
+    educators: int | None  # None: fewer than 5 (suppressed)
+    suppressed: bool
+    counts: dict[str, int | None]  # None: fewer than 5
+
+
+class NeedsAggregate(_Strict):
+    school_year: str
+    min_educators: int
+    district: NeedsAggregateRow
+    schools: list[NeedsAggregateRow]
+
+
+# ---- the professional-learning catalog shared between CTs (issue 18): not case content
+class SharedEntry(_Strict):
+    """A catalog entry a CT offers to the other CTs: its fields (core/learning.py CATALOG_COLUMNS) in clear."""
+
+    id: UUID
+    fields: dict[str, Any] = Field(max_length=40)
+    shared_by: str | None = None  # filled in by esp-central
+    updated_at: datetime | None = None  # filled in by esp-central
+    withdrawn: bool = False
+
+
+class SharedCatalog(_Strict):
+    entries: list[SharedEntry]

@@ -37,6 +37,8 @@ from .caseload.page import CaseloadPage
 from .compliance.page import DashboardPage
 from .context import AppContext
 from .educator.page import EducatorPage
+from .learning.catalog import CatalogDialog
+from .learning.sessions import SessionsDialog
 from .panel.page import PanelPage
 from .search.page import SearchPage
 from .settings.autolock import IdleWatcher
@@ -48,6 +50,7 @@ from .sync.dialogs import ConflictsDialog
 from .widgets import tasks
 from .widgets.common import show_error
 from .widgets.drafts import DIALOGS, apply_values
+from .widgets.fields import select_row
 from .widgets.forms import FormDialog
 from .widgets.icons import app_icon, icon
 from .widgets.write import ui_write
@@ -167,6 +170,10 @@ class MainWindow(QMainWindow):
         self.act_people = self._action("P&eople…", lambda: self._program(PeopleDialog), icon_name="users")
         self.act_year = self._action("Start a new school &year…", lambda: self._program(SchoolYearDialog),
                                      icon_name="calendar")
+        self.act_catalog = self._action("Professional &learning catalog…", lambda: self._program(CatalogDialog),
+                                        icon_name="book-open")
+        self.act_sessions = self._action("CT-led P&D sessions…", lambda: self._program(SessionsDialog),
+                                         icon_name="users")
         self.act_roster = self._action("Import r&oster…", self.import_roster, icon_name="file-input")
         self.act_tables = self._action("Export &tables (CSV, XLSX)…", lambda: self.district_export("tables"),
                                        icon_name="file-output")
@@ -212,6 +219,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_calendar)
         m.addAction(self.act_year)
+        m.addAction(self.act_catalog)
+        m.addAction(self.act_sessions)
         m.addSeparator()  # the bridge to the district
         for a in (self.act_roster, self.act_tables, self.act_report):
             m.addAction(a)
@@ -414,6 +423,10 @@ class MainWindow(QMainWindow):
             elif record_type in PANEL_TYPES:
                 self.go("panel")
                 self.panel.open_record(record_type, record_id)
+            elif record_type in ("pl_entry", "pd_session"):  # not about one educator: their own dialogs
+                dlg = CatalogDialog(self.ctx, self) if record_type == "pl_entry" else SessionsDialog(self.ctx, self)
+                dlg.open()
+                select_row(dlg.table, dlg.model.row_of(record_id))
             else:
                 self.nav_educator.setHidden(False)
                 self.go("educator")

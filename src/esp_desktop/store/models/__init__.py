@@ -12,6 +12,7 @@ from .assessments import Acknowledgement, AssessmentDocument, EducatorResponse, 
 from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
 from .district import AssessmentPost, ObservationPost
+from .learning import CatalogEntry, LearningMatch, LearningPriority, PDSession
 from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncHeldDeletion, SyncRecordState
 from .observations import Observation, ScriptNote
 from .people import CTProfile, Educator, Person, Site
@@ -19,6 +20,7 @@ from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, 
 
 __all__ = [
     "Acknowledgement", "AssessmentDocument", "AssessmentPost", "Attachment", "AuditEvent", "Base", "CTProfile",
+    "CatalogEntry", "LearningMatch", "LearningPriority", "PDSession",
     "CoachingActivity", "Contact", "Educator", "EducatorResponse", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal",
     "GoalProgress", "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person",
     "Prescription", "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncHeldDeletion",

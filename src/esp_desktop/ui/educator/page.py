@@ -1,4 +1,5 @@
-"""The educator page: tabs for Overview, Observations, Evidence, Coaching log, Contacts, Assessments, History.
+"""The educator page: tabs for Overview, Observations, Evidence, Coaching log, Contacts, Assessments, Learning,
+History.
 
 Interface used by the main window (keep it stable):
     page = EducatorPage(ctx, parent)
@@ -33,6 +34,7 @@ from ..widgets.icons import icon
 from ..widgets.tempfiles import OpenedCopies
 from .evidence import EvidenceTab
 from .history import HistoryTab
+from .learning import LearningTab
 from .observations import ObservationsTab
 from .overview import OverviewTab
 from .support import CoachingTab, ContactsTab
@@ -76,6 +78,7 @@ class EducatorPage(QWidget):
         self.contacts = ContactsTab(ctx, report)
         self.assessments = AssessmentsTab(ctx, report)
         self.history = HistoryTab(ctx, report)
+        self.learning = LearningTab(ctx, report)
         # the tabs that list one record type each, by that type
         self.record_tabs = {"evidence": self.evidence, "coaching": self.coaching, "contact": self.contacts}
         self.tabs = QTabWidget()
@@ -88,11 +91,13 @@ class EducatorPage(QWidget):
             (self.coaching, "handshake", "&Coaching log"),
             (self.contacts, "message-square", "Co&ntacts"),
             (self.assessments, "scale", "&Assessments"),
+            (self.learning, "graduation-cap", "&Learning"),
             (self.history, "history", "Histor&y"),  # Alt+H is the Help menu
         ):
             self.tabs.addTab(w, icon(ic), text)
         self.overview.openRequested.connect(self.open_record)
         self.history.openRequested.connect(self.open_record)
+        self.learning.openRequested.connect(self.open_record)
 
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -123,6 +128,7 @@ class EducatorPage(QWidget):
         for tab in self.record_tabs.values():
             tab.load(educator_id)
         self.assessments.load(educator_id)
+        self.learning.load(educator_id)
         self.history.load(educator_id)
         self.tabs.setCurrentWidget(self.overview)
 
@@ -184,6 +190,7 @@ class EducatorPage(QWidget):
         for tab in self.record_tabs.values():
             tab.clear()
         self.assessments.clear()
+        self.learning.clear()
         self.history.clear()
         self.copies.cleanup()
 
@@ -228,6 +235,8 @@ class EducatorPage(QWidget):
                 self.assessments.select(record_id)
         elif record_type == "attachment":
             self.tabs.setCurrentWidget(self.evidence)
+        elif record_type in ("learning_priority", "learning_match"):
+            self.tabs.setCurrentWidget(self.learning)
         elif record_type in ("goal", "goal_progress", "prescription"):
             self.tabs.setCurrentWidget(self.overview)
             self.overview.select(record_type, record_id)
@@ -266,6 +275,7 @@ class EducatorPage(QWidget):
                     tab.refresh()
             if changes.touches(*ASSESSMENT_TYPES):
                 self.assessments.refresh()
+            self.learning.store_changed(changes)
             if changes.types - {"script_note"}:
                 self.history.load(self.educator_id)
         except Exception as exc:  # noqa: BLE001 - e.g. the educator was removed elsewhere meanwhile

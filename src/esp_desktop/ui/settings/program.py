@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from ...core import rules
 from ...core.enums import PersonRole, label
+from ...core.errors import ValidationError
+from ...core.matching import parse_coordinates
 from ...services.vault import Changes
 from ..widgets.common import muted
 from ..widgets.drafts import restorable
@@ -83,6 +85,9 @@ class SiteDialog(FormDialog):
         self.name = self.line("&Name:", site.name if site else "", name="Site name", required=True)
         self.code = self.line("&Code:", site.code if site else "", name="Site code")
         self.address = self.text("&Address:", site.address if site else "", name="Site address", height=70)
+        where = f"{site.latitude}, {site.longitude}" if site and site.latitude is not None else ""
+        self.location = self.line("&Location:", where, name="Site location")
+        self.location.setPlaceholderText("latitude, longitude (e.g. 42.331, -71.081): distances to PD")
         self.revalidate()
 
     def draft_args(self) -> dict[str, Any]:
@@ -90,8 +95,13 @@ class SiteDialog(FormDialog):
 
     def save(self, *, force: bool = False) -> Any:
         cl = self.ctx.svc.caseload
-        values = dict(name=self.name.text(), code=self.code.text() or None,
-                      address=self.address.toPlainText() or None)
+        values: dict[str, Any] = dict(name=self.name.text(), code=self.code.text() or None,
+                                      address=self.address.toPlainText() or None)
+        try:
+            where = parse_coordinates(self.location.text())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        values["latitude"], values["longitude"] = where if where else (None, None)
         if self.site is None:
             return cl.add_site(**values)
         return cl.update_site(self.site.id, unchanged_since=None if force else self.site.updated_at, **values)

@@ -170,6 +170,7 @@ class SyncController(QObject):
                     c.enrol(code, device_name=platform.node() or "esp-desktop")
                     enrolled.append(True)
                 rep = c.sync(allow_mass_delete=allow_mass_delete)
+                learning_exchange(c, store)
                 return rep, conflicts.count()
             finally:
                 c.close()
@@ -315,3 +316,14 @@ class SyncStatus(QWidget):
         self.setToolTip("\n".join(tip))
         self.text.adjustSize()
         self.updateGeometry()  # the toolbar re-lays out for the new text (no clipped "last sync")
+
+
+def learning_exchange(client: Any, store: Any) -> None:
+    """After a sync: the de-identified needs counts and the shared catalog (sync/learning.py)."""
+    from ...services import Services
+    from ...sync.learning import exchange_catalog, send_needs_counts
+
+    svc = Services(store)
+    profile = svc.caseload.profile()
+    send_needs_counts(client, svc.learning, school_year=(profile.school_year if profile else "") or "")
+    exchange_catalog(client, svc.learning)
