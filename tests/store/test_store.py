@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 import shutil
 import time
 from pathlib import Path
@@ -105,7 +106,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0003"
+        assert migrate.current_revision(conn) == migrate.head_revision()
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -277,8 +278,9 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     o = svc.observations.start(educator_id=e.id, kind="announced")
     n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives")
     with s.engine.begin() as conn:  # back to a revision-0002 store: no search_map yet
-        conn.execute(text("DROP TABLE search_map"))
-        conn.execute(text("UPDATE alembic_version SET version_num = '0002'"))
+        from alembic import command
+
+        command.downgrade(migrate.alembic_config(conn), "0002")
     s.close()
     s = Vault(data_dir).unlock(PASSPHRASE)
     svc = Services(s)
@@ -286,4 +288,34 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     svc.observations.edit_note(n.id, text="Students used base-ten blocks")
     assert svc.search.search("manipulatives") == []
     assert [h.record_id for h in svc.search.search("blocks")] == [n.id]
+    s.close()
+
+
+def test_upgrade_from_0003_moves_panel_decisions_into_versioned_records(data_dir: Path) -> None:
+    """A store whose decisions lived on the agenda case (before 0004) keeps every one, as version 1."""
+    from alembic import command
+
+    from esp_desktop.services import Services
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    svc.caseload.set_profile(name="Jordan Ellis")
+    a = svc.caseload.add_educator(given_name="Zed", family_name="Zulu")
+    b = svc.caseload.add_educator(given_name="Ann", family_name="Beta")
+    m = svc.panel.create_meeting(meets_on=date(2026, 11, 2))
+    ca = svc.panel.add_case(meeting_id=m.id, educator_id=a.id, purpose="Review")
+    cb = svc.panel.add_case(meeting_id=m.id, educator_id=b.id, purpose="Exit")
+    with s.engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0003")
+        conn.execute(text("UPDATE panel_case SET decision = 'release_from_program', decision_notes = 'Goals met',"
+                          " decided_on = '2026-11-02', final_ratings = '{}' WHERE id = :id"), {"id": cb.id})
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    d = svc.panel.current_decision(b.id)
+    assert d is not None and d.decision == "release_from_program" and d.rationale == "Goals met"
+    assert d.version_no == 1 and d.decided_on == date(2026, 11, 2) and d.recorded_by == "Jordan Ellis"
+    assert d.case_id == cb.id and d.sync_dirty  # travels to the CT's other devices
+    assert svc.panel.current_decision(a.id) is None
+    assert [i.case.id for i in svc.panel.agenda(m.id)] == [cb.id, ca.id]  # the old order: by family name
     s.close()

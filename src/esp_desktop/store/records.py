@@ -89,7 +89,7 @@ def apply_record_dict(s: Session, d: dict[str, Any], *, keep_newer_local: bool =
     if not isinstance(d.get("id"), str) or len(d["id"]) != 36:
         raise ValidationError(f"A {rtype} record has no valid id.")
     cols = _writable(model.__record_type__)
-    unknown = set(d) - cols - {"type"}
+    unknown = set(d) - cols - {"type"} - model.__dropped_fields__
     if unknown:
         raise ValidationError(f"{rtype} record has unknown field(s): {', '.join(sorted(unknown))}.")
     values = {k: _parse(model, k, v) for k, v in d.items() if k in cols}

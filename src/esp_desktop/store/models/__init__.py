@@ -13,7 +13,9 @@ from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
 from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncRecordState
 from .observations import Observation, ScriptNote
+from .panel import PanelAttendance, PanelDecisionRecord, PanelMember, PanelMotion
 from .people import CTProfile, Educator, Person, Site
+from .plans import EducatorPlan, ProgressReport, SelfAssessment
 from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, GoalProgress, Prescription
 
 __all__ = [
@@ -21,4 +23,6 @@ __all__ = [
     "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress", "IntakeMeeting",
     "Meta", "Observation", "PanelCase", "PanelMeeting", "Person", "Prescription", "RECORD_TYPES", "Record",
     "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime", "new_id",
+    "EducatorPlan", "PanelAttendance", "PanelDecisionRecord", "PanelMember", "PanelMotion", "ProgressReport",
+    "SelfAssessment",
 ]
