@@ -11,8 +11,11 @@ from .assessments import AssessmentService
 from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
+from .final_evaluation import FinalEvaluationService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
+from .plans import EducatorPlanService, SelfAssessmentService
+from .progress import ProgressReportService
 from .search import AuditService, SearchHit, SearchService
 from .support import CoachingService, EvidenceService, GoalService
 from .transfer import TransferService
@@ -33,6 +36,10 @@ class Services:
         self.coaching = CoachingService(self)
         self.assessments = AssessmentService(self)
         self.panel = PanelService(self)
+        self.final_evaluations = FinalEvaluationService(self)
+        self.self_assessments = SelfAssessmentService(self)
+        self.plans = EducatorPlanService(self)
+        self.progress = ProgressReportService(self)
         self.search = SearchService(self)
         self.audit = AuditService(self)
         self.transfer = TransferService(self)

@@ -19,6 +19,10 @@ from ..core.errors import ImmutableRecord, RuleViolation, ValidationError
 from ..store.models import Acknowledgement, AssessmentDocument, Educator, EvidenceItem
 from .base import Service
 
+FINAL_EVALUATION_REFUSAL = (
+    "The final summative evaluation carries the ESP Panel's ratings: it changes only when the Panel revises its "
+    "decision, which generates a new version."
+)
 PA_REFUSAL = (
     "{name} is in {program}, which is non-evaluative coaching: the CT does not give ratings. "
     "Formative and summative ratings are only for educators enrolled in PAR."
@@ -32,6 +36,8 @@ def content_hash(doc: AssessmentDocument) -> str:
         "ratings": doc.ratings, "overall_rating": doc.overall_rating, "overall_rationale": doc.overall_rationale,
         "goals_progress_summary": doc.goals_progress_summary, "supersedes_id": doc.supersedes_id,
     }
+    if doc.basis:  # a final summative evaluation: the Panel decision and recommendation it rests on
+        body["basis"] = doc.basis
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -72,6 +78,8 @@ class AssessmentService(Service):
 
     def _editable(self, s: Session, document_id: str) -> AssessmentDocument:
         doc = self.get(s, AssessmentDocument, document_id, what="Document")
+        if doc.kind == DocumentKind.FINAL_EVALUATION:
+            raise RuleViolation(FINAL_EVALUATION_REFUSAL)
         if doc.status != DocumentStatus.DRAFT:
             raise ImmutableRecord(
                 "This document is finalized and cannot be changed. Create a correction: a new version that "
@@ -128,6 +136,8 @@ class AssessmentService(Service):
         """Start a correction of a finalized document: a new draft, version + 1, referencing the old one."""
         with self.session() as s:
             old = self.get(s, AssessmentDocument, document_id, what="Document")
+            if old.kind == DocumentKind.FINAL_EVALUATION:
+                raise RuleViolation(FINAL_EVALUATION_REFUSAL)
             if old.status != DocumentStatus.FINAL:
                 raise RuleViolation("Only a finalized document needs a correction; edit the draft instead.")
             self._check_evaluative(s, old.educator_id)
@@ -184,5 +194,9 @@ class AssessmentService(Service):
 
     def delete_draft(self, document_id: str) -> None:
         with self.session() as s:
-            doc = self._editable(s, document_id)
+            doc = self.get(s, AssessmentDocument, document_id, what="Document")
+            if doc.kind != DocumentKind.FINAL_EVALUATION:  # a final evaluation's draft may go: it is regenerated
+                doc = self._editable(s, document_id)
+            elif doc.status != DocumentStatus.DRAFT:
+                raise ImmutableRecord("This final evaluation is final and stays on record.")
             doc.deleted = True

@@ -407,7 +407,7 @@ class PanelService(Service):
         if final_overall is not None and final_overall not in rubric.rating_codes():
             raise ValidationError(f"Invalid overall rating {final_overall!r}.")
         if decision == PanelDecision.ACCEPT_RECOMMENDATION and rec is not None and not ratings and not final_overall:
-            ratings = {k: (v or {}).get("rating") for k, v in (rec.ratings or {}).items() if (v or {}).get("rating")}
+            ratings = {k: str(v["rating"]) for k, v in (rec.ratings or {}).items() if (v or {}).get("rating")}
             final_overall = rec.overall_rating
         problems = panel_rules.decision_problems(decision=decision, program=program, final_ratings=ratings,
                                                  final_overall=final_overall, standards=rubric.standard_codes(),

@@ -29,7 +29,7 @@ DECISION_NS = uuid.UUID("3b0f5a8e-2d7c-4d1e-9b7a-6a0c1e2f4d51")
 _DT = sa.String(length=32)  # UTCDateTime is ISO text
 
 
-def _record() -> Iterator[sa.Column]:
+def _record() -> Iterator[sa.Column | sa.PrimaryKeyConstraint]:
     yield sa.Column("id", sa.String(length=36), nullable=False)
     yield sa.Column("created_at", _DT, nullable=False)
     yield sa.Column("updated_at", _DT, nullable=False)
@@ -48,7 +48,7 @@ def _document() -> Iterator[sa.Column]:
     yield sa.Column("content_sha256", sa.String(length=64), nullable=True)
 
 
-def _table(name: str, *columns: sa.Column, index: tuple[str, ...] = ()) -> None:
+def _table(name: str, *columns: sa.Column | sa.PrimaryKeyConstraint, index: tuple[str, ...] = ()) -> None:
     op.create_table(name, *columns, *_record())
     with op.batch_alter_table(name, schema=None) as batch_op:
         for col in (*index, "sync_dirty", "updated_at"):
@@ -156,7 +156,7 @@ def _move_decisions() -> None:
              "overall": r["final_overall"], "notes": r["decision_notes"],
              "on": r["decided_on"] or r["meets_on"] or clock.today().isoformat(), "rec": r["recommendation_id"],
              "by": recorder, "at": r["updated_at"] or now, "now": now, "audience": r["audience"]})
-    names = dict(conn.execute(sa.text("SELECT id, family_name || ' ' || given_name FROM educator")).all())
+    names: dict[str, str] = dict(conn.execute(sa.text("SELECT id, family_name || ' ' || given_name FROM educator")).all())
     by_meeting: dict[str, list[tuple[str, str]]] = {}
     for r in rows:
         by_meeting.setdefault(r["meeting_id"], []).append(((names.get(r["educator_id"]) or "").casefold(), r["id"]))
