@@ -22,10 +22,10 @@ bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench tools
 
 typecheck: $(STAMP)
-	$(VENV)/bin/mypy src/esp_desktop/core src/esp_desktop/store src/esp_desktop/sync src/esp_desktop/reports src/esp_desktop/server
+	$(VENV)/bin/mypy src/esp_desktop
 
 # Frozen app for this platform (installers/build.py): dist/esp-desktop/ plus the platform package.
 DIST_STAMP := $(VENV)/.dist-installed

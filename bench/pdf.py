@@ -16,11 +16,12 @@ from pathlib import Path
 
 from esp_desktop.reports import render_pdf
 from esp_desktop.reports.samples import sample_panel_packet
+from esp_desktop.reports.viewmodels import PanelPacketDoc
 
 TARGET_PAGES = 40
 
 
-def _render(doc, path: Path) -> tuple[float, int, float]:
+def _render(doc: PanelPacketDoc, path: Path) -> tuple[float, int, float]:
     t0, c0 = time.perf_counter(), time.process_time()
     result = render_pdf(doc, path, audience="panel")
     return time.perf_counter() - t0, result.pages, time.process_time() - c0

@@ -75,7 +75,7 @@ def workload(store: Store, scale: float, rnd: random.Random) -> dict[str, float]
 
     start = time.perf_counter()
     o = svc.observations.start(educator_id=educator_ids[0], kind="announced")
-    for n in range(300):  # autosave: one commit per typed line
+    for _ in range(300):  # autosave: one commit per typed line
         svc.observations.add_note(observation_id=o.id, text=" ".join(rnd.choices(WORDS, k=12)))
     t["autosave_300_lines"] = time.perf_counter() - start
 

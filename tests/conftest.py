@@ -72,7 +72,7 @@ def store(data_dir: Path) -> Iterator:
 
 
 @pytest.fixture
-def svc(store):  # noqa: ANN001
+def svc(store):
     from esp_desktop.services import Services
 
     return Services(store)

@@ -57,7 +57,7 @@ def main() -> int:
         wiz.secret.confirm.setText("maple river lantern 42")
         shot(wiz, "first-run-passphrase")
         wiz.next()
-        wiz.options.demo.setChecked(True)
+        wiz.options_page.demo.setChecked(True)
         shot(wiz, "first-run-options")
         wiz.button(QWizard.WizardButton.CancelButton).click()
 

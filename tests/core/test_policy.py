@@ -81,7 +81,7 @@ def par(rtype: str = "observation", audience: str = "admin", *, educator: str = 
     (("PA", "PAR"), False),  # history from an earlier program stays hidden
     ((), False),  # not (yet) in any program
 ])
-def test_program_rule_judges_the_educators_history_not_the_label(programs, admin_reads) -> None:  # noqa: ANN001
+def test_program_rule_judges_the_educators_history_not_the_label(programs, admin_reads) -> None:
     admin = reader("admin", sites=["s1"])
     for rtype in ("educator", "observation", "assessment"):
         why = decide(admin, par(rtype, "admin", programs=programs))

@@ -15,12 +15,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402 - after choosing the Qt platform
-from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
-from esp_desktop.ui.educator.page import EducatorPage  # noqa: E402
-from tests.helpers.qt import educator_named, open_context  # noqa: E402
+from esp_desktop.ui.educator.page import EducatorPage
+from tests.helpers.qt import educator_named, open_context
 
 
 def main() -> None:

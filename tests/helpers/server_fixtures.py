@@ -136,7 +136,7 @@ class Served:
         """Add the user if needed, enrol a device; returns (authorised client, device id)."""
         try:
             code = self.central.add_user(name=name, role=role)
-        except Exception:
+        except Exception:  # noqa: BLE001
             code = self.central.user_code(name=name)
         r = httpx.post(f"{self.url}/v1/enrol", json={"code": code, "device_name": device})
         r.raise_for_status()

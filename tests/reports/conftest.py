@@ -38,7 +38,7 @@ class Case:
     ids: dict[str, str] = field(default_factory=dict)
 
 
-def build_case(svc) -> Case:  # noqa: ANN001, PLR0915 - a long but linear script
+def build_case(svc) -> Case:
     cl = svc.caseload
     cl.set_profile(name="Jordan Ellis", school_year="2026-27")
     site = cl.add_site(name="Harborview K-8 School")
@@ -57,7 +57,7 @@ def build_case(svc) -> Case:  # noqa: ANN001, PLR0915 - a long but linear script
         educator_id=e.id, start_on=date(2026, 9, 8), end_on=date(2027, 5, 28), plan_type="directed_growth"
     )
 
-    def observe(day: date, audience: str, kind: str, tag: str):  # noqa: ANN202
+    def observe(day: date, audience: str, kind: str, tag: str):
         o = svc.observations.start(
             educator_id=e.id,
             kind=kind,

@@ -13,7 +13,7 @@ from tests.helpers.env import PASSPHRASE
 
 
 @pytest.fixture
-def run(demo_dir: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def run(demo_dir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ESP_PASSPHRASE", PASSPHRASE)
     return lambda *argv: main(["--data-dir", str(demo_dir), *argv])
 
@@ -22,7 +22,7 @@ def text(path: Path) -> str:
     return "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
 
 
-def test_report_kinds(run, demo_svc, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_report_kinds(run, demo_svc, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     zoe = demo_svc.caseload.resolve_educator("Zoë")
     obs = demo_svc.observations.for_educator(zoe.id)[0]
     meeting = demo_svc.panel.meetings()[0]
@@ -47,7 +47,7 @@ def test_report_kinds(run, demo_svc, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert {e.detail["document"] for e in exports} == {"panel-packet", "formative", "observation", "agenda"}
 
 
-def test_report_errors_are_one_line(run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: ANN001
+def test_report_errors_are_one_line(run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.pdf"
     assert run("report", "formative", "--educator", "Priya", "--audience", "educator", "-o", str(out)) == 1
     assert "non-evaluative" in capsys.readouterr().err  # PA: no ratings

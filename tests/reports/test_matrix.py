@@ -21,7 +21,7 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
 
-def export(case, kind: str, reader: str, path: Path):  # noqa: ANN001, ANN201
+def export(case, kind: str, reader: str, path: Path):
     kw = {}
     if kind == "observation":
         kw["observation_id"] = case.observation_id
@@ -60,7 +60,7 @@ REFUSED = {  # the document's subject is hidden from these readers: refused, not
 
 @pytest.mark.parametrize("reader", READERS)
 @pytest.mark.parametrize("kind", list(MUST))
-def test_document_for_audience(case, kind: str, reader: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_document_for_audience(case, kind: str, reader: str, tmp_path: Path) -> None:
     out = tmp_path / f"{kind}-{reader}.pdf"
     if (kind, reader) in REFUSED:
         with pytest.raises(REFUSED[(kind, reader)]):
@@ -81,7 +81,7 @@ def test_document_for_audience(case, kind: str, reader: str, tmp_path: Path) -> 
     assert result.short_hash in text and result.document_id in text
 
 
-def test_panel_packet_shows_what_each_reader_may_see(case, tmp_path: Path) -> None:  # noqa: ANN001
+def test_panel_packet_shows_what_each_reader_may_see(case, tmp_path: Path) -> None:
     texts = {}
     for reader in READERS:
         export(case, "panel-packet", reader, tmp_path / f"{reader}.pdf")
@@ -97,7 +97,7 @@ def test_panel_packet_shows_what_each_reader_may_see(case, tmp_path: Path) -> No
     assert "Co-planning" in texts["panel"] and "16.6" not in texts["panel"]
 
 
-def test_every_export_is_audited(case, tmp_path: Path) -> None:  # noqa: ANN001
+def test_every_export_is_audited(case, tmp_path: Path) -> None:
     before = len(case.svc.audit.history(educator_id=case.educator_id, limit=10_000))
     result = export(case, "formative", "educator", tmp_path / "f.pdf")
     entries = case.svc.audit.history(educator_id=case.educator_id, limit=10_000)
@@ -111,7 +111,7 @@ def test_every_export_is_audited(case, tmp_path: Path) -> None:  # noqa: ANN001
     assert len(case.svc.audit.history(educator_id=case.educator_id, limit=10_000)) == before + 1
 
 
-def test_fonts_are_embedded(case, tmp_path: Path) -> None:  # noqa: ANN001
+def test_fonts_are_embedded(case, tmp_path: Path) -> None:
     out = tmp_path / "packet.pdf"
     export(case, "panel-packet", "panel", out)
     fonts = {}

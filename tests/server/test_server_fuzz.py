@@ -53,7 +53,7 @@ def test_fuzzed_requests_never_get_5xx_or_leak(served, mode):
             suppress_health_check=list(HealthCheck),
         )
         @given(case=op.as_strategy(generation_mode=mode))
-        def run(case):  # noqa: ANN001
+        def run(case):
             headers = dict(case.headers or {})
             headers.setdefault("Authorization", token)
             response = case.call(base_url=served.url, headers=headers, timeout=30)

@@ -72,9 +72,11 @@ def test_replayed_push_changes_nothing_and_returns_the_same_results(served):
     assert {k: v for k, v in second[0].items() if k != "replayed"} == {
         k: v for k, v in first[0].items() if k != "replayed"
     }
-    # an edited record under a replayed change id is still ignored: the id names the change
-    ch_edit = dict(ch, record=dict(rec, payload={"text": "tampered"}))
-    assert push(ct, ch_edit)[0]["replayed"] is True
+    # a different change under a used change id is no replay (a store restored from a backup re-uses ids):
+    # nothing is applied and the answer says so, so the client sends it again under a fresh id
+    ch_edit = dict(ch, record=dict(rec, payload={"text": "edited after the backup"}))
+    mismatch = push(ct, ch_edit)[0]
+    assert mismatch["status"] == "replay_mismatch" and mismatch["replayed"] is False
     after, _ = pull_all(ct, cursor)
     assert after == []
     everything, _ = pull_all(ct)

@@ -8,7 +8,7 @@ from esp_desktop.core.errors import ImmutableRecord, RuleViolation, ValidationEr
 from esp_desktop.services import Actor, Services
 
 
-def _educator(svc, program: str):  # noqa: ANN001, ANN202
+def _educator(svc, program: str):
     e = svc.caseload.add_educator(given_name="Darnell", family_name="Whitaker")
     en = svc.caseload.refer(educator_id=e.id, program=program)
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 9, 1))
@@ -17,7 +17,7 @@ def _educator(svc, program: str):  # noqa: ANN001, ANN202
 
 
 @pytest.mark.parametrize("program", ["PA", "informal"])
-def test_non_evaluative_programs_get_no_ratings(svc, program: str) -> None:  # noqa: ANN001
+def test_non_evaluative_programs_get_no_ratings(svc, program: str) -> None:
     e = _educator(svc, program)
     assert not svc.assessments.can_rate(e.id)
     with pytest.raises(RuleViolation, match="non-evaluative coaching"):
@@ -25,7 +25,7 @@ def test_non_evaluative_programs_get_no_ratings(svc, program: str) -> None:  # n
     assert svc.assessments.for_educator(e.id) == []
 
 
-def _filled(svc, e):  # noqa: ANN001, ANN202
+def _filled(svc, e):
     ev = svc.evidence.add(educator_id=e.id, title="Lesson plan", category="products_of_practice", kind="lesson_plan")
     doc = svc.assessments.draft(educator_id=e.id, kind="summative")
     for std in svc.rubric.standard_codes():
@@ -35,7 +35,7 @@ def _filled(svc, e):  # noqa: ANN001, ANN202
     return doc
 
 
-def test_finalize_requires_all_ratings_then_is_immutable(svc) -> None:  # noqa: ANN001
+def test_finalize_requires_all_ratings_then_is_immutable(svc) -> None:
     e = _educator(svc, "PAR")
     doc = svc.assessments.draft(educator_id=e.id, kind="formative")
     svc.assessments.set_rating(document_id=doc.id, standard="I", rating="proficient")
@@ -51,7 +51,7 @@ def test_finalize_requires_all_ratings_then_is_immutable(svc) -> None:  # noqa: 
     assert svc.assessments.document(doc.id).ratings["I"]["rating"] == "proficient"
 
 
-def test_correction_is_a_new_version_referencing_the_old(svc) -> None:  # noqa: ANN001
+def test_correction_is_a_new_version_referencing_the_old(svc) -> None:
     e = _educator(svc, "PAR")
     doc = svc.assessments.finalize(document_id=_filled(svc, e).id)
     fix = svc.assessments.correct(document_id=doc.id)
@@ -62,7 +62,7 @@ def test_correction_is_a_new_version_referencing_the_old(svc) -> None:  # noqa: 
     assert svc.assessments.document(doc.id).ratings["II"]["rating"] == "proficient"
 
 
-def test_acknowledgement_only_on_final_documents(svc) -> None:  # noqa: ANN001
+def test_acknowledgement_only_on_final_documents(svc) -> None:
     e = _educator(svc, "PAR")
     doc = _filled(svc, e)
     with pytest.raises(RuleViolation):
@@ -73,7 +73,7 @@ def test_acknowledgement_only_on_final_documents(svc) -> None:  # noqa: ANN001
     assert ack.signer_role == "educator" and svc.assessments.acknowledgements(doc.id)[0].id == ack.id
 
 
-def test_secondary_evaluator_cannot_author(svc) -> None:  # noqa: ANN001
+def test_secondary_evaluator_cannot_author(svc) -> None:
     e = _educator(svc, "PAR")
     principal = svc.caseload.add_person(name="Dr. Renée Castellanos", role="principal")
     as_principal = Services(svc.store, actor=Actor(name="Dr. Renée Castellanos", kind="secondary_evaluator",
@@ -84,7 +84,7 @@ def test_secondary_evaluator_cannot_author(svc) -> None:  # noqa: ANN001
         as_principal.assessments.draft(educator_id=e.id, kind="formative")
 
 
-def test_unknown_rating_and_standard_rejected(svc) -> None:  # noqa: ANN001
+def test_unknown_rating_and_standard_rejected(svc) -> None:
     e = _educator(svc, "PAR")
     doc = svc.assessments.draft(educator_id=e.id, kind="formative")
     with pytest.raises(ValidationError):
@@ -93,7 +93,7 @@ def test_unknown_rating_and_standard_rejected(svc) -> None:  # noqa: ANN001
         svc.assessments.set_rating(document_id=doc.id, standard="I", rating="great")
 
 
-def test_panel_decision_ratings_only_for_par(svc) -> None:  # noqa: ANN001
+def test_panel_decision_ratings_only_for_par(svc) -> None:
     par = _educator(svc, "PAR")
     pa = svc.caseload.add_educator(given_name="Priya", family_name="Raman")
     en = svc.caseload.refer(educator_id=pa.id, program="PA")

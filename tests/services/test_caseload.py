@@ -7,14 +7,14 @@ import pytest
 from esp_desktop.core.errors import CaseloadCapExceeded, NotFound, RuleViolation, ValidationError
 
 
-def _enrol(svc, i: int, program: str = "PAR", *, override: str | None = None):  # noqa: ANN001, ANN202
+def _enrol(svc, i: int, program: str = "PAR", *, override: str | None = None):
     e = svc.caseload.add_educator(given_name=f"Test{i}", family_name="Educator", employee_id=f"X{i}")
     en = svc.caseload.refer(educator_id=e.id, program=program)
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 9, 1))
     return e, svc.caseload.enrol(enrolment_id=en.id, override_reason=override)
 
 
-def test_enrolment_requires_intake_meeting(svc) -> None:  # noqa: ANN001
+def test_enrolment_requires_intake_meeting(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     en = svc.caseload.refer(educator_id=e.id, program="PA")
     with pytest.raises(RuleViolation, match="intake meeting"):
@@ -27,7 +27,7 @@ def test_enrolment_requires_intake_meeting(svc) -> None:  # noqa: ANN001
     assert done.status == "enrolled" and done.enrolled_on == date(2026, 9, 10)
 
 
-def test_caseload_cap_warns_and_needs_override_reason(svc) -> None:  # noqa: ANN001
+def test_caseload_cap_warns_and_needs_override_reason(svc) -> None:
     for i in range(12):
         _enrol(svc, i, "PA" if i % 2 else "PAR")
     assert svc.caseload.active_count() == 12
@@ -45,14 +45,14 @@ def test_caseload_cap_warns_and_needs_override_reason(svc) -> None:  # noqa: ANN
     assert svc.caseload.active_count() == 13
 
 
-def test_informal_coaching_does_not_count_toward_cap(svc) -> None:  # noqa: ANN001
+def test_informal_coaching_does_not_count_toward_cap(svc) -> None:
     for i in range(12):
         _enrol(svc, i)
     _e, en = _enrol(svc, 99, "informal")
     assert en.status == "enrolled" and svc.caseload.active_count() == 12
 
 
-def test_exit_needs_reason_and_frees_a_place(svc) -> None:  # noqa: ANN001
+def test_exit_needs_reason_and_frees_a_place(svc) -> None:
     _e, en = _enrol(svc, 1)
     with pytest.raises(ValidationError):
         svc.caseload.exit(enrolment_id=en.id, reason=" ")
@@ -62,13 +62,13 @@ def test_exit_needs_reason_and_frees_a_place(svc) -> None:  # noqa: ANN001
         svc.caseload.enrol(enrolment_id=en.id)
 
 
-def test_one_open_enrolment_per_educator(svc) -> None:  # noqa: ANN001
+def test_one_open_enrolment_per_educator(svc) -> None:
     e, _ = _enrol(svc, 1)
     with pytest.raises(RuleViolation, match="open enrolment"):
         svc.caseload.refer(educator_id=e.id, program="PA")
 
 
-def test_resolve_educator_by_name_id_and_ambiguity(svc) -> None:  # noqa: ANN001
+def test_resolve_educator_by_name_id_and_ambiguity(svc) -> None:
     a = svc.caseload.add_educator(given_name="Zoë", family_name="O'Brien-Ramírez", employee_id="E1")
     svc.caseload.add_educator(given_name="Zoe", family_name="Park")
     assert svc.caseload.resolve_educator("o'brien").id == a.id
@@ -80,7 +80,7 @@ def test_resolve_educator_by_name_id_and_ambiguity(svc) -> None:  # noqa: ANN001
         svc.caseload.resolve_educator("nobody")
 
 
-def test_pa_records_cannot_be_shared_with_administrators(svc) -> None:  # noqa: ANN001
+def test_pa_records_cannot_be_shared_with_administrators(svc) -> None:
     e, _ = _enrol(svc, 1, "PA")
     with pytest.raises(RuleViolation, match="confidential"):
         svc.coaching.log(educator_id=e.id, kind="co_planning", minutes=30, audience="admin")
@@ -92,7 +92,7 @@ def test_pa_records_cannot_be_shared_with_administrators(svc) -> None:  # noqa: 
     assert svc.coaching.set_audience(CoachingActivity, act.id, "panel").audience == "panel"
 
 
-def test_duplicate_employee_id_refused(svc) -> None:  # noqa: ANN001
+def test_duplicate_employee_id_refused(svc) -> None:
     svc.caseload.add_educator(given_name="A", family_name="B", employee_id="E7")
     with pytest.raises(ValidationError, match="already on file"):
         svc.caseload.add_educator(given_name="C", family_name="D", employee_id="E7")

@@ -9,7 +9,7 @@ from esp_desktop.core.errors import RuleViolation
 TODAY = date(2026, 11, 25)
 
 
-def _par(svc, *, start: date = date(2026, 9, 1), end: date = date(2027, 1, 29)):  # noqa: ANN001, ANN202
+def _par(svc, *, start: date = date(2026, 9, 1), end: date = date(2027, 1, 29)):
     e = svc.caseload.add_educator(given_name="Minh", family_name="Nguyễn")
     en = svc.caseload.refer(educator_id=e.id, program="PAR")
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 8, 20))
@@ -18,7 +18,7 @@ def _par(svc, *, start: date = date(2026, 9, 1), end: date = date(2027, 1, 29)):
     return e, cyc
 
 
-def _observe(svc, e, kind: str, day: date, *, finish: bool = True):  # noqa: ANN001, ANN202
+def _observe(svc, e, kind: str, day: date, *, finish: bool = True):
     o = svc.observations.start(educator_id=e.id, kind=kind, observed_on=day,
                                started_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC))
     svc.observations.add_note(observation_id=o.id, text="Students working in pairs.", indicator_codes=["II-A"])
@@ -28,7 +28,7 @@ def _observe(svc, e, kind: str, day: date, *, finish: bool = True):  # noqa: ANN
     return o
 
 
-def test_cycle_requires_par_and_minimum_observations(svc) -> None:  # noqa: ANN001
+def test_cycle_requires_par_and_minimum_observations(svc) -> None:
     e = svc.caseload.add_educator(given_name="Priya", family_name="Raman")
     en = svc.caseload.refer(educator_id=e.id, program="PA")
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 8, 20))
@@ -42,7 +42,7 @@ def test_cycle_requires_par_and_minimum_observations(svc) -> None:  # noqa: ANN0
                                    plan_type="improvement", required_unannounced=3)
 
 
-def test_counting_and_due_dates(svc) -> None:  # noqa: ANN001
+def test_counting_and_due_dates(svc) -> None:
     e, cyc = _par(svc)
     cc = svc.compliance.compliance(cyc.id, today=TODAY)
     assert (cc.announced_done, cc.unannounced_done) == (0, 0)
@@ -62,7 +62,7 @@ def test_counting_and_due_dates(svc) -> None:  # noqa: ANN001
     assert cc.next_due.label == "Formative assessment" and cc.next_due.due_on == date(2026, 11, 15) + timedelta(days=0)
 
 
-def test_due_items_across_caseload_within_14_days(svc) -> None:  # noqa: ANN001
+def test_due_items_across_caseload_within_14_days(svc) -> None:
     e, cyc = _par(svc, start=date(2026, 10, 1), end=date(2027, 3, 30))  # 180 days: slots every 36 days
     items = svc.compliance.due_items(today=date(2026, 11, 10))  # announced 1 was due 11-06
     assert [(i.label, i.state) for i in items] == [("Announced observation 1", "late")]
@@ -73,7 +73,7 @@ def test_due_items_across_caseload_within_14_days(svc) -> None:  # noqa: ANN001
     assert "Announced observation 1" not in labels
 
 
-def test_formative_deadline_satisfied_by_final_document(svc) -> None:  # noqa: ANN001
+def test_formative_deadline_satisfied_by_final_document(svc) -> None:
     e, cyc = _par(svc)
     assert {i.what: i.state for i in svc.compliance.compliance(cyc.id, today=TODAY).items}["formative"] == "late"
     doc = svc.assessments.draft(educator_id=e.id, kind="formative", cycle_id=cyc.id)
@@ -84,7 +84,7 @@ def test_formative_deadline_satisfied_by_final_document(svc) -> None:  # noqa: A
     assert {i.what: i.state for i in svc.compliance.compliance(cyc.id, today=TODAY).items}["formative"] == "done"
 
 
-def test_dashboard_and_contact_summary(svc) -> None:  # noqa: ANN001
+def test_dashboard_and_contact_summary(svc) -> None:
     e, cyc = _par(svc)
     _observe(svc, e, "announced", date(2026, 11, 10))
     dash = svc.compliance.dashboard(today=TODAY)

@@ -12,7 +12,7 @@ from esp_desktop.core.errors import ValidationError
 from esp_desktop.store.models import AuditEvent, Educator
 
 
-def test_version_bumps_and_dirty_flag(svc) -> None:  # noqa: ANN001
+def test_version_bumps_and_dirty_flag(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     assert e.version == 1 and e.sync_dirty
     with svc.store.session() as s:
@@ -26,7 +26,7 @@ def test_version_bumps_and_dirty_flag(svc) -> None:  # noqa: ANN001
     assert svc.caseload.educator(e.id).version == 2  # remote changes keep their version
 
 
-def test_soft_delete_and_no_hard_delete(svc) -> None:  # noqa: ANN001
+def test_soft_delete_and_no_hard_delete(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     svc.caseload.delete_educator(e.id)
     assert svc.caseload.educators() == []
@@ -36,7 +36,7 @@ def test_soft_delete_and_no_hard_delete(svc) -> None:  # noqa: ANN001
         s.delete(s.get(Educator, e.id))
 
 
-def test_audit_log_is_append_only(svc) -> None:  # noqa: ANN001
+def test_audit_log_is_append_only(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     hist = svc.audit.history(educator_id=e.id)
     assert hist[0].action == "create" and hist[0].record_type == "educator"
@@ -47,7 +47,7 @@ def test_audit_log_is_append_only(svc) -> None:  # noqa: ANN001
         assert s.scalar(select(AuditEvent.actor).limit(1)) == "ct"
 
 
-def test_search_finds_notes_with_diacritics_and_prefix(svc) -> None:  # noqa: ANN001
+def test_search_finds_notes_with_diacritics_and_prefix(svc) -> None:
     e = svc.caseload.add_educator(given_name="Zoë", family_name="Nguyễn")
     o = svc.observations.start(educator_id=e.id, kind="unannounced")
     n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives for fractions")
@@ -62,7 +62,7 @@ def test_search_finds_notes_with_diacritics_and_prefix(svc) -> None:  # noqa: AN
     assert svc.search.search("blocks") == []
 
 
-def test_tags_validated_against_rubric(svc) -> None:  # noqa: ANN001
+def test_tags_validated_against_rubric(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     o = svc.observations.start(educator_id=e.id, kind="announced")
     with pytest.raises(ValidationError, match="Unknown rubric tag"):
@@ -75,7 +75,7 @@ def test_tags_validated_against_rubric(svc) -> None:  # noqa: ANN001
     assert n.indicator_codes == ["IV-F"]
 
 
-def test_attachments_encrypted_roundtrip(svc, tmp_path) -> None:  # noqa: ANN001
+def test_attachments_encrypted_roundtrip(svc, tmp_path) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     f = tmp_path / "plan.txt"
     f.write_bytes(b"SENTINEL-ATTACHMENT-CONTENT lesson plan")
@@ -87,7 +87,7 @@ def test_attachments_encrypted_roundtrip(svc, tmp_path) -> None:  # noqa: ANN001
     assert b"SENTINEL" not in blob
 
 
-def test_export_audience_filtering(demo_svc) -> None:  # noqa: ANN001
+def test_export_audience_filtering(demo_svc) -> None:
     full = demo_svc.transfer.export()
     assert full["script_note"] and any(n["audience"] == "ct_private" for n in full["script_note"])
     for reader in ("educator", "panel", "admin"):
@@ -104,7 +104,7 @@ def test_export_audience_filtering(demo_svc) -> None:  # noqa: ANN001
     assert panel["panel_case"] and panel["observation"]
 
 
-def test_child_of_hidden_parent_stays_hidden(svc) -> None:  # noqa: ANN001
+def test_child_of_hidden_parent_stays_hidden(svc) -> None:
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     o = svc.observations.start(educator_id=e.id, kind="announced", audience="ct_private")
     svc.observations.add_note(observation_id=o.id, text="shared line", audience="educator")
@@ -112,7 +112,7 @@ def test_child_of_hidden_parent_stays_hidden(svc) -> None:  # noqa: ANN001
     assert doc["observation"] == [] and doc["script_note"] == []
 
 
-def test_export_import_roundtrip_is_idempotent(demo_svc, store) -> None:  # noqa: ANN001
+def test_export_import_roundtrip_is_idempotent(demo_svc, store) -> None:
     from esp_desktop.services import Services
 
     doc = demo_svc.transfer.export()
@@ -128,7 +128,7 @@ def test_export_import_roundtrip_is_idempotent(demo_svc, store) -> None:  # noqa
     assert fresh.search.search("routines")  # the search index is rebuilt for imported records
 
 
-def test_import_rejects_malformed(svc) -> None:  # noqa: ANN001
+def test_import_rejects_malformed(svc) -> None:
     with pytest.raises(ValidationError):
         svc.transfer.import_({"format": "something-else"})
     with pytest.raises(ValidationError, match="unknown field"):

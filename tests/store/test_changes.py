@@ -7,7 +7,7 @@ import threading
 from esp_desktop.store.changes import Changes
 
 
-def test_a_commit_publishes_the_records_it_touched(svc) -> None:  # noqa: ANN001
+def test_a_commit_publishes_the_records_it_touched(svc) -> None:
     with svc.store.changes.collect() as seen:
         site = svc.caseload.add_site(name="Fictional Elementary")
         e = svc.caseload.add_educator(given_name="Robin", family_name="Example", site_ids=[site.id])
@@ -17,7 +17,7 @@ def test_a_commit_publishes_the_records_it_touched(svc) -> None:  # noqa: ANN001
     assert seen[0].concerns("anyone") and seen[1].concerns(e.id) and not seen[1].concerns("someone else")
 
 
-def test_a_failed_write_publishes_nothing(svc) -> None:  # noqa: ANN001
+def test_a_failed_write_publishes_nothing(svc) -> None:
     e = svc.caseload.add_educator(given_name="Robin", family_name="Example")
     with svc.store.changes.collect() as seen:
         try:
@@ -33,7 +33,7 @@ def test_a_failed_write_publishes_nothing(svc) -> None:  # noqa: ANN001
     assert [c.records for c in seen] == [frozenset({("educator", e.id)})]
 
 
-def test_sync_applied_changes_are_published_as_remote(svc) -> None:  # noqa: ANN001
+def test_sync_applied_changes_are_published_as_remote(svc) -> None:
     from esp_desktop.store.models import Site
 
     with svc.store.changes.collect() as seen, svc.store.session(applying_remote=True) as s:
@@ -41,7 +41,7 @@ def test_sync_applied_changes_are_published_as_remote(svc) -> None:  # noqa: ANN
     assert len(seen) == 1 and seen[0].remote and seen[0].types == {"site"}
 
 
-def test_listeners_hear_commits_from_other_threads_and_a_failing_one_is_contained(svc) -> None:  # noqa: ANN001
+def test_listeners_hear_commits_from_other_threads_and_a_failing_one_is_contained(svc) -> None:
     heard: list[tuple[str, Changes]] = []
     svc.store.changes.subscribe(lambda ch: 1 / 0)  # a broken screen
     unsubscribe = svc.store.changes.subscribe(lambda ch: heard.append((threading.current_thread().name, ch)))

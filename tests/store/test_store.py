@@ -154,13 +154,13 @@ def test_keyring_roundtrip_with_a_working_backend(data_dir: Path, monkeypatch: p
         priority = 1
         data: dict = {}
 
-        def get_password(self, service, username):  # noqa: ANN001, ANN201
+        def get_password(self, service, username):
             return self.data.get((service, username))
 
-        def set_password(self, service, username, password):  # noqa: ANN001, ANN201
+        def set_password(self, service, username, password):
             self.data[(service, username)] = password
 
-        def delete_password(self, service, username):  # noqa: ANN001, ANN201
+        def delete_password(self, service, username):
             self.data.pop((service, username), None)
 
     mem = Memory()

@@ -39,7 +39,7 @@ class Device:
     def enrol(self) -> None:
         try:
             code = self.served.central.add_user(name=self.user, role="ct")
-        except Exception:
+        except Exception:  # noqa: BLE001
             code = self.served.central.user_code(name=self.user)
         self.client.enrol(code, device_name=self.data_dir.name)
 

@@ -103,7 +103,7 @@ def test_settings_change_auto_lock_minutes(qtbot, demo_dir):
     type_unlock(qtbot, win)
     errors: list = []
 
-    def set_minutes(d) -> None:  # noqa: ANN001
+    def set_minutes(d) -> None:
         d.minutes.selectAll()
         qtbot.keyClicks(d.minutes, "3")
         assert d.keyring.isEnabled() == keyring_available()  # offered only where an OS keyring works

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Table
 
@@ -105,7 +106,7 @@ def _educator_facts(
     return facts(pairs, columns=3)
 
 
-def _paragraphs(texts: Sequence[str], style=S.body) -> list[Flowable]:
+def _paragraphs(texts: Sequence[str], style: ParagraphStyle = S.body) -> list[Flowable]:
     out: list[Flowable] = []
     for text in texts:
         for chunk in str(text).split("\n\n"):

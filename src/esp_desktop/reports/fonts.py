@@ -20,6 +20,7 @@ from reportlab.lib.fonts import addMapping
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 
 SANS = "ESP-Sans"
 SANS_BOLD = "ESP-Sans-Bold"
@@ -71,7 +72,7 @@ def register() -> frozenset[int]:
         addMapping(SANS, 1, 0, SANS_BOLD)
         addMapping(SANS, 0, 1, SANS_ITALIC)
         addMapping(SANS, 1, 1, SANS_BOLD_ITALIC)
-        face = pdfmetrics.getFont(SANS).face  # type: ignore[attr-defined]
+        face = pdfmetrics.getFont(SANS).face
         return frozenset(face.charToGlyph)
 
 
@@ -131,7 +132,7 @@ def markup(text: object) -> str:
 
 
 def draw_string(
-    canvas, x: float, y: float, text: str, *, font: str, size: float, align: str = "left"
+    canvas: Canvas, x: float, y: float, text: str, *, font: str, size: float, align: str = "left"
 ) -> None:
     """Draw one line on the canvas with the same fallback as `markup` (for headers and footers)."""
     text = unicodedata.normalize("NFC", text)

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -51,7 +52,7 @@ MUTED = colors.HexColor("#5F6B76")
 BANNER = colors.HexColor("#8B1E1E")  # only for the CONFIDENTIAL banner
 
 
-def _style(name: str, **kw) -> ParagraphStyle:
+def _style(name: str, **kw: Any) -> ParagraphStyle:
     base = dict(fontName=fonts.SANS, fontSize=9.3, leading=13.2, textColor=TEXT, alignment=TA_LEFT)
     base.update(kw)
     return ParagraphStyle(name, **base)
@@ -144,14 +145,16 @@ def px(markup_text: str, style: ParagraphStyle = S.body) -> Paragraph:
 class SectionRule(Flowable):
     """A hairline under a section heading."""
 
-    def __init__(self, width: float = CONTENT_WIDTH, color=RULE, thickness: float = 0.6, space: float = 6):
+    def __init__(
+        self, width: float = CONTENT_WIDTH, color: colors.Color = RULE, thickness: float = 0.6, space: float = 6
+    ) -> None:
         super().__init__()
         self.width, self.color, self.thickness, self.space = width, color, thickness, space
 
-    def wrap(self, aw, ah):
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
         return self.width, self.thickness + self.space
 
-    def draw(self):
+    def draw(self) -> None:
         self.canv.setStrokeColor(self.color)
         self.canv.setLineWidth(self.thickness)
         self.canv.line(0, self.space, self.width, self.space)
@@ -334,15 +337,15 @@ def make_canvas_class(info: PageInfo) -> type[rl_canvas.Canvas]:
     """A canvas that holds back every page until the end so the footer can say "Page x of y"."""
 
     class NumberedCanvas(rl_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self):  # noqa: N802 - reportlab API
+        def showPage(self) -> None:  # noqa: N802 - reportlab API
             self._pages.append(dict(self.__dict__))
             self._startPage()
 
-        def save(self):
+        def save(self) -> None:
             total = len(self._pages)
             for state in self._pages:
                 self.__dict__.update(state)
@@ -358,7 +361,7 @@ class ESPDocTemplate(BaseDocTemplate):
 
     def __init__(
         self,
-        filename,
+        filename: str,
         *,
         info: PageInfo,
         title: str,
@@ -366,7 +369,7 @@ class ESPDocTemplate(BaseDocTemplate):
         subject: str,
         keywords: str,
         cover: bool = False,
-    ):
+    ) -> None:
         super().__init__(
             filename,
             pagesize=PAGE,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import re
 import uuid
 
 from sqlalchemy import and_, func, select, update
@@ -12,6 +14,7 @@ from esp_desktop.server.base import (
     CentralError,
     Clash,
     Database,
+    Forbidden,
     NotFound,
     Principal,
     Unauthorized,
@@ -25,6 +28,18 @@ from esp_desktop.sync import protocol as P
 ROLES = ("ct", "panel", "admin")
 CODE_TTL = dt.timedelta(days=7)
 LAST_SEEN_EVERY = dt.timedelta(seconds=60)
+
+
+def _actor(by: Principal | None, remote: str | None) -> str:
+    """Where an administrative action came from, for the audit log: the API caller's address, or the console
+    (with the operating-system account that ran the command)."""
+    if by is not None:
+        return remote or "?"
+    try:
+        account = getpass.getuser()
+    except (OSError, KeyError):
+        account = "?"
+    return f"console:{account}"[:64]
 
 
 class Accounts(Database):
@@ -41,13 +56,22 @@ class Accounts(Database):
         )
         return code
 
-    def add_user(self, *, name: str, role: str) -> str:
-        """Create a user and return a one-time enrolment code for their first device."""
+    def add_user(self, *, name: str, role: str, by: Principal | None = None, remote: str | None = None) -> str:
+        """Create a user and return a one-time enrolment code for their first device.
+
+        `by` is the administrator asking over the API; None means the server console. Panel and administrator
+        accounts are made on the console only: an administrator's device (or a stolen token) must not be able
+        to make itself a reader of panel records.
+        """
         name = name.strip()
         if role not in ROLES:
             raise CentralError(f"role must be one of {', '.join(ROLES)}")
-        if not name or len(name) > 120:
-            raise CentralError("a user name must have 1 to 120 characters")
+        if by is not None and role != "ct":
+            raise Forbidden(
+                "panel and administrator accounts are added on the server console (esp-central user add)"
+            )
+        if not name or len(name) > 120 or not re.match(P.NO_CONTROLS, name):
+            raise CentralError("a user name must have 1 to 120 characters and no control characters")
         with self._write() as session:
             if session.scalar(select(User).where(User.name == name)):
                 raise Clash(f"a user named {name!r} already exists")
@@ -55,16 +79,17 @@ class Accounts(Database):
             session.add(user)
             session.flush()
             code = self._issue_code(session, user)
-            self._audit(session, who=None, action="user.add", detail=f"{name} ({role})")
+            self._audit(session, who=by, action="user.add", detail=f"{name} ({role})", remote=_actor(by, remote))
         return code
 
     def user_code(self, *, name: str) -> str:
+        """A fresh enrolment code (console only)."""
         with self._write() as session:
             user = session.scalar(select(User).where(User.name == name))
             if user is None:
                 raise NotFound(f"no user named {name!r}")
             code = self._issue_code(session, user)
-            self._audit(session, who=None, action="user.code", detail=name)
+            self._audit(session, who=None, action="user.code", detail=name, remote=_actor(None, None))
         return code
 
     def list_users(self) -> list[P.UserInfo]:
@@ -94,42 +119,49 @@ class Accounts(Database):
             for d, uname in rows
         ]
 
-    def revoke_device(self, *, device_id: str, by: Principal | None = None) -> None:
+    def revoke_device(self, *, device_id: str, by: Principal | None = None, remote: str | None = None) -> None:
         with self._write() as session:
             device = session.get(Device, device_id)
             if device is None:
                 raise NotFound(f"no device {device_id}")
             if device.revoked_at is None:
                 device.revoked_at = utcnow()
-            self._audit(session, who=by, action="device.revoke", detail=device_id)
+            self._audit(session, who=by, action="device.revoke", detail=device_id, remote=_actor(by, remote))
 
     def enrol(self, *, code: str, device_name: str, remote: str | None) -> P.EnrolResponse:
         code_hash = hash_secret(normalise_code(code))
         with self._write() as session:
-            row = session.scalar(select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash))
+            # Locked: two requests with one code (two workers) must not both enrol.
+            row = session.scalar(
+                select(EnrolmentCode).where(EnrolmentCode.code_hash == code_hash).with_for_update()
+            )
             now = utcnow()
-            if row is None or row.used_at is not None or aware(row.expires_at) < now:
-                self._audit(session, who=None, action="enrol.refused", remote=remote)
-                raise Unauthorized("enrolment code is unknown, already used or expired")
-            row.used_at = now
-            user = session.get_one(User, row.user_id)
-            token = new_token()
-            device = Device(
-                id=str(uuid.uuid4()),
-                user_id=user.id,
-                name=device_name,
-                token_hash=hash_secret(token),
-                created_at=now,
-                last_seen_at=now,
-            )
-            session.add(device)
-            self._audit(
-                session,
-                who=Principal(user.id, user.name, user.role, device.id),
-                action="enrol",
-                detail=device_name,
-                remote=remote,
-            )
+            refused = row is None or row.used_at is not None or aware(row.expires_at) < now
+            if not refused:
+                assert row is not None
+                row.used_at = now
+                user = session.get_one(User, row.user_id)
+                token = new_token()
+                device = Device(
+                    id=str(uuid.uuid4()),
+                    user_id=user.id,
+                    name=device_name,
+                    token_hash=hash_secret(token),
+                    created_at=now,
+                    last_seen_at=now,
+                )
+                session.add(device)
+                self._audit(
+                    session,
+                    who=Principal(user.id, user.name, user.role, device.id),
+                    action="enrol",
+                    detail=device_name,
+                    remote=remote,
+                )
+        if refused:
+            # Its own transaction, after the refusal: an audit row that is rolled back with it is no audit.
+            self.audit(who=None, action="enrol.refused", remote=remote)
+            raise Unauthorized("enrolment code is unknown, already used or expired")
         return P.EnrolResponse(
             device_id=uuid.UUID(device.id),
             token=token,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -64,14 +64,18 @@ def aware(value: dt.datetime) -> dt.datetime:
 class Database:
     """The engine, one transaction per write, and the audit log. The concern classes build on it."""
 
-    def __init__(self, *, engine: Engine) -> None:
+    def __init__(self, *, engine: Engine, data_dir: Path) -> None:
         self.engine = engine
+        self.data_dir = data_dir
         self.sessions = db.session_factory(engine)
-        self._lock = threading.Lock()
+        self._writes = db.session_factory(db.for_writing(engine))
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
-        with self._lock, self.sessions.begin() as session:
+        """One write transaction. Nothing here is a process-local lock: several worker processes may write at
+        once. SQLite takes its single write lock at BEGIN (db.for_writing); PostgreSQL writers lock the rows
+        they change (the sequence counter, a CT's user row while they push)."""
+        with self._writes.begin() as session:
             yield session
 
     def _audit(

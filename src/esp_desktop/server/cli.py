@@ -7,12 +7,14 @@ Errors are one line on stderr with exit code 1, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from esp_desktop.server import db
+from esp_desktop.server.restore import restore
 from esp_desktop.server.security import write_dev_cert
 from esp_desktop.server.service import Central, CentralError
 
@@ -38,6 +40,30 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8443)
     serve.add_argument("--cert", type=Path, help="TLS certificate (PEM)")
     serve.add_argument("--key", type=Path, help="TLS private key (PEM)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (several need PostgreSQL to help: SQLite has one writer at a time)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="addresses of reverse proxies whose X-Forwarded-For is trusted (default 127.0.0.1)",
+    )
+
+    backup = sub.add_parser("backup", help="copy the SQLite database while the server runs (PostgreSQL: pg_dump)")
+    backup.add_argument("file", type=Path)
+    restore = sub.add_parser(
+        "restore",
+        help="put a backup back (server stopped) and start a new server epoch so every device re-syncs",
+    )
+    restore.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        help="SQLite backup to restore; without it (PostgreSQL, after pg_restore) only the epoch is renewed",
+    )
 
     cert = sub.add_parser("dev-cert", help="write a self-signed certificate and key for local use")
     cert.add_argument("--cert", type=Path, default=Path("central-cert.pem"))
@@ -71,6 +97,49 @@ def _central(args: argparse.Namespace, data_dir: Path) -> Central:
     return Central(engine=engine, data_dir=data_dir)
 
 
+def _shown(text: str) -> str:
+    """A name as one line of a listing: control and format characters (newlines, escape codes, bidi
+    overrides) shown escaped, so a name cannot forge rows or colour the terminal."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
+def _serve(args: argparse.Namespace, data_dir: Path) -> int:
+    import uvicorn
+
+    from esp_desktop.server.app import create_app
+
+    if bool(args.cert) != bool(args.key):
+        raise db.ServerConfigError("--cert and --key go together")
+    if args.workers < 1:
+        raise db.ServerConfigError("--workers must be 1 or more")
+    central = _central(args, data_dir)  # checks the database and the epoch once, before any worker starts
+    if not args.cert and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("warning: serving without TLS on a non-loopback address", file=sys.stderr)
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": "info",
+        "ssl_certfile": str(args.cert) if args.cert else None,
+        "ssl_keyfile": str(args.key) if args.key else None,
+        "proxy_headers": True,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+    }
+    if args.workers == 1:
+        uvicorn.run(create_app(central=central), **options)
+        return 0
+    central.engine.dispose()
+    # Worker processes import the app factory and find the data directory and database in the environment.
+    os.environ["ESP_CENTRAL_DATA_DIR"] = str(data_dir.resolve())
+    os.environ["ESP_CENTRAL_DB"] = db.resolve_db_url(data_dir, args.db)
+    uvicorn.run(
+        "esp_desktop.server.app:from_environment",
+        factory=True,
+        workers=args.workers,
+        **options,
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir: Path = (args.data_dir or db.default_data_dir()).expanduser()
     if args.command == "dev-cert":
@@ -78,11 +147,12 @@ def run(args: argparse.Namespace) -> int:
         write_dev_cert(args.cert, args.key, hostnames=hosts)
         print(f"wrote {args.cert} and {args.key} for {', '.join(hosts)}")
         return 0
-    data_dir.mkdir(parents=True, exist_ok=True)
+    db.ensure_private_dir(data_dir)
     if args.command == "init":
         url = db.resolve_db_url(data_dir, args.db)
         engine = db.make_engine(url)
         db.upgrade(engine)
+        db.restrict_files(data_dir)
         if args.db:
             db.remember_db_url(data_dir, args.db)
         central = Central(engine=engine, data_dir=data_dir)
@@ -98,23 +168,14 @@ def run(args: argparse.Namespace) -> int:
         print(code)
         return 0
     if args.command == "serve":
-        import uvicorn
-
-        from esp_desktop.server.app import create_app
-
-        if bool(args.cert) != bool(args.key):
-            raise db.ServerConfigError("--cert and --key go together")
-        app = create_app(central=_central(args, data_dir))
-        if not args.cert and args.host not in ("127.0.0.1", "localhost", "::1"):
-            print("warning: serving without TLS on a non-loopback address", file=sys.stderr)
-        uvicorn.run(
-            app,
-            host=args.host,
-            port=args.port,
-            log_level="info",
-            ssl_certfile=str(args.cert) if args.cert else None,
-            ssl_keyfile=str(args.key) if args.key else None,
-        )
+        return _serve(args, data_dir)
+    if args.command == "backup":
+        db.backup_sqlite(db.resolve_db_url(data_dir, args.db), args.file)
+        print(f"database copied to {args.file}")
+        return 0
+    if args.command == "restore":
+        epoch = restore(data_dir, db.resolve_db_url(data_dir, args.db), args.file)
+        print(f"database restored; new server epoch {epoch}: every device re-sends what the server lacks")
         return 0
     central = _central(args, data_dir)
     if args.command == "user":
@@ -128,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
             print(code)
         else:
             for u in central.list_users():
-                print(f"{u.name}\t{u.role}\t{u.devices} device(s)")
+                print(f"{_shown(u.name)}\t{u.role}\t{u.devices} device(s)")
         return 0
     if args.command == "device":
         if args.device_cmd == "revoke":
@@ -138,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
             for d in central.list_devices():
                 state = "revoked" if d.revoked else "active"
                 seen = d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else "-"
-                print(f"{d.device_id}\t{d.user_name}\t{d.name}\t{state}\tlast seen {seen}")
+                print(f"{d.device_id}\t{_shown(d.user_name)}\t{_shown(d.name)}\t{state}\tlast seen {seen}")
         return 0
     raise AssertionError(args.command)  # argparse guarantees a known command
 

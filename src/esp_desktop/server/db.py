@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +47,47 @@ def resolve_db_url(data_dir: Path, db_url: str | None) -> str:
 
 def remember_db_url(data_dir: Path, db_url: str) -> None:
     cfg = data_dir / CONFIG_FILE
-    cfg.write_text(json.dumps({"db_url": db_url}, indent=2))
-    cfg.chmod(0o600)  # the URL may carry a database password
+    # Created 0600 (not chmod-ed after writing): the URL may carry a database password.
+    fd = os.open(cfg, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an older file may have been created wider
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps({"db_url": db_url}, indent=2))
+
+
+def ensure_private_dir(path: Path) -> None:
+    """The data directory, created 0700 (it holds the database, device-token hashes and blobs)."""
+    if not path.exists():
+        path.mkdir(mode=0o700, parents=True)
+
+
+def restrict_files(data_dir: Path) -> None:
+    """Owner-only permissions on the database files (an older install may have made them wider)."""
+    for name in ("central.db", "central.db-wal", "central.db-shm", CONFIG_FILE):
+        with contextlib.suppress(FileNotFoundError):
+            (data_dir / name).chmod(0o600)
+
+
+def _create_private(path: Path) -> None:
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def backup_sqlite(db_url: str, target: Path) -> None:
+    """A consistent copy of the SQLite database while the server runs (SQLite's online backup)."""
+    url = make_url(db_url)
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise ServerConfigError("back up a PostgreSQL database with pg_dump (docs/server.md)")
+    if target.exists():
+        raise ServerConfigError(f"{target} exists; choose a new file name")
+    _create_private(target)
+    src = sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
 
 
 def make_engine(db_url: str) -> Engine:
@@ -57,20 +98,49 @@ def make_engine(db_url: str) -> Engine:
     else:
         kwargs["pool_pre_ping"] = True
         kwargs["pool_size"] = 10
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        _create_private(Path(url.database))  # SQLite gives its -wal and -shm files the same mode
     engine = create_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            # The driver's own transaction handling is off: SQLAlchemy's "begin" event below issues BEGIN,
+            # so a write transaction can take SQLite's write lock at once (BEGIN IMMEDIATE).
+            dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            # WAL: pulls read while a push writes; synchronous=NORMAL is durable across process crashes.
+            # WAL: pulls read while a push writes. synchronous=FULL: an acknowledged push survives a power
+            # loss too (NORMAL may lose the last commits, and clients would then believe the server has them).
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute(f"PRAGMA synchronous={_synchronous()}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            # A deferred transaction that reads first and writes later cannot wait for another writer
+            # (SQLITE_BUSY at once); IMMEDIATE waits its turn (busy_timeout), across processes too.
+            immediate = conn.get_execution_options().get(_WRITING, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
     return engine
+
+
+_WRITING = "esp_central_writing"
+
+
+def _synchronous() -> str:
+    """FULL unless the operator chose otherwise (ESP_CENTRAL_SQLITE_SYNCHRONOUS=NORMAL|EXTRA)."""
+    value = os.environ.get("ESP_CENTRAL_SQLITE_SYNCHRONOUS", "FULL").upper()
+    if value not in ("NORMAL", "FULL", "EXTRA"):
+        raise ServerConfigError("ESP_CENTRAL_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA")
+    return value
+
+
+def for_writing(engine: Engine) -> Engine:
+    """The engine for write transactions (on SQLite they begin IMMEDIATE)."""
+    return engine.execution_options(**{_WRITING: True})
 
 
 def _alembic_config() -> Config:

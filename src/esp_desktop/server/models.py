@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -75,6 +76,24 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(BigInteger)
 
 
+class ServerState(Base):
+    """Named values of the server itself. ``epoch``: a random id that changes when the database is restored
+    or found to have gone back in time; clients that see it change re-push and re-pull (docs/server.md)."""
+
+    __tablename__ = "server_state"
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
+
+
+class RateBucket(Base):
+    """Token buckets for failed sign-ins and enrolments, shared by every worker process through the database."""
+
+    __tablename__ = "rate_limits"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    level: Mapped[float] = mapped_column(Float)
+    stamp: Mapped[float] = mapped_column(Float)  # seconds since the epoch (clock.now()) of the last update
+
+
 class Record(Base):
     __tablename__ = "records"
     record_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
@@ -126,15 +145,20 @@ class ProcessedChange(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     client_change_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
     result: Mapped[str] = mapped_column(Text)
+    # protocol.change_digest() of the change: the same id with another content is not a replay. NULL for
+    # changes processed before digests were kept (treated as replays, as they were then).
+    digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Attachment(Base):
-    """An encrypted attachment blob, addressed by the SHA-256 of its (encrypted) bytes."""
+    """An encrypted attachment blob, addressed by the SHA-256 of its (encrypted) bytes, per owner: a user
+    reaches only blobs they uploaded themselves (or, for panel and admin, blobs of records they may read),
+    so naming another CT's SHA neither fetches it nor tells whether it exists."""
 
     __tablename__ = "attachments"
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     size: Mapped[int] = mapped_column(BigInteger)
     received: Mapped[int] = mapped_column(BigInteger, default=0)
     complete: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from esp_desktop.server import access
 from esp_desktop.server.base import Clash, Database, Forbidden, NotFound, Principal, aware, utcnow
-from esp_desktop.server.models import Conflict, Counter, ProcessedChange, Record, SyncKey
+from esp_desktop.server.epoch import State, Witness, read_state, rotate, went_back
+from esp_desktop.server.models import Conflict, Counter, ProcessedChange, Record, SyncKey, User
 from esp_desktop.sync import protocol as P
 
 
@@ -39,84 +40,125 @@ def _envelope(r: Any) -> P.RecordEnvelope:
 
 
 @dataclass
-class _Batch:
-    """Rows one push will write with bulk statements."""
+class _Plan:
+    """What one change of a push will do, decided before sequence numbers are taken."""
 
-    inserts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    updates: dict[str, dict[str, Any]] = field(default_factory=dict)
-    processed: list[dict[str, Any]] = field(default_factory=list)
+    change: P.Change
+    kind: str  # accept | conflict | rejected | replayed | replay_mismatch
+    message: str | None = None
+    replayed: P.PushResult | None = None
+    row: dict[str, Any] | None = None  # the server row (conflict) or the row to write (accept)
+    insert: bool = False
+    resolves: list[Conflict] = field(default_factory=list)
 
 
 class Records(Database):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.witness = Witness(self.data_dir)
+
+    # ------------------------------------------------------------------ epoch and head
+    def check_epoch(self) -> P.ServerEpoch:
+        """At start: rotate the epoch if the database is behind what this data directory handed out."""
+        seen = self.witness.seen()
+        with self._write() as session:
+            state = read_state(session)
+            if went_back(state, seen):
+                state.epoch = self._rotate(session, state, seen)
+        self.witness.record(state.epoch, state.head)
+        return uuid.UUID(state.epoch)
+
+    def _rotate(self, session: Session, state: State, seen: tuple[str, int] | None) -> str:
+        new = rotate(session, state.epoch)
+        if new != state.epoch:
+            self._audit(
+                session,
+                who=None,
+                action="epoch.rotate",
+                detail=f"database head {state.head} is below {seen[1] if seen else '?'} handed out before; "
+                f"new epoch {new}",
+            )
+        return new
+
+    def head(self) -> tuple[uuid.UUID, int]:
+        """(server epoch, highest committed sequence number)."""
+        seen = self.witness.seen()
+        with self.sessions() as session:
+            state = read_state(session)
+        if went_back(state, seen):
+            with self._write() as session:
+                state = read_state(session)
+                if went_back(state, seen):
+                    state.epoch = self._rotate(session, state, seen)
+        self.witness.record(state.epoch, state.head)
+        return uuid.UUID(state.epoch), state.head
+
     @staticmethod
     def _next_seq(session: Session, n: int) -> int:
-        """Reserve n sequence numbers; returns the first. Row-locks the counter until commit."""
+        """Reserve n sequence numbers; returns the first.
+
+        The counter row stays locked until this transaction commits, so sequence numbers commit in the
+        order they are taken, across threads and worker processes alike: whoever reads the committed counter
+        value `head` can rely on every seq <= head being committed (pulls never skip a late commit).
+        """
         new_top = session.execute(
-            update(Counter)
-            .where(Counter.name == "seq")
-            .values(value=Counter.value + n)
-            .returning(Counter.value)
+            update(Counter).where(Counter.name == "seq").values(value=Counter.value + n).returning(Counter.value)
         ).scalar_one()
         return int(new_top) - n + 1
-
-    def current_seq(self) -> int:
-        with self.sessions() as session:
-            return int(session.scalar(select(Counter.value).where(Counter.name == "seq")) or 0)
 
     # ------------------------------------------------------------------ push
     def push(self, who: Principal, req: P.PushRequest, *, remote: str | None = None) -> P.PushResponse:
         if who.role != "ct":
             raise Forbidden("only a consulting teacher's device can push records")
-        ccids = [str(c.client_change_id) for c in req.changes]
-        rids = {str(c.record.id) for c in req.changes}
-        results: list[P.PushResult] = []
-        counts = {"accepted": 0, "conflict": 0, "rejected": 0, "replayed": 0}
+        digests = {str(c.client_change_id): P.change_digest(c) for c in req.changes}
+        seen = self.witness.seen()  # before the database: see epoch.went_back()
+        counts = {"accepted": 0, "conflict": 0, "rejected": 0, "replayed": 0, "replay_mismatch": 0}
         with self._write() as session:
-            first = self._next_seq(session, len(req.changes) + sum(len(c.resolves) for c in req.changes))
-            seqs = iter(range(first, first + 10**9))
-            done = {
-                p.client_change_id: p.result
-                for p in session.scalars(
-                    select(ProcessedChange).where(
-                        ProcessedChange.owner_id == who.user_id, ProcessedChange.client_change_id.in_(ccids)
+            # One push per CT at a time (two of their devices may push the same record); pushes of different
+            # CTs only meet at the sequence counter, taken last.
+            session.execute(select(User.id).where(User.id == who.user_id).with_for_update())
+            plans = self._plan(session, who, req, digests)
+            n = sum(1 + len(p.resolves) for p in plans if p.kind in ("accept", "conflict"))
+            if n:
+                first = self._next_seq(session, n)
+                state = read_state(session)
+                before = State(state.epoch, state.previous, first - 1)
+            else:
+                state = before = read_state(session)
+            if went_back(before, seen):
+                state.epoch = self._rotate(session, before, seen)
+            seqs = iter(range(state.head - n + 1, state.head + 1))
+            now = utcnow()
+            results: list[P.PushResult] = []
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            processed: list[dict[str, Any]] = []
+            for plan in plans:
+                result = self._result(session, who, plan, seqs, now)
+                counts[plan.kind if plan.kind != "accept" else "accepted"] += 1
+                results.append(result)
+                if plan.kind == "accept":
+                    assert plan.row is not None
+                    (inserts if plan.insert else updates).append(plan.row)
+                if plan.kind in ("accept", "conflict", "rejected"):
+                    ccid = str(plan.change.client_change_id)
+                    processed.append(
+                        {
+                            "owner_id": who.user_id,
+                            "client_change_id": ccid,
+                            "result": result.model_dump_json(),
+                            "digest": digests[ccid],
+                            "created_at": now,
+                        }
                     )
-                )
-            }
             # Plain dicts and bulk statements, not ORM objects: a push is up to 500 records and this is
             # the server's hot path.
-            cols = list(Record.__table__.columns)
-            rows: dict[str, dict[str, Any]] = {
-                r["record_id"]: dict(r)
-                for r in session.execute(select(*cols).where(Record.record_id.in_(rids))).mappings()
-            }
-            batch = _Batch()
-            now = utcnow()
-            for change in req.changes:
-                ccid = str(change.client_change_id)
-                if ccid in done:
-                    result = P.PushResult.model_validate_json(done[ccid]).model_copy(
-                        update={"replayed": True}
-                    )
-                    counts["replayed"] += 1
-                    results.append(result)
-                    continue
-                result = self._apply(session, who, change, rows, batch, seqs, now)
-                counts[result.status] += 1
-                batch.processed.append(
-                    {
-                        "owner_id": who.user_id,
-                        "client_change_id": ccid,
-                        "result": result.model_dump_json(),
-                        "created_at": now,
-                    }
-                )
-                results.append(result)
-            if batch.inserts:
-                session.execute(insert(Record), list(batch.inserts.values()))
-            if batch.updates:
-                session.execute(update(Record), list(batch.updates.values()))
-            if batch.processed:
-                session.execute(insert(ProcessedChange), batch.processed)
+            if inserts:
+                session.execute(insert(Record), inserts)
+            if updates:
+                session.execute(update(Record), updates)
+            if processed:
+                session.execute(insert(ProcessedChange), processed)
             self._audit(
                 session,
                 who=who,
@@ -125,36 +167,127 @@ class Records(Database):
                 detail=" ".join(f"{k}={v}" for k, v in counts.items()),
                 remote=remote,
             )
-            top = session.scalar(select(Counter.value).where(Counter.name == "seq"))
-        return P.PushResponse(results=results, cursor=int(top or 0))
+        self.witness.record(state.epoch, state.head)
+        return P.PushResponse(results=results, server_epoch=uuid.UUID(state.epoch), head_seq=state.head)
 
-    def _apply(
-        self,
-        session: Session,
-        who: Principal,
-        change: P.Change,
-        rows: dict[str, dict[str, Any]],
-        batch: _Batch,
-        seqs: Iterator[int],
-        now: dt.datetime,
+    def _plan(
+        self, session: Session, who: Principal, req: P.PushRequest, digests: dict[str, str]
+    ) -> list[_Plan]:
+        ccids = list(digests)
+        done = {
+            p.client_change_id: (p.result, p.digest)
+            for p in session.scalars(
+                select(ProcessedChange).where(
+                    ProcessedChange.owner_id == who.user_id, ProcessedChange.client_change_id.in_(ccids)
+                )
+            )
+        }
+        rids = {str(c.record.id) for c in req.changes}
+        cols = list(Record.__table__.columns)
+        rows: dict[str, dict[str, Any]] = {
+            r["record_id"]: dict(r) for r in session.execute(select(*cols).where(Record.record_id.in_(rids))).mappings()
+        }
+        # Educators named by the records, to refuse records filed under another CT's educator.
+        named = {str(c.record.educator_id) for c in req.changes if c.record.educator_id} - rids
+        educators: dict[str, tuple[int, str]] = {
+            rid: (owner, rtype)
+            for rid, owner, rtype in session.execute(
+                select(Record.record_id, Record.owner_id, Record.type).where(Record.record_id.in_(named))
+            )
+        }
+        batch_types = {str(c.record.id): c.record.type for c in req.changes}
+        plans: list[_Plan] = []
+        for change in req.changes:
+            ccid = str(change.client_change_id)
+            if ccid in done:
+                result, digest = done[ccid]
+                if digest is None or digest == digests[ccid]:
+                    replayed = P.PushResult.model_validate_json(result).model_copy(update={"replayed": True})
+                    plans.append(_Plan(change, "replayed", replayed=replayed))
+                else:
+                    plans.append(_Plan(change, "replay_mismatch"))
+                continue
+            env = change.record
+            rid = str(env.id)
+            row = rows.get(rid)
+            if row is not None and row["owner_id"] != who.user_id:
+                plans.append(_Plan(change, "rejected", message="this record belongs to another user"))
+                continue
+            if env.educator_id is not None:
+                eid = str(env.educator_id)
+                owner, etype = educators.get(eid, (who.user_id, batch_types.get(eid, "educator")))
+                if eid in rows:
+                    owner, etype = rows[eid]["owner_id"], rows[eid]["type"]
+                if owner != who.user_id or etype != "educator":
+                    plans.append(
+                        _Plan(change, "rejected", message="the record names an educator outside your caseload")
+                    )
+                    continue
+            # A base version above the server's (or a record the server lacks) means the server lost commits
+            # (restored from a backup): the device's copy is the newest there is, so it is taken as is.
+            if row is not None and change.base_version < row["version"]:
+                plans.append(_Plan(change, "conflict", row=dict(row)))
+                continue
+            plan = _Plan(change, "accept", insert=row is None)
+            version = max(row["version"] if row is not None else 0, change.base_version) + 1
+            fields: dict[str, Any] = {
+                "type": env.type,
+                "version": version,
+                "deleted": env.deleted,
+                "audience": env.audience,
+                "educator_id": str(env.educator_id) if env.educator_id else None,
+                "case_id": str(env.educator_id) if env.educator_id else (rid if env.type == "educator" else None),
+                "updated_at": env.updated_at,
+                "payload": json.dumps(env.payload, separators=(",", ":")) if env.payload is not None else None,
+                "ciphertext": env.ciphertext,
+                "attachment_sha256": env.attachment_sha256,
+            }
+            if row is None:
+                row = {"record_id": rid, "owner_id": who.user_id, **fields}
+                rows[rid] = row
+            else:
+                row.update(fields)
+            plan.row = row
+            if change.resolves:
+                plan.resolves = list(
+                    session.scalars(
+                        select(Conflict).where(
+                            Conflict.conflict_id.in_([str(c) for c in change.resolves]),
+                            Conflict.owner_id == who.user_id,
+                            Conflict.record_id == rid,
+                            Conflict.resolved.is_(False),
+                        )
+                    )
+                )
+            plans.append(plan)
+        return plans
+
+    def _result(
+        self, session: Session, who: Principal, plan: _Plan, seqs: Iterator[int], now: dt.datetime
     ) -> P.PushResult:
+        change = plan.change
         env = change.record
-        rid = str(env.id)
         ccid = change.client_change_id
-        row = rows.get(rid)
-        if row is not None and row["owner_id"] != who.user_id:
+        if plan.kind == "replayed":
+            assert plan.replayed is not None
+            return plan.replayed
+        if plan.kind == "replay_mismatch":
             return P.PushResult(
                 client_change_id=ccid,
                 record_id=env.id,
-                status="rejected",
-                message="this record belongs to another user",
+                status="replay_mismatch",
+                message="this change id was already used for a different change; send it under a new id",
             )
-        if row is not None and change.base_version != row["version"]:
+        if plan.kind == "rejected":
+            return P.PushResult(client_change_id=ccid, record_id=env.id, status="rejected", message=plan.message)
+        row = plan.row
+        assert row is not None
+        if plan.kind == "conflict":
             # Edited elsewhere since this device last saw it: keep the server copy, store the incoming
             # edit as a conflict copy that every device of the CT receives, and let the CT decide.
             conflict = Conflict(
                 conflict_id=str(uuid.uuid4()),
-                record_id=rid,
+                record_id=str(env.id),
                 owner_id=who.user_id,
                 device_id=who.device_id,
                 base_version=change.base_version,
@@ -175,51 +308,23 @@ class Records(Database):
                 server_record=_envelope(row),
                 message="the record was changed on another device; both versions are kept",
             )
-        version = (row["version"] if row is not None else change.base_version) + 1
-        seq = next(seqs)
-        fields: dict[str, Any] = {
-            "type": env.type,
-            "version": version,
-            "deleted": env.deleted,
-            "audience": env.audience,
-            "educator_id": str(env.educator_id) if env.educator_id else None,
-            "case_id": str(env.educator_id) if env.educator_id else (rid if env.type == "educator" else None),
-            "updated_at": env.updated_at,
-            "payload": json.dumps(env.payload, separators=(",", ":")) if env.payload is not None else None,
-            "ciphertext": env.ciphertext,
-            "attachment_sha256": env.attachment_sha256,
-            "seq": seq,
-        }
-        if row is None:
-            row = {"record_id": rid, "owner_id": who.user_id, **fields}
-            rows[rid] = row
-            batch.inserts[rid] = row
-        else:
-            row.update(fields)
-            if rid not in batch.inserts:
-                batch.updates[rid] = row
-        if change.resolves:
-            for conflict in session.scalars(
-                select(Conflict).where(
-                    Conflict.conflict_id.in_([str(c) for c in change.resolves]),
-                    Conflict.owner_id == who.user_id,
-                    Conflict.record_id == rid,
-                    Conflict.resolved.is_(False),
-                )
-            ):
-                conflict.resolved = True
-                conflict.seq = next(seqs)
+        row["seq"] = next(seqs)
+        for conflict in plan.resolves:
+            conflict.resolved = True
+            conflict.seq = next(seqs)
         return P.PushResult(
-            client_change_id=ccid, record_id=env.id, status="accepted", version=version, seq=seq
+            client_change_id=ccid, record_id=env.id, status="accepted", version=row["version"], seq=row["seq"]
         )
 
     # ------------------------------------------------------------------ pull
     def pull(self, who: Principal, req: P.PullRequest, *, remote: str | None = None) -> P.PullResponse:
         """Records (and, for a CT, conflict copies) changed after the cursor, oldest first."""
+        seen = self.witness.seen()  # before the database: see epoch.went_back()
         with self.sessions() as session:
-            # Read the committed top first: everything up to it is visible, so when this page is the last
+            # Read the committed head first: everything up to it is visible, so when this page is the last
             # one the next cursor can jump to it without skipping a late commit.
-            top = int(session.scalar(select(Counter.value).where(Counter.name == "seq")) or 0)
+            state = read_state(session)
+            top = state.head
             scope = access.scope(session, who)
             recs = session.execute(
                 select(*Record.__table__.columns)
@@ -248,9 +353,21 @@ class Records(Database):
         more = len(items) > req.limit
         page = items[: req.limit]
         next_cursor = page[-1].seq if more else max(top, req.cursor)
+        epoch = state.epoch
+        if went_back(state, seen):
+            epoch = str(self.head()[0])
+        else:
+            self.witness.record(state.epoch, state.head)
         if page:
             self.audit(who=who, action="pull", count=len(page), detail=f"cursor={req.cursor}", remote=remote)
-        return P.PullResponse(records=page, next_cursor=next_cursor, more=more, scope=scope)
+        return P.PullResponse(
+            records=page,
+            next_cursor=next_cursor,
+            more=more,
+            scope=scope,
+            server_epoch=uuid.UUID(epoch),
+            head_seq=top,
+        )
 
     # ------------------------------------------------------------------ sync key
     def get_sync_key(self, who: Principal) -> P.WrappedKey:

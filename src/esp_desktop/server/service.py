@@ -45,4 +45,5 @@ __all__ = [
 
 class Central(Accounts, Records, Blobs):
     def __init__(self, *, engine: Engine, data_dir: Path) -> None:
-        super().__init__(engine=engine, blob_dir=data_dir / "blobs")
+        super().__init__(engine=engine, data_dir=data_dir)
+        self.check_epoch()

@@ -121,8 +121,8 @@ class ObservationService(Service):
             if any(n is None for n in notes):
                 raise ValidationError("Those lines cannot be brought back.")
             for n in notes:
-                n.deleted = False  # type: ignore[union-attr]
-            return notes  # type: ignore[return-value]
+                n.deleted = False
+            return notes
 
     def set_notes_audience(self, note_ids: Sequence[str], *, audience: str) -> list[ScriptNote]:
         """Share (or make private again) several script lines at once."""

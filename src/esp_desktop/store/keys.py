@@ -149,7 +149,7 @@ def keyring_available() -> bool:
         if isinstance(backend, fail.Keyring):
             return False
         return getattr(backend, "priority", 0) > 0
-    except Exception:  # any import/backend problem means "no keyring": fall back silently
+    except Exception:  # noqa: BLE001 - any import/backend problem means "no keyring": fall back silently
         return False
 
 
@@ -161,7 +161,7 @@ def keyring_store(store_id: str, data_key: bytes) -> bool:
 
         keyring.set_password(KEYRING_SERVICE, store_id, data_key.hex())
         return True
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         log.info("keyring unavailable: %s", type(exc).__name__)
         return False
 
@@ -174,7 +174,7 @@ def keyring_load(store_id: str) -> bytes | None:
 
         value = keyring.get_password(KEYRING_SERVICE, store_id)
         return bytes.fromhex(value) if value else None
-    except Exception:
+    except Exception:  # noqa: BLE001
         return None
 
 
@@ -185,5 +185,5 @@ def keyring_forget(store_id: str) -> None:
         import keyring
 
         keyring.delete_password(KEYRING_SERVICE, store_id)
-    except Exception:
+    except Exception:  # noqa: BLE001
         pass

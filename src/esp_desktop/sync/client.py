@@ -688,7 +688,7 @@ class BackgroundSync:
             client = self.make_client()
             try:
                 self.on_done(client.sync_with_retry(sleep=self._stop.wait), None)
-            except Exception as exc:  # reported to the UI, the loop keeps running
+            except Exception as exc:  # noqa: BLE001 - reported to the UI, the loop keeps running
                 self.on_done(None, exc)
             finally:
                 client.close()

@@ -11,6 +11,7 @@ with the offending field) instead of reaching the database.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
@@ -18,8 +19,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2  # 2: server_epoch/head_seq in every sync answer, replay_mismatch, body limits
 MAX_BATCH = 500  # records per push or pull page
+# Request bodies the server reads at most (it refuses larger ones with 413 before reading them). A push is
+# split by bytes as well as by MAX_BATCH: 500 records of the largest size would not fit.
+MAX_PUSH_BODY_BYTES = 16 * 1024 * 1024
+MAX_BODY_BYTES = 64 * 1024  # every other JSON request
 MAX_PAYLOAD_BYTES = 256 * 1024  # JSON fields of one record
 MAX_CIPHERTEXT_CHARS = 400 * 1024  # base64 of an encrypted payload
 MAX_WRAPPED_KEY_CHARS = 4096
@@ -30,7 +35,10 @@ Role = Literal["ct", "panel", "admin"]
 RecordType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Base64Str = Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
-ShortText = Annotated[str, Field(min_length=1, max_length=120)]
+# Names people type (device names): no control or format characters, so nothing typed can forge a line
+# or an escape sequence in the server's listings.
+NO_CONTROLS = r"^[^\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+$"
+ShortText = Annotated[str, Field(min_length=1, max_length=120, pattern=NO_CONTROLS)]
 
 PANEL_CASE_TYPE = "panel_case"
 
@@ -90,7 +98,9 @@ class Change(_Strict):
     """A pending local change: the record as edited and the server version it was edited from."""
 
     client_change_id: UUID
-    base_version: int = Field(ge=0, le=2**53, description="0 for a record the server has never seen")
+    # At most 2^53 - 1, so the version the server gives (base + 1) stays within 2^53 (exact in every JSON
+    # reader, and within RecordEnvelope.version's bound when the record travels back).
+    base_version: int = Field(ge=0, le=2**53 - 1, description="0 for a record the server has never seen")
     record: RecordEnvelope
     resolves: list[UUID] = Field(
         default_factory=list, max_length=16, description="conflict ids this change resolves"
@@ -108,7 +118,19 @@ class PushRequest(_Strict):
         return self
 
 
-PushStatus = Literal["accepted", "conflict", "rejected"]
+# replay_mismatch: this change id was processed before with a different content (a store restored from a
+# backup re-using ids). Nothing was applied; the client sends the change again under a fresh change id.
+PushStatus = Literal["accepted", "conflict", "rejected", "replay_mismatch"]
+
+
+def change_digest(change: Change) -> str:
+    """SHA-256 of what a change says, stored with its change id to tell a true replay from a reused id.
+
+    Covers everything but the ciphertext: a client re-seals a private record on every attempt (fresh nonce),
+    so a retried push differs only there; a different edit differs in ``updated_at`` (and usually more).
+    """
+    body = change.model_dump(mode="json", exclude={"record": {"ciphertext"}})
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 class PushResult(_Strict):
@@ -123,9 +145,27 @@ class PushResult(_Strict):
     replayed: bool = Field(default=False, description="this change id was already processed: nothing changed")
 
 
+ServerEpoch = Annotated[
+    UUID,
+    Field(
+        description="changes when the server's database is restored or found to have gone back in time: "
+        "a client that sees a new epoch re-pushes what the server lacks and re-pulls from cursor 0"
+    ),
+]
+HeadSeq = Annotated[
+    int,
+    Field(
+        ge=0,
+        description="highest sequence number committed on the server; below a client's cursor it means the "
+        "server lost commits",
+    ),
+]
+
+
 class PushResponse(_Strict):
     results: list[PushResult]
-    cursor: int = Field(description="highest sequence number on the server after this push")
+    server_epoch: ServerEpoch
+    head_seq: HeadSeq
 
 
 class PullRequest(_Strict):
@@ -156,6 +196,8 @@ class PullResponse(_Strict):
     scope: str = Field(
         description="fingerprint of what this user may read; when it changes, re-pull from cursor 0"
     )
+    server_epoch: ServerEpoch
+    head_seq: HeadSeq
 
 
 class EnrolRequest(_Strict):
@@ -174,7 +216,8 @@ class WhoAmI(_Strict):
     device_id: UUID
     user_name: str
     role: Role
-    cursor: int
+    server_epoch: ServerEpoch
+    head_seq: HeadSeq
 
 
 class WrappedKey(_Strict):

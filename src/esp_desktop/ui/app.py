@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import Qt, QThread, QThreadPool
 from PySide6.QtGui import QFont, QGuiApplication
@@ -37,7 +38,7 @@ def configure_thread_pool() -> None:
 
 def setup_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with names, icon and the one style sheet (reused if one exists, e.g. in tests)."""
-    app = QApplication.instance()
+    app = cast(QApplication | None, QApplication.instance())  # this process only ever makes a QApplication
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
@@ -53,7 +54,7 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
         app.setFont(f)
     app.setStyleSheet(STYLE_SHEET)
     configure_thread_pool()
-    return app  # type: ignore[return-value]
+    return app
 
 
 def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or None
@@ -65,7 +66,7 @@ def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or 
 
     try:
         store = Vault(ctx.data_dir).unlock_from_keyring()
-    except Exception as exc:  # a stale or broken keyring entry: fall back to the passphrase
+    except Exception as exc:  # noqa: BLE001 - a stale or broken keyring entry: fall back to the passphrase
         log.info("keyring unlock failed: %s", exc)
         return None
     return (store, open_services(store, ctx.settings)) if store else None

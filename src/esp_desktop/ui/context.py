@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from ..services import Services
 from ..settings import Settings
 from ..store.changes import Changes
+from ..store.vault import Store
 
 
 class AppContext(QObject):
@@ -35,7 +36,7 @@ class AppContext(QObject):
         super().__init__()
         self.data_dir = Path(data_dir)
         self.settings = Settings(self.data_dir)
-        self._store: Any = None
+        self._store: Store | None = None
         self.services: Services | None = None
         self._pending: list[Changes] = []
         self._pending_lock = threading.Lock()
@@ -44,11 +45,11 @@ class AppContext(QObject):
 
     # --- the unlocked store ---------------------------------------------------------------------------------
     @property
-    def store(self) -> Any:
+    def store(self) -> Store | None:
         return self._store
 
     @store.setter
-    def store(self, store: Any) -> None:
+    def store(self, store: Store | None) -> None:
         """Attach (or with None, detach) a store: its commits are delivered to ``storeChanged`` from now on."""
         if self._unsubscribe is not None:
             self._unsubscribe()
@@ -65,6 +66,12 @@ class AppContext(QObject):
         if self.services is None:
             raise RuntimeError("the store is locked")
         return self.services
+
+    @property
+    def open_store(self) -> Store:
+        if self._store is None:
+            raise RuntimeError("the store is locked")
+        return self._store
 
     # --- what changed -------------------------------------------------------------------------------------
     def _committed(self, changes: Changes) -> None:

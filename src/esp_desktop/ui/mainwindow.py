@@ -7,6 +7,7 @@ Locking saves the educator page's pending edits, tells every view to drop its ca
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QThreadPool
@@ -121,10 +122,10 @@ class MainWindow(QMainWindow):
     def _action(
         self,
         text: str,
-        slot,
+        slot: Callable[..., object],
         *,
-        shortcut=None,
-        icon_name: str | None = None,  # noqa: ANN001
+        shortcut: str | list[str] | None = None,
+        icon_name: str | None = None,
         needs_store: bool = True,
     ) -> QAction:
         a = QAction(text, self)
@@ -248,7 +249,7 @@ class MainWindow(QMainWindow):
         try:
             if self._educator_page is not None:
                 self._educator_page.save_pending()
-        except Exception as exc:  # never drop what the CT typed: stay open and say why
+        except Exception as exc:  # noqa: BLE001 - never drop what the CT typed: stay open and say why
             show_error(self, exc, title="Could not save before locking")
             return False
         self._place = (
@@ -313,7 +314,7 @@ class MainWindow(QMainWindow):
                 self.nav_educator.setHidden(False)
                 self.go("educator")
                 self.educator.open_record(record_type, record_id)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             show_error(self, exc, title="Could not open that record")
 
     # --- file actions -------------------------------------------------------------------------------------
@@ -331,7 +332,7 @@ class MainWindow(QMainWindow):
             return
         from ..store.backup import create_backup
 
-        store, svc, out = self.ctx.store, self.ctx.svc, Path(f)
+        store, svc, out = self.ctx.open_store, self.ctx.svc, Path(f)
 
         def work() -> dict:
             summary = create_backup(store, out)

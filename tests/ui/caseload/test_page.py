@@ -16,13 +16,13 @@ from tests.helpers.qt import make_window, on_modal, type_unlock  # noqa: E402
 pytestmark = pytest.mark.qt
 
 
-def _ok(dialog) -> None:  # noqa: ANN001
+def _ok(dialog) -> None:
     btn = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
     assert btn.isEnabled()
     btn.click()
 
 
-def _row_of(win, name: str) -> int:  # noqa: ANN001
+def _row_of(win, name: str) -> int:
     m = win.caseload.proxy
     for r in range(m.rowCount()):
         if m.index(r, 0).data() == name:
@@ -30,15 +30,15 @@ def _row_of(win, name: str) -> int:  # noqa: ANN001
     raise AssertionError(f"{name} is not in the caseload table")
 
 
-def _click(qtbot, button) -> None:  # noqa: ANN001
+def _click(qtbot, button) -> None:
     assert button.isEnabled(), button.text()
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def add_refer_intake(qtbot, win, given: str, family: str, program: str = "PAR") -> None:  # noqa: ANN001
+def add_refer_intake(qtbot, win, given: str, family: str, program: str = "PAR") -> None:
     page, errors = win.caseload, []
 
-    def fill_educator(d) -> None:  # noqa: ANN001
+    def fill_educator(d) -> None:
         assert not d.ok.isEnabled()  # names are required
         qtbot.keyClicks(d.given, given)
         qtbot.keyClicks(d.family, family)
@@ -52,7 +52,7 @@ def add_refer_intake(qtbot, win, given: str, family: str, program: str = "PAR") 
     name = f"{given} {family}"
     assert page.selected_row().educator.display_name == name  # the new row is selected
 
-    def refer(d) -> None:  # noqa: ANN001
+    def refer(d) -> None:
         combo = d.findChild(QComboBox)
         combo.setCurrentIndex(combo.findData(program))
         _ok(d)
@@ -62,7 +62,7 @@ def add_refer_intake(qtbot, win, given: str, family: str, program: str = "PAR") 
     assert not errors, errors
     assert page.proxy.index(_row_of(win, name), 2).data() == "Referred"
 
-    def intake(d) -> None:  # noqa: ANN001
+    def intake(d) -> None:
         qtbot.keyClicks(d.attendees, f"{name}, CT")
         _ok(d)
 
@@ -105,7 +105,7 @@ def test_enrol_over_the_cap_asks_for_a_reason(qtbot, demo_dir):
     errors: list = []
     seen: dict = {}
 
-    def cancel_first(d) -> None:  # noqa: ANN001
+    def cancel_first(d) -> None:
         seen["title"] = d.windowTitle()
         seen["text"] = d.intro.text()
         d.reject()
@@ -115,7 +115,7 @@ def test_enrol_over_the_cap_asks_for_a_reason(qtbot, demo_dir):
     assert seen["title"] == "Caseload cap reached" and "cap is" in seen["text"]
     assert win.caseload.proxy.index(_row_of(win, "Casey Overflow"), 2).data() == "Intake scheduled"
 
-    def give_reason(d) -> None:  # noqa: ANN001
+    def give_reason(d) -> None:
         assert not d.ok.isEnabled()  # no reason, no override
         qtbot.keyClicks(d.reason, "Panel asked to take this case before June")
         _ok(d)
@@ -139,13 +139,13 @@ def test_filters_and_exit_with_reason(qtbot, demo_dir):
     assert 0 < page.proxy.rowCount() < total
     assert {page.proxy.index(r, 1).data() for r in range(page.proxy.rowCount())} == {"PA (coaching)"}
     page.program.setCurrentIndex(0)
-    qtbot.keyClicks(page.find, "raman")
+    qtbot.keyClicks(page.filter_text, "raman")
     assert page.proxy.rowCount() == 1
     page.table.selectRow(0)
 
     errors: list = []
 
-    def exit_reason(d) -> None:  # noqa: ANN001
+    def exit_reason(d) -> None:
         assert not d.ok.isEnabled()
         qtbot.keyClicks(d.reason, "Moved to another district")
         _ok(d)

@@ -18,7 +18,7 @@ if HAVE_QT:
     from esp_desktop.ui.widgets import tempfiles
 
 
-def _page(qtbot, c, given: str, tab: str):  # noqa: ANN001, ANN202
+def _page(qtbot, c, given: str, tab: str):
     page = EducatorPage(c)
     qtbot.addWidget(page)
     page.resize(1280, 820)
@@ -30,7 +30,7 @@ def _page(qtbot, c, given: str, tab: str):  # noqa: ANN001, ANN202
     return page
 
 
-def test_pa_educator_gets_no_rating_form(qtbot, ctx) -> None:  # noqa: ANN001, F811
+def test_pa_educator_gets_no_rating_form(qtbot, ctx) -> None:
     page = _page(qtbot, ctx, "Priya", "assessments")
     tab = page.assessments
     assert not tab.rating_forms_offered
@@ -40,7 +40,7 @@ def test_pa_educator_gets_no_rating_form(qtbot, ctx) -> None:  # noqa: ANN001, F
     assert tab.rating_forms_offered
 
 
-def test_finalize_makes_the_form_read_only_and_correct_makes_a_new_version(qtbot, ctx) -> None:  # noqa: ANN001, F811
+def test_finalize_makes_the_form_read_only_and_correct_makes_a_new_version(qtbot, ctx) -> None:
     page = _page(qtbot, ctx, "Darnell", "assessments")
     tab = page.assessments
     qtbot.mouseClick(tab.new_formative, Qt.MouseButton.LeftButton)
@@ -83,7 +83,7 @@ def test_finalize_makes_the_form_read_only_and_correct_makes_a_new_version(qtbot
     assert form.doc.version_no == 2 and form.doc.supersedes_id == doc.id and not form.is_read_only()
 
 
-def test_audience_badge_change_persists_and_pa_admin_is_refused(qtbot, ctx) -> None:  # noqa: ANN001, F811
+def test_audience_badge_change_persists_and_pa_admin_is_refused(qtbot, ctx) -> None:
     page = _page(qtbot, ctx, "Priya", "evidence")
     tab = page.evidence
     tab.table.selectRow(0)
@@ -99,7 +99,7 @@ def test_audience_badge_change_persists_and_pa_admin_is_refused(qtbot, ctx) -> N
     assert tab.audience.value() == "panel"
 
 
-def test_new_evidence_with_tags_and_encrypted_file(qtbot, ctx, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001, F811
+def test_new_evidence_with_tags_and_encrypted_file(qtbot, ctx, tmp_path: Path, monkeypatch) -> None:
     page = _page(qtbot, ctx, "Minh", "evidence")
     tab = page.evidence
     qtbot.mouseClick(tab.new_btn, Qt.MouseButton.LeftButton)
@@ -133,7 +133,7 @@ def test_new_evidence_with_tags_and_encrypted_file(qtbot, ctx, tmp_path: Path, m
     assert tab.model.rowCount() == 0 and tab.title.text() == ""
 
 
-def test_coaching_entry_and_open_record(qtbot, ctx) -> None:  # noqa: ANN001, F811
+def test_coaching_entry_and_open_record(qtbot, ctx) -> None:
     page = _page(qtbot, ctx, "Tomasz", "coaching")
     tab = page.coaching
     before = tab.model.rowCount()
@@ -150,7 +150,7 @@ def test_coaching_entry_and_open_record(qtbot, ctx) -> None:  # noqa: ANN001, F8
     assert tab.current.id == entry.id
 
 
-def test_add_prescription_aligned_to_an_indicator(qtbot, ctx) -> None:  # noqa: ANN001, F811
+def test_add_prescription_aligned_to_an_indicator(qtbot, ctx) -> None:
     from esp_desktop.ui.educator.goal_dialogs import PrescriptionDialog
 
     page = _page(qtbot, ctx, "Darnell", "overview")

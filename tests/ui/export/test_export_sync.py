@@ -24,7 +24,7 @@ pytestmark = pytest.mark.qt
 SHOTS = Path(os.environ.get("ESP_SCREENSHOT_DIR") or tempfile.gettempdir()) / "esp-test-screenshots"
 
 
-def _open_first_educator(win):  # noqa: ANN001, ANN202
+def _open_first_educator(win):
     svc = win.ctx.svc
     e = next(e for e in sorted(svc.caseload.educators(), key=lambda e: e.family_name) if svc.observations.for_educator(e.id))
     win.open_record("educator", e.id)
@@ -49,7 +49,7 @@ def test_export_panel_packet_from_the_educator_page(qtbot, demo_dir, tmp_path, m
     )
     errors: list = []
 
-    def drive(dlg) -> None:  # noqa: ANN001
+    def drive(dlg) -> None:
         assert isinstance(dlg, export_dialog.ExportDialog)
         # an observation report for administrators: refused plainly, nothing written, dialog stays open
         dlg.kind.setCurrentIndex(dlg.kind.findData("observation"))
@@ -86,7 +86,7 @@ def test_export_panel_packet_from_the_educator_page(qtbot, demo_dir, tmp_path, m
 
 
 @pytest.fixture
-def central(tmp_path):  # noqa: ANN201 - a real esp-central on 127.0.0.1 (uvicorn in a thread)
+def central(tmp_path):  # a real esp-central on 127.0.0.1 (uvicorn in a thread)
     from esp_desktop.server import db
     from esp_desktop.server.app import create_app
     from esp_desktop.server.security import RateLimiter
@@ -126,7 +126,7 @@ def test_sync_status_conflicts_and_server_down(qtbot, demo_dir, tmp_path, monkey
     code = c.add_user(name="Ms Okafor", role="ct")
     errors: list = []
 
-    def fill(dlg) -> None:  # noqa: ANN001
+    def fill(dlg) -> None:
         assert isinstance(dlg, SettingsDialog)
         dlg.sync.server.setText(url + "/")
         dlg.sync.code.setText(code)
@@ -159,7 +159,7 @@ def test_sync_status_conflicts_and_server_down(qtbot, demo_dir, tmp_path, monkey
     win.act_sync.trigger()
     assert win.sync.open_conflicts == 1 and "1 sync conflict" in win.sync_status.text.text()
 
-    def resolve(dlg) -> None:  # noqa: ANN001
+    def resolve(dlg) -> None:
         assert isinstance(dlg, ConflictsDialog) and dlg.table.rowCount() == 1
         what = dlg.table.item(0, 2).text()
         assert "role subject" in what and "(laptop)" in what and "(tablet)" in what

@@ -22,7 +22,7 @@ if HAVE_QT:
     from esp_desktop.ui.educator.page import EducatorPage
 
 
-def _page(qtbot, c, given: str):  # noqa: ANN001, ANN202
+def _page(qtbot, c, given: str):
     page = EducatorPage(c)
     qtbot.addWidget(page)
     page.resize(1200, 800)
@@ -33,7 +33,7 @@ def _page(qtbot, c, given: str):  # noqa: ANN001, ANN202
     return page
 
 
-def test_script_tag_and_finish_updates_compliance(qtbot, ctx) -> None:  # noqa: ANN001, F811
+def test_script_tag_and_finish_updates_compliance(qtbot, ctx) -> None:
     page = _page(qtbot, ctx, "Darnell")  # PAR, no observations yet
     ov = page.overview
     assert ov.announced.text() == "0 / 1"
@@ -89,7 +89,7 @@ def test_script_tag_and_finish_updates_compliance(qtbot, ctx) -> None:  # noqa: 
     assert ov.announced.text() == "0 / 1"
 
 
-def test_feedback_autosaves_on_focus_out_and_save_pending(qtbot, ctx) -> None:  # noqa: ANN001, F811
+def test_feedback_autosaves_on_focus_out_and_save_pending(qtbot, ctx) -> None:
     page = _page(qtbot, ctx, "Darnell")
     page.tabs.setCurrentWidget(page.observations)
     qtbot.mouseClick(page.observations.new_btn, Qt.MouseButton.LeftButton)
@@ -110,7 +110,7 @@ def test_feedback_autosaves_on_focus_out_and_save_pending(qtbot, ctx) -> None:  
     assert page.title.text() == ""
 
 
-def test_open_record_opens_the_observation_of_a_note(qtbot, ctx) -> None:  # noqa: ANN001, F811
+def test_open_record_opens_the_observation_of_a_note(qtbot, ctx) -> None:
     minh = educator_named(ctx, "Minh")
     obs = ctx.svc.observations.for_educator(minh.id)[0]
     note = ctx.svc.observations.notes(obs.id)[2]

@@ -15,7 +15,7 @@ from tests.helpers.qt import make_window, type_unlock  # noqa: E402
 pytestmark = pytest.mark.qt
 
 
-def _assert_cleared(win) -> None:  # noqa: ANN001
+def _assert_cleared(win) -> None:
     assert win.ctx.services is None and win.ctx.store is None
     assert win.top.currentWidget() is win.unlock_screen
     assert win.caseload.model.rowCount() == 0 and win.caseload.cap.text() == ""
@@ -107,7 +107,7 @@ def test_lock_closes_open_dialogs(qtbot, demo_dir):
     type_unlock(qtbot, win)
     seen: list = []
 
-    def idle_while_editing(d) -> None:  # noqa: ANN001
+    def idle_while_editing(d) -> None:
         qtbot.keyClicks(d.given, "Half-typed")
         seen.append(d)
         win.ctx.lockRequested.emit()  # what the idle timer does

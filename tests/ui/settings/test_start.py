@@ -64,13 +64,13 @@ def test_first_run_creates_store_with_demo(qtbot, tmp_path, monkeypatch):
     assert "cannot be recovered" in page.findChild(type(page.strength), "warning").text()
     qtbot.mouseClick(nxt, Qt.MouseButton.LeftButton)
 
-    qtbot.mouseClick(wiz.options.demo, Qt.MouseButton.LeftButton)
-    assert wiz.options.demo.isChecked()
+    qtbot.mouseClick(wiz.options_page.demo, Qt.MouseButton.LeftButton)
+    assert wiz.options_page.demo.isChecked()
     create = wiz.button(QWizard.WizardButton.FinishButton)
     assert "Create" in create.text()
     qtbot.mouseClick(create, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: wiz.result_value is not None or bool(wiz.options.status.text()), timeout=30_000)
-    assert wiz.options.status.text() == ""  # no error
+    qtbot.waitUntil(lambda: wiz.result_value is not None or bool(wiz.options_page.status.text()), timeout=30_000)
+    assert wiz.options_page.status.text() == ""  # no error
 
     assert wiz.result() == QWizard.DialogCode.Accepted
     store, svc = wiz.result_value
@@ -138,7 +138,7 @@ def test_change_passphrase_in_settings(qtbot, data_dir):
     errors: list = []
     said: list[str] = []
 
-    def change(d) -> None:  # noqa: ANN001
+    def change(d) -> None:
         qtbot.keyClicks(d.old, "wrong passphrase")
         qtbot.keyClicks(d.new, "a brand new passphrase")
         qtbot.keyClicks(d.repeat, "a brand new passphrase")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.qt
 
 
 @pytest.fixture
-def ctx(data_dir, request):  # noqa: ANN001, ANN201
+def ctx(data_dir, request):
     require(HAVE_QT, "PySide6 and pytest-qt are needed for the UI tests")
     request.getfixturevalue("qapp")
     c = open_context(data_dir)
@@ -24,7 +24,7 @@ def ctx(data_dir, request):  # noqa: ANN001, ANN201
     store.close()
 
 
-def test_a_write_is_delivered_to_screens_before_ui_write_returns(ctx) -> None:  # noqa: ANN001
+def test_a_write_is_delivered_to_screens_before_ui_write_returns(ctx) -> None:
     from esp_desktop.ui.widgets.write import ui_write
 
     heard = []
@@ -37,7 +37,7 @@ def test_a_write_is_delivered_to_screens_before_ui_write_returns(ctx) -> None:  
     assert deleted and deleted.value is None, "a write that returns nothing still reports success"
 
 
-def test_a_domain_error_is_shown_as_it_is_and_nothing_is_delivered(ctx) -> None:  # noqa: ANN001
+def test_a_domain_error_is_shown_as_it_is_and_nothing_is_delivered(ctx) -> None:
     from esp_desktop.ui.widgets.write import ui_write
 
     shown: list[BaseException] = []
@@ -47,7 +47,7 @@ def test_a_domain_error_is_shown_as_it_is_and_nothing_is_delivered(ctx) -> None:
     assert [str(e) for e in shown] == ["A site needs a name."] and heard == []
 
 
-def test_an_unexpected_error_is_logged_with_its_traceback_and_reported_plainly(ctx, qtbot, caplog) -> None:  # noqa: ANN001
+def test_an_unexpected_error_is_logged_with_its_traceback_and_reported_plainly(ctx, qtbot, caplog) -> None:
     from esp_desktop.ui.widgets.common import UNEXPECTED, error_text
     from esp_desktop.ui.widgets.fields import MessageBar
     from esp_desktop.ui.widgets.write import ui_write
@@ -70,7 +70,7 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_reported_plainly(c
     assert "in use by another program" in error_text(busy)
 
 
-def test_changes_committed_on_another_thread_arrive_through_the_event_loop(ctx, qtbot) -> None:  # noqa: ANN001
+def test_changes_committed_on_another_thread_arrive_through_the_event_loop(ctx, qtbot) -> None:
     heard = []
     ctx.storeChanged.connect(heard.append)
     t = threading.Thread(target=lambda: ctx.svc.caseload.add_site(name="Synced Elementary"))
@@ -81,7 +81,7 @@ def test_changes_committed_on_another_thread_arrive_through_the_event_loop(ctx, 
     assert heard[0].types == {"site"}
 
 
-def test_locked_store_changes_are_not_delivered(ctx, qtbot) -> None:  # noqa: ANN001
+def test_locked_store_changes_are_not_delivered(ctx, qtbot) -> None:
     heard = []
     ctx.storeChanged.connect(heard.append)
     store = ctx.store
@@ -94,7 +94,7 @@ def test_locked_store_changes_are_not_delivered(ctx, qtbot) -> None:  # noqa: AN
     ctx.store = store  # (so the fixture can close it)
 
 
-def test_a_background_result_never_reaches_a_destroyed_widget(qtbot) -> None:  # noqa: ANN001
+def test_a_background_result_never_reaches_a_destroyed_widget(qtbot) -> None:
     require(HAVE_QT, "PySide6 is needed")
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QWidget

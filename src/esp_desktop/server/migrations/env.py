@@ -4,6 +4,7 @@ connection in ``config.attributes["connection"]`` (no alembic.ini needed)."""
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 from esp_desktop.server.models import Base
 
@@ -23,7 +24,7 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -60,12 +60,12 @@ class Record:
         super().__init_subclass__(**kw)
         rt = cls.__dict__.get("__record_type__")
         if rt:
-            RECORD_TYPES[rt] = cls  # type: ignore[assignment]
+            RECORD_TYPES[rt] = cls
 
     def __init__(self, **kw: Any) -> None:
         kw.setdefault("audience", policy.default_audience(self.__record_type__))  # one place: core/policy.py
         kw.setdefault("id", new_id())
-        super().__init__(**kw)  # type: ignore[call-arg]
+        super().__init__(**kw)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id[:8]} v{self.version}{' deleted' if self.deleted else ''}>"

@@ -26,7 +26,7 @@ from ...core import timefmt
 from ...core.enums import DocumentStatus, label
 from ...core.rubric import Rubric
 from ..context import AppContext
-from ..widgets.fields import Report, date_edit, hint, set_combo
+from ..widgets.fields import Report, date_edit, hint, pydate, set_combo
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
 
@@ -296,7 +296,7 @@ class AssessmentForm(QWidget):
         done = ui_write(self, lambda: self.ctx.svc.assessments.acknowledge(
             document_id=doc_id,
             signer_name=self.signer.text(),
-            signed_on=self.signed_on.date().toPython(),
+            signed_on=pydate(self.signed_on.date()),
             comment=self.ack_comment.toPlainText() or None,
         ), ctx=self.ctx, report=self.report)
         if done is not None:

@@ -40,10 +40,10 @@ class CaseloadModel(QAbstractTableModel):
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(
+    def headerData(  # noqa: N802 - Qt override
         self,
         section: int,
-        orientation: Qt.Orientation,  # noqa: N802
+        orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -120,7 +120,7 @@ class CaseloadFilter(QSortFilterProxyModel):
         self.beginFilterChange()  # Qt 6.10+: replaces the deprecated invalidateFilter()
         for k, v in kw.items():
             setattr(self, k, v)
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)  # type: ignore[attr-defined]  # Qt 6.10+ only
 
     def lessThan(self, left: ModelIndex, right: ModelIndex) -> bool:  # noqa: N802
         a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)

@@ -56,11 +56,11 @@ class CaseloadPage(QWidget):
         self.status = self._combo("Status filter", "All statuses")
         for st in EnrolmentStatus:
             self.status.addItem(label(st.value), st.value)
-        self.find = QLineEdit()
-        self.find.setPlaceholderText("Filter by name")
-        self.find.setAccessibleName("Filter by name")
-        self.find.setClearButtonEnabled(True)
-        self.find.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
+        self.filter_text = QLineEdit()
+        self.filter_text.setPlaceholderText("Filter by name")
+        self.filter_text.setAccessibleName("Filter by name")
+        self.filter_text.setClearButtonEnabled(True)
+        self.filter_text.textChanged.connect(lambda t: self.proxy.set_filter(text=t))
         self.ended = QCheckBox("Show ended")
         self.ended.setAccessibleName("Show ended enrolments")
         self.ended.toggled.connect(lambda _on: self.refresh())
@@ -100,7 +100,7 @@ class CaseloadPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.b_add)
         filters = QHBoxLayout()
-        for w in (self.find, self.site, self.program, self.status, self.ended):
+        for w in (self.filter_text, self.site, self.program, self.status, self.ended):
             filters.addWidget(w)
         filters.addStretch(1)
         actions = QHBoxLayout()
@@ -121,7 +121,7 @@ class CaseloadPage(QWidget):
         lay.addLayout(filters)
         lay.addWidget(self.table, 1)
         lay.addLayout(actions)
-        self.setTabOrder(self.find, self.site)
+        self.setTabOrder(self.filter_text, self.site)
         self.setTabOrder(self.site, self.program)
         self.setTabOrder(self.program, self.status)
         self.setTabOrder(self.status, self.ended)
@@ -179,7 +179,8 @@ class CaseloadPage(QWidget):
         if self.ctx.services is None:  # locked while loading: drop the result
             return
         rows, active, cap, sites = result
-        keep = self._select_after or (self.selected_row().educator.id if self.selected_row() else None)
+        selected = self.selected_row()
+        keep = self._select_after or (selected.educator.id if selected else None)
         self._select_after = None
         self.model.plan_name = self.ctx.services.rubric.plan_type_name
         self.model.set_rows(rows)
@@ -206,7 +207,7 @@ class CaseloadPage(QWidget):
         """Locked: drop every educator from memory and the screen."""
         self.model.clear()
         self.cap.clear()
-        self.find.clear()
+        self.filter_text.clear()
         self.site.blockSignals(True)
         while self.site.count() > 1:
             self.site.removeItem(1)
@@ -229,11 +230,12 @@ class CaseloadPage(QWidget):
         row = self.selected_row()
         en = row.enrolment if row else None
         open_ = en is not None and en.status in OPEN
+        status = en.status if en is not None else None
         self.b_open.setEnabled(row is not None)
         self.b_edit.setEnabled(row is not None)
         self.b_refer.setEnabled(row is not None and not open_)
-        self.b_intake.setEnabled(open_ and en.status != EnrolmentStatus.ENROLLED)
-        self.b_enrol.setEnabled(open_ and en.status == EnrolmentStatus.INTAKE_SCHEDULED)
+        self.b_intake.setEnabled(open_ and status != EnrolmentStatus.ENROLLED)
+        self.b_enrol.setEnabled(open_ and status == EnrolmentStatus.INTAKE_SCHEDULED)
         self.b_complete.setEnabled(open_)
         self.b_exit.setEnabled(open_)
         self.b_add.setEnabled(self.ctx.services is not None)

@@ -36,8 +36,8 @@ def _item(
     target: tuple[str, str] | None = None,
     colour: str | None = None,
     bold: bool = False,
-    sort=None,
-) -> QStandardItem:  # noqa: ANN001
+    sort: int | str | None = None,
+) -> QStandardItem:
     it = QStandardItem(text)
     it.setEditable(False)
     if target:
@@ -120,7 +120,7 @@ def fill_compliance(model: QStandardItemModel, rows: list[CycleCompliance], plan
         model.appendRow(row)
 
 
-def fill_contacts(model: QStandardItemModel, rows: list, summary: dict) -> None:  # noqa: ANN001
+def fill_contacts(model: QStandardItemModel, rows: list, summary: dict) -> None:
     """``rows``: caseload rows (educator + enrolment); ``summary``: compliance.contact_summary()."""
     model.clear()
     model.setHorizontalHeaderLabels(list(CONTACT_COLUMNS))

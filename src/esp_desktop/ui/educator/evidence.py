@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -20,7 +19,7 @@ from ...core import clock
 from ...core.enums import EvidenceKind, label
 from ...core.rubric import load_rubric
 from ..context import AppContext
-from ..widgets.fields import Report, date_edit, enum_combo, set_combo, stretch_column
+from ..widgets.fields import Report, date_edit, enum_combo, pydate, qdate, set_combo, stretch_column
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, audience_column, tags_column
 from ..widgets.tagpicker import TagField
@@ -101,7 +100,7 @@ class EvidenceTab(RecordTab):
         self.title.setText(rec.title if rec else "")
         set_combo(self.category, rec.category if rec else "products_of_practice")
         set_combo(self.kind, rec.kind if rec else "artifact")
-        self.collected_on.setDate(QDate(rec.collected_on if rec else clock.today()))
+        self.collected_on.setDate(qdate(rec.collected_on if rec else clock.today()))
         self.description.setPlainText(rec.description or "" if rec else "")
         self.tags.set_codes([*rec.indicator_codes, *rec.equity_codes] if rec else [])
         self._show_file(rec)
@@ -128,18 +127,18 @@ class EvidenceTab(RecordTab):
             "title": self.title.text(),
             "category": str(self.category.currentData()),
             "kind": str(self.kind.currentData()),
-            "collected_on": self.collected_on.date().toPython(),
+            "collected_on": pydate(self.collected_on.date()),
             "description": self.description.toPlainText() or None,
             "indicator_codes": ind,
             "equity_codes": eq,
         }
 
-    def create(self, educator_id: str, audience: str) -> Any:
+    def create_record(self, educator_id: str, audience: str) -> Any:
         return self.ctx.svc.evidence.add(
             educator_id=educator_id, audience=audience, file=self.pending_file, **self._values()
         )
 
-    def update(self, rec: Any) -> Any:
+    def update_record(self, rec: Any) -> Any:
         svc = self.ctx.svc.evidence
         saved = svc.update(rec.id, **self._values())
         if self.pending_file is not None:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from ...core.enums import GoalKind
 from ..context import AppContext
-from ..widgets.fields import AudienceCombo, MessageBar, date_edit, enum_combo
+from ..widgets.fields import AudienceCombo, MessageBar, date_edit, enum_combo, pydate
 from ..widgets.tagpicker import TagField
 from ..widgets.write import ui_write
 
@@ -107,7 +107,7 @@ class GoalDialog(_Dialog):
             baseline=self.baseline.text() or None,
             target=self.target.text() or None,
             measure=self.measure.text() or None,
-            due_on=self.due.date().toPython(),
+            due_on=pydate(self.due.date()),
             indicator_codes=ind,
             cycle_id=self.cycle_id,
             audience=self.audience.value(),
@@ -138,7 +138,7 @@ class ProgressDialog(_Dialog):
         p = self.ctx.svc.goals.add_progress(
             goal_id=self.goal.id,
             note=self.note.toPlainText(),
-            checked_on=self.checked_on.date().toPython(),
+            checked_on=pydate(self.checked_on.date()),
             percent=self.percent.value(),
         )
         return p
@@ -182,7 +182,7 @@ class PrescriptionDialog(_Dialog):
             concern=self.concern.toPlainText(),
             action=self.action.toPlainText(),
             resources=self.resources.text() or None,
-            due_on=self.due.date().toPython(),
+            due_on=pydate(self.due.date()),
             cycle_id=self.cycle_id,
             audience=self.audience.value(),
         )

@@ -121,28 +121,28 @@ class RecordTab(QWidget):
     def fetch(self, educator_id: str) -> list[Any]:
         raise NotImplementedError
 
-    def create(self, educator_id: str, audience: str) -> Any:
+    def create_record(self, educator_id: str, audience: str) -> Any:
         raise NotImplementedError
 
-    def update(self, rec: Any) -> Any:
+    def update_record(self, rec: Any) -> Any:
         raise NotImplementedError
 
     # --- behaviour
     def _watch_fields(self, root: QWidget) -> None:
-        for w in root.findChildren(QLineEdit):
-            w.textEdited.connect(self._mark_dirty)
-        for w in root.findChildren(QPlainTextEdit):
-            w.textChanged.connect(self._mark_dirty)
-        for w in root.findChildren(QComboBox):
-            if w is not self.audience:
-                w.activated.connect(self._mark_dirty)
-        for w in root.findChildren(QDateEdit):
-            w.dateChanged.connect(self._mark_dirty)
-        for w in root.findChildren(QAbstractSpinBox):
-            if not isinstance(w, QDateEdit):
-                w.editingFinished.connect(self._mark_dirty)
-        for w in root.findChildren(QTreeWidget):
-            w.itemChanged.connect(self._mark_dirty)
+        for line in root.findChildren(QLineEdit):
+            line.textEdited.connect(self._mark_dirty)
+        for text in root.findChildren(QPlainTextEdit):
+            text.textChanged.connect(self._mark_dirty)
+        for combo in root.findChildren(QComboBox):
+            if combo is not self.audience:
+                combo.activated.connect(self._mark_dirty)
+        for day in root.findChildren(QDateEdit):
+            day.dateChanged.connect(self._mark_dirty)
+        for spin in root.findChildren(QAbstractSpinBox):
+            if not isinstance(spin, QDateEdit):
+                spin.editingFinished.connect(self._mark_dirty)
+        for tree in root.findChildren(QTreeWidget):
+            tree.itemChanged.connect(self._mark_dirty)
 
     def _mark_dirty(self, *_: Any) -> None:
         if not self._filling:
@@ -196,9 +196,10 @@ class RecordTab(QWidget):
         educator_id, current = self.educator_id, self.current
         if current is not None and not self.editable_existing:
             return None
+        audience = self.audience.value()
         done = ui_write(
             self,
-            lambda: self.create(educator_id, self.audience.value()) if current is None else self.update(current),
+            lambda: self.create_record(educator_id, audience) if current is None else self.update_record(current),
             ctx=self.ctx,
             report=self.report,
         )

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QFormLayout, QPlainTextEdit, QSpinBox
 
 from ...core import clock
 from ...core.enums import CoachingKind, ContactMode, PersonRole, label
 from ...core.rubric import load_rubric
-from ..widgets.fields import date_edit, enum_combo, hint, set_combo, stretch_column
+from ..widgets.fields import date_edit, enum_combo, hint, pydate, qdate, set_combo, stretch_column
 from ..widgets.record_model import Column, audience_column, tags_column
 from ..widgets.tagpicker import TagField
 from .record_tab import RecordTab
@@ -65,7 +64,7 @@ class CoachingTab(RecordTab):
 
     def fill(self, rec: Any) -> None:
         set_combo(self.kind, rec.kind if rec else "co_planning")
-        self.held_on.setDate(QDate(rec.held_on if rec else clock.today()))
+        self.held_on.setDate(qdate(rec.held_on if rec else clock.today()))
         self.minutes.setValue(rec.minutes if rec else 45)
         self.notes.setPlainText(rec.notes or "" if rec else "")
         self.resources.setPlainText(rec.resources or "" if rec else "")
@@ -78,7 +77,7 @@ class CoachingTab(RecordTab):
         ind, eq = self.tags.codes()
         return {
             "kind": str(self.kind.currentData()),
-            "held_on": self.held_on.date().toPython(),
+            "held_on": pydate(self.held_on.date()),
             "minutes": self.minutes.value(),
             "notes": self.notes.toPlainText() or None,
             "resources": self.resources.toPlainText() or None,
@@ -86,10 +85,10 @@ class CoachingTab(RecordTab):
             "equity_codes": eq,
         }
 
-    def create(self, educator_id: str, audience: str) -> Any:
+    def create_record(self, educator_id: str, audience: str) -> Any:
         return self.ctx.svc.coaching.log(educator_id=educator_id, audience=audience, **self._values())
 
-    def update(self, rec: Any) -> Any:
+    def update_record(self, rec: Any) -> Any:
         return self.ctx.svc.coaching.update(rec.id, **self._values())
 
 
@@ -120,7 +119,9 @@ class ContactsTab(RecordTab):
         self.person = QComboBox()
         self.person.setEditable(True)
         self.person.setAccessibleName("Person")
-        self.person.lineEdit().setPlaceholderText("Name")
+        edit = self.person.lineEdit()
+        assert edit is not None  # an editable combo always has one
+        edit.setPlaceholderText("Name")
         self.role = enum_combo("Role", ["", *[r.value for r in PersonRole]], {"": "(not set)"})
         self.contacted_on = date_edit("Contacted on")
         self.mode = enum_combo("Contact mode", [m.value for m in ContactMode])
@@ -147,7 +148,7 @@ class ContactsTab(RecordTab):
                 self.person.addItem(p.name, p)
         self.person.setEditText(rec.person_name if rec else "")
         set_combo(self.role, (rec.person_role or "") if rec else "")
-        self.contacted_on.setDate(QDate(rec.contacted_on if rec else clock.today()))
+        self.contacted_on.setDate(qdate(rec.contacted_on if rec else clock.today()))
         set_combo(self.mode, rec.mode if rec else "in_person")
         self.summary.setPlainText(rec.summary if rec else "")
         for w in (self.person, self.role, self.contacted_on, self.mode):
@@ -157,7 +158,7 @@ class ContactsTab(RecordTab):
     def fetch(self, educator_id: str) -> list[Any]:
         return self.ctx.svc.coaching.contacts(educator_id)
 
-    def create(self, educator_id: str, audience: str) -> Any:
+    def create_record(self, educator_id: str, audience: str) -> Any:
         p = (
             self.person.currentData()
             if self.person.currentText() == self.person.itemText(self.person.currentIndex())
@@ -168,13 +169,13 @@ class ContactsTab(RecordTab):
             person_name=self.person.currentText().strip(),
             person_id=p.id if p is not None else None,
             person_role=self.role.currentData() or None,
-            contacted_on=self.contacted_on.date().toPython(),
+            contacted_on=pydate(self.contacted_on.date()),
             mode=str(self.mode.currentData()),
             summary=self.summary.toPlainText(),
             audience=audience,
         )
 
-    def update(self, rec: Any) -> Any:  # never called: editable_existing is False
+    def update_record(self, rec: Any) -> Any:  # never called: editable_existing is False
         return rec
 
     def clear(self) -> None:

@@ -40,6 +40,7 @@ from ..widgets.fields import (
     date_edit,
     enum_combo,
     install_audience_menu,
+    pydate,
     record_table,
     select_row,
     selected_records,
@@ -110,8 +111,8 @@ class ObservationView(QWidget):
         for w in (self.back, self.kind, self.site, self.class_period, self.observed_on):
             top.addWidget(w)
         top.addStretch(1)
-        for w in (self.status, self.clock, self.start_btn, self.finish_btn):
-            top.addWidget(w)
+        for item in (self.status, self.clock, self.start_btn, self.finish_btn):
+            top.addWidget(item)
 
         # script
         self.model = ScriptModel(self)
@@ -152,8 +153,8 @@ class ObservationView(QWidget):
         lay.addWidget(split, 1)
 
         # behaviour
-        self.timer = QTimer(self, interval=1000, timeout=self._tick)
-        self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self.save_pending)
+        self.timer = QTimer(self, interval=1000, timeout=self._tick)  # type: ignore[call-arg]  # stubs lack signal kwargs
+        self.autosave = QTimer(self, singleShot=True, interval=AUTOSAVE_MS, timeout=self.save_pending)  # type: ignore[call-arg]
         self.focus_out = FocusOut(self.save_pending, self)
         self.focus_out.watch(*self.conference.texts(), self.class_period)
         self.back.clicked.connect(self._back)
@@ -469,7 +470,7 @@ class ObservationView(QWidget):
             "kind": str(self.kind.currentData()),
             "site_id": self.site.currentData(),
             "class_period": self.class_period.text().strip() or None,
-            "observed_on": self.observed_on.date().toPython(),
+            "observed_on": pydate(self.observed_on.date()),
             **self.conference.values(),
         }
 

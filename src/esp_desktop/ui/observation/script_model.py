@@ -50,7 +50,7 @@ class ScriptModel(RecordTableModel):
             return self.records[index.row()].text
         return super().data(index, role)
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 - Qt override
         if role != Qt.ItemDataRole.EditRole or index.column() != TEXT_COLUMN or self.on_edit is None:
             return False
         note = self.records[index.row()]

@@ -27,9 +27,10 @@ from zxcvbn import zxcvbn
 
 from ...core import clock
 from ...core.errors import EspError
+from ...services import Services
 from ...settings import USE_KEYRING, Settings
 from ...store import keys
-from ...store.vault import MIN_PASSPHRASE, Vault
+from ...store.vault import MIN_PASSPHRASE, Store, Vault
 from ..widgets import tasks
 from ..widgets.common import error_text
 from ..widgets.icons import app_icon
@@ -249,7 +250,7 @@ class FirstRunWizard(QWizard):
         super().__init__(parent)
         self.data_dir = Path(data_dir)
         self.settings = settings
-        self.result_value = None
+        self.result_value: tuple[Store, Services] | None = None
         self.backup_error: str | None = None
         self.setWindowTitle("Set up esp-desktop")
         self.setWindowIcon(app_icon())
@@ -258,8 +259,8 @@ class FirstRunWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, False)
         self.profile = ProfilePage()
         self.secret = PassphrasePage()
-        self.options = OptionsPage(self)
-        for page in (WelcomePage(self.data_dir), self.profile, self.secret, self.options):
+        self.options_page = OptionsPage(self)
+        for page in (WelcomePage(self.data_dir), self.profile, self.secret, self.options_page):
             self.addPage(page)
         self.resize(640, 520)
 
@@ -268,9 +269,9 @@ class FirstRunWizard(QWizard):
         email = self.profile.email.text().strip() or None
         passphrase = self.secret.passphrase.text()
         remember = self.secret.remember.isChecked() and self.secret.remember.isEnabled()
-        demo = self.options.demo.isChecked()
+        demo = self.options_page.demo.isChecked()
         backup = (
-            Path(self.options.backup_path.text()).expanduser() if self.options.backup.isChecked() else None
+            Path(self.options_page.backup_path.text()).expanduser() if self.options_page.backup.isChecked() else None
         )
         data_dir, settings = self.data_dir, self.settings
 
@@ -286,7 +287,7 @@ class FirstRunWizard(QWizard):
                 backup=backup,
             )
 
-        self.options.set_busy(True, "Creating your encrypted store…")
+        self.options_page.set_busy(True, "Creating your encrypted store…")
         tasks.run_in_background(self, work, on_done=self._created, on_error=self._failed)
 
     def _created(self, result) -> None:  # noqa: ANN001
@@ -295,12 +296,12 @@ class FirstRunWizard(QWizard):
         if remembered:
             self.settings.set(USE_KEYRING, True)
         self.result_value = (store, services)
-        self.options.set_busy(False, "")
-        self.options.done = True
+        self.options_page.set_busy(False, "")
+        self.options_page.done = True
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        self.options.set_busy(False, error_text(exc))
+        self.options_page.set_busy(False, error_text(exc))
 
 
 def create_store(
@@ -313,7 +314,7 @@ def create_store(
     remember: bool,
     demo: bool,
     backup: Path | None,
-):  # noqa: ANN201
+) -> tuple[Store, Services, bool, str | None]:
     """Create the store and do the first-run extras.
 
     Returns (store, services, remembered_in_keyring, backup_error_or_None).

@@ -155,7 +155,7 @@ class SyncController(QObject):
 
     def _run(self, *, code: str, passphrase: str | None, allow_mass_delete: bool, interactive: bool) -> None:
         gen = self._generation
-        store = self.ctx.store
+        store = self.ctx.open_store
         enrolled: list[bool] = []
 
         def progress(p) -> None:  # noqa: ANN001 - sync.client.Progress, on the worker thread

@@ -111,7 +111,7 @@ class ConflictsDialog(QDialog):
             c.close()
         self.ids: list[str] = []
         self.table.setRowCount(0)
-        with self.ctl.ctx.store.session() as s:
+        with self.ctl.ctx.open_store.session() as s:
             for row in conflicts:
                 model = RECORD_TYPES.get(row.record_type)
                 obj = s.get(model, row.record_id) if model is not None else None

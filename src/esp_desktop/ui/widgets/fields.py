@@ -54,7 +54,7 @@ class MessageBar(QLabel):
         self.setAccessibleName("Message")
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
-        self._timer = QTimer(self, singleShot=True, interval=12000, timeout=self.hide)
+        self._timer = QTimer(self, singleShot=True, interval=12000, timeout=self.hide)  # type: ignore[call-arg]  # stubs lack signal kwargs
 
     def show_error(self, exc: BaseException | str) -> None:
         self._show(exc if isinstance(exc, str) else error_text(exc), "#fdecea", "#8e1c1c")
@@ -81,7 +81,7 @@ class ChipDelegate(QStyledItemDelegate):
         if chips is None:
             super().paint(p, option, index)
             return
-        opt = QStyleOptionViewItem(option)
+        opt: Any = QStyleOptionViewItem(option)  # Any: PySide6's stubs lack QStyleOption's members (rect, font...)
         self.initStyleOption(opt, index)
         opt.text = ""
         style = opt.widget.style() if opt.widget else None
@@ -107,12 +107,12 @@ class ChipDelegate(QStyledItemDelegate):
             x += w + 4
         p.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802 - Qt override
         chips = index.data(CHIPS_ROLE)
         base = super().sizeHint(option, index)
         if not chips:
             return base
-        fm = QFontMetrics(option.font)
+        fm = QFontMetrics(option.font)  # type: ignore[attr-defined]  # stubs lack QStyleOption's members
         w = sum(fm.horizontalAdvance(t) + 16 for t, _ in chips) + 8
         return QSize(w, max(base.height(), fm.height() + 10))
 
@@ -173,9 +173,11 @@ def install_audience_menu(
         if not recs:
             return
         menu = QMenu(view)
-        sub = audience_menu(
-            menu, recs[0].audience if len(recs) == 1 else None, lambda a: [on_pick(r, a) for r in recs]
-        )
+        def pick(audience: str) -> None:
+            for r in recs:
+                on_pick(r, audience)
+
+        sub = audience_menu(menu, recs[0].audience if len(recs) == 1 else None, pick)
         menu.addMenu(sub)
         if extra:
             extra(menu, recs)
@@ -226,12 +228,21 @@ def set_combo(combo: QComboBox, value: Any) -> None:
     combo.setCurrentIndex(i if i >= 0 else 0)
 
 
+def qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def pydate(d: QDate) -> date:
+    """The Python date of a QDate (``QDate.toPython()`` is typed ``object``)."""
+    return date(d.year(), d.month(), d.day())
+
+
 def date_edit(name: str, value: date | None = None) -> QDateEdit:
     d = QDateEdit()
     d.setCalendarPopup(True)
     d.setDisplayFormat("yyyy-MM-dd")
     d.setAccessibleName(name)
-    d.setDate(QDate(value) if value else QDate(clock.today()))
+    d.setDate(qdate(value or clock.today()))
     return d
 
 
@@ -256,12 +267,12 @@ class OptionalDate(QWidget):
         self.edit.dateChanged.connect(lambda _: self.changed.emit())
 
     def value(self) -> date | None:
-        return self.edit.date().toPython() if self.check.isChecked() else None  # type: ignore[return-value]
+        return pydate(self.edit.date()) if self.check.isChecked() else None
 
     def set_value(self, d: date | None) -> None:
         self.blockSignals(True)
         self.check.setChecked(d is not None)
-        self.edit.setDate(QDate(d) if d else QDate(clock.today()))
+        self.edit.setDate(qdate(d or clock.today()))
         self.blockSignals(False)
 
 
@@ -276,7 +287,7 @@ class FocusOut(QObject):
         for w in widgets:
             w.installEventFilter(self)
 
-    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
         if ev.type() == QEvent.Type.FocusOut:
             self.fn()
         return False

@@ -25,7 +25,8 @@ def parse_codes(rubric: Rubric, text: str) -> tuple[list[str], list[str]]:
         c.upper().replace("-", ""): c
         for c in [i.code for i in rubric.indicators] + [t.code for t in rubric.equity_tags]
     }
-    good, bad = [], []
+    good: list[str] = []
+    bad: list[str] = []
     for word in re.split(r"[\s,;]+", text.strip()):
         if not word:
             continue
