@@ -17,7 +17,7 @@ from esp_desktop.store.models import Observation
 STANDARDS = ("I", "II", "III", "IV")
 
 
-def _educator(svc, program: str = "PAR", given: str = "Darnell"):  # noqa: ANN001, ANN202
+def _educator(svc, program: str = "PAR", given: str = "Darnell"):
     e = svc.caseload.add_educator(given_name=given, family_name="Whitaker")
     en = svc.caseload.refer(educator_id=e.id, program=program)
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 8, 20))
@@ -31,7 +31,7 @@ def _educator(svc, program: str = "PAR", given: str = "Darnell"):  # noqa: ANN00
 # --- self-assessment ---------------------------------------------------------------------------------------------
 
 
-def test_self_assessment_entered_by_the_ct_then_final_and_frozen(svc) -> None:  # noqa: ANN001
+def test_self_assessment_entered_by_the_ct_then_final_and_frozen(svc) -> None:
     e = _educator(svc)
     doc = svc.self_assessments.draft(educator_id=e.id)
     for std in STANDARDS[:3]:
@@ -57,7 +57,7 @@ def test_self_assessment_entered_by_the_ct_then_final_and_frozen(svc) -> None:  
 
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
 def test_self_assessment_imported_from_the_template_the_educator_filled_in(svc, tmp_path: Path,
-                                                                          suffix: str) -> None:  # noqa: ANN001
+                                                                          suffix: str) -> None:
     e = _educator(svc)
     form = svc.self_assessments.write_template(tmp_path / f"form{suffix}", educator_id=e.id)
     text = form.read_text(encoding="utf-8-sig")
@@ -88,7 +88,7 @@ def test_self_assessment_imported_from_the_template_the_educator_filled_in(svc, 
     assert svc.self_assessments.finalize(document_id=doc.id).status == "final"
 
 
-def test_a_bad_form_is_refused_with_a_plain_message_and_nothing_is_written(svc, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_bad_form_is_refused_with_a_plain_message_and_nothing_is_written(svc, tmp_path: Path) -> None:
     e = _educator(svc)
     other = _educator(svc, given="Priya")
     bad = tmp_path / "bad.json"
@@ -119,7 +119,7 @@ def test_a_bad_form_is_refused_with_a_plain_message_and_nothing_is_written(svc, 
 # --- Educator Plan ---------------------------------------------------------------------------------------------
 
 
-def test_educator_plan_goals_link_to_it_and_it_is_final_when_both_sign(svc) -> None:  # noqa: ANN001
+def test_educator_plan_goals_link_to_it_and_it_is_final_when_both_sign(svc) -> None:
     e = _educator(svc)
     pa = _educator(svc, "PA", "Priya")
     with pytest.raises(RuleViolation, match="non-evaluative"):
@@ -162,7 +162,7 @@ def test_educator_plan_goals_link_to_it_and_it_is_final_when_both_sign(svc) -> N
 # --- progress reports ------------------------------------------------------------------------------------------
 
 
-def test_progress_report_drafted_from_the_period_and_only_what_the_panel_may_read(svc) -> None:  # noqa: ANN001
+def test_progress_report_drafted_from_the_period_and_only_what_the_panel_may_read(svc) -> None:
     e = _educator(svc)
     o = svc.observations.start(educator_id=e.id, kind="unannounced", observed_on=date(2026, 10, 14))
     svc.observations.add_note(observation_id=o.id, text="A private hunch about workload")
@@ -206,7 +206,7 @@ def test_progress_report_drafted_from_the_period_and_only_what_the_panel_may_rea
     assert all(i.due_on.weekday() < 5 for i in items)
 
 
-def test_progress_reports_are_for_par_and_the_interval_is_configurable(svc) -> None:  # noqa: ANN001
+def test_progress_reports_are_for_par_and_the_interval_is_configurable(svc) -> None:
     pa = _educator(svc, "PA", "Priya")
     with pytest.raises(RuleViolation, match="PAR cases"):
         svc.progress.draft(educator_id=pa.id)
@@ -222,7 +222,7 @@ def test_progress_reports_are_for_par_and_the_interval_is_configurable(svc) -> N
 # --- final summative evaluation -------------------------------------------------------------------------------
 
 
-def _decided(svc, e, decision: str = "accept_recommendation", **kw):  # noqa: ANN001, ANN003, ANN202
+def _decided(svc, e, decision: str = "accept_recommendation", **kw):
     ev = svc.evidence.add(educator_id=e.id, title="Unit plan", category="products_of_practice", kind="lesson_plan")
     doc = svc.assessments.draft(educator_id=e.id, kind="summative")
     for std in STANDARDS:
@@ -239,7 +239,7 @@ def _decided(svc, e, decision: str = "accept_recommendation", **kw):  # noqa: AN
     return rec, d
 
 
-def test_final_evaluation_from_the_decision_with_the_recommendation_beside(svc) -> None:  # noqa: ANN001
+def test_final_evaluation_from_the_decision_with_the_recommendation_beside(svc) -> None:
     e = _educator(svc)
     ratings = dict.fromkeys(STANDARDS, "proficient") | {"III": "needs_improvement"}
     rec, d = _decided(svc, e, "modify_rating", final_ratings=ratings, final_overall="proficient")
@@ -273,7 +273,7 @@ def test_final_evaluation_from_the_decision_with_the_recommendation_beside(svc) 
     assert svc.final_evaluations.current(e.id).id == v2.id
 
 
-def test_no_final_evaluation_without_final_ratings(svc) -> None:  # noqa: ANN001
+def test_no_final_evaluation_without_final_ratings(svc) -> None:
     e = _educator(svc)
     _, d = _decided(svc, e, "continue_support")
     with pytest.raises(RuleViolation, match="sets no final ratings"):

@@ -15,7 +15,7 @@ from esp_desktop.store.models import PanelDecisionRecord
 MEMBERS = ["Erin Berg", "Jerome Doyle", "Ana Ruiz", "Sam Lee", "Kim Park"]
 
 
-def _educator(svc, program: str, given: str = "Darnell"):  # noqa: ANN001, ANN202
+def _educator(svc, program: str, given: str = "Darnell"):
     e = svc.caseload.add_educator(given_name=given, family_name="Whitaker")
     en = svc.caseload.refer(educator_id=e.id, program=program)
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 9, 1))
@@ -23,7 +23,7 @@ def _educator(svc, program: str, given: str = "Darnell"):  # noqa: ANN001, ANN20
     return e
 
 
-def _recommendation(svc, e, overall: str = "proficient"):  # noqa: ANN001, ANN202
+def _recommendation(svc, e, overall: str = "proficient"):
     svc.compliance.start_cycle(educator_id=e.id, start_on=date(2026, 9, 8), end_on=date(2027, 6, 10),
                                plan_type="directed_growth")
     ev = svc.evidence.add(educator_id=e.id, title="Unit plan", category="products_of_practice", kind="lesson_plan")
@@ -36,14 +36,14 @@ def _recommendation(svc, e, overall: str = "proficient"):  # noqa: ANN001, ANN20
 
 
 @pytest.fixture
-def meeting(svc):  # noqa: ANN001, ANN201
+def meeting(svc):
     for n in MEMBERS:
         svc.panel.add_member(name=n, seat="BTU" if n < "K" else "BPS")
     svc.caseload.set_profile(name="Jordan Ellis")
     return svc.panel.create_meeting(meets_on=date(2026, 11, 2))
 
 
-def test_quorum_defaults_to_a_majority_of_the_roster_and_is_configurable(svc, meeting) -> None:  # noqa: ANN001
+def test_quorum_defaults_to_a_majority_of_the_roster_and_is_configurable(svc, meeting) -> None:
     rec = svc.panel.meeting_record(meeting.id)
     assert rec.quorum == 3 and rec.present == 0 and not rec.quorate
     svc.panel.record_attendance(meeting_id=meeting.id, present=MEMBERS[:2], absent=MEMBERS[2:])
@@ -58,7 +58,7 @@ def test_quorum_defaults_to_a_majority_of_the_roster_and_is_configurable(svc, me
     assert svc.panel.meeting_record(meeting.id).majority_rule == "two_thirds_of_votes_cast"
 
 
-def test_no_vote_without_quorum_and_the_majority_rule_decides(svc, meeting) -> None:  # noqa: ANN001
+def test_no_vote_without_quorum_and_the_majority_rule_decides(svc, meeting) -> None:
     e = _educator(svc, "PA")
     case = svc.panel.add_case(meeting_id=meeting.id, educator_id=e.id, purpose="Exit review")
     with pytest.raises(RuleViolation, match="no quorum"):
@@ -75,7 +75,7 @@ def test_no_vote_without_quorum_and_the_majority_rule_decides(svc, meeting) -> N
     assert m.carried and m.majority_rule == "majority_of_members_present"
 
 
-def test_decision_follows_a_carried_motion_and_never_overwrites(svc, meeting) -> None:  # noqa: ANN001
+def test_decision_follows_a_carried_motion_and_never_overwrites(svc, meeting) -> None:
     e = _educator(svc, "PAR")
     rec_doc = _recommendation(svc, e)
     case = svc.panel.add_case(meeting_id=meeting.id, educator_id=e.id, purpose="Summative review")
@@ -97,7 +97,7 @@ def test_decision_follows_a_carried_motion_and_never_overwrites(svc, meeting) ->
 
 
 @pytest.mark.skipif(not hasattr(hooks, "_was_final"), reason="the store's frozen-document hook (policy) is not merged")
-def test_a_recorded_decision_is_frozen_by_the_store(svc, meeting) -> None:  # noqa: ANN001
+def test_a_recorded_decision_is_frozen_by_the_store(svc, meeting) -> None:
     e = _educator(svc, "PA")
     case = svc.panel.add_case(meeting_id=meeting.id, educator_id=e.id, purpose="Exit")
     svc.panel.record_attendance(meeting_id=meeting.id, present=MEMBERS)
@@ -108,7 +108,7 @@ def test_a_recorded_decision_is_frozen_by_the_store(svc, meeting) -> None:  # no
     assert svc.panel.decision(d.id).rationale == "Goals met."
 
 
-def test_a_later_meeting_revises_and_the_history_stays(svc, meeting) -> None:  # noqa: ANN001
+def test_a_later_meeting_revises_and_the_history_stays(svc, meeting) -> None:
     e = _educator(svc, "PAR")
     _recommendation(svc, e)
     case = svc.panel.add_case(meeting_id=meeting.id, educator_id=e.id, purpose="Summative review")
@@ -139,7 +139,7 @@ def test_a_later_meeting_revises_and_the_history_stays(svc, meeting) -> None:  #
     assert audit and audit[0].detail["was"] == "accept_recommendation" and audit[0].detail["version"] == 2
 
 
-def test_one_decision_vocabulary_by_program(svc, meeting) -> None:  # noqa: ANN001
+def test_one_decision_vocabulary_by_program(svc, meeting) -> None:
     assert set(panel_rules.decision_options("PAR")) == set(PanelDecision)
     assert PanelDecision.MODIFY_RATING not in panel_rules.decision_options("PA")
     e = _educator(svc, "PA")
@@ -155,7 +155,7 @@ def test_one_decision_vocabulary_by_program(svc, meeting) -> None:  # noqa: ANN0
     assert d.decision == "release_from_program" and d.final_ratings == {} and d.final_overall is None
 
 
-def test_agenda_order_presentation_and_discussion(svc, meeting) -> None:  # noqa: ANN001
+def test_agenda_order_presentation_and_discussion(svc, meeting) -> None:
     a, b = _educator(svc, "PA", "Ana"), _educator(svc, "PAR", "Bea")
     ca = svc.panel.add_case(meeting_id=meeting.id, educator_id=a.id, purpose="Exit")
     cb = svc.panel.add_case(meeting_id=meeting.id, educator_id=b.id, purpose="Review")
