@@ -7,11 +7,26 @@ from pathlib import Path
 from typing import Any
 
 from esp_desktop.core.errors import ValidationError
-from esp_desktop.reports.assemble import Assembler
+from esp_desktop.reports.cycle_assemble import CycleAssembler
 from esp_desktop.reports.render import RenderResult, render_pdf
 from esp_desktop.reports.viewmodels import DocumentKind
 
 KINDS = tuple(k.value for k in DocumentKind)
+# kind -> (the CycleAssembler method that builds it, the record type it documents)
+_CYCLE_DOCUMENTS = {
+    DocumentKind.FINAL_EVALUATION: ("final_evaluation_doc", "assessment"),
+    DocumentKind.SELF_ASSESSMENT: ("self_assessment_doc", "self_assessment"),
+    DocumentKind.EDUCATOR_PLAN: ("plan_doc", "educator_plan"),
+    DocumentKind.PROGRESS_REPORT: ("progress_doc", "progress_report"),
+}
+
+
+def _subject(doc: Any) -> Any:
+    """The record a per-educator cycle document was made from."""
+    for name in ("evaluation", "self_assessment", "plan", "report"):
+        if hasattr(doc, name):
+            return getattr(doc, name)
+    raise TypeError(type(doc).__name__)
 
 
 class ReportService:
@@ -41,12 +56,19 @@ class ReportService:
             k = DocumentKind(kind)
         except ValueError:
             raise ValidationError(f"Unknown document {kind!r}: choose one of {', '.join(KINDS)}.") from None
-        asm = Assembler(self.svc, reader=audience)
-        if k is DocumentKind.AGENDA:
+        asm = CycleAssembler(self.svc, reader=audience)
+        if k in (DocumentKind.AGENDA, DocumentKind.MINUTES):
             if not meeting_id:
-                raise ValidationError("The agenda needs a panel meeting (--meeting ID).")
-            doc: Any = asm.agenda(meeting_id=meeting_id, educator_id=educator_id)
+                raise ValidationError(f"The {k.value} needs a panel meeting (--meeting ID).")
+            doc: Any = (asm.agenda(meeting_id=meeting_id, educator_id=educator_id) if k is DocumentKind.AGENDA
+                        else asm.minutes(meeting_id=meeting_id))
             record_type, record_id = "panel_meeting", meeting_id
+        elif k in _CYCLE_DOCUMENTS:
+            if not educator_id:
+                raise ValidationError("Choose the educator (--educator ID or name).")
+            build, record_type = _CYCLE_DOCUMENTS[k]
+            doc = getattr(asm, build)(educator_id=educator_id, document_id=document_id)
+            record_id = _subject(doc).id
         else:
             if not educator_id:
                 raise ValidationError("Choose the educator (--educator ID or name).")

@@ -169,8 +169,8 @@ class ProgressReportService(DocumentService):
             line = f"{g.title} ({label(g.status).lower()})"
             if checks:
                 c = checks[-1]
-                pct = f" {c.percent}%" if c.percent is not None else ""
-                line += f": {timefmt.doc_date(c.checked_on)}{pct}, {_first_sentence(c.note)}"
+                pct = f"{c.percent}% on " if c.percent is not None else "checked "
+                line += f": {pct}{timefmt.doc_date(c.checked_on)}. {_first_sentence(c.note)}"
             else:
                 line += ": no progress check in this period."
             goal_lines.append(line)
