@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -46,7 +46,7 @@ def look(path: Path) -> None:
 
 
 @pytest.fixture
-def export(svc, tmp_path: Path):  # noqa: ANN001, ANN201
+def export(svc, tmp_path: Path):
     def run(kind: str, reader: str, **kw: str) -> str:
         path = tmp_path / f"{kind}-{reader}-{len(list(tmp_path.iterdir()))}.pdf"
         result = ReportService(svc).export(kind=kind, audience=reader, path=path, **kw)
@@ -57,7 +57,7 @@ def export(svc, tmp_path: Path):  # noqa: ANN001, ANN201
     return run
 
 
-def test_a_par_case_through_the_whole_cycle(svc, export) -> None:  # noqa: ANN001
+def test_a_par_case_through_the_whole_cycle(svc, export) -> None:
     cl = svc.caseload
     with on(date(2026, 8, 24)):
         cl.set_profile(name="Jordan Ellis", school_year="2026-27")
