@@ -167,3 +167,26 @@ def test_agenda_order_presentation_and_discussion(svc, meeting) -> None:
     assert item.case.presentation == "Met both goals." and item.case.presenter == "Jordan Ellis"
     svc.panel.remove_case(ca.id)
     assert [i.case.id for i in svc.panel.agenda(meeting.id)] == [cb.id]
+
+
+def test_cases_due_for_the_meeting_and_what_is_missing(svc, meeting, tmp_path) -> None:  # noqa: ANN001
+    from esp_desktop.reports.service import ReportService
+
+    par = _educator(svc, "PAR", "Bea")
+    svc.compliance.start_cycle(educator_id=par.id, start_on=date(2026, 9, 8), end_on=date(2026, 10, 30),
+                               plan_type="directed_growth")  # summative due before the meeting
+    pa = _educator(svc, "PA", "Cal")
+    svc.panel.add_case(meeting_id=meeting.id, educator_id=pa.id, purpose="Exit")
+    _educator(svc, "PAR", "Dee")  # no cycle: not due
+    rows = {r.educator_name: r for r in svc.panel_review.due_cases(meeting.id)}
+    assert set(rows) == {"Bea Whitaker", "Cal Whitaker"}
+    assert rows["Cal Whitaker"].on_agenda and rows["Cal Whitaker"].missing == ("No packet generated yet",)
+    bea = rows["Bea Whitaker"]
+    assert not bea.on_agenda and bea.why_due.startswith("Summative due")
+    assert any(m.startswith("No recent progress report") for m in bea.missing)
+    assert "Summative recommendation not finalized" in bea.missing
+    ReportService(svc).export(kind="panel-packet", audience="panel", path=tmp_path / "p.pdf", educator_id=pa.id)
+    assert svc.panel_review.due_cases(meeting.id)[0].ready  # the agenda case, now with a fresh packet
+    svc.coaching.log(educator_id=pa.id, kind="co_planning", minutes=30)
+    cal = next(r for r in svc.panel_review.due_cases(meeting.id) if r.educator_id == pa.id)
+    assert cal.missing[0].startswith("Packet not regenerated since changes")

@@ -14,6 +14,7 @@ from .compliance import ComplianceService, CycleCompliance, DueItem
 from .final_evaluation import FinalEvaluationService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
+from .panel_review import PanelReviewService
 from .plans import EducatorPlanService, SelfAssessmentService
 from .progress import ProgressReportService
 from .search import AuditService, SearchHit, SearchService
@@ -36,6 +37,7 @@ class Services:
         self.coaching = CoachingService(self)
         self.assessments = AssessmentService(self)
         self.panel = PanelService(self)
+        self.panel_review = PanelReviewService(self)
         self.final_evaluations = FinalEvaluationService(self)
         self.self_assessments = SelfAssessmentService(self)
         self.plans = EducatorPlanService(self)

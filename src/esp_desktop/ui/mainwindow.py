@@ -46,7 +46,7 @@ from .widgets.common import show_error
 from .widgets.icons import app_icon, icon
 
 log = logging.getLogger(__name__)
-PANEL_TYPES = ("panel_meeting", "panel_case")
+PANEL_TYPES = ("panel_meeting", "panel_case", "panel_attendance", "panel_motion", "panel_decision")
 
 
 class MainWindow(QMainWindow):

@@ -1,0 +1,270 @@
+"""Dialogs of the Panel meetings screen: the Panel's members and rules, a meeting's details, the attendance.
+
+Each dialog collects values; the page performs the write (one UI write idiom, ``ui_write``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...core.enums import MajorityRule, label
+from ..context import AppContext
+from ..widgets.fields import date_edit, pydate, set_combo
+from ..widgets.icons import icon
+from ..widgets.write import ui_write
+
+ROLE_LABELS = {"chair": "Chair", "co_chair": "Co-chair", "member": "Member"}
+
+
+def _buttons(dialog: QDialog, ok_text: str = "Save") -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    ok.setProperty("primary", True)
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def majority_combo(name: str, *, inherit: str | None = None) -> QComboBox:
+    c = QComboBox()
+    c.setAccessibleName(name)
+    if inherit is not None:
+        c.addItem(f"The program's rule ({label(inherit).lower()})", None)
+    for r in MajorityRule:
+        c.addItem(label(r.value), r.value)
+    return c
+
+
+class MembersDialog(QDialog):
+    """The Panel's roster and the program's rules (quorum, majority, progress reports). Roster edits are written
+    as they are made; the rules when Save is pressed."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("panelMembersDialog")
+        self.setWindowTitle("ESP Panel: members and rules")
+        self.setMinimumWidth(560)
+        self.table = QTableWidget(0, 3)
+        self.table.setAccessibleName("Panel members")
+        self.table.setHorizontalHeaderLabels(["Name", "Seat", "Role"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.name = QLineEdit()
+        self.name.setAccessibleName("New member's name")
+        self.name.setPlaceholderText("Name")
+        self.seat = QLineEdit()
+        self.seat.setAccessibleName("Seat")
+        self.seat.setPlaceholderText("Seat, e.g. BTU or BPS")
+        self.role = QComboBox()
+        self.role.setAccessibleName("Role")
+        for value, text in ROLE_LABELS.items():
+            self.role.addItem(text, value)
+        set_combo(self.role, "member")
+        self.add_btn = QPushButton(icon("plus"), "Add member")
+        self.add_btn.setAccessibleName("Add member")
+        self.add_btn.clicked.connect(self.add_member)
+        self.remove_btn = QPushButton(icon("trash-2"), "Remove")
+        self.remove_btn.setAccessibleName("Remove member")
+        self.remove_btn.clicked.connect(self.remove_member)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #8b1e1e;")
+        add_row = QHBoxLayout()
+        add_row.addWidget(self.name, 2)
+        add_row.addWidget(self.seat, 1)
+        add_row.addWidget(self.role)
+        add_row.addWidget(self.add_btn)
+        add_row.addWidget(self.remove_btn)
+
+        settings = ctx.svc.panel.settings()
+        self.quorum = QSpinBox()
+        self.quorum.setAccessibleName("Quorum")
+        self.quorum.setRange(0, 40)
+        self.quorum.setSpecialValueText("A majority of the members")
+        self.quorum.setValue(settings.quorum or 0)
+        self.majority = majority_combo("Majority rule")
+        set_combo(self.majority, settings.majority_rule)
+        self.every = QSpinBox()
+        self.every.setAccessibleName("Progress reports every")
+        self.every.setRange(5, 120)
+        self.every.setSuffix(" school days")
+        self.every.setValue(settings.progress_every)
+        rules = QGroupBox("The program's rules")
+        f = QFormLayout(rules)
+        f.addRow("&Quorum:", self.quorum)
+        f.addRow("&Majority:", self.majority)
+        f.addRow("&Progress reports to the Panel every:", self.every)
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Members of the ESP Panel (joint labour-management):"))
+        lay.addWidget(self.table, 1)
+        lay.addLayout(add_row)
+        lay.addWidget(self.error)
+        lay.addWidget(rules)
+        lay.addWidget(_buttons(self))
+        self.members: list[Any] = []
+        self.reload()
+
+    def reload(self) -> None:
+        self.members = self.ctx.svc.panel.members()
+        self.table.setRowCount(len(self.members))
+        for r, m in enumerate(self.members):
+            for c, text in enumerate((m.name, m.seat or "", ROLE_LABELS.get(m.role, m.role))):
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.remove_btn.setEnabled(bool(self.members))
+
+    def _report(self, exc: BaseException | str) -> None:
+        self.error.setText(str(exc))
+
+    def add_member(self) -> None:
+        name, seat, role = self.name.text(), self.seat.text(), self.role.currentData()
+        done = ui_write(self, lambda: self.ctx.svc.panel.add_member(name=name, seat=seat, role=role), ctx=self.ctx,
+                        report=self._report)
+        if done is not None:
+            self.error.clear()
+            self.name.clear()
+            self.seat.clear()
+            self.reload()
+
+    def remove_member(self) -> None:
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.members):
+            return
+        m = self.members[row]
+        if ui_write(self, lambda: self.ctx.svc.panel.remove_member(m.id), ctx=self.ctx, report=self._report):
+            self.reload()
+
+    def values(self) -> dict[str, Any]:
+        return {"quorum": self.quorum.value() or None, "majority_rule": self.majority.currentData(),
+                "progress_every": self.every.value()}
+
+
+@dataclass(frozen=True)
+class MeetingDetails:
+    meets_on: date
+    location: str | None
+    chair: str | None
+    quorum: int | None
+    majority_rule: str | None
+    notes: str | None
+
+
+class MeetingDialog(QDialog):
+    def __init__(self, meeting: Any, members: Sequence[Any], settings: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panelMeetingDialog")
+        self.setWindowTitle("Meeting details")
+        self.setMinimumWidth(460)
+        self.date = date_edit("Meeting date", meeting.meets_on)
+        self.location = QLineEdit(meeting.location or "")
+        self.location.setAccessibleName("Location")
+        self.chair = QComboBox()
+        self.chair.setAccessibleName("Chair")
+        self.chair.setEditable(True)
+        self.chair.addItem("", None)
+        for m in members:
+            self.chair.addItem(m.name, m.name)
+        self.chair.setCurrentText(meeting.chair or "")
+        self.quorum = QSpinBox()
+        self.quorum.setAccessibleName("Quorum for this meeting")
+        self.quorum.setRange(0, 40)
+        self.quorum.setSpecialValueText("The program's quorum")
+        self.quorum.setValue(meeting.quorum or 0)
+        self.majority = majority_combo("Majority rule for this meeting", inherit=settings.majority_rule)
+        set_combo(self.majority, meeting.majority_rule)
+        self.notes = QPlainTextEdit(meeting.notes or "")
+        self.notes.setAccessibleName("Meeting notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(90)
+        f = QFormLayout()
+        f.addRow("&Date:", self.date)
+        f.addRow("&Location:", self.location)
+        f.addRow("C&hair:", self.chair)
+        f.addRow("&Quorum:", self.quorum)
+        f.addRow("&Majority:", self.majority)
+        f.addRow("&Notes:", self.notes)
+        lay = QVBoxLayout(self)
+        lay.addLayout(f)
+        lay.addWidget(_buttons(self))
+
+    def details(self) -> MeetingDetails:
+        return MeetingDetails(pydate(self.date.date()), self.location.text().strip() or None,
+                              self.chair.currentText().strip() or None, self.quorum.value() or None,
+                              self.majority.currentData(), self.notes.toPlainText().strip() or None)
+
+
+class AttendanceDialog(QDialog):
+    """Tick the members present; everyone on the roster not ticked is recorded as absent."""
+
+    def __init__(self, members: Sequence[str], present: Sequence[str], others: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panelAttendanceDialog")
+        self.setWindowTitle("Attendance")
+        self.setMinimumWidth(380)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Members present")
+        names = list(dict.fromkeys([*members, *present]))
+        for n in names:
+            it = QListWidgetItem(n)
+            it.setFlags(it.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            it.setCheckState(Qt.CheckState.Checked if n in present else Qt.CheckState.Unchecked)
+            self.list.addItem(it)
+        self.others = QLineEdit(others)
+        self.others.setAccessibleName("Also present")
+        self.others.setPlaceholderText("Presenters, program staff, guests")
+        self.count = QLabel()
+        self.list.itemChanged.connect(lambda _i: self._count())
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Members present:" if names else
+                             "No members on the roster yet: add them under “Members and rules…”."))
+        lay.addWidget(self.list, 1)
+        lay.addWidget(self.count)
+        f = QFormLayout()
+        f.addRow("Also &present:", self.others)
+        lay.addLayout(f)
+        lay.addWidget(_buttons(self, "Record attendance"))
+        self._count()
+
+    def _count(self) -> None:
+        self.count.setText(f"{len(self.present())} present")
+
+    def _names(self, state: Qt.CheckState) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())
+                if self.list.item(i).checkState() == state]
+
+    def present(self) -> list[str]:
+        return self._names(Qt.CheckState.Checked)
+
+    def absent(self) -> list[str]:
+        return self._names(Qt.CheckState.Unchecked)
+
