@@ -169,7 +169,7 @@ def test_agenda_order_presentation_and_discussion(svc, meeting) -> None:
     assert [i.case.id for i in svc.panel.agenda(meeting.id)] == [cb.id]
 
 
-def test_cases_due_for_the_meeting_and_what_is_missing(svc, meeting, tmp_path) -> None:  # noqa: ANN001
+def test_cases_due_for_the_meeting_and_what_is_missing(svc, meeting, tmp_path) -> None:
     from esp_desktop.reports.service import ReportService
 
     par = _educator(svc, "PAR", "Bea")

@@ -21,15 +21,15 @@ pytestmark = pytest.mark.qt
 MEMBERS = ("Erin Berg", "Jerome Doyle", "Ana Ruiz")
 
 
-def _ok(dialog) -> None:  # noqa: ANN001
+def _ok(dialog) -> None:
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
 
-def _row_of(page, name: str) -> int:  # noqa: ANN001
+def _row_of(page, name: str) -> int:
     return next(i for i in range(page.model.rowCount()) if page.model.index(i, 1).data().startswith(name))
 
 
-def _add(qtbot, page, program: str, purpose: str) -> None:  # noqa: ANN001
+def _add(qtbot, page, program: str, purpose: str) -> None:
     i = next(i for i in range(page.add_who.count()) if page.add_who.itemText(i).endswith(f"· {program}"))
     page.add_who.setCurrentIndex(i)
     page.add_purpose.clear()
@@ -47,7 +47,7 @@ def test_panel_meeting_record_vote_decision_and_revision(qtbot, demo_dir, tmp_pa
     qtbot.waitUntil(lambda: page.record is not None)
 
     # the roster and the program's rules
-    def members(dlg) -> None:  # noqa: ANN001
+    def members(dlg) -> None:
         for n in MEMBERS:
             dlg.name.setText(n)
             dlg.add_btn.click()
@@ -70,7 +70,7 @@ def test_panel_meeting_record_vote_decision_and_revision(qtbot, demo_dir, tmp_pa
     qtbot.mouseClick(ed.vote_btn, Qt.MouseButton.LeftButton)
     assert "no quorum" in page.message.text()
 
-    def attend(dlg) -> None:  # noqa: ANN001
+    def attend(dlg) -> None:
         for i in range(dlg.list.count()):
             dlg.list.item(i).setCheckState(Qt.CheckState.Checked)
         _ok(dlg)
