@@ -296,10 +296,10 @@ class PanelPage(QWidget):
         hh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for col, width in ((1, 190), (2, 150), (3, 170)):
             self.table.setColumnWidth(col, width)
-        for row in range(self.model.rowCount()):
+        for n in range(self.model.rowCount()):
             for col in (1, 2, 3):
-                it = self.model.item(row, col)
-                it.setToolTip(it.text())
+                cell = self.model.item(n, col)
+                cell.setToolTip(cell.text())
         on_agenda = set(by_case)
         self.add_who.clear()
         due_first = [r.educator_id for r, item in self.rows if item is None]
