@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from esp_desktop.store.models import RECORD_TYPES
 from tests.helpers.env import PASSPHRASE
 
 
@@ -40,21 +41,40 @@ def test_init_demo_search_export_import_check(tmp_path: Path) -> None:
     assert r.returncode == 0 and len(r.stdout.splitlines()) >= 4
     assert all(len(line.split("\t")) == 4 for line in r.stdout.splitlines())
     out = tmp_path / "all.json"
-    assert run("export", "--format", "json", "-o", str(out), data_dir=d).returncode == 0
+    r = run("export", "--format", "json", "-o", str(out), data_dir=d)
+    assert r.returncode == 0
     doc = json.loads(out.read_text())
     assert doc["format"] == "esp-desktop-export" and len(doc["educator"]) == 9
-    for rows in (v for v in doc.values() if isinstance(v, list)):
-        for rec in rows:
+    # the CT's own copy leaves CT-private records out, and says so
+    assert doc["script_note"] and all(n["audience"] != "ct_private" for n in doc["script_note"])
+    assert "CT-private" in r.stderr and "scripted lines are CT-private" in r.stderr
+    assert any(o["type"] == "script_note" and o["reason"] == "private" for o in doc["omitted"])
+    for rtype in RECORD_TYPES:
+        for rec in doc[rtype]:
             assert {"id", "type", "audience", "updated_at"} <= set(rec)
     r = run("export", "--audience", "educator", data_dir=d)
+    assert r.returncode == 1 and "for one educator" in r.stderr
+    one = doc["educator"][0]
+    r = run("export", "--audience", "educator", "--educator", one["id"], data_dir=d)
     edu = json.loads(r.stdout)
-    assert all(rec["audience"] in ("educator", "admin") for v in edu.values() if isinstance(v, list) for rec in v)
+    assert [e["id"] for e in edu["educator"]] == [one["id"]]
+    assert all(rec["audience"] in ("educator", "admin") for t in RECORD_TYPES for rec in edu[t])
+    assert all(rec.get("educator_id") in (None, one["id"]) for t in RECORD_TYPES for rec in edu[t])
+    assert "outside the case(s) the educator may see" in r.stderr
+    r = run("export", "--audience", "admin", data_dir=d)
+    assert r.returncode == 1 and "needs a scope" in r.stderr
+    full = tmp_path / "full.json"
+    r = run("export", "--include-private", "-o", str(full), data_dir=d)
+    assert r.returncode == 0 and "WARNING" in r.stderr and "in clear" in r.stderr
+    assert any(n["audience"] == "ct_private" for n in json.loads(full.read_text())["script_note"])
     d2 = tmp_path / "other"
     assert run("init", data_dir=d2).returncode == 0
     r = run("import", str(out), data_dir=d2)
     assert r.returncode == 0 and "0 updated" in r.stdout
     r = run("import", str(out), data_dir=d2)
     assert "0 new, 0 updated" in r.stdout
+    r = run("import", str(full), data_dir=d2)  # a file with private records imports too
+    assert r.returncode == 0 and "Imported: 0 new" not in r.stdout
     assert run("check", data_dir=d2).stdout.startswith("OK")
 
 

@@ -104,8 +104,42 @@ def cmd_demo(args: argparse.Namespace, cli: Cli) -> int:
     return 0
 
 
+def export_reader(args: argparse.Namespace, svc: Any) -> Any:
+    """The policy reader an ``export`` command line asks for (scope resolved to ids)."""
+    from .core import policy
+
+    educator = svc.caseload.resolve_educator(args.educator).id if args.educator else None
+    sites = [resolve_site(svc, ref) for ref in args.site] if args.site else None
+    if args.audience is None:
+        if educator or sites:
+            raise EspError("--educator and --site narrow a copy for a reader: use them with --audience.")
+        return policy.reader("ct", with_private=args.include_private)
+    if args.include_private:
+        raise EspError("--include-private is only for your own full copy (without --audience).")
+    if args.audience == "educator" and sites:
+        raise EspError("A copy for the educator is scoped to their case: use --educator, not --site.")
+    return policy.reader(args.audience, educator=educator, sites=sites)
+
+
+def resolve_site(svc: Any, ref: str) -> str:
+    needle = ref.casefold().strip()
+    sites = svc.caseload.sites()
+    for pred in (lambda x: x.id == ref, lambda x: (x.code or "").casefold() == needle,
+                 lambda x: x.name.casefold() == needle, lambda x: needle in x.name.casefold()):
+        hits = [x for x in sites if pred(x)]
+        if len(hits) == 1:
+            return str(hits[0].id)
+        if len(hits) > 1:
+            raise EspError(f"{ref!r} matches several sites ({', '.join(sorted(h.name for h in hits))}).")
+    raise EspError(f"No site matches {ref!r}.")
+
+
 def cmd_export(args: argparse.Namespace, cli: Cli) -> int:
-    doc = cli.services().transfer.export(reader=args.audience)
+    from .store.models import RECORD_TYPES
+
+    svc = cli.services()
+    reader = export_reader(args, svc)
+    doc, omitted = svc.transfer.export_with_omissions(reader=reader)
     fh = _out(args)
     try:
         json.dump(doc, fh, ensure_ascii=False, indent=1)
@@ -113,6 +147,16 @@ def cmd_export(args: argparse.Namespace, cli: Cli) -> int:
     finally:
         if fh is not sys.stdout:
             fh.close()
+    # What the policy left out, and why, goes to the CT on stderr (never silently empty).
+    n = sum(len(doc[t]) for t in RECORD_TYPES)
+    print(f"Exported {n} record(s) for {reader.name}.", file=sys.stderr)
+    if omitted:
+        print("Left out by the confidentiality policy:", file=sys.stderr)
+        for line in omitted.lines():
+            print(f"  {line}", file=sys.stderr)
+    if args.include_private:
+        print("WARNING: this file holds your CT-private notes in clear. Keep it encrypted or delete it.",
+              file=sys.stderr)
     return 0
 
 
@@ -188,7 +232,7 @@ def cmd_gui(args: argparse.Namespace, cli: Cli) -> int:
         from .ui.app import run
     except ImportError as exc:
         raise EspError(f"The desktop window is not available here ({exc}).") from None
-    return run(data_dir=cli.data_dir)
+    return run(data_dir=cli.data_dir, verbose=args.verbose)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,11 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     add("init", cmd_init, "create a new encrypted store")
     add("demo", cmd_demo, "load a fictional demo caseload into an empty store")
-    sp = add("export", cmd_export, "export every record as JSON")
+    sp = add("export", cmd_export, "export records as JSON: your own copy, or one reader's copy (--audience)")
     sp.add_argument("--format", choices=["json"], default="json")
     sp.add_argument("-o", "--output", help="write to FILE instead of standard output")
     sp.add_argument("--audience", choices=["educator", "panel", "admin"],
-                    help="keep only what this audience may see (never CT-private records)")
+                    help="only what this reader may read: educator = the educator (needs --educator), "
+                    "panel = the ESP Panel, admin = the school administrator (needs --site or --educator; "
+                    "never anything about PA or informal coaching). Without it: your own copy.")
+    sp.add_argument("--educator", help="one educator's case (id, employee id or name)")
+    sp.add_argument("--site", action="append", help="the school administrator's site (id, code or name); repeatable")
+    sp.add_argument("--include-private", action="store_true",
+                    help="your own copy only: include CT-private records (written in clear)")
     sp = add("import", cmd_import, "import an export document (idempotent by record id)")
     sp.add_argument("file")
     sp = add("backup", cmd_backup, "write an encrypted, integrity-checked backup archive")

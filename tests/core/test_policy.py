@@ -30,34 +30,6 @@ def test_policy_imports_only_the_standard_library_and_core_vocabularies() -> Non
     assert absolute - {"__future__"} <= sys.stdlib_module_names
 
 
-def test_every_record_type_has_exactly_one_policy_entry() -> None:
-    from esp_desktop.store.models import RECORD_TYPES
-
-    assert set(RECORD_TYPES) == set(policy.ENTRIES), "add (or remove) the record type's entry in core/policy.py"
-
-
-def test_parent_links_name_real_columns_and_parents_have_no_parents() -> None:
-    from esp_desktop.store.models import RECORD_TYPES
-
-    for rtype, e in policy.ENTRIES.items():
-        if e.parent is None:
-            continue
-        assert e.parent.type in policy.ENTRIES
-        holder = RECORD_TYPES[e.parent.type] if e.parent.on_parent else RECORD_TYPES[rtype]
-        assert e.parent.link in holder.__table__.columns, (rtype, e.parent)
-        # esp-central checks a parent with one join: a parent never has a gate of its own
-        assert policy.ENTRIES[e.parent.type].parent is None, rtype
-        assert rtype in policy.CHILDREN[e.parent.type]
-
-
-def test_model_defaults_come_from_the_policy() -> None:
-    from esp_desktop.store.models import RECORD_TYPES
-
-    for rtype, model in RECORD_TYPES.items():
-        assert model().audience == policy.ENTRIES[rtype].default.value
-        assert "__default_audience__" not in vars(model)
-
-
 def test_audience_labels_form_a_chain() -> None:
     sets = [policy.AUDIENCE_READERS[a] for a in policy.NARROW_TO_WIDE]
     assert all(a < b for a, b in zip(sets, sets[1:], strict=False))

@@ -51,6 +51,31 @@ def test_finalize_requires_all_ratings_then_is_immutable(svc) -> None:
     assert svc.assessments.document(doc.id).ratings["I"]["rating"] == "proficient"
 
 
+def test_finalized_document_audience_and_existence_are_frozen(svc) -> None:
+    from esp_desktop.services.assessments import content_hash
+    from esp_desktop.store.models import AssessmentDocument
+
+    e = _educator(svc, "PAR")
+    doc = svc.assessments.finalize(document_id=_filled(svc, e).id)
+    with pytest.raises(ImmutableRecord, match="fixed when it was finalized"):
+        svc.assessments.set_audience(AssessmentDocument, doc.id, "admin")
+    with pytest.raises(ImmutableRecord, match="cannot be deleted"):
+        svc.assessments.soft_delete(AssessmentDocument, doc.id)
+    with pytest.raises(ImmutableRecord):  # not through the store either: the flush hook asks the policy
+        with svc.store.session() as s:
+            s.get(AssessmentDocument, doc.id).overall_rationale = "rewritten"
+    kept = svc.assessments.document(doc.id)
+    assert (kept.audience, kept.deleted, kept.version) == (doc.audience, False, doc.version)
+    assert kept.content_sha256 == content_hash(kept)
+    # the audience is part of the hash: the same content for another reader is another document
+    kept.audience = "panel"
+    assert content_hash(kept) != doc.content_sha256
+    # a draft can still be re-labelled and deleted
+    draft = svc.assessments.draft(educator_id=e.id, kind="formative")
+    assert svc.assessments.set_audience(AssessmentDocument, draft.id, "panel").audience == "panel"
+    svc.assessments.delete_draft(draft.id)
+
+
 def test_correction_is_a_new_version_referencing_the_old(svc) -> None:
     e = _educator(svc, "PAR")
     doc = svc.assessments.finalize(document_id=_filled(svc, e).id)

@@ -92,6 +92,29 @@ def test_pa_records_cannot_be_shared_with_administrators(svc) -> None:
     assert svc.coaching.set_audience(CoachingActivity, act.id, "panel").audience == "panel"
 
 
+def test_history_counts_for_the_write_guard_too(svc) -> None:
+    e, en = _enrol(svc, 1, "PAR")
+    act = svc.coaching.log(educator_id=e.id, kind="co_planning", minutes=30, audience="admin")
+    svc.caseload.exit(enrolment_id=en.id, reason="moving to coaching")
+    svc.caseload.refer(educator_id=e.id, program="PA")
+    with pytest.raises(RuleViolation, match="school administrator"):
+        svc.coaching.log(educator_id=e.id, kind="co_planning", minutes=30, audience="admin")
+    assert svc.coaching.for_educator(e.id)[0].id == act.id  # the old label stays; reading ignores it (policy)
+
+
+def test_parent_audience_change_resends_its_children(svc) -> None:
+    from esp_desktop.store.models import Observation, ScriptNote
+
+    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    o = svc.observations.start(educator_id=e.id, kind="announced")
+    n = svc.observations.add_note(observation_id=o.id, text="line", audience="educator")
+    with svc.store.session() as s:
+        s.get(ScriptNote, n.id).sync_dirty = False
+    svc.observations.set_audience(Observation, o.id, "ct_private")
+    after = svc.observations.notes(o.id)[0]
+    assert after.audience == "educator" and after.version == n.version + 1 and after.sync_dirty
+
+
 def test_duplicate_employee_id_refused(svc) -> None:
     svc.caseload.add_educator(given_name="A", family_name="B", employee_id="E7")
     with pytest.raises(ValidationError, match="already on file"):

@@ -78,7 +78,7 @@ def test_formative_deadline_satisfied_by_final_document(svc) -> None:
     assert {i.what: i.state for i in svc.compliance.compliance(cyc.id, today=TODAY).items}["formative"] == "late"
     doc = svc.assessments.draft(educator_id=e.id, kind="formative", cycle_id=cyc.id)
     for std in svc.rubric.standard_codes():
-        svc.assessments.set_rating(document_id=doc.id, standard=std, rating="proficient")
+        svc.assessments.set_rating(document_id=doc.id, standard=std, rating="proficient", rationale="ok")
     svc.assessments.set_overall(document_id=doc.id, rating="proficient", rationale="ok")
     svc.assessments.finalize(document_id=doc.id)
     assert {i.what: i.state for i in svc.compliance.compliance(cyc.id, today=TODAY).items}["formative"] == "done"

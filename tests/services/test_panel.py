@@ -9,7 +9,6 @@ import pytest
 from esp_desktop.core import panel_rules
 from esp_desktop.core.enums import PanelDecision
 from esp_desktop.core.errors import ImmutableRecord, RuleViolation, ValidationError
-from esp_desktop.store import hooks
 from esp_desktop.store.models import PanelDecisionRecord
 
 MEMBERS = ["Erin Berg", "Jerome Doyle", "Ana Ruiz", "Sam Lee", "Kim Park"]
@@ -96,7 +95,6 @@ def test_decision_follows_a_carried_motion_and_never_overwrites(svc, meeting) ->
         svc.panel.remove_case(case.id)
 
 
-@pytest.mark.skipif(not hasattr(hooks, "_was_final"), reason="the store's frozen-document hook (policy) is not merged")
 def test_a_recorded_decision_is_frozen_by_the_store(svc, meeting) -> None:
     e = _educator(svc, "PA")
     case = svc.panel.add_case(meeting_id=meeting.id, educator_id=e.id, purpose="Exit")

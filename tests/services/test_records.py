@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from esp_desktop.core.errors import ValidationError
-from esp_desktop.store.models import AuditEvent, Educator
+from esp_desktop.store.models import RECORD_TYPES, AuditEvent, Educator
 
 
 def test_version_bumps_and_dirty_flag(svc) -> None:
@@ -88,43 +88,96 @@ def test_attachments_encrypted_roundtrip(svc, tmp_path) -> None:
 
 
 def test_export_audience_filtering(demo_svc) -> None:
-    full = demo_svc.transfer.export()
+    from esp_desktop.core import policy
+
+    full = demo_svc.transfer.export(reader=policy.THE_CT)
     assert full["script_note"] and any(n["audience"] == "ct_private" for n in full["script_note"])
-    for reader in ("educator", "panel", "admin"):
+    own = demo_svc.transfer.export()  # the CT's own copy: CT-private records stay out, and it says so
+    assert own["script_note"] and all(n["audience"] != "ct_private" for n in own["script_note"])
+    assert any(o["reason"] == "private" for o in own["omitted"])
+    educators = {e.id: e for e in demo_svc.caseload.educators()}
+    sites = [s.id for s in demo_svc.caseload.sites()]
+    readers = [policy.reader("panel"), policy.reader("admin", sites=sites)]
+    readers += [policy.reader("educator", educator=e) for e in educators]
+    for reader in readers:
         doc = demo_svc.transfer.export(reader=reader)
-        for rtype, rows in doc.items():
-            if not isinstance(rows, list):
-                continue
-            for r in rows:
+        for rtype in RECORD_TYPES:
+            for r in doc[rtype]:
                 assert r["audience"] != "ct_private", (reader, rtype)
                 assert {"id", "type", "audience", "updated_at"} <= set(r)
-    admin = demo_svc.transfer.export(reader="admin")
-    assert admin["observation"] == [] and admin["enrolment"] == [] and admin["educator"]
+                if reader.kind == "educator":
+                    assert r.get("educator_id") in (None, *reader.educators), (reader, rtype)
+    admin = demo_svc.transfer.export(reader=readers[1])
+    assert admin["observation"] == [] and admin["enrolment"] == []
+    par = {e for e in educators if demo_svc.caseload.enrolment(e) and demo_svc.caseload.enrolment(e).program == "PAR"}
+    assert {e["id"] for e in admin["educator"]} <= par  # only PAR educators reach a school administrator
     panel = demo_svc.transfer.export(reader="panel")
     assert panel["panel_case"] and panel["observation"]
 
 
+def test_school_administrator_never_reads_about_pa_or_informal(svc) -> None:
+    from esp_desktop.core import policy
+
+    site = svc.caseload.add_site(name="Harborview")
+    ids = {}
+    for name, programs in (("Par", ["PAR"]), ("Pa", ["PA"]), ("Informal", ["informal"]), ("Moved", ["PAR", "PA"])):
+        e = svc.caseload.add_educator(given_name=name, family_name="Teacher", site_ids=[site.id])
+        for program in programs:
+            en = svc.caseload.refer(educator_id=e.id, program=program)
+            if program != programs[-1]:
+                svc.caseload.exit(enrolment_id=en.id, reason="moved")
+        ids[name] = e.id
+    moved_goal = svc.goals.add(educator_id=ids["Moved"], kind="professional_practice", title="g", statement="s")
+    # the label was set while the educator was in PAR (simulated: written behind the guard's back)
+    with svc.store.session() as s:
+        s.get(RECORD_TYPES["goal"], moved_goal.id).audience = "admin"
+    doc, omitted = svc.transfer.export_with_omissions(reader=policy.reader("admin", sites=[site.id]))
+    assert [e["id"] for e in doc["educator"]] == [ids["Par"]]  # educator records default to admin
+    assert doc["goal"] == []
+    # 3 educator records, 4 enrolments and the goal: left out for the program, whatever their label
+    assert sum(n for (_t, why), n in omitted.counts.items() if why == "program") == 8
+    assert all(o["reason"] != "program" for o in doc["omitted"])  # the file never says a PA case exists
+    assert any("Peer Assistance" in line for line in omitted.lines())  # the CT is told
+
+
 def test_child_of_hidden_parent_stays_hidden(svc) -> None:
+    from esp_desktop.core import policy
+
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
     o = svc.observations.start(educator_id=e.id, kind="announced", audience="ct_private")
     svc.observations.add_note(observation_id=o.id, text="shared line", audience="educator")
-    doc = svc.transfer.export(reader="educator")
+    doc = svc.transfer.export(reader=policy.reader("educator", educator=e.id))
     assert doc["observation"] == [] and doc["script_note"] == []
 
 
+def test_attachment_follows_its_evidence(svc, tmp_path) -> None:
+    from esp_desktop.core import policy
+
+    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    f = tmp_path / "plan.txt"
+    f.write_bytes(b"SENTINEL-FILE")
+    ev = svc.evidence.add(educator_id=e.id, title="Plan", category="products_of_practice", kind="lesson_plan", file=f)
+    me = policy.reader("educator", educator=e.id)
+    assert svc.transfer.export(reader=me)["attachment"][0]["content_base64"]
+    svc.evidence.set_audience(type(ev), ev.id, "ct_private")
+    doc = svc.transfer.export(reader=me)
+    assert doc["evidence"] == [] and doc["attachment"] == []
+    assert "SENTINEL" not in str(doc)
+
+
 def test_export_import_roundtrip_is_idempotent(demo_svc, store) -> None:
+    from esp_desktop.core import policy
     from esp_desktop.services import Services
 
-    doc = demo_svc.transfer.export()
+    doc = demo_svc.transfer.export(reader=policy.THE_CT)
     fresh = Services(store)
     first = fresh.transfer.import_(doc)
-    assert first["created"] == sum(len(v) for v in doc.values() if isinstance(v, list))
+    assert first["created"] == sum(len(doc[t]) for t in RECORD_TYPES)
     again = fresh.transfer.import_(doc)
     assert again["created"] == 0 and again["updated"] == 0
-    redo = fresh.transfer.export()
-    for rtype in doc:
-        if isinstance(doc[rtype], list):
-            assert sorted(doc[rtype], key=lambda r: r["id"]) == sorted(redo[rtype], key=lambda r: r["id"]), rtype
+    redo = fresh.transfer.export(reader=policy.THE_CT)
+    for rtype in RECORD_TYPES:
+        assert sorted(doc[rtype], key=lambda r: r["id"]) == sorted(redo[rtype], key=lambda r: r["id"]), rtype
     assert fresh.search.search("routines")  # the search index is rebuilt for imported records
 
 

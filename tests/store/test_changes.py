@@ -59,3 +59,32 @@ def test_changes_merge() -> None:
     m = Changes.union([a, b])
     assert m.types == {"goal", "site"} and m.remote and m.ids("goal") == {"1"} and m.has("site", "2")
     assert not Changes() and m.touches("site") and not m.touches("observation")
+
+
+def test_a_0003_store_with_records_upgrades_to_0004(data_dir) -> None:
+    """Existing stores gain archived sites/educators, equity areas on goals and the cap's reason, with
+    defaults that keep every record as it was."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from esp_desktop.services import Services
+    from esp_desktop.store import migrate
+    from esp_desktop.store.vault import Vault
+    from tests.helpers.env import PASSPHRASE
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    site = svc.caseload.add_site(name="Fictional Elementary")
+    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva", site_ids=[site.id])
+    svc.goals.add(educator_id=e.id, kind="professional_practice", title="Discourse", statement="75% explain.")
+    svc.caseload.set_profile(name="Jordan Ellis")
+    with s.engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0003")
+        assert "archived" not in conn.execute(text("SELECT * FROM site")).keys()
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    assert not svc.caseload.sites()[0].archived and not svc.caseload.educator(e.id).archived
+    assert svc.goals.for_educator(e.id)[0].equity_codes == []
+    assert svc.caseload.profile().cap_reason is None and svc.caseload.cap() == 12
+    s.close()

@@ -291,7 +291,7 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     s.close()
 
 
-def test_upgrade_from_0003_moves_panel_decisions_into_versioned_records(data_dir: Path) -> None:
+def test_upgrade_from_0004_moves_panel_decisions_into_versioned_records(data_dir: Path) -> None:
     """A store whose decisions lived on the agenda case (before 0004) keeps every one, as version 1."""
     from alembic import command
 
@@ -306,7 +306,7 @@ def test_upgrade_from_0003_moves_panel_decisions_into_versioned_records(data_dir
     ca = svc.panel.add_case(meeting_id=m.id, educator_id=a.id, purpose="Review")
     cb = svc.panel.add_case(meeting_id=m.id, educator_id=b.id, purpose="Exit")
     with s.engine.begin() as conn:
-        command.downgrade(migrate.alembic_config(conn), "0003")
+        command.downgrade(migrate.alembic_config(conn), "0004")
         conn.execute(text("UPDATE panel_case SET decision = 'release_from_program', decision_notes = 'Goals met',"
                           " decided_on = '2026-11-02', final_ratings = '{}' WHERE id = :id"), {"id": cb.id})
     s.close()

@@ -77,7 +77,8 @@ class GoalStatus(StrEnum):
     MET = "met"
     PARTIALLY_MET = "partially_met"
     NOT_MET = "not_met"
-    DISCONTINUED = "discontinued"
+    CLOSED = "closed"
+    DISCONTINUED = "discontinued"  # older stores; "closed" is offered now
 
 
 class CoachingKind(StrEnum):
@@ -132,6 +133,7 @@ class PrescriptionStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     MET = "met"
     NOT_MET = "not_met"
+    CLOSED = "closed"
 
 
 class PanelDecision(StrEnum):
@@ -193,7 +195,8 @@ LABELS: dict[str, str] = {
     "professional_practice": "Professional practice",
     "active": "Active",
     "met": "Met",
-    "partially_met": "Partially met",
+    "partially_met": "Partly met",
+    "closed": "Closed",
     "not_met": "Not met",
     "discontinued": "Discontinued",
     "co_teaching": "Co-teaching",

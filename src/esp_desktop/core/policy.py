@@ -46,6 +46,8 @@ READER_NAMES: dict[ReaderKind, str] = {
     ADMIN: "the school administrator",
     PROGRAM_OFFICE: "the program office",
 }
+# The readers a CT prepares an export or a PDF for (the CT's own copy is the export without --audience).
+OUTPUT_READERS: tuple[str, ...] = (EDUCATOR.value, PANEL.value, ADMIN.value)
 READER_ROLES: dict[ReaderKind, str] = {
     CT: "the consulting teacher who owns the case (primary evaluator in PAR)",
     EDUCATOR: "one educator, scoped to their own case",

@@ -84,3 +84,39 @@ def next_panel_date(today: date) -> date:
         return d
     y, m = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
     return first_monday(y, m)
+
+
+SCHOOL_YEAR_STARTS = (7, 1)  # a school year runs July 1 to June 30 (e.g. "2026-27")
+
+
+def school_year_of(day: date) -> str:
+    """The school year a date falls in, written the usual way: "2026-27"."""
+    first = day.year if (day.month, day.day) >= SCHOOL_YEAR_STARTS else day.year - 1
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
+def parse_school_year(text: str) -> int | None:
+    """The first calendar year of "2026-27" (or "2026-2027"), None if it is not a school year."""
+    t = text.strip().replace("–", "-").replace("/", "-")
+    parts = t.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        return None
+    first, second = int(parts[0]), parts[1]
+    expected = f"{(first + 1) % 100:02d}" if len(second) == 2 else str(first + 1)
+    return first if second == expected else None
+
+
+def next_school_year(label: str) -> str:
+    first = parse_school_year(label)
+    if first is None:
+        raise ValueError(f"not a school year: {label!r}")
+    return f"{first + 1}-{(first + 2) % 100:02d}"
+
+
+def default_cycle_end(start: date) -> date:
+    """A new cycle's suggested end: the last day of May that is at least 90 days after ``start`` (summative
+    recommendations go to the Panel before the school year closes). The CT can change it."""
+    end = date(start.year, 5, 31)
+    while (end - start).days < 90:
+        end = date(end.year + 1, 5, 31)
+    return end

@@ -1,26 +1,27 @@
 """Build document view models from the core services, for one reader.
 
-The rule: a record is included only if ``core.audience.visible_to(record.audience, reader)``; a child
-(script note, progress check, acknowledgement, agenda case) only if its parent is included too. CT-private
-records are dropped by that rule already, and `_keep` refuses them explicitly as well. The renderer checks
-the result again (`redaction.check_visible`).
+The rule: a record is included only if ``core.policy.decide(reader, subject)`` allows it (label, scope, the
+program rule, the parent gate); the facts it judges by come from ``services.disclosure.facts()``. What the
+document's content leaves out is counted (``self.omitted``) and stated in the PDF. The renderer checks the
+result again (`redaction.check_visible`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-from esp_desktop.core import clock, timefmt
+from esp_desktop.core import clock, policy, timefmt
 from esp_desktop.core.enums import DocumentStatus, ObservationKind
 from esp_desktop.core.errors import NotFound, RuleViolation
-from esp_desktop.core.policy import label_allows as visible_to
 from esp_desktop.reports import viewmodels as vm
-from esp_desktop.reports.redaction import READERS, NotVisible
+from esp_desktop.reports.redaction import NotVisible
 from esp_desktop.reports.render import new_document_id
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 PROGRAM_LABELS = {
     "PAR": "Peer Assistance and Review (PAR)",
@@ -34,18 +35,6 @@ STATUS_LABELS = {
     "completed": "Completed",
     "exited": "Exited",
 }
-READER_NAMES = {"educator": "the educator", "panel": "the ESP Panel", "admin": "the administrator"}
-
-
-def _keep(records: Iterable[T], reader: str) -> list[T]:
-    return [r for r in records if _visible(r, reader)]
-
-
-def _visible(record: Any, reader: str) -> bool:
-    audience = getattr(record, "audience", None)
-    if audience is None or audience == "ct_private" or getattr(record, "deleted", False):
-        return False
-    return visible_to(audience, reader)
 
 
 def _words(code: str | None) -> str:
@@ -63,17 +52,52 @@ def _texts(audience: str, *texts: str | None) -> tuple[vm.ConferenceNoteVM, ...]
 class Assembler:
     """Reads through the services (never the database) and returns frozen view models."""
 
-    def __init__(self, services: Any, *, reader: str, now: datetime | None = None) -> None:
-        if reader not in READERS:
-            raise RuleViolation(f"Unknown audience {reader!r}: choose educator, panel or admin.")
+    def __init__(self, services: Any, *, reader: str | policy.Reader, now: datetime | None = None) -> None:
+        r = reader if isinstance(reader, policy.Reader) else policy.reader(reader)
+        if r.kind.value not in policy.OUTPUT_READERS:
+            raise RuleViolation(f"Unknown audience {r.kind.value!r}: choose educator, panel or admin.")
         self.svc = services
-        self.reader = reader
+        self.reader = r
+        self.facts = services.disclosure.facts()
+        self.omitted = policy.Omissions(r)
+        self._decided: dict[tuple[str, str], policy.Reason | None] = {}
+        self._counted: set[tuple[str, str]] = set()
         self.now = now or clock.now()
         self.rubric = self._rubric()
         self._sites = {s.id: s.name for s in services.caseload.sites()}
         self._people = {p.id: p for p in services.caseload.people()}
         profile = services.caseload.profile()
-        self.ct_name = profile.name if profile and _visible(profile, reader) else "Consulting teacher"
+        self.ct_name = profile.name if profile and self._visible(profile) else "Consulting teacher"
+
+    # --- the policy -------------------------------------------------------------------------------------
+
+    def _decide(self, record: Any) -> policy.Reason | None:
+        key = (record.__record_type__, record.id)
+        if key not in self._decided:
+            self._decided[key] = policy.decide(self.reader, self.facts.subject(record))
+        return self._decided[key]
+
+    def _visible(self, record: Any) -> bool:
+        """May the reader see it? (A look-up: not counted as left out.)"""
+        return record is not None and not getattr(record, "deleted", False) and self._decide(record) is None
+
+    def _keep(self, records: Iterable[T]) -> list[T]:
+        """The records of the document's content the reader may see; the rest are counted as left out."""
+        out = []
+        for r in records:
+            why = self._decide(r)
+            if why is None:
+                out.append(r)
+            elif (key := (r.__record_type__, r.id)) not in self._counted:  # type: ignore[attr-defined]
+                self._counted.add(key)
+                self.omitted.add(key[0], why)
+        return out
+
+    def stamped(self, doc: D) -> D:
+        """``doc`` stating what its reader is not shown (in words that reader may be told)."""
+        lines = tuple(self.omitted.lines(for_reader=True))
+        meta = dataclasses.replace(doc.meta, omitted=lines)  # type: ignore[attr-defined]
+        return dataclasses.replace(doc, meta=meta)  # type: ignore[type-var]
 
     # --- shared pieces ---------------------------------------------------------------------------------
 
@@ -89,18 +113,27 @@ class Assembler:
         return vm.DocumentMeta(
             kind=kind,
             document_id=new_document_id(),
-            audience=self.reader,
+            audience=self.reader.kind.value,
             generated_at=self.now,
             author=self.ct_name,
             subject=subject,
         )
 
     def _require(self, record: Any, what: str) -> None:
-        if not _visible(record, self.reader):
-            raise NotVisible(
-                f"{what} is shared with {_audience_words(record.audience)}, so it cannot be exported for "
-                f"{READER_NAMES[self.reader]}. Change who may see it first, or choose another audience."
-            )
+        why = self._decide(record)
+        if why is None:
+            return
+        name = self.reader.name
+        raise NotVisible({
+            policy.Reason.PROGRAM: f"{what} cannot go to {name}: this educator is, or was, in Peer Assistance or "
+            "informal coaching, which is confidential. Documents for the educator and the ESP Panel still can.",
+            policy.Reason.SCOPE: f"{what} is not part of what {name} may see ({policy.READER_ROLES[self.reader.kind]}).",
+            policy.Reason.PRIVATE: f"{what} is CT-private, so it cannot be exported for {name}. Change who may see it "
+            "first, or choose another reader.",
+            policy.Reason.AUDIENCE: f"{what} is shared with {policy.who_may_read(record.audience)} only, so it cannot "
+            f"be exported for {name}. Change who may see it first, or choose another reader.",
+            policy.Reason.PARENT: f"{what} belongs to a record that is not shared with {name}.",
+        }.get(why, f"{what} cannot be exported for {name}."))
 
     def educator(self, educator_id: str) -> vm.EducatorVM:
         e = self.svc.caseload.educator(educator_id)
@@ -117,7 +150,7 @@ class Assembler:
 
     def case(self, educator_id: str) -> vm.CaseVM | None:
         en = self.svc.caseload.enrolment(educator_id)
-        if en is None or not _visible(en, self.reader):
+        if en is None or not self._keep([en]):
             return None
         history = [
             (en.referred_on, "referred", en.referral_source or ""),
@@ -140,10 +173,10 @@ class Assembler:
 
     def cycle(self, educator_id: str) -> tuple[vm.CycleVM | None, Any]:
         c = self.svc.compliance.current_cycle(educator_id)
-        if c is None or not _visible(c, self.reader):
+        if c is None or not self._keep([c]):
             return None, None
         second = self._people.get(c.secondary_evaluator_id or "")
-        second_name = second.name if second is not None and _visible(second, self.reader) else ""
+        second_name = second.name if second is not None and self._visible(second) else ""
         return vm.CycleVM(
             audience=c.audience,
             plan_type=self.svc.rubric.plan_type_name(c.plan_type),
@@ -154,7 +187,7 @@ class Assembler:
 
     def observation(self, o: Any, *, prescriptions: Sequence[vm.RecommendationVM] = ()) -> vm.ObservationVM:
         # Child records: only when the observation itself is visible (callers check), and only visible notes.
-        notes = _keep(self.svc.observations.notes(o.id), self.reader)
+        notes = self._keep(self.svc.observations.notes(o.id))
         observer = self._people.get(o.observer_person_id or "")
         return vm.ObservationVM(
             audience=o.audience,
@@ -165,7 +198,7 @@ class Assembler:
             class_period=o.class_period or "",
             duration_minutes=o.duration_minutes or _minutes(o.started_at, o.finished_at),
             observer=observer.name
-            if observer is not None and _visible(observer, self.reader)
+            if observer is not None and self._visible(observer)
             else self.ct_name,
             pre_conference=_texts(o.audience, o.pre_conference_notes),
             post_conference=_texts(o.audience, o.post_conference_notes),
@@ -185,7 +218,7 @@ class Assembler:
 
     def prescriptions(self, educator_id: str) -> list[vm.RecommendationVM]:
         out = []
-        for p in _keep(self.svc.goals.prescriptions(educator_id), self.reader):
+        for p in self._keep(self.svc.goals.prescriptions(educator_id)):
             text = f"{p.action.strip()} (concern: {p.concern.strip()})" if p.concern else p.action
             out.append(vm.RecommendationVM(p.audience, text, tuple(p.indicator_codes or ()), due=p.due_on))
         return out
@@ -193,7 +226,7 @@ class Assembler:
     def evidence(self, educator_id: str) -> list[vm.EvidenceVM]:
         cats = dict(self.svc.rubric.evidence_categories)
         items = sorted(
-            _keep(self.svc.evidence.for_educator(educator_id), self.reader),
+            self._keep(self.svc.evidence.for_educator(educator_id)),
             key=lambda e: (e.collected_on, e.created_at),
         )
         return [
@@ -214,8 +247,8 @@ class Assembler:
 
     def goals(self, educator_id: str) -> list[vm.GoalVM]:
         out = []
-        for g in _keep(self.svc.goals.for_educator(educator_id), self.reader):
-            checks = _keep(self.svc.goals.progress(g.id), self.reader)
+        for g in self._keep(self.svc.goals.for_educator(educator_id)):
+            checks = self._keep(self.svc.goals.progress(g.id))
             out.append(
                 vm.GoalVM(
                     g.audience,
@@ -250,7 +283,7 @@ class Assembler:
             )
         acks = [
             a
-            for a in _keep(self.svc.assessments.acknowledgements(doc.id), self.reader)
+            for a in self._keep(self.svc.assessments.acknowledgements(doc.id))
             if a.signer_role == "educator"
         ]
         ack = acks[-1] if acks else None
@@ -266,11 +299,11 @@ class Assembler:
             dated=finalized or doc.updated_at.date(),
             author=doc.author_name,
             plan_type=self.svc.rubric.plan_type_name(cycle.plan_type)
-            if cycle and _visible(cycle, self.reader)
+            if cycle and self._visible(cycle)
             else "",
-            period_start=cycle.start_on if cycle and _visible(cycle, self.reader) else None,
-            period_end=(finalized or cycle.end_on) if cycle and _visible(cycle, self.reader) else None,
-            secondary_evaluator=second.name if second is not None and _visible(second, self.reader) else "",
+            period_start=cycle.start_on if cycle and self._visible(cycle) else None,
+            period_end=(finalized or cycle.end_on) if cycle and self._visible(cycle) else None,
+            secondary_evaluator=second.name if second is not None and self._visible(second) else "",
             ratings=tuple(ratings),
             overall_rating=self._rating(doc.overall_rating),
             overall_rationale=doc.overall_rationale or "",
@@ -291,7 +324,7 @@ class Assembler:
             for d in self.svc.assessments.for_educator(educator_id, kind=kind)
             if d.id not in superseded and d.status != DocumentStatus.SUPERSEDED
         ]
-        return _keep(docs, self.reader)
+        return self._keep(docs)
 
     # --- documents ------------------------------------------------------------------------------------
 
@@ -332,7 +365,7 @@ class Assembler:
                 what = (
                     "formative assessment" if kind == "formative" else "summative evaluation recommendation"
                 )
-                raise NotFound(f"{educator.name} has no {what} that {READER_NAMES[self.reader]} may see.")
+                raise NotFound(f"{educator.name} has no {what} that {self.reader.name} may see.")
             doc = docs[-1]
         evidence = self.evidence(educator_id)
         cycle, _ = self.cycle(educator_id)
@@ -354,12 +387,12 @@ class Assembler:
         if cycle_rec is not None:
             compliance = self._compliance(cycle_rec)
         observations = [
-            self.observation(o) for o in _keep(self.svc.observations.for_educator(educator_id), self.reader)
+            self.observation(o) for o in self._keep(self.svc.observations.for_educator(educator_id))
         ]
         evidence = self.evidence(educator_id)
         coaching = [
             vm.CoachingActivityVM(c.audience, c.held_on, _words(c.kind), c.minutes or 0)
-            for c in _keep(self.svc.coaching.for_educator(educator_id), self.reader)
+            for c in self._keep(self.svc.coaching.for_educator(educator_id))
         ]
         formatives, recommendation = [], None
         if self.svc.assessments.can_rate(educator_id):
@@ -431,10 +464,10 @@ class Assembler:
         items = []
         for a in self.svc.panel.agenda(meeting_id):
             case = a.case
-            if not _visible(case, self.reader) or (educator_id and case.educator_id != educator_id):
+            if (educator_id and case.educator_id != educator_id) or not self._keep([case]):
                 continue
             e = self.svc.caseload.educator(case.educator_id)
-            if not _visible(e, self.reader):
+            if not self._keep([e]):
                 continue
             cycle, _ = self.cycle(case.educator_id)
             items.append(
@@ -471,7 +504,7 @@ class Assembler:
         elif self.svc.assessments.can_rate(case.educator_id):
             docs = self._assessments(case.educator_id, "summative")
             doc = docs[-1] if docs else None
-        if doc is None or not _visible(doc, self.reader) or not doc.overall_rating:
+        if doc is None or not self._visible(doc) or not doc.overall_rating:
             return ""
         return self._rating(doc.overall_rating)
 
@@ -480,12 +513,3 @@ def _minutes(start: datetime | None, end: datetime | None) -> int:
     if start and end and end > start:
         return int((end - start).total_seconds() // 60)
     return 0
-
-
-def _audience_words(audience: str) -> str:
-    return {
-        "ct_private": "no one but you (CT-private)",
-        "educator": "the educator and the panel",
-        "panel": "the ESP Panel only",
-        "admin": "the administrator, the educator and the panel",
-    }.get(audience, audience)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
+from esp_desktop.core.enums import ReaderKind
 from esp_desktop.core.errors import ValidationError
+from esp_desktop.core.policy import READER_NAMES
 from esp_desktop.reports.redaction import READERS
 from esp_desktop.reports.service import KINDS
 
@@ -14,12 +17,14 @@ def register(sub: Any) -> None:
     sp = sub.add_parser(
         "report",
         help="export a PDF document for one audience",
-        description="Render a PDF for one audience; records that audience may not see are left out, and the "
-        "export is written to the audit log.",
+        description="Render a PDF for one reader; records that reader may not see are left out (the PDF and "
+        "this command say what was left out), and the export is written to the audit log.",
     )
     sp.add_argument("kind", choices=KINDS, metavar="KIND", help=" | ".join(KINDS))
     sp.add_argument("--educator", help="educator id, employee id or an unambiguous name")
-    sp.add_argument("--audience", required=True, choices=READERS)
+    sp.add_argument("--audience", required=True, choices=READERS,
+                    help="the reader: " + ", ".join(f"{k} = {READER_NAMES[ReaderKind(k)]}" for k in READERS)
+                    + " (never anything about PA or informal coaching)")
     sp.add_argument("--observation", help="observation id (for KIND=observation)")
     sp.add_argument("--meeting", help="panel meeting id (for KIND=agenda or minutes)")
     sp.add_argument("--document", help="a specific document id (default: the current one)")
@@ -51,9 +56,11 @@ def cmd_report(args: argparse.Namespace, cli: Any) -> int:
         document_id=args.document,
     )
     print(
-        f"Wrote {args.output}: {result.pages} page(s) for {args.audience}; "
+        f"Wrote {args.output}: {result.pages} page(s) for {READER_NAMES[ReaderKind(args.audience)]}; "
         f"document {result.document_id}, sha256 {result.short_hash}"
     )
+    for line in result.omitted:
+        print(f"  Left out: {line}", file=sys.stderr)
     return 0
 
 

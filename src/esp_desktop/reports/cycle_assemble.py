@@ -13,7 +13,7 @@ from esp_desktop.core.enums import DocumentStatus, label
 from esp_desktop.core.errors import NotFound, RuleViolation
 from esp_desktop.reports import cycle_viewmodels as cvm
 from esp_desktop.reports import viewmodels as vm
-from esp_desktop.reports.assemble import READER_NAMES, Assembler, _keep, _visible
+from esp_desktop.reports.assemble import Assembler
 
 
 class CycleAssembler(Assembler):
@@ -39,7 +39,7 @@ class CycleAssembler(Assembler):
                           if d.final_ratings.get(std)),
             overall=self._rating(d.final_overall), rationale=d.rationale or "", recorded_by=d.recorded_by,
             vote=panel_rules.Tally(motion.votes_for, motion.votes_against, motion.abstentions).line() if motion
-            and _visible(motion, self.reader) else "",
+            and self._visible(motion) else "",
             revises=f"version {old.version_no} of {timefmt.doc_date(old.decided_on)}" if old else "",
             revision_reason=d.revision_reason or "",
             superseded_by=f"version {later.version_no} of {timefmt.doc_date(later.decided_on)}" if later else "",
@@ -50,34 +50,30 @@ class CycleAssembler(Assembler):
         m = rec.meeting
         self._require(m, f"The ESP Panel meeting of {timefmt.doc_date(m.meets_on)}")
         meetings = {x.id: x.meets_on for x in self.svc.panel.meetings()}
-        hidden = 0
         cases: list[cvm.MinutesCaseVM] = []
         for item in rec.items:
             c = item.case
-            if not _visible(c, self.reader):
-                hidden += 1
+            if not self._keep([c]):  # counted as left out, and said so on the document
                 continue
             history = {d.id: d for d in self.svc.panel.decision_history(c.educator_id)}
-            decisions = [self.decision_vm(d, by_id=history, meetings=meetings)
-                         for d in sorted(history.values(), key=lambda d: d.version_no)
-                         if d.meeting_id == m.id and d.case_id == c.id and _visible(d, self.reader)]
+            here = [d for d in sorted(history.values(), key=lambda d: d.version_no)
+                    if d.meeting_id == m.id and d.case_id == c.id]
+            decisions = [self.decision_vm(d, by_id=history, meetings=meetings) for d in self._keep(here)]
             rec_doc = self.svc.panel.recommendation(c.id)
             cases.append(cvm.MinutesCaseVM(
                 audience=c.audience, position=len(cases) + 1, educator_name=item.educator_name,
                 program=item.program or "", presenter=c.presenter or self.ct_name, purpose=c.purpose,
                 presentation=c.presentation or "", discussion=c.discussion or "",
-                recommendation=self._rating(rec_doc.overall_rating) if rec_doc and _visible(rec_doc, self.reader)
+                recommendation=self._rating(rec_doc.overall_rating) if rec_doc and self._visible(rec_doc)
                 else "",
-                motions=tuple(self._motion(x) for x in _keep(item.motions, self.reader)),
+                motions=tuple(self._motion(x) for x in self._keep(item.motions)),
                 decisions=tuple(decisions)))
         revised = []
         for d in rec.revised:
-            if _visible(d, self.reader):
+            if self._visible(d):
                 history = {x.id: x for x in self.svc.panel.decision_history(d.educator_id)}
                 revised.append(self.decision_vm(d, by_id=history, meetings=meetings))
-        att = rec.attendance if rec.attendance and _visible(rec.attendance, self.reader) else None
-        left_out = (f"{hidden} case(s) on this agenda are not shared with {READER_NAMES[self.reader]}.",) if hidden \
-            else ()
+        att = rec.attendance if rec.attendance and self._keep([rec.attendance]) else None
         return cvm.MinutesDoc(
             meta=self._meta(vm.DocumentKind.MINUTES, f"ESP Panel, {timefmt.doc_date(m.meets_on)}"),
             meeting=vm.MeetingVM(audience=m.audience, id=m.id, on=m.meets_on, location=m.location or "",
@@ -85,7 +81,7 @@ class CycleAssembler(Assembler):
             rubric=self.rubric, quorum=rec.quorum, majority_rule=label(rec.majority_rule),
             attendance=cvm.AttendanceVM(att.audience, tuple(att.present), tuple(att.absent), att.others or "",
                                         att.recorded_by) if att else None,
-            quorate=rec.quorate, cases=tuple(cases), revised=tuple(revised), left_out=left_out)
+            quorate=rec.quorate, cases=tuple(cases), revised=tuple(revised))
 
     def panel_packet(self, *, educator_id: str) -> vm.PanelPacketDoc:
         """The packet, with the decision page filled in once the Panel has decided."""
@@ -98,7 +94,7 @@ class CycleAssembler(Assembler):
         d = self.svc.panel.current_decision(educator_id)
         if d is None:
             return None, False
-        if not _visible(d, self.reader):
+        if not self._visible(d):
             return None, True
         history = {x.id: x for x in self.svc.panel.decision_history(educator_id)}
         meetings = {x.id: x.meets_on for x in self.svc.panel.meetings()}
@@ -129,7 +125,7 @@ class CycleAssembler(Assembler):
                                              r.get("rationale") or "", refs))
         cited = {ref.label for r in ratings for ref in r.evidence}
         basis = doc.basis or {}
-        acks = [a for a in _keep(self.svc.assessments.acknowledgements(doc.id), self.reader)
+        acks = [a for a in self._keep(self.svc.assessments.acknowledgements(doc.id))
                 if a.signer_role == "educator"]
         ack = acks[-1] if acks else None
         finalized = doc.finalized_at.date() if doc.finalized_at else None
@@ -159,7 +155,7 @@ class CycleAssembler(Assembler):
         if responses is None:
             return ()
         return tuple(cvm.ResponseVM(r.audience, r.received_on, r.text)
-                     for r in _keep(responses(document_id), self.reader))
+                     for r in self._keep(responses(document_id)))
 
     # --- steps 1 and 2, progress reports -------------------------------------------------------------------------
 
@@ -198,7 +194,7 @@ class CycleAssembler(Assembler):
         rx_ids = {p.id for p in self.svc.plans.prescriptions(plan.id)}
         rxs = tuple(vm.RecommendationVM(p.audience, f"{p.action.strip()} (concern: {p.concern.strip()})"
                                         if p.concern else p.action, tuple(p.indicator_codes or ()), due=p.due_on)
-                    for p in _keep(self.svc.goals.prescriptions(educator_id), self.reader) if p.id in rx_ids)
+                    for p in self._keep(self.svc.goals.prescriptions(educator_id)) if p.id in rx_ids)
         weeks = (plan.end_on - plan.start_on).days // 7
         cycle, _ = self.cycle(educator_id)
         return cvm.PlanDoc(

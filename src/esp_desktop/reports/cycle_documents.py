@@ -155,8 +155,6 @@ def minutes_story(doc: MinutesDoc) -> list[Flowable]:
         story.append(p("Each stays on record, marked as superseded; the revision above gives the reason.", S.small))
         for d in doc.revised:
             story += _decision(d, doc.rubric, heading="Superseded decision")
-    for line in doc.left_out:
-        story.append(p(line, S.small))
     story += [spacer(14), keep(base._signature_line("Panel chair", doc.meeting.chair, None), spacer(6),
                                base._signature_line("Minutes recorded by", att.recorded_by if att else "", None))]
     return story

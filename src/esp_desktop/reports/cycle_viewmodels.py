@@ -93,7 +93,6 @@ class MinutesDoc:
     quorate: bool
     cases: tuple[MinutesCaseVM, ...] = ()
     revised: tuple[DecisionVM, ...] = ()  # earlier meetings' decisions that this meeting revised
-    left_out: tuple[str, ...] = ()  # what the policy kept out of this copy, in plain words
 
 
 # --------------------------------------------------------------------------- the final summative evaluation

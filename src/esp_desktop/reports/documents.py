@@ -43,6 +43,7 @@ from esp_desktop.reports.viewmodels import (
     CoachingActivityVM,
     ConferenceNoteVM,
     CycleVM,
+    DocumentMeta,
     EducatorVM,
     EvidenceVM,
     GoalVM,
@@ -769,4 +770,19 @@ def agenda_story(doc: AgendaDoc) -> list[Flowable]:
                 numeric=(0,),
             )
         )
+    return story
+
+
+# --------------------------------------------------------------------------- what was left out (every document)
+
+
+def omitted_story(meta: DocumentMeta) -> list[Flowable]:
+    """Never silently empty: state what the confidentiality policy left out of this document."""
+    story = section("Not in this document")
+    reader = READER_LABELS.get(meta.audience, meta.audience)
+    if not meta.omitted:
+        story.append(p(f"Nothing that belongs in this document was withheld from {reader}.", S.small))
+        return story
+    story.append(p(f"Prepared for {reader}, so the confidentiality policy left out:", S.small))
+    story += [p(f"\u2022 {line}", S.small) for line in meta.omitted]
     return story

@@ -33,6 +33,7 @@ class RenderResult:
     file_sha256: str  # hash of the PDF bytes as written
     pages: int
     path: Path
+    omitted: tuple[str, ...] = ()  # what the policy left out, worded for the CT (ReportService fills it)
 
     @property
     def short_hash(self) -> str:
@@ -44,6 +45,10 @@ def new_document_id() -> str:
 
 
 def _story(doc: Document | cvm.CycleDocument) -> list[Flowable]:
+    return _body(doc) + documents.omitted_story(doc.meta)
+
+
+def _body(doc: Document | cvm.CycleDocument) -> list[Flowable]:
     if isinstance(doc, ObservationReportDoc):
         return documents.observation_story(doc)
     if isinstance(doc, AssessmentDoc):

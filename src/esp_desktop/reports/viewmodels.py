@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from esp_desktop.reports.cycle_viewmodels import DecisionVM
 
+from esp_desktop.core import policy
+
 
 class DocumentKind(StrEnum):
     OBSERVATION = "observation"
@@ -47,11 +49,8 @@ DOCUMENT_TITLES = {
     DocumentKind.PROGRESS_REPORT: "Progress Report to the ESP Panel",
 }
 
-READER_LABELS = {
-    "educator": "the educator",
-    "panel": "the ESP Panel",
-    "admin": "the school administrator",
-}
+# The readers' names come from the confidentiality policy (one name per reader everywhere).
+READER_LABELS: dict[str, str] = {k.value: name for k, name in policy.READER_NAMES.items()}
 
 
 # --------------------------------------------------------------------------- shared pieces
@@ -66,6 +65,7 @@ class DocumentMeta:
     author: str  # the CT who exports it
     subject: str  # educator name, or the meeting for an agenda
     organisation: str = "Educator Supports Program"
+    omitted: tuple[str, ...] = ()  # what the policy left out, in words the reader may be told
 
     @property
     def title(self) -> str:

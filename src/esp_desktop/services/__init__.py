@@ -11,6 +11,9 @@ from .assessments import AssessmentService
 from .base import Actor
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
+from .demo import DemoService
+from .disclosure import DisclosureService
+from .drafts import DraftService
 from .final_evaluation import FinalEvaluationService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
@@ -45,3 +48,6 @@ class Services:
         self.search = SearchService(self)
         self.audit = AuditService(self)
         self.transfer = TransferService(self)
+        self.disclosure = DisclosureService(self)
+        self.demo = DemoService(self)
+        self.drafts = DraftService(self)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from ..core import clock, rules
-from ..core.enums import Audience, DocumentKind, DocumentStatus
+from ..core.enums import DocumentKind, DocumentStatus
 from ..core.errors import ImmutableRecord, RuleViolation, ValidationError
 from ..store.models import Acknowledgement, AssessmentDocument, Educator, EvidenceItem
 from .base import Service
@@ -30,8 +31,10 @@ PA_REFUSAL = (
 
 
 def content_hash(doc: AssessmentDocument) -> str:
-    """SHA-256 over the evaluative content, so a printed copy can be matched to the record."""
+    """SHA-256 over the evaluative content and who may read it (both frozen when finalized, core/policy.py),
+    so a printed copy can be matched to the record."""
     body = {
+        "audience": doc.audience,
         "educator_id": doc.educator_id, "kind": doc.kind, "version_no": doc.version_no,
         "ratings": doc.ratings, "overall_rating": doc.overall_rating, "overall_rationale": doc.overall_rationale,
         "goals_progress_summary": doc.goals_progress_summary, "supersedes_id": doc.supersedes_id,
@@ -56,7 +59,8 @@ class AssessmentService(Service):
         return e
 
     def draft(self, *, educator_id: str, kind: str, cycle_id: str | None = None,
-              audience: str = Audience.EDUCATOR) -> AssessmentDocument:
+              audience: str | None = None) -> AssessmentDocument:
+        audience = self.check_audience(audience, "assessment")
         try:
             kind = DocumentKind(kind).value
         except ValueError:
@@ -118,15 +122,60 @@ class AssessmentService(Service):
                 doc.goals_progress_summary = goals_progress_summary
             return doc
 
+    def save_draft(self, *, document_id: str, ratings: dict[str, dict[str, Any]], overall_rating: str | None,
+                   overall_rationale: str = "", goals_progress_summary: str | None = None,
+                   unchanged_since: datetime | None = None) -> AssessmentDocument:
+        """Save the whole draft at once (the form's Save): ``ratings`` maps a standard to
+        ``{"rating", "rationale", "evidence_ids"}``. Refuses to overwrite a version changed elsewhere."""
+        codes = self._svc.rubric.standard_codes()
+        for std, r in ratings.items():
+            if std not in codes:
+                raise ValidationError(f"Unknown standard {std!r}.")
+            self._check_rating(r.get("rating"))
+        self._check_rating(overall_rating)
+        with self.session() as s:
+            doc = self._editable(s, document_id)
+            self.check_unchanged(doc, unchanged_since, "document")
+            new = dict(doc.ratings)
+            for std, r in ratings.items():
+                ids = list(r.get("evidence_ids") or [])
+                for eid in ids:
+                    if self.get(s, EvidenceItem, eid, what="Evidence").educator_id != doc.educator_id:
+                        raise ValidationError("Evidence must belong to the same educator.")
+                new[std] = {"rating": r.get("rating"), "rationale": r.get("rationale") or "", "evidence_ids": ids}
+            doc.ratings = new
+            doc.overall_rating, doc.overall_rationale = overall_rating, overall_rationale
+            doc.goals_progress_summary = goals_progress_summary
+            return doc
+
+    def finalize_problems(self, document_id: str) -> list[str]:
+        """What must be filled in before this document can be finalized (empty: it can be). The Finalize
+        dialog shows these; ``finalize`` refuses while there are any."""
+        with self.session() as s:
+            doc = self.get(s, AssessmentDocument, document_id, what="Document")
+            return self._problems(doc)
+
+    def _problems(self, doc: AssessmentDocument) -> list[str]:
+        out: list[str] = []
+        missing = [c for c in self._svc.rubric.standard_codes() if not (doc.ratings.get(c) or {}).get("rating")]
+        if missing:
+            out.append(f"Rate every standard (missing: {', '.join(missing)}).")
+        bare = [c for c in self._svc.rubric.standard_codes()
+                if (doc.ratings.get(c) or {}).get("rating") and not (doc.ratings[c].get("rationale") or "").strip()]
+        if bare:
+            out.append(f"Write the rationale for standard {', '.join(bare)}: what the evidence shows.")
+        if not doc.overall_rating:
+            out.append("Give an overall rating.")
+        elif not (doc.overall_rationale or "").strip():
+            out.append("Write the rationale for the overall rating.")
+        return out
+
     def finalize(self, *, document_id: str) -> AssessmentDocument:
         with self.session() as s:
             doc = self._editable(s, document_id)
-            missing = [c for c in self._svc.rubric.standard_codes()
-                       if not (doc.ratings.get(c) or {}).get("rating")]
-            if missing:
-                raise ValidationError(f"Rate every standard before finalizing (missing: {', '.join(missing)}).")
-            if not doc.overall_rating:
-                raise ValidationError("Give an overall rating before finalizing.")
+            problems = self._problems(doc)
+            if problems:
+                raise ValidationError("Before finalizing: " + " ".join(problems))
             doc.status = DocumentStatus.FINAL.value
             doc.finalized_at = clock.now()
             doc.content_sha256 = content_hash(doc)

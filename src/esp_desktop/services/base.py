@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core import clock
+from ..core import clock, policy
 from ..core.enums import Audience
-from ..core.errors import NotFound, ValidationError
+from ..core.errors import ChangedElsewhere, NotFound, ValidationError
 from ..store.models import Record
 
 if TYPE_CHECKING:
@@ -57,6 +57,13 @@ class Service:
         return obj
 
     @staticmethod
+    def check_unchanged(obj: Record, unchanged_since: datetime | None, what: str) -> None:
+        """Refuse to overwrite a change made elsewhere (sync, another window) since the caller read ``obj``:
+        screens pass the ``updated_at`` of the snapshot they show (None: no check)."""
+        if unchanged_since is not None and obj.updated_at != unchanged_since:
+            raise ChangedElsewhere(what)
+
+    @staticmethod
     def live(model: type[R]) -> Any:
         return select(model).where(model.deleted.is_(False))
 
@@ -68,9 +75,12 @@ class Service:
             raise ValidationError(f"Unknown rubric tag(s): {', '.join(bad)}.")
 
     @staticmethod
-    def check_audience(audience: str) -> str:
+    def check_audience(audience: str | None, record_type: str | None = None) -> str:
+        """A valid audience label; None: the record type's default (core/policy.py)."""
+        if audience is None and record_type is not None:
+            return policy.default_audience(record_type)
         try:
-            return Audience(audience).value
+            return Audience(str(audience)).value
         except ValueError:
             raise ValidationError(
                 f"Unknown audience {audience!r}; use ct_private, educator, panel or admin."
@@ -86,7 +96,8 @@ class Service:
             setattr(obj, k, list(v) if isinstance(v, tuple) else v)
 
     def set_audience(self, model: type[R], record_id: str, audience: str) -> R:
-        """Change who may see a record (the confidentiality badge in the UI)."""
+        """Change who may see a record (the confidentiality badge in the UI). Finalized documents refuse
+        (the store's flush hook asks core/policy.py), and children gated on the record are re-sent."""
         audience = self.check_audience(audience)
         with self.session() as s:
             obj = self.get(s, model, record_id)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..core import rules
-from ..core.enums import Audience, EnrolmentStatus, PersonRole, Program
+from ..core import policy, rules
+from ..core.enums import EnrolmentStatus, PersonRole, Program
 from ..core.errors import CaseloadCapExceeded, NotFound, RuleViolation, ValidationError
-from ..store.models import CTProfile, Educator, Enrolment, IntakeMeeting, Person, Site
+from ..store.models import RECORD_TYPES, CTProfile, Educator, Enrolment, IntakeMeeting, Person, Site
 from .base import Service
 from .compliance import DueItem
 
@@ -40,13 +40,28 @@ class CaseloadService(Service):
             return s.scalars(self.live(CTProfile)).first()
 
     def set_profile(self, *, name: str, email: str | None = None, employee_id: str | None = None,
-                    school_year: str | None = None, caseload_cap: int = rules.CASELOAD_CAP) -> CTProfile:
+                    school_year: str | None = None, caseload_cap: int | None = None,
+                    cap_reason: str | None = None, unchanged_since: datetime | None = None) -> CTProfile:
+        """The CT's own profile: the name printed on every document, email, school year and caseload cap.
+        A cap other than the program's 12 needs a reason (``caseload_cap=None`` keeps the current cap)."""
         if not name.strip():
             raise ValidationError("Enter your name.")
+        if school_year is not None and school_year.strip() and rules.parse_school_year(school_year) is None:
+            raise ValidationError(f"Write the school year like {rules.school_year_of(self.today())}.")
         with self.session() as s:
-            p = s.scalars(self.live(CTProfile)).first() or CTProfile(name=name)
-            p.name, p.email, p.employee_id, p.school_year = name.strip(), email, employee_id, school_year
-            p.caseload_cap = caseload_cap
+            p = s.scalars(self.live(CTProfile)).first() or CTProfile(name=name, caseload_cap=rules.CASELOAD_CAP)
+            if p.updated_at is not None:  # an existing profile (a new one has no timestamp until it is saved)
+                self.check_unchanged(p, unchanged_since, "profile")
+            cap = p.caseload_cap if caseload_cap is None else caseload_cap
+            if not 1 <= cap <= 40:
+                raise ValidationError("The caseload cap is a number of educators between 1 and 40.")
+            reason = (cap_reason or "").strip() or (p.cap_reason if caseload_cap is None else None)
+            if cap != rules.CASELOAD_CAP and not reason:
+                raise ValidationError(f"Say why your caseload cap is {cap} rather than the program's "
+                                      f"{rules.CASELOAD_CAP} (for example, who agreed to it).")
+            p.name, p.email, p.employee_id = name.strip(), email or None, employee_id or None
+            p.school_year = (school_year or "").strip() or None
+            p.caseload_cap, p.cap_reason = cap, (reason if cap != rules.CASELOAD_CAP else None)
             s.add(p)
             return p
 
@@ -54,25 +69,121 @@ class CaseloadService(Service):
         p = self.profile()
         return p.caseload_cap if p else rules.CASELOAD_CAP
 
+    def school_year(self) -> str:
+        """The school year the CT works in (the profile's; else the one today falls in)."""
+        p = self.profile()
+        return (p.school_year if p and p.school_year else None) or rules.school_year_of(self.today())
+
+    def start_school_year(self, *, school_year: str, continuing: Sequence[str] = (),
+                          ended_on: date | None = None) -> dict[str, int]:
+        """Roll over to a new school year: the open enrolments in ``continuing`` carry on into it; every other
+        open enrolment is completed on ``ended_on`` ("end of school year"). Cycles, documents and records stay
+        as they are. Returns how many enrolments continued and ended."""
+        if rules.parse_school_year(school_year) is None:
+            raise ValidationError(f"Write the school year like {rules.next_school_year(self.school_year())}.")
+        keep = set(continuing)
+        out = {"continued": 0, "ended": 0}
+        with self.session() as s:
+            p = s.scalars(self.live(CTProfile)).first()
+            if p is None:
+                raise RuleViolation("Fill in your profile (Settings › Profile) before starting a school year.")
+            if p.school_year == school_year:
+                raise RuleViolation(f"You are already working in {school_year}.")
+            for en in s.scalars(self.live(Enrolment).where(Enrolment.status.in_([a.value for a in ACTIVE]))):
+                if en.id in keep:
+                    en.school_year = school_year
+                    out["continued"] += 1
+                else:
+                    en.status = EnrolmentStatus.COMPLETED.value
+                    en.ended_on = ended_on or self.today()
+                    en.end_reason = f"End of school year {p.school_year or ''}".strip()
+                    out["ended"] += 1
+            p.school_year = school_year
+        return out
+
     def add_site(self, *, name: str, code: str | None = None, address: str | None = None) -> Site:
         if not name.strip():
             raise ValidationError("A site needs a name.")
         with self.session() as s:
-            site = Site(name=name.strip(), code=code, address=address)
+            self._unique_site_name(s, name)
+            site = Site(name=name.strip(), code=(code or "").strip() or None, address=address)
             s.add(site)
             return site
 
-    def sites(self) -> list[Site]:
+    def update_site(self, site_id: str, *, name: str, code: str | None = None, address: str | None = None,
+                    unchanged_since: datetime | None = None) -> Site:
+        """Rename a site (every record that names it follows: they refer to it by id)."""
+        if not name.strip():
+            raise ValidationError("A site needs a name.")
         with self.session() as s:
-            return list(s.scalars(self.live(Site).order_by(Site.name)))
+            site = self.get(s, Site, site_id, what="Site")
+            self.check_unchanged(site, unchanged_since, "site")
+            self._unique_site_name(s, name, other_than=site.id)
+            site.name, site.code, site.address = name.strip(), (code or "").strip() or None, address
+            return site
+
+    def archive_site(self, site_id: str, *, archived: bool = True) -> Site:
+        """An archived site is no longer offered for new educators and observations; old records keep it."""
+        with self.session() as s:
+            site = self.get(s, Site, site_id, what="Site")
+            site.archived = archived
+            return site
+
+    def _unique_site_name(self, s: Session, name: str, *, other_than: str | None = None) -> None:
+        for other in s.scalars(self.live(Site)):
+            if other.id != other_than and other.name.casefold() == name.strip().casefold():
+                raise ValidationError(f"There is already a site called {other.name}.")
+
+    def sites(self, *, include_archived: bool = True) -> list[Site]:
+        with self.session() as s:
+            q = self.live(Site).order_by(Site.name)
+            if not include_archived:
+                q = q.where(Site.archived.is_(False))
+            return list(s.scalars(q))
 
     def add_person(self, *, name: str, role: str, email: str | None = None, phone: str | None = None,
                    site_id: str | None = None) -> Person:
-        PersonRole(role)
+        if not name.strip():
+            raise ValidationError("Enter the person's name.")
+        role = self._role(role)
         with self.session() as s:
-            p = Person(name=name, role=role, email=email, phone=phone, site_id=site_id)
+            if site_id:
+                self.get(s, Site, site_id, what="Site")
+            p = Person(name=name.strip(), role=role, email=email or None, phone=phone or None, site_id=site_id)
             s.add(p)
             return p
+
+    def update_person(self, person_id: str, *, name: str, role: str, email: str | None = None,
+                      phone: str | None = None, site_id: str | None = None,
+                      unchanged_since: datetime | None = None) -> Person:
+        if not name.strip():
+            raise ValidationError("Enter the person's name.")
+        role = self._role(role)
+        with self.session() as s:
+            p = self.get(s, Person, person_id, what="Person")
+            self.check_unchanged(p, unchanged_since, "person")
+            if site_id:
+                self.get(s, Site, site_id, what="Site")
+            p.name, p.role, p.email, p.phone, p.site_id = name.strip(), role, email or None, phone or None, site_id
+            return p
+
+    def delete_person(self, person_id: str) -> None:
+        """Remove a person from the list (contacts already logged keep the name they were logged with)."""
+        from ..store.models import EvaluationCycle
+
+        with self.session() as s:
+            p = self.get(s, Person, person_id, what="Person")
+            if s.scalars(self.live(EvaluationCycle).where(EvaluationCycle.secondary_evaluator_id == p.id)).first():
+                raise RuleViolation(f"{p.name} is the secondary evaluator of a cycle; choose someone else for "
+                                    "that cycle first.")
+            p.deleted = True
+
+    @staticmethod
+    def _role(role: str) -> str:
+        try:
+            return PersonRole(role).value
+        except ValueError:
+            raise ValidationError(f"Unknown role {role!r}.") from None
 
     def people(self) -> list[Person]:
         with self.session() as s:
@@ -94,9 +205,10 @@ class CaseloadService(Service):
             s.add(e)
             return e
 
-    def update_educator(self, educator_id: str, **fields: Any) -> Educator:
+    def update_educator(self, educator_id: str, *, unchanged_since: datetime | None = None, **fields: Any) -> Educator:
         with self.session() as s:
             e = self.get(s, Educator, educator_id, what="Educator")
+            self.check_unchanged(e, unchanged_since, "educator")
             if "site_ids" in fields:
                 self._check_sites(s, fields["site_ids"])
             self.apply_fields(e, fields, EDUCATOR_FIELDS)
@@ -135,6 +247,42 @@ class CaseloadService(Service):
     def delete_educator(self, educator_id: str) -> None:
         self.soft_delete(Educator, educator_id)
 
+    def records_of(self, educator_id: str) -> int:
+        """How many live records belong to this educator (enrolments, notes, evidence, documents...)."""
+        with self.session() as s:
+            return self._records_of(s, educator_id)
+
+    def _records_of(self, s: Session, educator_id: str) -> int:
+        n = 0
+        for rtype, model in RECORD_TYPES.items():
+            if rtype == "educator" or "educator_id" not in model.__table__.c:  # type: ignore[attr-defined]
+                continue
+            q: Any = select(func.count()).select_from(model).where(
+                model.educator_id == educator_id, model.deleted.is_(False))  # type: ignore[attr-defined]
+            n += int(s.scalar(q) or 0)
+        return n
+
+    def remove_educator(self, educator_id: str) -> None:
+        """Remove an educator added by mistake. Someone with records (a referral, notes, evidence...) is
+        archived instead: their records are part of the program's history."""
+        with self.session() as s:
+            e = self.get(s, Educator, educator_id, what="Educator")
+            n = self._records_of(s, e.id)
+            if n:
+                raise RuleViolation(f"{e.display_name} has {n} record(s) on file, so they cannot be removed. "
+                                    "Archive them instead: they leave the caseload and their records are kept.")
+            e.deleted = True
+
+    def archive_educator(self, educator_id: str, *, archived: bool = True) -> Educator:
+        """Take an educator off the caseload (or bring them back). Their records are kept and searchable."""
+        with self.session() as s:
+            e = self.get(s, Educator, educator_id, what="Educator")
+            if archived and self._current(s, e.id):
+                raise RuleViolation(f"{e.display_name} has an open enrolment: complete or exit it first, "
+                                    "then archive.")
+            e.archived = archived
+            return e
+
     def _check_sites(self, s: Session, site_ids: Sequence[str]) -> None:
         for sid in site_ids:
             self.get(s, Site, sid, what="Site")
@@ -151,6 +299,9 @@ class CaseloadService(Service):
             self.get(s, Educator, educator_id, what="Educator")
             if self._current(s, educator_id):
                 raise RuleViolation("This educator already has an open enrolment; complete or exit it first.")
+            if school_year is None:
+                p = s.scalars(self.live(CTProfile)).first()
+                school_year = (p.school_year if p else None) or rules.school_year_of(referred_on or self.today())
             en = Enrolment(educator_id=educator_id, program=program, status=EnrolmentStatus.REFERRED.value,
                            referred_on=referred_on or self.today(), referral_source=referral_source,
                            school_year=school_year)
@@ -283,17 +434,25 @@ class CaseloadService(Service):
         en = self._current_or_latest(s, educator_id)
         return en.program if en else None
 
+    def program_history(self, s: Session, educator_id: str | None) -> tuple[str, ...]:
+        """Every program the educator was enrolled in, oldest first (the policy's program rule reads it)."""
+        if not educator_id:
+            return ()
+        q = select(Enrolment.program).where(Enrolment.deleted.is_(False), Enrolment.educator_id == educator_id)
+        return tuple(s.scalars(q.order_by(Enrolment.created_at)))
+
     def guard_audience(self, s: Session, educator_id: str | None, audience: str) -> None:
-        """PA is confidential from administrators: nothing about a PA educator may be marked for them."""
-        if audience == Audience.ADMIN and self.program_of(s, educator_id) == Program.PA:
-            raise RuleViolation(
-                "Peer Assistance is confidential between the educator, the CT and the panel: records of a PA "
-                "educator cannot be shared with administrators."
-            )
+        """Refuse a label the program rule makes meaningless (PA and informal: never the school administrator).
+
+        The rule itself is applied when data is read (core/policy.py); this only tells the CT at once.
+        """
+        why = policy.audience_refusal(self.program_history(s, educator_id), audience)
+        if why:
+            raise RuleViolation(why)
 
     # --- the caseload table -------------------------------------------------------------------------------
 
-    def caseload(self, *, include_ended: bool = False) -> list[CaseloadRow]:
+    def caseload(self, *, include_ended: bool = False, include_archived: bool = False) -> list[CaseloadRow]:
         sites = {x.id: x.name for x in self.sites()}
         due: dict[str, DueItem] = {}
         for di in self._svc.compliance.due_items(within_days=10_000):
@@ -304,6 +463,8 @@ class CaseloadService(Service):
         with self.session() as s:
             cycles = self._svc.compliance.current_cycles_in(s)
             for e in s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)):
+                if e.archived and not include_archived:
+                    continue
                 en = self._current_or_latest(s, e.id)
                 if not include_ended and en is not None and en.status not in [a.value for a in ACTIVE]:
                     continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -84,11 +84,18 @@ class ComplianceService(Service):
             s.add(c)
             return c
 
-    def update_cycle(self, cycle_id: str, **fields: object) -> EvaluationCycle:
+    def update_cycle(self, cycle_id: str, *, unchanged_since: datetime | None = None,
+                     **fields: object) -> EvaluationCycle:
+        """Change a cycle's plan type, dates or secondary evaluator (the Edit cycle dialog)."""
+        if "plan_type" in fields and fields["plan_type"] not in [c for c, _ in self._svc.rubric.plan_types]:
+            raise ValidationError(f"Unknown plan type {fields['plan_type']!r}.")
         with self.session() as s:
             c = self.get(s, EvaluationCycle, cycle_id, what="Cycle")
+            self.check_unchanged(c, unchanged_since, "cycle")
             self.apply_fields(c, dict(fields), ("start_on", "end_on", "plan_type", "secondary_evaluator_id",
                                                  "formative_due_on", "summative_due_on"))
+            if c.end_on <= c.start_on:
+                raise ValidationError("The cycle must end after it starts.")
             return c
 
     def cycles(self, educator_id: str) -> list[EvaluationCycle]:

@@ -1,15 +1,28 @@
 """A fictional demo caseload, built through the services (so it exercises the same rules as a user would).
 
-Every name, school and note here is invented.
+Every name, school and note here is invented. ``load_demo`` may only call service methods that some screen
+also calls (a test parses this module and checks it), so everything the demo makes, a CT can make, edit and
+remove. The records it creates are marked (store/changes.py reports them) so that "Remove demo data" removes
+exactly those, however long the CT has kept them next to real ones.
 """
 
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import date, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from ..core import clock
-from . import Services
+from ..store.changes import Changes
+from ..store.models import RECORD_TYPES, Educator, EvaluationCycle, Meta, Observation, PanelCase, Person, Site
+from .base import Service
+
+if TYPE_CHECKING:
+    from . import Services
+
+DEMO_KEY = "demo_records"
+NOT_MARKED = frozenset({"ct_profile"})  # the CT's own profile: the wizard overwrites the demo one with theirs
 
 SITES = [("Harborview K-8 School", "HV"), ("Juniper Hill Elementary", "JH"), ("Fernwood Upper School", "FW"),
          ("Quarry Point Academy", "QP")]
@@ -45,7 +58,14 @@ PRIVATE_THOUGHTS = [
 
 
 def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dict[str, int]:
-    """Fill an empty store with the demo caseload. Returns counts of what was created."""
+    """Fill an empty store with the demo caseload (marked as demo records). Returns counts of what was created."""
+    with svc.store.changes.collect() as seen:
+        counts = _build(svc, today=today, seed=seed)
+    svc.demo.mark(Changes.union(seen))
+    return counts
+
+
+def _build(svc: Services, *, today: date | None, seed: int) -> dict[str, int]:
     rnd = random.Random(seed)
     today = today or clock.today()
     cl = svc.caseload
@@ -142,14 +162,93 @@ def load_demo(svc: Services, *, today: date | None = None, seed: int = 7) -> dic
     # A formative assessment for the first PAR educator; a panel meeting with two cases on the agenda.
     if par_ids:
         doc = svc.assessments.draft(educator_id=par_ids[0], kind="formative")
-        for std, r in zip(svc.rubric.standard_codes(), ["proficient", "needs_improvement", "proficient",
-                                                        "proficient"], strict=False):
-            svc.assessments.set_rating(document_id=doc.id, standard=std, rating=r,
-                                       rationale="Evidence from observations and artifacts to date.")
-        svc.assessments.set_overall(document_id=doc.id, rating="needs_improvement",
-                                    rationale="Growth in planning; classroom routines still inconsistent.")
+        ratings = {std: {"rating": r, "rationale": "Evidence from observations and artifacts to date."}
+                   for std, r in zip(svc.rubric.standard_codes(), ["proficient", "needs_improvement", "proficient",
+                                                                   "proficient"], strict=False)}
+        svc.assessments.save_draft(document_id=doc.id, ratings=ratings, overall_rating="needs_improvement",
+                                   overall_rationale="Growth in planning; classroom routines still inconsistent.")
         svc.assessments.finalize(document_id=doc.id)
         meeting = svc.panel.create_meeting(location="Central Office, Room 204")
         for eid in par_ids[:2]:
             svc.panel.add_case(meeting_id=meeting.id, educator_id=eid, purpose="Mid-cycle progress review")
     return counts
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    demo_records: int  # live records the demo loader made
+    added_by_you: int  # records the CT added to demo educators (removed with them)
+    educators: int  # demo educators still on file
+
+
+class DemoService(Service):
+    """Which records are demo records, and removing exactly those (File › Remove demo data)."""
+
+    def mark(self, changes: Changes) -> None:
+        with self.session() as s:
+            row = s.get(Meta, DEMO_KEY) or Meta(key=DEMO_KEY, value={"records": []})
+            have = {tuple(r) for r in row.value.get("records", [])}
+            have |= {r for r in changes.records if r[0] not in NOT_MARKED}
+            row.value = {"records": sorted(have)}
+            s.add(row)
+
+    def _marked(self, s: Any) -> set[tuple[str, str]]:
+        row = s.get(Meta, DEMO_KEY)
+        return {(t, i) for t, i in row.value.get("records", [])} if row else set()
+
+    def summary(self) -> DemoSummary | None:
+        """None when there is no demo data (never loaded, or already removed)."""
+        with self.session() as s:
+            plan = self._plan(s)
+        if plan is None:
+            return None
+        demo, extra, educators = plan
+        return DemoSummary(len(demo), len(extra), len(educators))
+
+    def _plan(self, s: Any) -> tuple[list[Any], list[Any], set[str]] | None:
+        marked = self._marked(s)
+        if not marked:
+            return None
+        demo: list[Any] = []
+        for rtype, rid in sorted(marked):
+            model = RECORD_TYPES.get(rtype)
+            obj = s.get(model, rid) if model else None
+            if obj is not None and not obj.deleted:
+                demo.append(obj)
+        if not demo:
+            return None
+        educators = {o.id for o in demo if isinstance(o, Educator)}
+        ids = {o.id for o in demo}
+        extra: list[Any] = []
+        for rtype, model in RECORD_TYPES.items():
+            if rtype in ("educator",) or "educator_id" not in model.__table__.c:  # type: ignore[attr-defined]
+                continue
+            q = self.live(model).where(model.educator_id.in_(educators))  # type: ignore[attr-defined]
+            extra += [o for o in s.scalars(q) if o.id not in ids]
+        # Sites, people and meetings that real records still use stay (the CT adopted them).
+        gone = ids | {o.id for o in extra}
+        used: set[str] = set()
+        for e in s.scalars(self.live(Educator)):
+            if e.id not in gone:
+                used.update(e.site_ids)
+        used |= {o.site_id for o in s.scalars(self.live(Observation)) if o.id not in gone and o.site_id}
+        used |= {c.secondary_evaluator_id for c in s.scalars(self.live(EvaluationCycle))
+                 if c.id not in gone and c.secondary_evaluator_id}
+        used |= {c.meeting_id for c in s.scalars(self.live(PanelCase)) if c.id not in gone}
+        demo = [o for o in demo if not (isinstance(o, Site | Person) or o.__record_type__ == "panel_meeting")
+                or o.id not in used]
+        return demo, extra, educators
+
+    def remove(self) -> DemoSummary:
+        """Remove the demo records (and what the CT added to demo educators); keep everything else."""
+        with self.session() as s:
+            plan = self._plan(s)
+            if plan is None:
+                return DemoSummary(0, 0, 0)
+            demo, extra, educators = plan
+            for o in demo + extra:
+                o.deleted = True
+            row = s.get(Meta, DEMO_KEY)
+            if row is not None:
+                row.value = {"records": []}
+        return DemoSummary(len(demo), len(extra), len(educators))

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..core import clock
-from ..core.enums import Audience, ObservationKind, ObservationStatus
+from ..core.enums import ObservationKind, ObservationStatus
 from ..core.errors import RuleViolation, ValidationError
 from ..store.models import Educator, Observation, ScriptNote, Site
 from .base import Service
@@ -24,7 +24,8 @@ OBSERVATION_FIELDS = ("kind", "observed_on", "site_id", "class_period", "duratio
 class ObservationService(Service):
     def start(self, *, educator_id: str, kind: str, observed_on: date | None = None, site_id: str | None = None,
               class_period: str | None = None, observer_person_id: str | None = None,
-              started_at: datetime | None = None, audience: str = Audience.EDUCATOR) -> Observation:
+              started_at: datetime | None = None, audience: str | None = None) -> Observation:
+        audience = self.check_audience(audience, "observation")
         try:
             kind = ObservationKind(kind).value
         except ValueError:
@@ -44,9 +45,11 @@ class ObservationService(Service):
             s.add(o)
             return o
 
-    def update(self, observation_id: str, **fields: object) -> Observation:
+    def update(self, observation_id: str, *, unchanged_since: datetime | None = None,
+               **fields: object) -> Observation:
         with self.session() as s:
             o = self.get(s, Observation, observation_id, what="Observation")
+            self.check_unchanged(o, unchanged_since, "observation")
             if "kind" in fields:
                 ObservationKind(str(fields["kind"]))
             self.apply_fields(o, dict(fields), OBSERVATION_FIELDS)
@@ -54,8 +57,9 @@ class ObservationService(Service):
 
     def add_note(self, *, observation_id: str, text: str, at: datetime | None = None,
                  indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
-                 audience: str = Audience.CT_PRIVATE) -> ScriptNote:
+                 audience: str | None = None) -> ScriptNote:
         """Append a timestamped line to the script (committed immediately)."""
+        audience = self.check_audience(audience, "script_note")
         text = text.strip()
         if not text:
             raise ValidationError("An empty line is not a note.")

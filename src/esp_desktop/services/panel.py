@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -168,22 +168,50 @@ class PanelService(Service):
         return rules.next_panel_date(today or self.today())
 
     def create_meeting(self, *, meets_on: date | None = None, location: str | None = None,
-                       notes: str | None = None) -> PanelMeeting:
+                       notes: str | None = None, chair: str | None = None, quorum: int | None = None,
+                       majority_rule: str | None = None) -> PanelMeeting:
+        meets_on = meets_on or self.default_date()
+        self._check_quorum(quorum)
+        rule = self._check_rule(majority_rule) if majority_rule else None
         with self.session() as s:
-            m = PanelMeeting(meets_on=meets_on or self.default_date(), location=location, notes=notes)
+            if s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on)).first():
+                raise RuleViolation("There is already a panel meeting on that day: open it instead.")
+            m = PanelMeeting(meets_on=meets_on, location=(location or "").strip() or None, notes=notes or None,
+                             chair=(chair or "").strip() or None, quorum=quorum, majority_rule=rule)
             s.add(m)
             return m
 
-    def update_meeting(self, meeting_id: str, **fields: Any) -> PanelMeeting:
-        """Change a meeting's date, place, chair, notes, quorum or majority rule (None: the program's setting)."""
+    def update_meeting(self, meeting_id: str, *, unchanged_since: datetime | None = None,
+                       **fields: Any) -> PanelMeeting:
+        """Change a meeting's date, place, chair, notes, quorum or majority rule (None: the program's setting).
+        ``unchanged_since``: refuse if the meeting changed elsewhere meanwhile (``ChangedElsewhere``)."""
         if "quorum" in fields:
             self._check_quorum(fields["quorum"])
         if fields.get("majority_rule") is not None:
             fields["majority_rule"] = self._check_rule(fields["majority_rule"])
+        for key in ("location", "notes", "chair"):
+            if key in fields:
+                fields[key] = (fields[key] or "").strip() or None
         with self.session() as s:
             m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
+            self.check_unchanged(m, unchanged_since, "meeting")
+            if "meets_on" in fields:
+                other = s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == fields["meets_on"],
+                                                                 PanelMeeting.id != m.id)).first()
+                if other is not None:
+                    raise RuleViolation("There is already a panel meeting on that day.")
             self.apply_fields(m, fields, ("meets_on", "location", "notes", "chair", "quorum", "majority_rule"))
             return m
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        """Delete a meeting created by mistake; one with cases on its agenda is kept."""
+        with self.session() as s:
+            m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
+            if s.scalars(self.live(PanelCase).where(PanelCase.meeting_id == m.id)).first():
+                raise RuleViolation("This meeting has cases on its agenda: remove them first.")
+            if s.scalars(self.live(PanelAttendance).where(PanelAttendance.meeting_id == m.id)).first():
+                raise RuleViolation("The Panel's attendance is recorded for this meeting: it stays in the minutes.")
+            m.deleted = True
 
     def meeting_for(self, meets_on: date) -> PanelMeeting:
         """The meeting on that date, created if needed."""

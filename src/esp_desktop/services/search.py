@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 
-from ..core import clock
-from ..store.models import AuditEvent
+from ..core import clock, policy
+from ..store.facts import Facts
+from ..store.models import RECORD_TYPES, AuditEvent
 from .base import Service
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -35,7 +36,9 @@ def fts_query(user_text: str) -> str | None:
 
 
 class SearchService(Service):
-    def search(self, query: str, *, limit: int = 50, educator_id: str | None = None) -> list[SearchHit]:
+    def search(self, query: str, *, limit: int = 50, educator_id: str | None = None,
+               reader: policy.Reader = policy.THE_CT) -> list[SearchHit]:
+        """Hits newest first; for a reader other than the CT only records core/policy.py lets them read."""
         q = fts_query(query)
         if q is None:
             return []
@@ -49,7 +52,15 @@ class SearchService(Service):
         )
         with self.session() as s:
             rows = s.execute(text(sql), {"q": q, "n": limit, "e": educator_id}).all()
+            if reader != policy.THE_CT:
+                facts = Facts.load(s)
+                rows = [r for r in rows if _readable(s, facts, reader, r[0], r[1])]
         return [SearchHit(*r) for r in rows]
+
+
+def _readable(s: Any, facts: Facts, reader: policy.Reader, record_type: str, record_id: str) -> bool:
+    obj = s.get(RECORD_TYPES[record_type], record_id)
+    return obj is not None and not obj.deleted and policy.readable(reader, facts.subject(obj))
 
 
 @dataclass(frozen=True)

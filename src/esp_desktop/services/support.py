@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 
 from ..core.enums import (
-    Audience,
     CoachingKind,
     ContactMode,
     EvidenceCategory,
@@ -18,7 +17,7 @@ from ..core.enums import (
     GoalStatus,
     PrescriptionStatus,
 )
-from ..core.errors import ValidationError
+from ..core.errors import RuleViolation, ValidationError
 from ..store.models import (
     Attachment,
     CoachingActivity,
@@ -44,9 +43,10 @@ def _enum(enum: type[StrEnum], value: str, what: str) -> str:
 class EvidenceService(Service):
     def add(self, *, educator_id: str, title: str, category: str, kind: str, collected_on: date | None = None,
             description: str | None = None, indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
-            tags: Sequence[str] = (), audience: str = Audience.EDUCATOR, observation_id: str | None = None,
+            tags: Sequence[str] = (), audience: str | None = None, observation_id: str | None = None,
             file: Path | None = None, file_data: bytes | None = None, filename: str | None = None,
             contributed_by_person_id: str | None = None) -> EvidenceItem:
+        audience = self.check_audience(audience, "evidence")
         if not title.strip():
             raise ValidationError("Give the evidence a title.")
         category = _enum(EvidenceCategory, category, "evidence category")
@@ -85,9 +85,11 @@ class EvidenceService(Service):
             ev.attachment_id = att.id
             return ev
 
-    def update(self, evidence_id: str, **fields: object) -> EvidenceItem:
+    def update(self, evidence_id: str, *, unchanged_since: datetime | None = None,
+               **fields: object) -> EvidenceItem:
         with self.session() as s:
             ev = self.get(s, EvidenceItem, evidence_id, what="Evidence")
+            self.check_unchanged(ev, unchanged_since, "evidence item")
             if "category" in fields:
                 fields["category"] = _enum(EvidenceCategory, str(fields["category"]), "evidence category")
             if "kind" in fields:
@@ -115,34 +117,58 @@ class EvidenceService(Service):
             return self.get(s, EvidenceItem, evidence_id, what="Evidence")
 
     def delete(self, evidence_id: str) -> None:
-        self.soft_delete(EvidenceItem, evidence_id)
+        """Delete an evidence item (and its file). Evidence cited by a finalized document is part of that
+        document and stays."""
+        from ..store.models import AssessmentDocument
+
+        with self.session() as s:
+            ev = self.get(s, EvidenceItem, evidence_id, what="Evidence")
+            for doc in s.scalars(self.live(AssessmentDocument).where(
+                    AssessmentDocument.educator_id == ev.educator_id, AssessmentDocument.status == "final")):
+                if any(ev.id in (r or {}).get("evidence_ids", []) for r in doc.ratings.values()):
+                    raise RuleViolation(f"“{ev.title}” is cited by a finalized {doc.kind} document, so it "
+                                        "cannot be deleted.")
+            ev.deleted = True
+            if ev.attachment_id:
+                att = s.get(Attachment, ev.attachment_id)
+                if att is not None:
+                    att.deleted = True
 
 
 class GoalService(Service):
     def add(self, *, educator_id: str, kind: str, title: str, statement: str, baseline: str | None = None,
             target: str | None = None, measure: str | None = None, due_on: date | None = None,
-            indicator_codes: Sequence[str] = (), cycle_id: str | None = None,
-            audience: str = Audience.EDUCATOR) -> Goal:
+            indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (), cycle_id: str | None = None,
+            audience: str | None = None) -> Goal:
+        audience = self.check_audience(audience, "goal")
         kind = _enum(GoalKind, kind, "goal kind")
         if not statement.strip():
             raise ValidationError("Write the goal statement (specific, measurable, time-bound).")
-        self.check_codes(indicator_codes)
+        self.check_codes(indicator_codes, equity_codes)
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
             self._svc.caseload.guard_audience(s, educator_id, audience)
             g = Goal(educator_id=educator_id, kind=kind, title=title.strip() or statement[:60], statement=statement,
                      baseline=baseline, target=target, measure=measure, due_on=due_on,
-                     indicator_codes=list(indicator_codes), cycle_id=cycle_id, audience=self.check_audience(audience))
+                     indicator_codes=list(indicator_codes), equity_codes=list(equity_codes), cycle_id=cycle_id,
+                     audience=self.check_audience(audience))
             s.add(g)
             return g
 
-    def update(self, goal_id: str, **fields: object) -> Goal:
+    def update(self, goal_id: str, *, unchanged_since: datetime | None = None, **fields: object) -> Goal:
+        """Edit a goal, or close it: status met, partly met, not met or closed."""
+        if "status" in fields:
+            fields["status"] = _enum(GoalStatus, str(fields["status"]), "goal status")
+        if "kind" in fields:
+            fields["kind"] = _enum(GoalKind, str(fields["kind"]), "goal kind")
+        if "statement" in fields and not str(fields["statement"] or "").strip():
+            raise ValidationError("Write the goal statement (specific, measurable, time-bound).")
+        self.check_codes(fields.get("indicator_codes", ()), fields.get("equity_codes", ()))  # type: ignore[arg-type]
         with self.session() as s:
             g = self.get(s, Goal, goal_id, what="Goal")
-            if "status" in fields:
-                fields["status"] = _enum(GoalStatus, str(fields["status"]), "goal status")
+            self.check_unchanged(g, unchanged_since, "goal")
             self.apply_fields(g, dict(fields), ("title", "statement", "baseline", "target", "measure", "due_on",
-                                                 "indicator_codes", "status", "kind"))
+                                                 "indicator_codes", "equity_codes", "status", "kind"))
             return g
 
     def add_progress(self, *, goal_id: str, note: str, checked_on: date | None = None,
@@ -167,7 +193,8 @@ class GoalService(Service):
 
     def add_prescription(self, *, educator_id: str, indicator_codes: Sequence[str], concern: str, action: str,
                          resources: str | None = None, due_on: date | None = None, cycle_id: str | None = None,
-                         audience: str = Audience.EDUCATOR) -> Prescription:
+                         audience: str | None = None) -> Prescription:
+        audience = self.check_audience(audience, "prescription")
         if not indicator_codes:
             raise ValidationError("Align the prescription to at least one rubric indicator.")
         self.check_codes(indicator_codes)
@@ -180,9 +207,16 @@ class GoalService(Service):
             s.add(p)
             return p
 
-    def update_prescription(self, prescription_id: str, **fields: object) -> Prescription:
+    def update_prescription(self, prescription_id: str, *, unchanged_since: datetime | None = None,
+                            **fields: object) -> Prescription:
+        """Edit a prescription, or close it (status met, not met or closed)."""
+        if "indicator_codes" in fields:
+            if not fields["indicator_codes"]:
+                raise ValidationError("Align the prescription to at least one rubric indicator.")
+            self.check_codes(fields["indicator_codes"])  # type: ignore[arg-type]
         with self.session() as s:
             p = self.get(s, Prescription, prescription_id, what="Prescription")
+            self.check_unchanged(p, unchanged_since, "prescription")
             if "status" in fields:
                 fields["status"] = _enum(PrescriptionStatus, str(fields["status"]), "status")
             self.apply_fields(p, dict(fields), ("concern", "action", "resources", "due_on", "status",
@@ -198,7 +232,8 @@ class GoalService(Service):
 class CoachingService(Service):
     def log(self, *, educator_id: str, kind: str, held_on: date | None = None, minutes: int = 0,
             notes: str | None = None, resources: str | None = None, indicator_codes: Sequence[str] = (),
-            equity_codes: Sequence[str] = (), audience: str = Audience.EDUCATOR) -> CoachingActivity:
+            equity_codes: Sequence[str] = (), audience: str | None = None) -> CoachingActivity:
+        audience = self.check_audience(audience, "coaching")
         kind = _enum(CoachingKind, kind, "coaching activity")
         if minutes < 0 or minutes > 24 * 60:
             raise ValidationError("Minutes must be between 0 and 1440.")
@@ -212,9 +247,11 @@ class CoachingService(Service):
             s.add(a)
             return a
 
-    def update(self, activity_id: str, **fields: object) -> CoachingActivity:
+    def update(self, activity_id: str, *, unchanged_since: datetime | None = None,
+               **fields: object) -> CoachingActivity:
         with self.session() as s:
             a = self.get(s, CoachingActivity, activity_id, what="Coaching entry")
+            self.check_unchanged(a, unchanged_since, "coaching entry")
             if "kind" in fields:
                 fields["kind"] = _enum(CoachingKind, str(fields["kind"]), "coaching activity")
             self.apply_fields(a, dict(fields), ("kind", "held_on", "minutes", "notes", "resources",
@@ -234,7 +271,8 @@ class CoachingService(Service):
 
     def log_contact(self, *, person_name: str, summary: str, contacted_on: date | None = None,
                     educator_id: str | None = None, person_id: str | None = None, person_role: str | None = None,
-                    mode: str = ContactMode.IN_PERSON, audience: str = Audience.CT_PRIVATE) -> Contact:
+                    mode: str = ContactMode.IN_PERSON, audience: str | None = None) -> Contact:
+        audience = self.check_audience(audience, "contact")
         mode = _enum(ContactMode, mode, "contact mode")
         if not summary.strip():
             raise ValidationError("Summarise the contact.")

@@ -1,8 +1,9 @@
 """Export/import of the whole store as a JSON document.
 
 Export document: ``{"format": "esp-desktop-export", "format_version": 1, "exported_at", "audience",
-"<record type>": [ <record JSON form, see store/records.py> ... ], ...}``. Attachment records carry their file
-content as ``content_base64`` so an export is complete on its own.
+"prepared_for", ["educators"], ["sites"], "omitted": [{type, reason, count}], "<record type>": [ <record JSON
+form, see store/records.py> ... ], ...}``. Which records go in is decided by core/policy.py, for one reader.
+Attachment records carry their file content as ``content_base64`` so an export is complete on its own.
 """
 
 from __future__ import annotations
@@ -14,52 +15,50 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..core import clock
+from ..core import clock, policy
 from ..core.errors import ValidationError
-from ..core.policy import label_allows as visible_to  # interim: replaced by decide() below
+from ..store.facts import Facts
 from ..store.models import RECORD_TYPES
 from ..store.records import apply_record_dict, record_to_dict
 from .base import Service
 
 EXPORT_FORMAT = "esp-desktop-export"
 EXPORT_VERSION = 1
-# Parents whose visibility gates their children (a note of a hidden observation stays hidden).
-PARENT_OF: dict[str, tuple[str, str]] = {
-    "script_note": ("observation_id", "observation"),
-    "goal_progress": ("goal_id", "goal"),
-    "acknowledgement": ("document_id", "assessment"),
-    "panel_case": ("meeting_id", "panel_meeting"),
-}
+
+ReaderArg = policy.Reader | str | None
 
 
+def as_reader(reader: ReaderArg) -> policy.Reader:
+    """None: the CT's own copy without CT-private records; a kind name: that reader, unscoped."""
+    if reader is None:
+        return policy.reader("ct", with_private=False)
+    return reader if isinstance(reader, policy.Reader) else policy.reader(reader)
 
 
-def export_document(s: Session, *, reader: str | None = None, include_deleted: bool = False) -> dict[str, Any]:
-    """Every record as JSON; with ``reader`` only what that audience may see (never CT-private)."""
+def export_document(s: Session, *, reader: ReaderArg = None,
+                    include_deleted: bool = False) -> tuple[dict[str, Any], policy.Omissions]:
+    """Every record ``reader`` may read (core/policy.py decides), as JSON, and what was left out.
 
-
+    The document states what was left out (``omitted``), in the words its reader may be told.
+    """
+    r = as_reader(reader)
+    facts = Facts.load(s)
+    omitted = policy.Omissions(r)
     doc: dict[str, Any] = {"format": EXPORT_FORMAT, "format_version": EXPORT_VERSION,
-                           "exported_at": clock.now().isoformat(), "audience": reader or "ct"}
-    visible_ids: dict[str, set[str]] = {}
-    # Parents first so children can be gated on them.
-    order = sorted(RECORD_TYPES, key=lambda t: t in PARENT_OF)
-    for rtype in order:
-        model = RECORD_TYPES[rtype]
+                           "exported_at": clock.now().isoformat(), "audience": r.kind.value,
+                           "prepared_for": r.name}
+    if r.educators is not None:
+        doc["educators"] = sorted(r.educators)
+    if r.sites is not None:
+        doc["sites"] = sorted(r.sites)
+    for rtype, model in RECORD_TYPES.items():
         q = select(model)
         if not include_deleted:
             q = q.where(model.deleted.is_(False))
-        rows = []
-        for obj in s.scalars(q.order_by(model.created_at)):
-            if reader and not visible_to(obj.audience, reader):
-                continue
-            if reader and rtype in PARENT_OF:
-                fk, ptype = PARENT_OF[rtype]
-                if getattr(obj, fk) not in visible_ids.get(ptype, set()):
-                    continue
-            rows.append(record_to_dict(obj))
-        visible_ids[rtype] = {r["id"] for r in rows}
-        doc[rtype] = rows
-    return doc
+        doc[rtype] = [record_to_dict(obj) for obj in s.scalars(q.order_by(model.created_at))
+                      if omitted.note(facts.subject(obj))]
+    doc["omitted"] = omitted.as_json(for_reader=True)
+    return doc, omitted
 
 
 def import_document(s: Session, doc: dict[str, Any]) -> dict[str, int]:
@@ -82,16 +81,30 @@ def import_document(s: Session, doc: dict[str, Any]) -> dict[str, int]:
 
 
 class TransferService(Service):
-    def export(self, *, reader: str | None = None, with_files: bool = True) -> dict[str, Any]:
+    def export(self, *, reader: ReaderArg = None, with_files: bool = True) -> dict[str, Any]:
+        """The export document for ``reader`` (default: the CT's own copy without CT-private records)."""
+        return self.export_with_omissions(reader=reader, with_files=with_files)[0]
+
+    def preview(self, *, reader: ReaderArg = None) -> policy.Omissions:
+        """What an export for ``reader`` would leave out, without writing anything (for dialogs)."""
         with self.session() as s:
-            doc = export_document(s, reader=reader)
+            return export_document(s, reader=reader)[1]
+
+    def export_with_omissions(self, *, reader: ReaderArg = None,
+                              with_files: bool = True) -> tuple[dict[str, Any], policy.Omissions]:
+        with self.session() as s:
+            doc, omitted = export_document(s, reader=reader)
         if with_files:
             for att in doc.get("attachment", []):
                 data = self.store.attachments.get(att["id"], att["file_key"], att["sha256"])
                 att["content_base64"] = base64.b64encode(data).decode("ascii")
-        counts = {k: len(v) for k, v in doc.items() if isinstance(v, list)}
-        self._svc.audit.log(action="export", detail={"format": "json", "audience": reader or "ct", "counts": counts})
-        return doc
+        counts = {k: len(doc[k]) for k in RECORD_TYPES}
+        r = omitted.reader
+        self._svc.audit.log(action="export", detail={
+            "format": "json", "audience": r.kind.value, "with_private": r.with_private,
+            "educators": sorted(r.educators or ()), "sites": sorted(r.sites or ()), "counts": counts,
+            "omitted": omitted.as_json()})
+        return doc, omitted
 
     def import_(self, doc: dict[str, Any]) -> dict[str, int]:
         files: list[tuple[dict[str, Any], bytes]] = []

@@ -122,6 +122,21 @@ def _read_header(fh: IO[bytes]) -> tuple[dict, bytes]:
         raise StoreCorrupt("The backup's header is damaged.") from exc
 
 
+def backup_info(archive: Path) -> dict:
+    """What a backup says about itself without the passphrase: when it was made, by which app version."""
+    with open(archive, "rb") as fh:
+        header, _raw = _read_header(fh)
+    return {"created_at": header.get("created_at"), "app_version": header.get("app_version"),
+            "store_id": header.get("store_id")}
+
+
+def check_backup_passphrase(archive: Path, passphrase: str) -> None:
+    """Raise ``WrongPassphrase`` unless ``passphrase`` opens this backup (before anything is locked or moved)."""
+    with open(archive, "rb") as fh:
+        header, _raw = _read_header(fh)
+    keys.unwrap_key(keys.KeyFile.from_json(json.dumps(header["keyfile"])), passphrase)
+
+
 def restore_backup(archive: Path, data_dir: Path, passphrase: str, *, force: bool = False) -> dict:
     """Verify ``archive`` completely, then install it as the store in ``data_dir``.
 

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import column, delete, event, func, insert, inspect, select, table
+from sqlalchemy import column, delete, event, func, insert, inspect, select, table, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..core import clock
+from ..core import clock, policy
+from ..core.enums import DocumentStatus
+from ..core.errors import ImmutableRecord
 from .changes import ChangeFeed, Changes
-from .models import AuditEvent, Record, SearchMap
+from .models import RECORD_TYPES, AuditEvent, Record, SearchMap
 
 SEARCH_INDEX = "search_index"
 _SEARCH_TABLE = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"),
@@ -29,6 +31,33 @@ _TOUCHED = "_touched_records"  # session.info key: (record type, id) -> educator
 def _changed_fields(obj: Record) -> list[str]:
     state = inspect(obj)
     return [a.key for a in state.attrs if a.history.has_changes() and a.key not in _BOOKKEEPING]
+
+
+def _was_final(obj: Record) -> bool:
+    """Was the record a finalized document before this change (its status as loaded)?"""
+    if "status" not in inspect(obj).attrs:
+        return False
+    hist = inspect(obj).attrs.status.history
+    before = (hist.deleted or hist.unchanged or [None])[0]
+    return before == DocumentStatus.FINAL
+
+
+def _resend_children(session: Session, obj: Record, now: Any) -> None:
+    """A parent's audience changed: its gated children's effective audience changed with it, so they are
+    re-sent (new version, dirty). Their own labels stay: they come back when the parent is shared again."""
+    for ctype in policy.CHILDREN.get(obj.__record_type__, ()):
+        gate = policy.entry(ctype).parent
+        assert gate is not None
+        tbl = RECORD_TYPES[ctype].__table__  # type: ignore[attr-defined]
+        if gate.on_parent:
+            child_id = getattr(obj, gate.link, None)
+            if not child_id:
+                continue
+            where = tbl.c.id == child_id
+        else:
+            where = tbl.c[gate.link] == obj.id
+        session.connection().execute(
+            update(tbl).where(where).values(version=tbl.c.version + 1, updated_at=now, sync_dirty=True))
 
 
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
@@ -51,6 +80,12 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
         if not fields:
             continue
         if not remote:
+            # Finalized documents are frozen: content, audience and existence (core/policy.py).
+            why = policy.change_refusal(obj.__record_type__, was_final=_was_final(obj), changed=fields)
+            if why:
+                raise ImmutableRecord(why)
+            if "audience" in fields:
+                _resend_children(session, obj, now)
             obj.version = (obj.version or 0) + 1
             obj.updated_at = now
             obj.sync_dirty = True

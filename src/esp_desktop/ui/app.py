@@ -95,10 +95,63 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     return win
 
 
-def run(data_dir: Path) -> int:
+LOG_NAME = "esp-desktop.log"
+
+
+def configure_logging(data_dir: Path, *, verbose: bool = False) -> Path:
+    """Log to a rotating file in the data folder (tracebacks go there, never to the CT's screen); keep the
+    console quiet unless --verbose. Unhandled errors in a screen are logged and reported in plain words."""
+    from logging.handlers import RotatingFileHandler
+
+    log_dir = Path(data_dir) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / LOG_NAME
+    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not verbose:
+        for h in list(root.handlers):
+            if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler):
+                root.removeHandler(h)
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+    def excepthook(kind, exc, tb) -> None:  # noqa: ANN001 - a slot raised: log it, say it plainly, carry on
+        log.error("unhandled error", exc_info=(kind, exc, tb))
+        from .widgets.common import UNEXPECTED
+
+        if QApplication.instance() is not None:
+            QMessageBox.warning(None, "Something went wrong", UNEXPECTED)
+
+    sys.excepthook = excepthook
+    return path
+
+
+def run(data_dir: Path, *, verbose: bool = False) -> int:
+    from ..core.errors import AlreadyOpen
+    from .instance import InstanceGuard
+
     app = setup_application()
+    try:
+        configure_logging(Path(data_dir), verbose=verbose)
+    except OSError as exc:  # a read-only folder: the window still opens, and says why when it matters
+        log.warning("no log file: %s", exc)
+    guard = InstanceGuard(Path(data_dir))
+    try:
+        if not guard.acquire():
+            print("esp-desktop is already open on this data folder: its window was brought forward.", file=sys.stderr)
+            return 0
+    except AlreadyOpen as exc:
+        QMessageBox.warning(None, "esp-desktop is already open", str(exc))
+        return 1
     win = build_window(Path(data_dir))
     if win is None:
+        guard.release()
         return 0
+    win.instance = guard
+    guard.showRequested.connect(win.bring_forward)
     win.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        guard.release()

@@ -12,6 +12,8 @@ time the next line of the caller runs; changes committed on other threads arrive
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ class AppContext(QObject):
         self._pending: list[Changes] = []
         self._pending_lock = threading.Lock()
         self._unsubscribe: Any = None
+        self.is_unattended = False  # locking (maybe idle): writes must not stop to ask the CT anything
         self._wake.connect(self.flush_changes, Qt.ConnectionType.QueuedConnection)
 
     # --- the unlocked store ---------------------------------------------------------------------------------
@@ -60,6 +63,14 @@ class AppContext(QObject):
         feed = getattr(store, "changes", None)
         if feed is not None:
             self._unsubscribe = feed.subscribe(self._committed)
+
+    @contextmanager
+    def unattended(self) -> Iterator[None]:
+        self.is_unattended, before = True, self.is_unattended
+        try:
+            yield
+        finally:
+            self.is_unattended = before
 
     @property
     def svc(self) -> Services:

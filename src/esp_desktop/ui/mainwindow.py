@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QThreadPool
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -38,12 +40,16 @@ from .panel.page import PanelPage
 from .search.page import SearchPage
 from .settings.autolock import IdleWatcher
 from .settings.dialog import AboutDialog, SettingsDialog
+from .settings.program import PeopleDialog, ProfileDialog, SchoolYearDialog, SitesDialog
 from .settings.unlock import UnlockScreen
 from .sync.controller import SyncController, SyncStatus
 from .sync.dialogs import ConflictsDialog
 from .widgets import tasks
 from .widgets.common import show_error
+from .widgets.drafts import DIALOGS, apply_values
+from .widgets.forms import FormDialog
 from .widgets.icons import app_icon, icon
+from .widgets.write import ui_write
 
 log = logging.getLogger(__name__)
 PANEL_TYPES = ("panel_meeting", "panel_case", "panel_attendance", "panel_motion", "panel_decision")
@@ -58,6 +64,7 @@ class MainWindow(QMainWindow):
         self.resize(1200, 760)
         self.setMinimumSize(QSize(900, 560))
         self._place: tuple[str, str | None] = (ctx.settings.get(LAST_SCREEN), None)
+        self.instance: Any = None  # the InstanceGuard holding this data folder (ui/instance.py), if any
 
         self.unlock_screen = UnlockScreen(ctx.data_dir, ctx.settings)
         self.unlock_screen.unlocked.connect(self.attach)
@@ -148,6 +155,13 @@ class MainWindow(QMainWindow):
         self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
         self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search")
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
+        self.act_restore = self._action("&Restore from backup…", self.restore_backup, icon_name="download")
+        self.act_remove_demo = self._action("Remove &demo data…", self.remove_demo, icon_name="trash-2")
+        self.act_profile = self._action("Your &profile…", lambda: self._program(ProfileDialog), icon_name="user")
+        self.act_sites = self._action("&Sites…", lambda: self._program(SitesDialog), icon_name="school")
+        self.act_people = self._action("P&eople…", lambda: self._program(PeopleDialog), icon_name="users")
+        self.act_year = self._action("Start a new school &year…", lambda: self._program(SchoolYearDialog),
+                                     icon_name="calendar")
         self.act_sync = self._action("S&ync now", self.sync.sync_now, shortcut="Ctrl+Shift+S", icon_name="refresh-cw")
         self.act_conflicts = self._action("Sync &conflicts…", self.show_conflicts, icon_name="triangle-alert")
         self.act_settings = self._action("&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings")
@@ -166,8 +180,13 @@ class MainWindow(QMainWindow):
 
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        for a in (self.act_sync, self.act_conflicts, self.act_backup, self.act_settings):
+        for a in (self.act_sync, self.act_conflicts):
             m.addAction(a)
+        m.addSeparator()
+        for a in (self.act_backup, self.act_restore, self.act_remove_demo):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_settings)
         m.addSeparator()
         m.addAction(self.act_lock)
         m.addAction(self.act_quit)
@@ -176,8 +195,13 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_search)
-        m = mb.addMenu("&Educator")
+        m = mb.addMenu("E&ducator")
         m.addAction(self.act_new)
+        m = mb.addMenu("&Program")
+        for a in (self.act_profile, self.act_sites, self.act_people):
+            m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_year)
         m = mb.addMenu("&Help")
         m.addAction(self.act_about)
 
@@ -225,30 +249,95 @@ class MainWindow(QMainWindow):
         self.toolbar.show()
         self.top.setCurrentIndex(1)
         self.ctx.storeUnlocked.emit()
-        screen, educator_id = self._place
-        if educator_id:
-            self.open_record("educator", educator_id)
+        try:
+            drafts = services.drafts.take()
+        except Exception as exc:
+            log.warning("could not read the saved drafts", exc_info=exc)
+            drafts = None
+        if drafts:
+            self.restore_drafts(drafts)
         else:
-            self.go(screen if screen in self.screens and screen != "educator" else "caseload")
+            screen, educator_id = self._place
+            if educator_id:
+                self.open_record("educator", educator_id)
+            else:
+                self.go(screen if screen in self.screens and screen != "educator" else "caseload")
         self.statusBar().showMessage("Unlocked", 4000)
         self.idle.arm()
+
+    # --- drafts: the exact place and everything typed survive a lock (ui/widgets/drafts.py) ---------------
+
+    def open_form_dialogs(self) -> list[FormDialog]:
+        return [w for w in QApplication.topLevelWidgets() if isinstance(w, FormDialog) and w.isVisible()]
+
+    def draft_state(self) -> dict[str, Any]:
+        page = self._educator_page
+        return {
+            "screen": self.current_screen(),
+            "educator": page.draft_state() if page is not None else None,
+            "panel": self.panel.draft_state(),
+            "search": self.search.query.text(),
+            "caseload_filter": self.caseload.filter_text.text(),
+            "dialogs": [d for d in (w.draft() for w in self.open_form_dialogs()) if d],
+        }
+
+    def restore_drafts(self, state: dict[str, Any]) -> None:
+        """Back to the same screen, tab and dialogs, with what was typed (anything that no longer exists, e.g.
+        removed by sync meanwhile, is skipped with a note in the status bar)."""
+        skipped = 0
+        ed = state.get("educator")
+        if ed:
+            try:
+                self.open_record("educator", ed["educator_id"])
+                self.educator.restore_draft(ed)
+            except Exception as exc:  # noqa: BLE001
+                log.info("educator draft not restored: %s", exc)
+                skipped += 1
+        screen = state.get("screen")
+        self.go(screen if screen in self.screens and (screen != "educator" or ed) else "caseload")
+        if state.get("panel"):
+            self.panel.restore_draft(state["panel"])
+        if state.get("search"):
+            self.search.query.setText(state["search"])
+        if state.get("caseload_filter"):
+            self.caseload.filter_text.setText(state["caseload_filter"])
+        for d in state.get("dialogs") or []:
+            factory = DIALOGS.get(d.get("kind", ""))
+            try:
+                if factory is None:
+                    raise LookupError(d.get("kind"))
+                dlg = factory(self.ctx, self, d.get("args") or {})
+                apply_values(dlg, d.get("fields") or {})
+                dlg.open()
+            except Exception as exc:  # noqa: BLE001 - e.g. its record was removed meanwhile
+                log.info("dialog draft not restored: %s", exc)
+                skipped += 1
+        if skipped:
+            self.statusBar().showMessage(f"{skipped} unsaved item(s) from before the lock refer to records that no "
+                                         "longer exist.", 12000)
 
     @property
     def educator(self) -> EducatorPage:
         if self._educator_page is None:
             self._educator_page = EducatorPage(self.ctx)
+            self._educator_page.educatorGone.connect(self._educator_gone)
             layout = self._educator_host.layout()
             assert layout is not None
             layout.addWidget(self._educator_page)
         return self._educator_page
 
     def lock(self) -> bool:
-        """Save pending edits, clear every view, close the store. False if saving failed (stays unlocked)."""
+        """Keep every draft (screens, half-typed lines, open dialogs) inside the encrypted store, clear every
+        view, close the store. False if the drafts could not be saved: then it stays open and says why, since
+        nothing typed may be lost."""
         if not self.is_unlocked:
             return True
-        try:
+        with self.ctx.unattended():  # nobody may be at the keyboard (auto-lock): no questions, just keep drafts
             if self._educator_page is not None:
-                self._educator_page.save_pending()
+                self._educator_page.save_pending()  # autosaved fields; what fails to save stays in the drafts
+            state = self.draft_state()
+        try:
+            self.ctx.svc.drafts.save(state)
         except Exception as exc:  # noqa: BLE001 - never drop what the CT typed: stay open and say why
             show_error(self, exc, title="Could not save before locking")
             return False
@@ -346,6 +435,95 @@ class MainWindow(QMainWindow):
             on_done=lambda s: self.statusBar().showMessage(f"Backup written to {out} ({s['bytes'] // 1024} KiB)", 8000),
             on_error=lambda e: show_error(self, e, title="Backup failed"),
         )
+
+    def _program(self, cls) -> None:  # noqa: ANN001 - a dialog class taking (ctx, parent)
+        if self.is_unlocked:
+            cls(self.ctx, self).open()
+
+    def remove_demo(self) -> None:
+        if not self.is_unlocked:
+            return
+        summary = self.ctx.svc.demo.summary()
+        if summary is None:
+            QMessageBox.information(self, "Remove demo data", "There is no demo data in this store.")
+            return
+        text = (f"Remove the fictional demo caseload: {summary.educators} demo educator(s) and everything the demo "
+                f"made ({summary.demo_records} records)?")
+        if summary.added_by_you:
+            text += (f"\n\n{summary.added_by_you} record(s) you added to demo educators go with them. Educators, "
+                     "sites and people you added yourself stay.")
+        else:
+            text += "\n\nEducators, sites and people you added yourself stay."
+        box = QMessageBox(QMessageBox.Icon.Question, "Remove demo data", text, QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmRemoveDemo")
+        go = box.addButton("Remove demo data", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not go:
+            return
+        done = ui_write(self, self.ctx.svc.demo.remove, ctx=self.ctx)
+        if done is not None:
+            self.statusBar().showMessage(f"Removed the demo data ({done.value.demo_records + done.value.added_by_you} "
+                                         "records).", 8000)
+
+    def _educator_gone(self) -> None:
+        """The open educator was removed (e.g. demo data removed, or by sync): back to the caseload."""
+        self.nav_educator.setHidden(True)
+        if self.current_screen() == "educator":
+            self.go("caseload")
+
+    def restore_backup(self) -> None:
+        from .settings.restore import RestoreDialog, restore
+
+        f, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(Path.home()),
+                                           "esp-desktop backup (*.espbak)")
+        if not f:
+            return
+        archive = Path(f)
+        try:
+            dlg = RestoreDialog(self.ctx.data_dir, archive, self)
+        except Exception as exc:  # noqa: BLE001 - not a backup, unreadable
+            show_error(self, exc, title="Not restored")
+            return
+        if not dlg.exec():
+            return
+        passphrase = dlg.passphrase.text()
+        if self.is_unlocked and not self.lock():
+            return
+        self.statusBar().showMessage("Restoring the backup…")
+        self.unlock_screen.setEnabled(False)
+
+        def done(summary: dict) -> None:
+            self.unlock_screen.setEnabled(True)
+            self._after_restore()
+            self.statusBar().showMessage("Backup restored: unlock with the passphrase it was made with.", 12000)
+
+        def failed(exc: BaseException) -> None:
+            self.unlock_screen.setEnabled(True)
+            self._after_restore()
+            show_error(self, exc, title="Not restored")
+
+        tasks.run_in_background(self, lambda: restore(archive, self.ctx.data_dir, passphrase), on_done=done,
+                                on_error=failed)
+
+    def _after_restore(self) -> None:
+        """The data folder may be a new one now: nothing of the old store's screens or drafts applies."""
+        self._place = ("caseload", None)
+        self.unlock_screen.reset()
+        if self.instance is not None:
+            try:
+                self.instance.relock()  # the old folder, lock file included, was moved aside
+            except Exception as exc:  # noqa: BLE001
+                log.warning("could not lock the restored data folder: %s", exc)
+
+    def bring_forward(self) -> None:
+        """A second start on this data folder: show this window instead of opening another."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.statusBar().showMessage("esp-desktop is already open here: this is its window.", 8000)
 
     def open_settings(self) -> None:
         dlg = SettingsDialog(self.ctx, self, sync=self.sync if self.is_unlocked else None)

@@ -81,7 +81,18 @@ def test_add_refer_intake_and_enrol(qtbot, data_dir):
     assert win.caseload.cap.text() == "0 / 12"
 
     add_refer_intake(qtbot, win, "Robin", "Example")
+    errors: list = []
+    seen: dict = {}
+
+    def enrol(d) -> None:
+        seen["cycle"] = d.start_cycle is not None and d.start_cycle.isChecked()  # PAR: the cycle in the same step
+        d.cycle.plan.setCurrentIndex(d.cycle.plan.findData("directed_growth"))
+        _ok(d)
+
+    on_modal(enrol, errors)
     _click(qtbot, win.caseload.b_enrol)
+    assert not errors, errors
+    assert seen["cycle"]
     row = _row_of(win, "Robin Example")
     assert win.caseload.proxy.index(row, 2).data() == "Enrolled"
     assert win.caseload.proxy.index(row, 1).data() == "PAR (evaluation)"
@@ -89,6 +100,9 @@ def test_add_refer_intake_and_enrol(qtbot, data_dir):
     assert win.caseload.cap.text() == "1 / 12"
     e = svc.caseload.resolve_educator("Robin Example")
     assert e.role_subject == "Grade 5" and svc.caseload.enrolment(e.id).status == "enrolled"
+    cyc = svc.compliance.current_cycle(e.id)
+    assert cyc is not None and cyc.plan_type == "directed_growth"
+    assert win.caseload.proxy.index(row, 4).data() != "" and win.caseload.proxy.index(row, 5).data() != ""
 
 
 def test_enrol_over_the_cap_asks_for_a_reason(qtbot, demo_dir):
@@ -96,7 +110,7 @@ def test_enrol_over_the_cap_asks_for_a_reason(qtbot, demo_dir):
     type_unlock(qtbot, win)
     svc = win.ctx.svc
     active = svc.caseload.active_count()
-    svc.caseload.set_profile(name="Jordan Ellis", caseload_cap=active)  # the caseload is full
+    svc.caseload.set_profile(name="Jordan Ellis", caseload_cap=active, cap_reason="Test: a full caseload")
     win.ctx.flush_changes()
     assert win.caseload.cap.text() == f"{active} / {active}"
     assert win.caseload.cap.property("state") == "full"
@@ -112,7 +126,7 @@ def test_enrol_over_the_cap_asks_for_a_reason(qtbot, demo_dir):
 
     on_modal(cancel_first, errors)
     _click(qtbot, win.caseload.b_enrol)
-    assert seen["title"] == "Caseload cap reached" and "cap is" in seen["text"]
+    assert seen["title"] == "Enrol Casey Overflow" and "cap is" in seen["text"]
     assert win.caseload.proxy.index(_row_of(win, "Casey Overflow"), 2).data() == "Intake scheduled"
 
     def give_reason(d) -> None:
@@ -151,7 +165,7 @@ def test_filters_and_exit_with_reason(qtbot, demo_dir):
         _ok(d)
 
     on_modal(exit_reason, errors)
-    _click(qtbot, page.b_exit)
+    page.act_exit.trigger()
     assert not errors, errors
     assert page.proxy.rowCount() == 0  # ended enrolments are hidden by default
     qtbot.mouseClick(page.ended, Qt.MouseButton.LeftButton)

@@ -93,8 +93,8 @@ def test_audience_badge_change_persists_and_pa_admin_is_refused(qtbot, ctx) -> N
     qtbot.keyClick(tab.audience, Qt.Key.Key_Down)  # Educator -> Panel
     assert ctx.svc.evidence.item(rec.id).audience == "panel"
     assert tab.model.index(0, tab.model.columnCount() - 1).data() == "Panel"
-    qtbot.keyClick(tab.audience, Qt.Key.Key_Down)  # Panel -> Administrator: refused for PA
-    assert "cannot be shared with administrators" in page.message.text()
+    qtbot.keyClick(tab.audience, Qt.Key.Key_Down)  # Panel -> School administrator: refused for PA
+    assert "cannot be shared with the school administrator" in page.message.text()
     assert ctx.svc.evidence.item(rec.id).audience == "panel"
     assert tab.audience.value() == "panel"
 
@@ -161,11 +161,11 @@ def test_add_prescription_aligned_to_an_indicator(qtbot, ctx) -> None:
     assert dlg is not None and dlg.isVisible()
     qtbot.keyClicks(dlg.concern, "Lab transitions take 8 minutes of a 50-minute period.")
     qtbot.keyClicks(dlg.action, "Rehearse the lab clean-up routine; CT models it on Tuesday.")
-    dlg.buttons.button(dlg.buttons.StandardButton.Save).click()
+    dlg.ok.click()
     assert dlg.isVisible() and "indicator" in dlg.message.text()  # refused: not aligned to the rubric yet
     qtbot.keyClicks(dlg.tags.filter_box, "II-B")
     qtbot.keyClick(dlg.tags.filter_box, Qt.Key.Key_Return)
-    dlg.buttons.button(dlg.buttons.StandardButton.Save).click()
+    dlg.ok.click()
     assert not dlg.isVisible()
     assert tab.rx_model.rowCount() == before + 1
     saved = [p for p in ctx.svc.goals.prescriptions(educator_named(ctx, "Darnell").id)

@@ -61,11 +61,10 @@ def test_idle_auto_lock(qtbot, demo_dir):
     assert win.idle.timer.interval() == win.ctx.settings.get(AUTO_LOCK_MINUTES) * 60_000 == 10 * 60_000
     type_unlock(qtbot, win)
     qtbot.keyClick(win, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    win.idle.set_timeout_ms(300)  # "minutes" shrunk for the test
-    for _ in range(3):  # input keeps it open
-        qtbot.wait(150)
-        qtbot.keyClick(win.dashboard.compliance, Qt.Key.Key_Down)
-        assert win.ctx.services is not None
+    win.idle.timer.stop()
+    qtbot.keyClick(win.dashboard.compliance, Qt.Key.Key_Down)
+    assert win.idle.timer.isActive(), "input (re)starts the idle countdown"
+    win.idle.set_timeout_ms(50)  # "minutes" shrunk for the test
     qtbot.waitUntil(lambda: win.ctx.services is None, timeout=5000)
     _assert_cleared(win)
     type_unlock(qtbot, win)
@@ -116,3 +115,12 @@ def test_lock_closes_open_dialogs(qtbot, demo_dir):
     qtbot.mouseClick(win.caseload.b_add, Qt.MouseButton.LeftButton)
     assert seen and not seen[0].isVisible()
     _assert_cleared(win)
+
+    # nothing typed is lost: the dialog comes back, with what was typed, after unlock
+    type_unlock(qtbot, win)
+    from esp_desktop.ui.caseload.dialogs import EducatorDialog
+
+    back = [w for w in win.open_form_dialogs() if isinstance(w, EducatorDialog)]
+    assert len(back) == 1 and back[0].given.text() == "Half-typed"
+    assert win.ctx.svc.drafts.peek() is None, "the drafts left the store once they were back on screen"
+    back[0].reject()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Record
@@ -16,6 +16,7 @@ class CTProfile(Record, Base):
     employee_id: Mapped[str | None] = mapped_column(String(50))
     school_year: Mapped[str | None] = mapped_column(String(20))
     caseload_cap: Mapped[int] = mapped_column(Integer, default=12)
+    cap_reason: Mapped[str | None] = mapped_column(Text)  # why the cap differs from the program's 12
 
 
 class Site(Record, Base):
@@ -24,6 +25,7 @@ class Site(Record, Base):
     name: Mapped[str] = mapped_column(String(200))
     code: Mapped[str | None] = mapped_column(String(50))
     address: Mapped[str | None] = mapped_column(Text)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)  # kept for old records, offered no more
 
 
 class Person(Record, Base):
@@ -49,6 +51,7 @@ class Educator(Record, Base):
     role_subject: Mapped[str | None] = mapped_column(String(200))
     grade_band: Mapped[str | None] = mapped_column(String(50))
     site_ids: Mapped[list[str]] = mapped_column(default=list)
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)  # off the caseload, records kept
 
     @property
     def display_name(self) -> str:

@@ -55,6 +55,7 @@ class Goal(Record, Base):
     measure: Mapped[str | None] = mapped_column(Text)
     due_on: Mapped[date | None]
     indicator_codes: Mapped[list[str]] = mapped_column(default=list)
+    equity_codes: Mapped[list[str]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(20), default="active")
     plan_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the Educator Plan it belongs to
 

@@ -97,6 +97,7 @@ class AssessmentForm(QWidget):
         super().__init__(parent)
         self.ctx, self.report = ctx, report
         self.doc: Any = None
+        self._evidence: list[Any] = []
         self.dirty = False
         self._filling = False
         self.header = QLabel()
@@ -198,6 +199,7 @@ class AssessmentForm(QWidget):
     def show_document(self, doc: Any, evidence: list[Any] | None = None) -> None:
         self._filling = True
         self.doc = doc
+        self._evidence = evidence or []
         self.setEnabled(doc is not None)
         ratings = doc.ratings if doc else {}
         for b in self.boxes:
@@ -256,19 +258,18 @@ class AssessmentForm(QWidget):
         if self.doc is None or self.is_read_only():
             return False
         svc = self.ctx.svc.assessments
-        doc_id = self.doc.id
-        ratings = [(b.code, b.rating.currentData(), b.rationale.toPlainText(), b.linked()) for b in self.boxes]
-        overall = (self.overall.currentData(), self.overall_rationale.toPlainText(),
-                   self.goals_summary.toPlainText() or None)
+        doc = self.doc
+        ratings = {b.code: {"rating": b.rating.currentData(), "rationale": b.rationale.toPlainText(),
+                            "evidence_ids": b.linked()} for b in self.boxes}
+        overall = dict(overall_rating=self.overall.currentData(), overall_rationale=self.overall_rationale.toPlainText(),
+                       goals_progress_summary=self.goals_summary.toPlainText() or None)
 
-        def write() -> Any:
-            for code, rating, rationale, linked in ratings:
-                svc.set_rating(document_id=doc_id, standard=code, rating=rating, rationale=rationale,
-                               evidence_ids=linked)
-            return svc.set_overall(document_id=doc_id, rating=overall[0], rationale=overall[1],
-                                   goals_progress_summary=overall[2])
+        def write(*, force: bool = False) -> Any:
+            return svc.save_draft(document_id=doc.id, ratings=ratings, unchanged_since=None if force else doc.updated_at,
+                                  **overall)
 
-        done = ui_write(self, write, ctx=self.ctx, report=self.report)
+        done = ui_write(self, write, ctx=self.ctx, report=self.report, overwrite=lambda: write(force=True),
+                        discard=lambda: self.show_document(svc.document(doc.id), self._evidence))
         if done is None:
             return False
         self.doc, self.dirty = done.value, False

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -19,6 +20,7 @@ from ...core import timefmt
 from ...core.enums import DocumentStatus, label
 from ...core.rubric import load_rubric
 from ..context import AppContext
+from ..widgets.drafts import apply_values, widget_values
 from ..widgets.fields import Report, install_audience_menu, record_table, select_row
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel, audience_column
@@ -29,7 +31,7 @@ PA_NOTE = (
     "<h3>No rating forms for {name}</h3>"
     "<p>{name} is in <b>{program}</b>. Peer Assistance and informal coaching are <b>non-evaluative</b>: "
     "the consulting teacher supports the educator's growth and does not rate their practice, and nothing "
-    "from this work is shared with administrators.</p>"
+    "from this work is shared with the school administrator.</p>"
     "<p>Goals, coaching, evidence and observations remain available in the other tabs. Formative and "
     "summative "
     "ratings exist only for educators enrolled in PAR.</p>"
@@ -76,10 +78,13 @@ class AssessmentsTab(QWidget):
         self.new_formative.setAccessibleName("New formative assessment")
         self.new_summative = QPushButton(icon("clipboard-check"), "New summative")
         self.new_summative.setAccessibleName("New summative recommendation")
-        self.correct_btn = QPushButton(icon("pencil"), "Correct…")
+        self.correct_btn = QPushButton(icon("pencil"), "Correct")
         self.correct_btn.setAccessibleName("Correct the finalized document (new version)")
+        self.correct_btn.setToolTip("Start a new version of the finalized document; the finalized one stays")
+        self.delete_btn = QPushButton(icon("trash-2"), "Delete draft…")
+        self.delete_btn.setAccessibleName("Delete the selected draft")
         bar = QHBoxLayout()
-        for b in (self.new_formative, self.new_summative, self.correct_btn):
+        for b in (self.new_formative, self.new_summative, self.correct_btn, self.delete_btn):
             bar.addWidget(b)
         bar.addStretch(1)
         left = QWidget()
@@ -103,6 +108,7 @@ class AssessmentsTab(QWidget):
         self.new_formative.clicked.connect(lambda: self._new("formative"))
         self.new_summative.clicked.connect(lambda: self._new("summative"))
         self.correct_btn.clicked.connect(self._correct)
+        self.delete_btn.clicked.connect(self._delete_draft)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_row(cur.row()))
         self.form.saved.connect(self._reload_keep)
 
@@ -149,15 +155,26 @@ class AssessmentsTab(QWidget):
         self._show_doc(self.model.record(row))
 
     def refresh(self) -> None:
-        if self.educator_id and self.rating_forms_offered and not self._busy:
-            keep = self.form.doc.id if self.form.doc else None
-            self._busy = True
-            try:
-                self._reload()
-                if keep:
-                    select_row(self.table, self.model.row_of(keep))
-            finally:
-                self._busy = False
+        """The store changed: reload the list; the open document follows a change made elsewhere unless it
+        has unsaved edits (then Save asks which version to keep)."""
+        if not self.educator_id or self._busy:
+            return
+        if self.ctx.svc.assessments.can_rate(self.educator_id) != self.rating_forms_offered:
+            self.load(self.educator_id)  # the program changed (e.g. referred again to PAR)
+            return
+        if not self.rating_forms_offered:
+            return
+        keep = self.form.doc
+        self._busy = True
+        try:
+            self._reload()
+            if keep is not None:
+                select_row(self.table, self.model.row_of(keep.id))
+        finally:
+            self._busy = False
+        fresh = self.model.record(self.model.row_of(keep.id)) if keep is not None else None
+        if keep is not None and not self.form.dirty and (fresh is None or fresh.updated_at != keep.updated_at):
+            self._show_doc(fresh)
 
     def _show_row(self, row: int) -> None:
         doc = self.model.record(row)
@@ -182,6 +199,7 @@ class AssessmentsTab(QWidget):
         self.correct_btn.setEnabled(
             bool(d) and d.status == DocumentStatus.FINAL and d.id not in self.superseded
         )
+        self.delete_btn.setEnabled(bool(d) and d.status == DocumentStatus.DRAFT)
 
     def _new(self, kind: str) -> None:
         if not self.educator_id:
@@ -202,6 +220,24 @@ class AssessmentsTab(QWidget):
         if done is not None:
             self._reload_keep(done.value.id)
 
+    def _delete_draft(self) -> None:
+        d = self.form.doc
+        if d is None or d.status != DocumentStatus.DRAFT:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete draft",
+                          f"Delete this draft {label(d.kind).lower()} (version {d.version_no})? "
+                          "What it holds is not kept.", QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmDeleteDraft")
+        go = box.addButton("Delete draft", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is go:
+            self.form.dirty = False  # what it held goes with it
+            if ui_write(self, lambda: self.ctx.svc.assessments.delete_draft(d.id), ctx=self.ctx,
+                        report=self.report) is not None:
+                self.form.show_document(None)
+                self._update_buttons()
+
     def _set_audience(self, doc: Any, audience: str) -> None:
         ui_write(self, lambda: self.ctx.svc.assessments.set_audience(type(doc), doc.id, audience), ctx=self.ctx,
                  report=self.report)
@@ -211,6 +247,22 @@ class AssessmentsTab(QWidget):
 
     def save_pending(self) -> None:
         self.form.save_pending()
+
+    def draft_state(self) -> dict[str, Any]:
+        doc = self.form.doc
+        return {"doc_id": doc.id if doc is not None else None,
+                "fields": widget_values(self.form) if self.form.dirty else None}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        if state.get("doc_id"):
+            self.select(state["doc_id"])
+        if state.get("fields") and self.form.doc is not None and not self.form.is_read_only():
+            self.form._filling = True
+            try:
+                apply_values(self.form, state["fields"])
+            finally:
+                self.form._filling = False
+            self.form.dirty = True
 
     def clear(self) -> None:
         self.educator_id = None

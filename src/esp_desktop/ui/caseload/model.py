@@ -58,7 +58,8 @@ class CaseloadModel(QAbstractTableModel):
             case 1:
                 return label(en.program) if en else "Not referred"
             case 2:
-                return label(en.status) if en else ""
+                status = label(en.status) if en else ""
+                return f"{status} · archived" if r.educator.archived else status
             case 3:
                 return ", ".join(r.site_names)
             case 4:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -19,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.enums import EnrolmentStatus, Program, label
-from ...core.errors import CaseloadCapExceeded
 from ...services import CaseloadRow
 from ...store.changes import Changes
 from ..context import AppContext
@@ -27,7 +30,7 @@ from ..widgets import tasks
 from ..widgets.common import error_reporter, page_title
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
-from .dialogs import CapOverrideDialog, EducatorDialog, EndDialog, IntakeDialog, ReferDialog
+from .dialogs import EducatorDialog, EndDialog, EnrolDialog, IntakeDialog, ReferDialog
 from .model import ROW_ROLE, CaseloadFilter, CaseloadModel
 
 OPEN = (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED, EnrolmentStatus.ENROLLED)
@@ -64,6 +67,9 @@ class CaseloadPage(QWidget):
         self.ended = QCheckBox("Show ended")
         self.ended.setAccessibleName("Show ended enrolments")
         self.ended.toggled.connect(lambda _on: self.refresh())
+        self.archived = QCheckBox("Show archived")
+        self.archived.setAccessibleName("Show archived educators")
+        self.archived.toggled.connect(lambda _on: self.refresh())
 
         self.table = QTableView()
         self.table.setAccessibleName("Caseload table")
@@ -87,12 +93,19 @@ class CaseloadPage(QWidget):
 
         self.b_add = self._button("Add educator…", "user-plus", self.add_educator)
         self.b_edit = self._button("Edit…", "pencil", self.edit_educator)
-        self.b_refer = self._button("Refer…", "file-input", self.refer)
-        self.b_intake = self._button("Record intake…", "handshake", self.record_intake)
-        self.b_enrol = self._button("Enrol", "circle-check", self.enrol)
-        self.b_complete = self._button("Complete…", "flag", lambda: self.end(exiting=False))
-        self.b_exit = self._button("Exit…", "log-out", lambda: self.end(exiting=True))
+        self.b_refer = self._button("Refer…", "file-input", self.refer, "Ctrl+Shift+R")
+        self.b_intake = self._button("Intake…", "handshake", self.record_intake, "Ctrl+Shift+I")
+        self.b_enrol = self._button("Enrol…", "circle-check", self.enrol, "Ctrl+Shift+E")
         self.b_open = self._button("Open", "chevron-right", self.open_selected)
+        self.b_more = self._button("More", "chevron-down", lambda: None)
+        self.b_more.setAccessibleName("More actions")
+        self.more = QMenu(self.b_more)
+        self.act_complete = self.more.addAction(icon("flag"), "Complete…", lambda: self.end(exiting=False))
+        self.act_exit = self.more.addAction(icon("log-out"), "Exit from program…", lambda: self.end(exiting=True))
+        self.more.addSeparator()
+        self.act_remove = self.more.addAction(icon("archive"), "Remove or archive…", self.remove_or_archive)
+        self.act_unarchive = self.more.addAction(icon("refresh-cw"), "Bring back from archive", self.unarchive)
+        self.b_more.setMenu(self.more)
 
         top = QHBoxLayout()
         top.addWidget(page_title("Caseload"))
@@ -100,7 +113,7 @@ class CaseloadPage(QWidget):
         top.addStretch(1)
         top.addWidget(self.b_add)
         filters = QHBoxLayout()
-        for w in (self.filter_text, self.site, self.program, self.status, self.ended):
+        for w in (self.filter_text, self.site, self.program, self.status, self.ended, self.archived):
             filters.addWidget(w)
         filters.addStretch(1)
         actions = QHBoxLayout()
@@ -110,8 +123,7 @@ class CaseloadPage(QWidget):
             self.b_refer,
             self.b_intake,
             self.b_enrol,
-            self.b_complete,
-            self.b_exit,
+            self.b_more,
         ):
             actions.addWidget(b)
         actions.addStretch(1)
@@ -125,7 +137,8 @@ class CaseloadPage(QWidget):
         self.setTabOrder(self.site, self.program)
         self.setTabOrder(self.program, self.status)
         self.setTabOrder(self.status, self.ended)
-        self.setTabOrder(self.ended, self.table)
+        self.setTabOrder(self.ended, self.archived)
+        self.setTabOrder(self.archived, self.table)
 
         ctx.storeUnlocked.connect(self.refresh)
         ctx.storeLocked.connect(self.clear)
@@ -147,10 +160,13 @@ class CaseloadPage(QWidget):
         )
         return c
 
-    def _button(self, text: str, icon_name: str, slot) -> QPushButton:  # noqa: ANN001
+    def _button(self, text: str, icon_name: str, slot, shortcut: str | None = None) -> QPushButton:  # noqa: ANN001
         b = QPushButton(icon(icon_name), text)
         b.setAccessibleName(text.rstrip("…"))
         b.clicked.connect(slot)
+        if shortcut:
+            b.setShortcut(QKeySequence(shortcut))
+            b.setToolTip(f"{text.rstrip('…')} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
         return b
 
     # --- data ---------------------------------------------------------------------------------------------
@@ -159,11 +175,11 @@ class CaseloadPage(QWidget):
         if self.ctx.services is None:
             return
         svc = self.ctx.services
-        include_ended = self.ended.isChecked()
+        include_ended, include_archived = self.ended.isChecked(), self.archived.isChecked()
 
         def load():  # noqa: ANN202 - off the GUI thread
             return (
-                svc.caseload.caseload(include_ended=include_ended),
+                svc.caseload.caseload(include_ended=include_ended, include_archived=include_archived),
                 svc.caseload.active_count(),
                 svc.caseload.cap(),
                 svc.caseload.sites(),
@@ -236,8 +252,12 @@ class CaseloadPage(QWidget):
         self.b_refer.setEnabled(row is not None and not open_)
         self.b_intake.setEnabled(open_ and status != EnrolmentStatus.ENROLLED)
         self.b_enrol.setEnabled(open_ and status == EnrolmentStatus.INTAKE_SCHEDULED)
-        self.b_complete.setEnabled(open_)
-        self.b_exit.setEnabled(open_)
+        self.act_complete.setEnabled(open_)
+        self.act_exit.setEnabled(open_)
+        archived = bool(row and row.educator.archived)
+        self.act_remove.setEnabled(row is not None and not archived)
+        self.act_unarchive.setEnabled(archived)
+        self.b_more.setEnabled(row is not None)
         self.b_add.setEnabled(self.ctx.services is not None)
 
     # --- actions ------------------------------------------------------------------------------------------
@@ -248,71 +268,70 @@ class CaseloadPage(QWidget):
     def add_educator(self) -> None:
         if self.ctx.services is None:
             return
-        svc = self.ctx.svc
-        dlg = EducatorDialog(self, svc.caseload.sites())
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        done = ui_write(self, lambda: svc.caseload.add_educator(**dlg.values()), ctx=self.ctx)
-        if done is None:
-            return
-        e = done.value
-        if not self.select_educator(e.id):
-            self._select_after = e.id  # the table is still reloading: select the new row once it is there
-        self.ctx.statusMessage.emit(f"Added {e.display_name}. Refer them to a program next.")
+        dlg = EducatorDialog(self.ctx, self)
+        if dlg.exec() and dlg.result_value is not None:
+            e = dlg.result_value
+            if not self.select_educator(e.id):
+                self._select_after = e.id  # the table is still reloading: select the new row once it is there
+            self.ctx.statusMessage.emit(f"Added {e.display_name}. Refer them to a program next.")
 
     def edit_educator(self) -> None:
         row = self.selected_row()
-        if row is None:
-            return
-        svc = self.ctx.svc
-        dlg = EducatorDialog(self, svc.caseload.sites(), row.educator)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: svc.caseload.update_educator(row.educator.id, **dlg.values()))
+        if row is not None:
+            EducatorDialog(self.ctx, self, row.educator.id).exec()
 
     def refer(self) -> None:
         row = self.selected_row()
-        if row is None:
-            return
-        dlg = ReferDialog(self, row.educator.display_name)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: self.ctx.svc.caseload.refer(educator_id=row.educator.id, **dlg.values()))
+        if row is not None and self.b_refer.isEnabled():
+            ReferDialog(self.ctx, self, row.educator.id).exec()
 
     def record_intake(self) -> None:
         row = self.selected_row()
-        if row is None or row.enrolment is None:
-            return
-        dlg = IntakeDialog(self, row.educator.display_name)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
-            self._write(lambda: self.ctx.svc.caseload.record_intake(enrolment_id=row.enrolment.id, **dlg.values()))
+        if row is not None and row.enrolment is not None and self.b_intake.isEnabled():
+            IntakeDialog(self.ctx, self, row.enrolment.id, row.educator.id).exec()
 
     def enrol(self) -> None:
         row = self.selected_row()
-        if row is None or row.enrolment is None:
+        if row is None or row.enrolment is None or not self.b_enrol.isEnabled():
             return
-        cl = self.ctx.svc.caseload
-        enrolment_id = row.enrolment.id
-        try:
-            cl.check_cap(enrolment_id=enrolment_id)
-        except CaseloadCapExceeded as exc:
-            dlg = CapOverrideDialog(self, str(exc))
-            if dlg.exec() != QDialog.DialogCode.Accepted:
-                return
-            reason = dlg.value()
-            if self._write(lambda: cl.enrol(enrolment_id=enrolment_id, override_reason=reason)):
-                self.ctx.statusMessage.emit(f"Enrolled {row.educator.display_name} over the cap (reason recorded).")
-            return
-        self._write(lambda: cl.enrol(enrolment_id=enrolment_id))
+        dlg = EnrolDialog(self.ctx, self, row.enrolment.id, row.educator.id)
+        if dlg.exec() and dlg.reason is not None:
+            self.ctx.statusMessage.emit(f"Enrolled {row.educator.display_name} over the cap (reason recorded).")
 
     def end(self, *, exiting: bool) -> None:
         row = self.selected_row()
-        if row is None or row.enrolment is None:
+        if row is not None and row.enrolment is not None:
+            EndDialog(self.ctx, self, row.enrolment.id, row.educator.id, exiting).exec()
+
+    def remove_or_archive(self) -> None:
+        """Remove an educator added by mistake (no records), else archive them (records kept)."""
+        row = self.selected_row()
+        if row is None:
             return
-        dlg = EndDialog(self, row.educator.display_name, exiting=exiting)
-        if dlg.exec() != QDialog.DialogCode.Accepted:
-            return
-        cl = self.ctx.svc.caseload
-        fn = cl.exit if exiting else cl.complete
-        self._write(lambda: fn(enrolment_id=row.enrolment.id, **dlg.values()))
+        cl, e = self.ctx.svc.caseload, row.educator
+        n = cl.records_of(e.id)
+        fn: Callable[[], object]
+        if n == 0:
+            text = f"Remove {e.display_name}? They have no records; use this for someone added by mistake."
+            verb, fn = "Remove", lambda: cl.remove_educator(e.id)
+        else:
+            text = (f"{e.display_name} has {n} record(s), so they cannot be removed.\n\nArchive them? They leave "
+                    "the caseload; their records are kept and searchable, and “Show archived” brings them back.")
+            verb, fn = "Archive", lambda: cl.archive_educator(e.id)
+        box = QMessageBox(QMessageBox.Icon.Question, f"{verb} {e.display_name}", text,
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmRemoveEducator")
+        go = box.addButton(verb, QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is go and self._write(fn):
+            self.ctx.statusMessage.emit(f"{e.display_name} was {'removed' if n == 0 else 'archived'}.")
+
+    def unarchive(self) -> None:
+        row = self.selected_row()
+        if row is not None and self._write(lambda: self.ctx.svc.caseload.archive_educator(row.educator.id,
+                                                                                         archived=False)):
+            self.ctx.statusMessage.emit(f"{row.educator.display_name} is back on the caseload.")
 
     def open_selected(self) -> None:
         row = self.selected_row()

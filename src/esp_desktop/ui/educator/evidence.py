@@ -31,6 +31,7 @@ from .record_tab import RecordTab
 class EvidenceTab(RecordTab):
     record_type = "evidence"
     noun = "evidence"
+    deletable = True
 
     def __init__(self, ctx: AppContext, report: Report, copies: OpenedCopies, parent: Any = None) -> None:
         self.copies = copies
@@ -138,12 +139,15 @@ class EvidenceTab(RecordTab):
             educator_id=educator_id, audience=audience, file=self.pending_file, **self._values()
         )
 
-    def update_record(self, rec: Any) -> Any:
+    def update_record(self, rec: Any, *, force: bool = False) -> Any:
         svc = self.ctx.svc.evidence
-        saved = svc.update(rec.id, **self._values())
+        saved = svc.update(rec.id, unchanged_since=None if force else rec.updated_at, **self._values())
         if self.pending_file is not None:
             saved = svc.attach(rec.id, file=self.pending_file)
         return saved
+
+    def remove(self, rec: Any) -> None:
+        self.ctx.svc.evidence.delete(rec.id)
 
     # --- files
     def choose_file(self) -> Path | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from ...core import timefmt
 from ...core.enums import label
 from ..context import AppContext
 from ..observation.capture import ObservationView
@@ -43,9 +44,14 @@ class ObservationsTab(QWidget):
         self.new_btn.setToolTip("Start scripting a new observation (Ctrl+Shift+O)")
         self.open_btn = QPushButton(icon("notebook-pen"), "Open")
         self.open_btn.setAccessibleName("Open the selected observation")
+        self.delete_btn = QPushButton(icon("trash-2"), "Delete…")
+        self.delete_btn.setAccessibleName("Delete the selected observation (unfinished only)")
+        self.delete_btn.setToolTip("Delete an observation started by mistake (a finished one counts toward "
+                                   "compliance and stays)")
         bar = QHBoxLayout()
         bar.addWidget(self.new_btn)
         bar.addWidget(self.open_btn)
+        bar.addWidget(self.delete_btn)
         bar.addStretch(1)
         bar.addWidget(hint("Enter or double-click opens an observation."))
         list_page = QWidget()
@@ -63,6 +69,8 @@ class ObservationsTab(QWidget):
 
         self.new_btn.clicked.connect(self.new_observation)
         self.open_btn.clicked.connect(self._open_selected)
+        self.delete_btn.clicked.connect(self.delete_selected)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.table.activated.connect(lambda idx: self.open_observation(self.model.record(idx.row()).id))
         self.capture.backRequested.connect(self.show_list)
 
@@ -77,6 +85,7 @@ class ObservationsTab(QWidget):
             self.model.set_records(self.ctx.svc.observations.for_educator(self.educator_id))
             if current is not None:
                 select_row(self.table, self.model.row_of(current.id))
+            self._update_buttons()
 
     def show_list(self) -> None:
         self.refresh()
@@ -102,6 +111,27 @@ class ObservationsTab(QWidget):
             self.capture.select_note(note_id)
         self.capture.entry.setFocus()
 
+    def _update_buttons(self) -> None:
+        rec = self.model.record(self.table.currentIndex().row())
+        self.open_btn.setEnabled(rec is not None)
+        self.delete_btn.setEnabled(rec is not None and rec.status != "finished")
+
+    def delete_selected(self) -> None:
+        rec = self.model.record(self.table.currentIndex().row())
+        if rec is None:
+            return
+        n = len(self.ctx.svc.observations.notes(rec.id))
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete observation",
+                          f"Delete the {label(rec.kind).lower()} observation of {timefmt.screen_date(rec.observed_on)}"
+                          f"{f' and its {n} script line(s)' if n else ''}? Use this for an observation started by "
+                          "mistake.", QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmDeleteObservation")
+        go = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is go:
+            ui_write(self, lambda: self.ctx.svc.observations.delete(rec.id), ctx=self.ctx, report=self.report)
+
     def _open_selected(self) -> None:
         rec = self.model.record(self.table.currentIndex().row())
         if rec is not None:
@@ -113,6 +143,24 @@ class ObservationsTab(QWidget):
 
     def save_pending(self) -> None:
         self.capture.save_pending()
+
+    def draft_state(self) -> dict[str, Any]:
+        capturing = self.stack.currentIndex() == 1
+        return {"capture": self.capture.draft_state() if capturing else None,
+                "selected": (self.model.record(self.table.currentIndex().row()) or None) and
+                self.model.record(self.table.currentIndex().row()).id}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        cap = state.get("capture")
+        if cap is None:
+            if state.get("selected"):
+                select_row(self.table, self.model.row_of(state["selected"]))
+            return
+        if cap.get("obs_id"):
+            self.open_observation(cap["obs_id"])
+        else:
+            self.new_observation()
+        self.capture.restore_draft(cap)
 
     def clear(self) -> None:
         self.capture.clear()

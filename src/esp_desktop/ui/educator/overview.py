@@ -11,20 +11,22 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.enums import label
+from ...core.enums import EnrolmentStatus, Program, label
 from ...core.errors import ValidationError
+from ..caseload.dialogs import CycleDialog
 from ..context import AppContext
 from ..widgets.common import fmt_date
 from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel, audience_column
 from ..widgets.write import ui_write
-from .goal_dialogs import GoalDialog, PrescriptionDialog, ProgressDialog
+from .goal_dialogs import GOAL_STATUSES, RX_STATUSES, GoalDialog, PrescriptionDialog, ProgressDialog
 
 STATE_LABELS = {"late": "Late", "due_soon": "Due soon", "upcoming": "Upcoming", "done": "Done"}
 
@@ -41,6 +43,7 @@ class OverviewTab(QWidget):
         super().__init__(parent)
         self.ctx, self.report = ctx, report
         self.educator_id: str | None = None
+        self.cycle: Any = None
         self.progress: dict[str, Any] = {}
 
         # enrolment / cycle facts
@@ -60,8 +63,17 @@ class OverviewTab(QWidget):
             lab.setWordWrap(True)
             self.facts[key] = lab
             facts.addRow(f"{title}:", lab)
+        self.cycle_btn = QPushButton(icon("calendar-check"), "Start cycle…")
+        self.cycle_btn.setAccessibleName("Start or edit the evaluation cycle")
+        self.cycle_btn.clicked.connect(self._cycle)
+        cycle_row = QHBoxLayout()
+        cycle_row.addStretch(1)
+        cycle_row.addWidget(self.cycle_btn)
         facts_box = QGroupBox("Enrolment")
-        facts_box.setLayout(facts)
+        fl = QVBoxLayout(facts_box)
+        fl.addLayout(facts)
+        fl.addStretch(1)
+        fl.addLayout(cycle_row)
 
         # compliance
         self.announced = QLabel()
@@ -116,13 +128,16 @@ class OverviewTab(QWidget):
         self.goals = record_table("Goals", self.goal_model)
         stretch_column(self.goals, 0)
         install_audience_menu(self.goals, lambda r, a: self._set_audience(self.ctx.svc.goals, r, a, "goal"))
-        self.add_goal_btn = QPushButton(icon("target"), "Add goal")
+        self.add_goal_btn = QPushButton(icon("target"), "Add goal…")
         self.add_goal_btn.setAccessibleName("Add goal")
-        self.add_progress_btn = QPushButton(icon("list-checks"), "Add progress check")
+        self.edit_goal_btn = QPushButton(icon("pencil"), "Edit…")
+        self.edit_goal_btn.setAccessibleName("Edit the selected goal")
+        self.add_progress_btn = QPushButton(icon("list-checks"), "Progress check…")
         self.add_progress_btn.setAccessibleName("Add progress check to the selected goal")
+        self.goal_status_btn = self._status_button("goal", GOAL_STATUSES)
         gb = QHBoxLayout()
-        gb.addWidget(self.add_goal_btn)
-        gb.addWidget(self.add_progress_btn)
+        for b in (self.add_goal_btn, self.edit_goal_btn, self.add_progress_btn, self.goal_status_btn):
+            gb.addWidget(b)
         gb.addStretch(1)
         goals_box = QGroupBox("Goals")
         gl = QVBoxLayout(goals_box)
@@ -144,12 +159,16 @@ class OverviewTab(QWidget):
         self.rx = record_table("Prescriptions", self.rx_model)
         stretch_column(self.rx, 2)
         install_audience_menu(self.rx, lambda r, a: self._set_audience(self.ctx.svc.goals, r, a, "prescription"))
-        self.add_rx_btn = QPushButton(icon("plus"), "Add prescription")
+        self.add_rx_btn = QPushButton(icon("plus"), "Add prescription…")
         self.add_rx_btn.setAccessibleName("Add prescription")
+        self.edit_rx_btn = QPushButton(icon("pencil"), "Edit…")
+        self.edit_rx_btn.setAccessibleName("Edit the selected prescription")
+        self.rx_status_btn = self._status_button("prescription", RX_STATUSES)
         rx_box = QGroupBox("Prescriptions")
         rxl = QVBoxLayout(rx_box)
         rxb = QHBoxLayout()
-        rxb.addWidget(self.add_rx_btn)
+        for b in (self.add_rx_btn, self.edit_rx_btn, self.rx_status_btn):
+            rxb.addWidget(b)
         rxb.addStretch(1)
         rxl.addLayout(rxb)
         rxl.addWidget(self.rx)
@@ -159,9 +178,22 @@ class OverviewTab(QWidget):
         lay.addWidget(goals_box, 2)
         lay.addWidget(rx_box, 1)
         self.add_goal_btn.clicked.connect(self._add_goal)
+        self.edit_goal_btn.clicked.connect(self._edit_goal)
         self.add_progress_btn.clicked.connect(self._add_progress)
         self.add_rx_btn.clicked.connect(self._add_prescription)
-        self.goals.activated.connect(lambda _i: self._add_progress())
+        self.edit_rx_btn.clicked.connect(self._edit_prescription)
+        self.goals.activated.connect(lambda _i: self._edit_goal())
+        self.rx.activated.connect(lambda _i: self._edit_prescription())
+
+    def _status_button(self, what: str, statuses: list[str]) -> QPushButton:
+        b = QPushButton(icon("flag"), "Status")
+        b.setAccessibleName(f"Set the status of the selected {what}")
+        b.setToolTip(f"Mark the selected {what} met, not met or closed")
+        menu = QMenu(b)
+        for st in statuses:
+            menu.addAction(label(st), lambda v=st: self._set_status(what, v))
+        b.setMenu(menu)
+        return b
 
     # --- loading
     def load(self, educator_id: str) -> None:
@@ -188,6 +220,10 @@ class OverviewTab(QWidget):
             fmt_date(cyc.summative_due_on) if cyc and cyc.summative_due_on else "-"
         )
         self._show_compliance(cyc, en)
+        par = bool(en and en.program == Program.PAR and en.status == EnrolmentStatus.ENROLLED)
+        self.cycle_btn.setVisible(par or cyc is not None)
+        self.cycle_btn.setText("Edit cycle…" if cyc else "Start cycle…")
+        self.cycle = cyc
         goals = svc.goals.for_educator(self.educator_id)
         self.progress = {g.id: svc.goals.progress(g.id) for g in goals}
         self.goal_model.set_records(goals)
@@ -236,31 +272,72 @@ class OverviewTab(QWidget):
                 "observation" if item.what == "observation" else "assessment", item.record_id
             )
 
+    def _cycle(self) -> None:
+        if self.educator_id:
+            CycleDialog(self.ctx, self, self.educator_id, self.cycle.id if self.cycle else None).open()
+
+    def _cycle_id(self) -> str | None:
+        cyc = self.ctx.svc.compliance.current_cycle(self.educator_id) if self.educator_id else None
+        return cyc.id if cyc else None
+
     def _add_goal(self) -> None:
         if not self.educator_id:
             return
-        cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
-        dlg = GoalDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
-        dlg.saved.connect(lambda gid: select_row(self.goals, self.goal_model.row_of(gid)))
+        dlg = GoalDialog(self.ctx, self, self.educator_id, self._cycle_id())
+        dlg.saved.connect(lambda g: select_row(self.goals, self.goal_model.row_of(g.id)))
         dlg.open()
+
+    def _selected(self, view: Any, model: Any, what: str) -> Any:
+        rec = model.record(view.currentIndex().row())
+        if rec is None:
+            self.report(ValidationError(f"Select a {what} first."))
+            view.setFocus()
+        return rec
+
+    def _edit_goal(self) -> None:
+        g = self._selected(self.goals, self.goal_model, "goal")
+        if g is not None and self.educator_id:
+            dlg = GoalDialog(self.ctx, self, self.educator_id, g.cycle_id, g.id)
+            dlg.saved.connect(lambda x: select_row(self.goals, self.goal_model.row_of(x.id)))
+            dlg.open()
 
     def _add_prescription(self) -> None:
         if not self.educator_id:
             return
-        cyc = self.ctx.svc.compliance.current_cycle(self.educator_id)
-        dlg = PrescriptionDialog(self.ctx, self.educator_id, cyc.id if cyc else None, self)
-        dlg.saved.connect(lambda pid: select_row(self.rx, self.rx_model.row_of(pid)))
+        dlg = PrescriptionDialog(self.ctx, self, self.educator_id, self._cycle_id())
+        dlg.saved.connect(lambda p: select_row(self.rx, self.rx_model.row_of(p.id)))
         dlg.open()
 
+    def _edit_prescription(self) -> None:
+        p = self._selected(self.rx, self.rx_model, "prescription")
+        if p is not None and self.educator_id:
+            dlg = PrescriptionDialog(self.ctx, self, self.educator_id, p.cycle_id, p.id)
+            dlg.saved.connect(lambda x: select_row(self.rx, self.rx_model.row_of(x.id)))
+            dlg.open()
+
     def _add_progress(self) -> None:
-        g = self.goal_model.record(self.goals.currentIndex().row())
-        if g is None:
-            self.report(ValidationError("Select a goal first, then add a progress check."))
-            self.goals.setFocus()
+        g = self._selected(self.goals, self.goal_model, "goal")
+        if g is None or not self.educator_id:
             return
-        dlg = ProgressDialog(self.ctx, g, self)
-        dlg.saved.connect(lambda _pid: select_row(self.goals, self.goal_model.row_of(g.id)))
+        dlg = ProgressDialog(self.ctx, self, g.id, self.educator_id)
+        dlg.saved.connect(lambda _p: select_row(self.goals, self.goal_model.row_of(g.id)))
         dlg.open()
+
+    def _set_status(self, what: str, status: str) -> None:
+        goals = self.ctx.svc.goals
+        if what == "goal":
+            g = self._selected(self.goals, self.goal_model, "goal")
+            if g is not None:
+                ui_write(self, lambda: goals.update(g.id, status=status, unchanged_since=g.updated_at),
+                         ctx=self.ctx, report=self.report, overwrite=lambda: goals.update(g.id, status=status))
+                select_row(self.goals, self.goal_model.row_of(g.id))
+        else:
+            p = self._selected(self.rx, self.rx_model, "prescription")
+            if p is not None:
+                ui_write(self, lambda: goals.update_prescription(p.id, status=status, unchanged_since=p.updated_at),
+                         ctx=self.ctx, report=self.report,
+                         overwrite=lambda: goals.update_prescription(p.id, status=status))
+                select_row(self.rx, self.rx_model.row_of(p.id))
 
     def _set_audience(self, service: Any, rec: Any, audience: str, rtype: str) -> None:
         ui_write(self, lambda: service.set_audience(type(rec), rec.id, audience), ctx=self.ctx, report=self.report)
@@ -278,6 +355,7 @@ class OverviewTab(QWidget):
 
     def clear(self) -> None:
         self.educator_id = None
+        self.cycle = None
         self.progress = {}
         for lab in self.facts.values():
             lab.clear()

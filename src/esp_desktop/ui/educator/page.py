@@ -10,6 +10,9 @@ Interface used by the main window (keep it stable):
 
 from __future__ import annotations
 
+from typing import Any
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -51,6 +54,8 @@ ASSESSMENT_TYPES = ("assessment", "acknowledgement", "enrolment", "evidence")
 
 
 class EducatorPage(QWidget):
+    educatorGone = Signal()  # the open educator was removed elsewhere (demo data removed, sync)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -147,6 +152,28 @@ class EducatorPage(QWidget):
             tab.save_pending()
         self.assessments.save_pending()
 
+    # --- drafts: the exact place and what was typed, kept while locked (ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any] | None:
+        if not self.educator_id:
+            return None
+        return {
+            "educator_id": self.educator_id,
+            "tab": self.tabs.currentIndex(),
+            "observations": self.observations.draft_state(),
+            "records": {rtype: tab.draft_state() for rtype, tab in self.record_tabs.items()},
+            "assessments": self.assessments.draft_state() if self.assessments.rating_forms_offered else None,
+        }
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self.show_educator(state["educator_id"])
+        for rtype, tab_state in (state.get("records") or {}).items():
+            if rtype in self.record_tabs and tab_state:
+                self.record_tabs[rtype].restore_draft(tab_state)
+        if state.get("assessments"):
+            self.assessments.restore_draft(state["assessments"])
+        self.tabs.setCurrentIndex(int(state.get("tab") or 0))
+        self.observations.restore_draft(state.get("observations") or {})
+
     def clear(self) -> None:
         self.educator_id = None
         self.title.clear()
@@ -220,6 +247,12 @@ class EducatorPage(QWidget):
     def _on_changed(self, changes: Changes) -> None:
         """Refresh the tabs that show what changed (whoever changed it: this page, another screen, sync)."""
         if not self.educator_id or self.ctx.services is None or not changes.concerns(self.educator_id):
+            return
+        if changes.has("educator", self.educator_id) and not any(
+                e.id == self.educator_id for e in self.ctx.svc.caseload.educators()):
+            self.save_pending()
+            self.clear()
+            self.educatorGone.emit()
             return
         try:
             if changes.touches("educator", "enrolment"):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..context import AppContext
+from ..widgets.drafts import apply_values, widget_values
 from ..widgets.fields import AudienceCombo, Report, install_audience_menu, record_table, select_row
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel
@@ -39,6 +41,7 @@ class RecordTab(QWidget):
     noun = "record"
     default_audience = "educator"
     editable_existing = True
+    deletable = False  # subclasses that can delete implement remove(rec)
 
     def __init__(self, ctx: AppContext, report: Report, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,11 +56,16 @@ class RecordTab(QWidget):
 
         self.new_btn = QPushButton(icon("plus"), f"New {self.noun}")
         self.new_btn.setAccessibleName(f"New {self.noun}")
+        self.delete_btn = QPushButton(icon("trash-2"), "Delete…")
+        self.delete_btn.setAccessibleName(f"Delete the selected {self.noun}")
+        self.delete_btn.setVisible(self.deletable)
+        self.delete_btn.setEnabled(False)
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
         bar.addWidget(self.new_btn)
+        bar.addWidget(self.delete_btn)
         bar.addStretch(1)
         ll.addLayout(bar)
         ll.addWidget(self.table, 1)
@@ -69,6 +77,7 @@ class RecordTab(QWidget):
         self.save_btn.setAccessibleName(f"Save {self.noun}")
         self.save_btn.setToolTip("Save (Ctrl+S)")
         form_w = QWidget()
+        self._form_widget = form_w
         self.form = QFormLayout(form_w)
         self.form.addRow(self.form_title)
         self.build_form(self.form)
@@ -95,6 +104,7 @@ class RecordTab(QWidget):
         lay.addWidget(split)
 
         self.new_btn.clicked.connect(self.new_record)
+        self.delete_btn.clicked.connect(self.delete_current)
         self.save_btn.clicked.connect(self.save)
         self.audience.activated.connect(lambda _i: self._audience_picked())
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._row_changed(cur.row()))
@@ -124,8 +134,29 @@ class RecordTab(QWidget):
     def create_record(self, educator_id: str, audience: str) -> Any:
         raise NotImplementedError
 
-    def update_record(self, rec: Any) -> Any:
+    def update_record(self, rec: Any, *, force: bool = False) -> Any:
+        """Save the form over ``rec`` (``force``: even if it changed elsewhere meanwhile)."""
         raise NotImplementedError
+
+    def remove(self, rec: Any) -> None:
+        raise NotImplementedError
+
+    def delete_current(self) -> None:
+        rec = self.current
+        if rec is None or not self.deletable:
+            return
+        what = getattr(rec, "title", None) or self.noun
+        box = QMessageBox(QMessageBox.Icon.Question, f"Delete {self.noun}", f"Delete “{what}”?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmDelete")
+        go = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not go:
+            return
+        if ui_write(self, lambda: self.remove(rec), ctx=self.ctx, report=self.report) is not None:
+            self.dirty = False
+            self._show(None)
 
     # --- behaviour
     def _watch_fields(self, root: QWidget) -> None:
@@ -156,6 +187,7 @@ class RecordTab(QWidget):
             self.audience.set_value(rec.audience if rec else self.default_audience)
             self.form_title.setText(f"Edit {self.noun}" if rec else f"New {self.noun}")
             self.save_btn.setEnabled(rec is None or self.editable_existing)
+            self.delete_btn.setEnabled(rec is not None)
         finally:
             self._filling = False
         self.dirty = False
@@ -166,11 +198,22 @@ class RecordTab(QWidget):
         self._show(None)
 
     def refresh(self) -> None:
+        """Reload the list (the store changed). The form follows a change made elsewhere unless the CT has
+        unsaved edits in it: then Save asks which version to keep."""
         if self.educator_id:
             keep = self.current.id if self.current else None
-            self.model.set_records(self.fetch(self.educator_id))
+            self._filling = True
+            try:
+                self.model.set_records(self.fetch(self.educator_id))
+            finally:
+                self._filling = False
             if keep:
+                fresh = self.model.record(self.model.row_of(keep))
                 self.select(keep)
+                if fresh is None and not self.dirty:
+                    self._show(None)  # deleted elsewhere
+                elif fresh is not None and not self.dirty and fresh.updated_at != self.current.updated_at:
+                    self._show(fresh)
 
     def select(self, record_id: str) -> bool:
         row = self.model.row_of(record_id)
@@ -202,6 +245,8 @@ class RecordTab(QWidget):
             lambda: self.create_record(educator_id, audience) if current is None else self.update_record(current),
             ctx=self.ctx,
             report=self.report,
+            overwrite=None if current is None else lambda: self.update_record(current, force=True),
+            discard=None if current is None else lambda: self._show(self.model.record(self.model.row_of(current.id))),
         )
         if done is None:
             return None
@@ -236,6 +281,25 @@ class RecordTab(QWidget):
         if self.current is not None and self.current.id == saved.id:
             self.current = saved
             self.audience.set_value(saved.audience)
+
+    # --- drafts (locking keeps unsaved fields: ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any]:
+        return {"current_id": self.current.id if self.current is not None else None,
+                "fields": widget_values(self._form_widget) if self.dirty else None}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        if state.get("current_id"):
+            if not self.select(state["current_id"]):
+                return
+        else:
+            self.new_record()
+        if state.get("fields"):
+            self._filling = True
+            try:
+                apply_values(self._form_widget, state["fields"])
+            finally:
+                self._filling = False
+            self.dirty = True
 
     def clear(self) -> None:
         self.educator_id = None

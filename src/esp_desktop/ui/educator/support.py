@@ -88,8 +88,9 @@ class CoachingTab(RecordTab):
     def create_record(self, educator_id: str, audience: str) -> Any:
         return self.ctx.svc.coaching.log(educator_id=educator_id, audience=audience, **self._values())
 
-    def update_record(self, rec: Any) -> Any:
-        return self.ctx.svc.coaching.update(rec.id, **self._values())
+    def update_record(self, rec: Any, *, force: bool = False) -> Any:
+        return self.ctx.svc.coaching.update(rec.id, unchanged_since=None if force else rec.updated_at,
+                                            **self._values())
 
 
 class ContactsTab(RecordTab):
@@ -175,7 +176,7 @@ class ContactsTab(RecordTab):
             audience=audience,
         )
 
-    def update_record(self, rec: Any) -> Any:  # never called: editable_existing is False
+    def update_record(self, rec: Any, *, force: bool = False) -> Any:  # never called: editable_existing is False
         return rec
 
     def clear(self) -> None:

@@ -4,7 +4,7 @@
 
 The report service leaves out every record the chosen audience may not read and audits the export; this
 dialog only collects the choices, shows the service's message when it refuses (e.g. nothing of that
-educator is visible to an administrator), then offers to open the written file.
+educator may go to the school administrator), then offers to open the written file.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import clock
-from ...core.enums import label
+from ...core import clock, policy
+from ...core.enums import ReaderKind, label
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_text, muted
@@ -42,11 +42,9 @@ KINDS = (
     ("summative", "Summative evaluation recommendation"),
     ("observation", "Observation report"),
 )
-AUDIENCES = (
-    ("panel", "ESP Panel"),
-    ("educator", "The educator"),
-    ("admin", "Program administrators"),
-)
+# the readers a PDF is prepared for, named as everywhere else (core/policy.py)
+AUDIENCES = tuple((k, policy.READER_NAMES[ReaderKind(k)][:1].upper() + policy.READER_NAMES[ReaderKind(k)][1:])
+                  for k in ("panel", "educator", "admin"))
 # the reader each document is usually meant for (preselected, still changeable)
 DEFAULT_AUDIENCE = {"panel-packet": "panel", "formative": "educator", "summative": "panel", "observation": "educator"}
 

@@ -10,6 +10,7 @@ Conference notes and feedback autosave on focus-out and after a short pause in t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
@@ -41,6 +42,7 @@ from ..widgets.fields import (
     enum_combo,
     install_audience_menu,
     pydate,
+    qdate,
     record_table,
     select_row,
     selected_records,
@@ -284,9 +286,10 @@ class ObservationView(QWidget):
     def store_changed(self, changes: Changes) -> None:
         if self.obs is None or not changes.concerns(self.educator_id):
             return
-        if changes.has("observation", self.obs.id) and changes.remote:
-            self.obs = self.ctx.svc.observations.observation(self.obs.id)
-            self._update_state()
+        if changes.has("observation", self.obs.id):
+            stored = self.ctx.svc.observations.observation(self.obs.id)
+            if stored.updated_at != self.obs.updated_at and not self._dirty:
+                self._show_stored(stored.id)  # changed elsewhere, nothing typed here: show it
         if changes.touches("script_note"):
             self._reload_notes()
 
@@ -481,11 +484,59 @@ class ObservationView(QWidget):
             return
         values = self._values()
         fields = {k: values[k] for k in self._dirty}
+        obs = self.obs
+        svc = self.ctx.svc.observations
+        done = ui_write(self, lambda: svc.update(obs.id, unchanged_since=obs.updated_at, **fields), ctx=self.ctx,
+                        report=self.report, overwrite=lambda: svc.update(obs.id, **fields),
+                        discard=lambda: self._show_stored(obs.id))
+        if done is not None:
+            self._dirty.clear()
+            self.obs = done.value
+
+    def _show_stored(self, obs_id: str) -> None:
+        """Take the version stored elsewhere (sync): drop this screen's unsaved header and conference edits."""
         self._dirty.clear()
-        obs_id = self.obs.id
-        o = self._write(lambda: self.ctx.svc.observations.update(obs_id, **fields))
-        if o is not None:
-            self.obs = o
+        self._loading = True
+        try:
+            self._show(self.ctx.svc.observations.observation(obs_id))
+        finally:
+            self._loading = False
+        self._update_state()
+
+    # --- drafts (locking keeps what was typed: ui/widgets/drafts.py)
+    def draft_state(self) -> dict[str, Any]:
+        """What this capture holds beyond the store: the line being typed, the quick tag box, the section,
+        the selection, and header/conference fields not saved yet (a capture not started, or a failed save)."""
+        state: dict[str, Any] = {
+            "obs_id": self.obs.id if self.obs is not None else None,
+            "entry": self.entry.text(),
+            "quick": self.quick.text(),
+            "section": self.sections.currentIndex(),
+            "selected": [n.id for n in selected_records(self.script)],
+        }
+        if self.obs is None or self._dirty:
+            state["fields"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in self._values().items()}
+            state["dirty"] = sorted(self._dirty) if self.obs is not None else []
+        return state
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        fields = state.get("fields") or {}
+        if fields:
+            self._loading = self.obs is None  # a capture not started yet: nothing to autosave
+            set_combo(self.kind, fields.get("kind"))
+            set_combo(self.site, fields.get("site_id"))
+            self.class_period.setText(fields.get("class_period") or "")
+            if fields.get("observed_on"):
+                self.observed_on.setDate(qdate(date.fromisoformat(fields["observed_on"])))
+            self.conference.show_values(fields)
+            self._loading = False
+            self._dirty.update(state.get("dirty") or [])
+        self.entry.setText(state.get("entry") or "")
+        self.quick.setText(state.get("quick") or "")
+        self.sections.setCurrentIndex(int(state.get("section") or 0))
+        if state.get("selected"):
+            self.select_notes(list(state["selected"]))
+        self.entry.setFocus()
 
     def _back(self) -> None:
         self.save_pending()

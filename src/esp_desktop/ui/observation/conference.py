@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -51,6 +52,16 @@ class ConferencePanel(QWidget):
         self.post_on.set_value(o.post_conference_on if o else None)
         for name, w in zip(TEXT_FIELDS, self.texts(), strict=True):
             w.setPlainText((getattr(o, name) or "") if o else "")
+
+    def show_values(self, values: dict[str, Any]) -> None:
+        """Put back values from ``values()`` (ISO dates allowed), e.g. a draft kept while locked."""
+        for name, when in zip(DATE_FIELDS, (self.pre_on, self.post_on), strict=True):
+            if name in values:
+                v = values[name]
+                when.set_value(date.fromisoformat(v) if isinstance(v, str) else v)
+        for name, text in zip(TEXT_FIELDS, self.texts(), strict=True):
+            if name in values:
+                text.setPlainText(values[name] or "")
 
     def values(self) -> dict[str, Any]:
         return {

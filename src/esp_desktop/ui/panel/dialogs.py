@@ -6,7 +6,6 @@ Each dialog collects values; the page performs the write (one UI write idiom, ``
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -34,7 +32,9 @@ from PySide6.QtWidgets import (
 
 from ...core.enums import MajorityRule, label
 from ..context import AppContext
-from ..widgets.fields import date_edit, pydate, set_combo
+from ..widgets.drafts import restorable
+from ..widgets.fields import pydate, set_combo
+from ..widgets.forms import FormDialog
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
 
@@ -168,58 +168,53 @@ class MembersDialog(QDialog):
                 "progress_every": self.every.value()}
 
 
-@dataclass(frozen=True)
-class MeetingDetails:
-    meets_on: date
-    location: str | None
-    chair: str | None
-    quorum: int | None
-    majority_rule: str | None
-    notes: str | None
+@restorable("panel_meeting")
+class MeetingDialog(FormDialog):
+    """A panel meeting's date, place, chair, notes, quorum and majority rule (created here if there is none on
+    that day yet). Saves itself (``FormDialog``); reopened with what was typed after a lock."""
 
-
-class MeetingDialog(QDialog):
-    def __init__(self, meeting: Any, members: Sequence[Any], settings: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, ctx: Any, parent: QWidget | None, meets_on: str, meeting_id: str | None = None) -> None:
+        m = ctx.svc.panel.meeting(meeting_id) if meeting_id else None
+        super().__init__(ctx, "Panel meeting" if m else "New panel meeting", parent,
+                         ok_text="Save" if m else "Create meeting")
         self.setObjectName("panelMeetingDialog")
-        self.setWindowTitle("Meeting details")
-        self.setMinimumWidth(460)
-        self.date = date_edit("Meeting date", meeting.meets_on)
-        self.location = QLineEdit(meeting.location or "")
-        self.location.setAccessibleName("Location")
+        self.meeting = m
+        panel = ctx.svc.panel
+        settings = panel.settings()
+        self.meets_on = self.date("&Date:", m.meets_on if m else date.fromisoformat(meets_on), name="Meeting date")
+        self.location = self.line("&Location:", m.location if m else "", name="Meeting location")
         self.chair = QComboBox()
         self.chair.setAccessibleName("Chair")
         self.chair.setEditable(True)
         self.chair.addItem("", None)
-        for m in members:
-            self.chair.addItem(m.name, m.name)
-        self.chair.setCurrentText(meeting.chair or "")
+        for member in panel.members():
+            self.chair.addItem(member.name, member.name)
+        self.chair.setCurrentText((m.chair if m else "") or "")
+        self.row("C&hair:", self.chair)
         self.quorum = QSpinBox()
         self.quorum.setAccessibleName("Quorum for this meeting")
         self.quorum.setRange(0, 40)
         self.quorum.setSpecialValueText("The program's quorum")
-        self.quorum.setValue(meeting.quorum or 0)
+        self.quorum.setValue((m.quorum if m else None) or 0)
+        self.row("&Quorum:", self.quorum)
         self.majority = majority_combo("Majority rule for this meeting", inherit=settings.majority_rule)
-        set_combo(self.majority, meeting.majority_rule)
-        self.notes = QPlainTextEdit(meeting.notes or "")
-        self.notes.setAccessibleName("Meeting notes")
-        self.notes.setTabChangesFocus(True)
-        self.notes.setMaximumHeight(90)
-        f = QFormLayout()
-        f.addRow("&Date:", self.date)
-        f.addRow("&Location:", self.location)
-        f.addRow("C&hair:", self.chair)
-        f.addRow("&Quorum:", self.quorum)
-        f.addRow("&Majority:", self.majority)
-        f.addRow("&Notes:", self.notes)
-        lay = QVBoxLayout(self)
-        lay.addLayout(f)
-        lay.addWidget(_buttons(self))
+        set_combo(self.majority, m.majority_rule if m else None)
+        self.row("&Majority:", self.majority)
+        self.notes = self.text("&Notes:", m.notes if m else "", name="Meeting notes")
 
-    def details(self) -> MeetingDetails:
-        return MeetingDetails(pydate(self.date.date()), self.location.text().strip() or None,
-                              self.chair.currentText().strip() or None, self.quorum.value() or None,
-                              self.majority.currentData(), self.notes.toPlainText().strip() or None)
+    def draft_args(self) -> dict[str, Any]:
+        return {"meets_on": pydate(self.meets_on.date()).isoformat(),
+                "meeting_id": self.meeting.id if self.meeting else None}
+
+    def save(self, *, force: bool = False) -> Any:
+        panel = self.ctx.svc.panel
+        values = dict(meets_on=pydate(self.meets_on.date()), location=self.location.text(),
+                      notes=self.notes.toPlainText() or None, chair=self.chair.currentText(),
+                      quorum=self.quorum.value() or None, majority_rule=self.majority.currentData())
+        if self.meeting is None:
+            return panel.create_meeting(**values)
+        return panel.update_meeting(self.meeting.id, unchanged_since=None if force else self.meeting.updated_at,
+                                    **values)
 
 
 class AttendanceDialog(QDialog):

@@ -7,6 +7,7 @@ record attendance, votes and decisions, and open each case's packet; the agenda 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from ...store.changes import Changes
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, page_title, show_error
+from ..widgets.drafts import apply_values, widget_values
 from ..widgets.fields import MessageBar, date_edit, pydate, qdate
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
@@ -57,6 +59,7 @@ class PanelPage(QWidget):
         self._stale_agenda = False  # the store changed while hidden: reload when shown
         self.rows: list[Any] = []  # (readiness, agenda item | None) per table row
         self.record: Any = None  # the meeting record of the open meeting
+        self._pending_draft: dict[str, Any] | None = None  # a vote being written before a lock
         self.model = QStandardItemModel(self)
         self.message = MessageBar(self)
 
@@ -308,10 +311,16 @@ class PanelPage(QWidget):
         for r in rows:
             self.add_who.addItem(f"{r.educator.display_name} · {r.enrolment.program}", r.educator.id)
         self.add_btn.setEnabled(self.add_who.count() > 0)
+        draft, self._pending_draft = self._pending_draft, None
+        if draft and draft.get("case_id"):
+            select_case = draft["case_id"]
         for i, (_r, item) in enumerate(self.rows):
             if item is not None and item.case.id == select_case:
                 self.table.selectRow(i)
         self._show_case()
+        if draft and draft.get("fields") and self.selected() is not None:
+            apply_values(self.editor, draft["fields"])
+            self.editor.tabs.setCurrentIndex(int(draft.get("tab") or 0))
 
     def _show_heading(self) -> None:
         rec = self.record
@@ -351,7 +360,7 @@ class PanelPage(QWidget):
         self.packet_btn.setEnabled(sel is not None)
         self.export_btn.setEnabled(has_meeting and any(i for _r, i in self.rows))
         self.minutes_btn.setEnabled(has_meeting)
-        self.details_btn.setEnabled(has_meeting)
+        self.details_btn.setEnabled(self.ctx.services is not None)
         self.attendance_btn.setEnabled(has_meeting)
         if sel is not None and item is None and not self.panel_mode:
             i = self.add_who.findData(sel[0].educator_id)
@@ -419,21 +428,16 @@ class PanelPage(QWidget):
         self.reload()
 
     def edit_details(self) -> None:
-        if self.record is None:
+        """Create the meeting on the chosen day (date, place, chair, rules, notes), or edit the open one."""
+        if self.ctx.services is None:
             return
-        svc = self.ctx.svc
-        dlg = MeetingDialog(self.record.meeting, svc.panel.members(), svc.panel.settings(), self)
-        if not dlg.exec():
-            return
-        d = dlg.details()
-        mid = self.record.meeting.id
-        done = ui_write(self, lambda: svc.panel.update_meeting(
-            mid, meets_on=d.meets_on, location=d.location, chair=d.chair, quorum=d.quorum,
-            majority_rule=d.majority_rule, notes=d.notes), ctx=self.ctx, report=self.message.show_error)
-        if done is not None:
-            self.date.setDate(qdate(d.meets_on))
-            self._fill_earlier()
-            self.reload()
+        dlg = MeetingDialog(self.ctx, self, pydate(self.date.date()).isoformat(), self.meeting_id)
+        dlg.saved.connect(self._meeting_saved)
+        dlg.open()
+
+    def _meeting_saved(self, m: Any) -> None:
+        self.date.setDate(qdate(m.meets_on))
+        self.open_meeting(create=False)
 
     def edit_attendance(self) -> None:
         if self.record is None:
@@ -488,6 +492,23 @@ class PanelPage(QWidget):
 
         tasks.run_in_background(self, work, on_done=done,
                                 on_error=lambda exc: show_error(self, exc, title="Export failed"))
+
+    # --- drafts (locking keeps a vote or notes being written: ui/widgets/drafts.py) ----------------------------
+
+    def draft_state(self) -> dict[str, Any] | None:
+        if self.ctx.services is None or self._stale:
+            return None
+        sel = self.selected()
+        item = sel[1] if sel else None
+        return {"date": pydate(self.date.date()).isoformat(), "case_id": item.case.id if item else None,
+                "tab": self.editor.tabs.currentIndex(), "fields": widget_values(self.editor) if item else None}
+
+    def restore_draft(self, state: dict[str, Any]) -> None:
+        self._stale = False
+        self.editor.build_ratings()
+        self.date.setDate(qdate(date.fromisoformat(state["date"])))
+        self._pending_draft = state
+        self.open_meeting(create=False)
 
     def open_record(self, record_type: str, record_id: str) -> None:
         svc = self.ctx.svc

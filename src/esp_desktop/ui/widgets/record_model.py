@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from ...core import policy
 from ...core.enums import label
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -121,7 +122,7 @@ class RecordTableModel(QAbstractTableModel):
             if col.tooltip:
                 return col.tooltip(rec)
             if col.kind == "audience":
-                return f"Who may read this: {label(rec.audience)} (right-click or Menu key to change)"
+                return f"Who may read this: {policy.who_may_read(rec.audience)} (right-click or Menu key to change)"
             return None
         if role == CHIPS_ROLE:
             if col.kind == "audience":

@@ -173,3 +173,11 @@ class TagField(QWidget):
 
     def codes(self) -> tuple[list[str], list[str]]:
         return self.tree.codes()
+
+    # drafts (ui/widgets/drafts.py): the ticked tags are this field's value
+    def draft_value(self) -> list[str]:
+        ind, eq = self.codes()
+        return [*ind, *eq]
+
+    def set_draft_value(self, value: list[str]) -> None:
+        self.set_codes(value)

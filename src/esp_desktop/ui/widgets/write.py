@@ -54,6 +54,9 @@ def ui_write(
     try:
         value = fn()
     except ChangedElsewhere as exc:
+        if getattr(ctx, "is_unattended", False):
+            _report(parent, exc, report, title)  # locking: ask later; the screen's draft keeps the edits
+            return None
         if overwrite is None or not _keep_mine(parent, exc):
             if discard is not None:
                 discard()
