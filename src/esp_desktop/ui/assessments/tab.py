@@ -60,7 +60,8 @@ class AssessmentsTab(QWidget):
 
         self.model = RecordTableModel(
             [
-                Column("Document", lambda d: label(d.kind).split(" ")[0]),
+                Column("Document", lambda d: "Final evaluation" if d.kind == "final_evaluation"
+                       else label(d.kind).split(" ")[0]),
                 Column("Version", lambda d: d.version_no),
                 Column("Status", lambda d: "Superseded" if d.id in self.superseded else label(d.status)),
                 Column(
@@ -198,6 +199,7 @@ class AssessmentsTab(QWidget):
         d = self.form.doc
         self.correct_btn.setEnabled(
             bool(d) and d.status == DocumentStatus.FINAL and d.id not in self.superseded
+            and d.kind != "final_evaluation"  # the Panel's: changed by a revised decision only
         )
         self.delete_btn.setEnabled(bool(d) and d.status == DocumentStatus.DRAFT)
 
