@@ -204,6 +204,11 @@ def test_progress_report_drafted_from_the_period_and_only_what_the_panel_may_rea
     items = [i for i in svc.progress.due_items() if i.educator_id == e.id]
     assert items[0].what == "progress_report" and items[0].state == "done"
     assert all(i.due_on.weekday() < 5 for i in items)
+    # the compliance dashboard lists them with the cycle's other due dates
+    cc = next(c for c in svc.compliance.dashboard() if c.cycle.educator_id == e.id)
+    on_dashboard = [i for i in cc.items if i.what == "progress_report"]
+    assert [(i.due_on, i.state) for i in on_dashboard] == [(i.due_on, i.state) for i in items]
+    assert cc.items == sorted(cc.items, key=lambda i: i.due_on)
 
 
 def test_progress_reports_are_for_par_and_the_interval_is_configurable(svc) -> None:

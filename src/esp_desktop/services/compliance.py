@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -178,7 +178,10 @@ class ComplianceService(Service):
                     continue
                 c = self._cycle_on(s, e.id, today)
                 if c is not None:
-                    out.append(self._compliance(s, c, e.display_name, today))
+                    cc = self._compliance(s, c, e.display_name, today)
+                    # the progress reports to the ESP Panel are due on the same dashboard (issue 14)
+                    reports = self._svc.progress.items_for(s, e, c, today)
+                    out.append(replace(cc, items=sorted([*cc.items, *reports], key=lambda i: i.due_on)))
         return sorted(out, key=lambda cc: (cc.next_due.due_on if cc.next_due else date.max))
 
     def due_items(self, *, within_days: int = rules.DUE_SOON_DAYS, today: date | None = None) -> list[DueItem]:

@@ -248,8 +248,15 @@ class PanelService(Service):
     def add_case(self, *, meeting_id: str, educator_id: str, purpose: str,
                  recommendation_id: str | None = None) -> PanelCase:
         with self.session() as s:
-            self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
+            m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
             self.get(s, Educator, educator_id, what="Educator")
+            settings = self._settings(s)
+            # The meeting carries the program's rules from its first agenda case on, so a Panel member's
+            # device (which has no copy of the CT's settings) counts the quorum and the votes the same way.
+            if m.majority_rule is None:
+                m.majority_rule = settings.majority_rule
+            if m.quorum is None and settings.quorum is not None:
+                m.quorum = settings.quorum
             live = list(s.scalars(self.live(PanelCase).where(PanelCase.meeting_id == meeting_id)))
             if any(c.educator_id == educator_id for c in live):
                 raise RuleViolation("This educator is already on that meeting's agenda.")

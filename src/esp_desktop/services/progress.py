@@ -105,13 +105,15 @@ class ProgressReportService(DocumentService):
                 if en is None or en.program != Program.PAR or en.status != EnrolmentStatus.ENROLLED:
                     continue
                 cycle = self._svc.compliance._cycle_on(s, e.id, today)
-                if cycle is None:
-                    continue
-                sched = self._schedule(s, e, cycle, today)
-                for n, slot in enumerate(sched.slots, 1):
-                    out.append(DueItem(e.id, e.display_name, cycle.id, "progress_report", None, slot.due_on,
-                                       slot.state, f"Progress report {n} to the Panel", slot.sent_on))
+                if cycle is not None:
+                    out += self.items_for(s, e, cycle, today)
         return sorted(out, key=lambda i: (i.due_on, i.educator_name))
+
+    def items_for(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date) -> list[DueItem]:
+        """One cycle's progress reports as compliance items (``what == "progress_report"``)."""
+        sched = self._schedule(s, e, cycle, today)
+        return [DueItem(e.id, e.display_name, cycle.id, "progress_report", None, slot.due_on, slot.state,
+                        f"Progress report {n} to the Panel", slot.sent_on) for n, slot in enumerate(sched.slots, 1)]
 
     # --- the report -------------------------------------------------------------------------------------------
 

@@ -37,7 +37,20 @@ def cmd_sync(args: argparse.Namespace, cli: Any) -> int:
             total = f"/{p.total}" if p.total else ""
             print(f"{p.phase}: {p.done}{total}", flush=True)
 
+    from .panel import PanelSync, is_panel_device
+
     store = cli.store()
+    if not args.enrol and is_panel_device(store):  # a Panel member's device: no sync key, the Panel's records
+        panel = PanelSync(store, server_url=args.server, ca_cert=args.ca_cert, batch_size=args.batch_size)
+        try:
+            prep = panel.sync()
+        finally:
+            panel.close()
+        print(f"Synced (ESP Panel): {prep.pushed} sent, {prep.pulled} received, {prep.removed} removed "
+              "(no longer on an agenda).")
+        for line in prep.rejected:
+            print(f"Refused by the server: {line}")
+        return 0
     client = SyncClient(
         store,
         server_url=args.server,
@@ -50,6 +63,10 @@ def cmd_sync(args: argparse.Namespace, cli: Any) -> int:
         if args.enrol:
             resp = client.enrol(args.enrol, device_name=args.device_name)
             print(f"Enrolled this device for {resp.user_name} ({resp.role}).")
+            if resp.role == "panel":
+                client.close()
+                args.enrol = None
+                return cmd_sync(args, cli)
         elif client.state().get("server") not in (None, args.server.rstrip("/")):
             raise EspError(
                 f"This store syncs with {client.state()['server']}; enrol again to switch servers."

@@ -141,3 +141,37 @@ def test_panel_meeting_record_vote_decision_and_revision(qtbot, demo_dir, tmp_pa
         for name in ("panel-page.png", "panel-vote.png"):
             (Path(os.environ["ESP_LOOK_DIR"]) / name).write_bytes((out / name).read_bytes())
     assert not errors
+
+
+def test_a_panel_members_store_shows_the_panel_screen_only(qtbot, data_dir):
+    """A store enrolled with a Panel code opens on the Panel's meetings, with the CTs' agenda read-only."""
+    from datetime import date
+
+    from esp_desktop.services import Services
+    from esp_desktop.store.models import Meta
+    from esp_desktop.store.vault import Vault
+    from tests.helpers.env import PASSPHRASE
+
+    store = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(store)
+    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    en = svc.caseload.refer(educator_id=e.id, program="PA")
+    svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 9, 1))
+    svc.caseload.enrol(enrolment_id=en.id)
+    m = svc.panel.create_meeting(meets_on=svc.panel.default_date())
+    svc.panel.add_case(meeting_id=m.id, educator_id=e.id, purpose="Exit review")
+    with store.session() as s:  # what enrolling with a Panel code leaves behind (sync/panel.py)
+        s.add(Meta(key="sync", value={"role": "panel", "user": "Erin Berg", "token": "t", "server": "x"}))
+    store.close()
+    win = make_window(qtbot, data_dir)
+    type_unlock(qtbot, win)
+    page = win.panel
+    assert win.current_screen() == "panel" and page.panel_mode
+    hidden = [win.nav.item(i).isHidden() for i in range(win.nav.count())]
+    keys = list(win.screens)
+    assert [k for k, h in zip(keys, hidden, strict=True) if not h] == ["panel"]
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert page.add_btn.isHidden() and page.members_btn.isHidden() and not page.attendance_btn.isHidden()
+    page.table.selectRow(0)
+    assert page.editor.presentation.isReadOnly() and page.editor.save_notes.isHidden()
+    assert not page.editor.vote_btn.isHidden() and not win.act_new.isEnabled()

@@ -185,13 +185,15 @@ class CaseEditor(QWidget):
         lay.addWidget(self.title)
         lay.addWidget(self.missing)
         lay.addWidget(self.tabs, 1)
-        for w in (self.purpose, self.presentation, self.discussion):
-            if panel_mode:
-                w.setReadOnly(True)
-        self.save_notes.setVisible(not panel_mode)
-        self.generate_btn.setVisible(not panel_mode)
-        self.finalize_btn.setVisible(not panel_mode)
+        self.set_panel_mode(panel_mode)
         self.show_case(None)
+
+    def set_panel_mode(self, on: bool) -> None:
+        self.panel_mode = on
+        for w in (self.purpose, self.presentation, self.discussion):
+            w.setReadOnly(on)
+        for b in (self.save_notes, self.generate_btn, self.finalize_btn):
+            b.setVisible(not on)
 
     # --- showing ---------------------------------------------------------------------------------------------
 

@@ -173,15 +173,20 @@ class PanelPage(QWidget):
         lay.addLayout(top)
         lay.addWidget(self.message)
         lay.addWidget(split, 1)
-        if panel_mode:  # the agenda and the roster are the CTs'
-            for w in (self.add_who, self.add_purpose, self.add_btn, self.remove_btn, self.up_btn, self.down_btn,
-                      self.details_btn, self.members_btn, self.export_btn):
-                w.hide()
+        self.set_panel_mode(panel_mode)
 
         ctx.storeUnlocked.connect(self._unlocked)
         ctx.storeChanged.connect(self._store_changed)
         ctx.storeLocked.connect(self.clear)
         self._show_case()
+
+    def set_panel_mode(self, on: bool) -> None:
+        """A Panel member's device: the agenda, the roster and the CT's notes are the CTs' (read-only here)."""
+        self.panel_mode = on
+        for w in (self.add_who, self.add_purpose, self.add_btn, self.remove_btn, self.up_btn, self.down_btn,
+                  self.details_btn, self.members_btn, self.export_btn):
+            w.setVisible(not on)
+        self.editor.set_panel_mode(on)
 
     def _written(self, case_id: str | None = None) -> None:
         """A write succeeded: the last refusal shown no longer applies."""
