@@ -65,7 +65,10 @@ def test_counting_and_due_dates(svc) -> None:
 def test_due_items_across_caseload_within_14_days(svc) -> None:
     e, cyc = _par(svc, start=date(2026, 10, 1), end=date(2027, 3, 30))  # 180 days: slots every 36 days
     items = svc.compliance.due_items(today=date(2026, 11, 10))  # announced 1 was due 11-06
-    assert [(i.label, i.state) for i in items] == [("Announced observation 1", "late")]
+    assert [(i.label, i.state) for i in items if i.what == "observation"] == [("Announced observation 1", "late")]
+    # the first progress report to the Panel: 30 school days after the cycle's start
+    assert [(i.label, i.due_on, i.state) for i in items if i.what == "progress_report"] == [
+        ("Progress report 1 to the Panel", date(2026, 11, 12), "due_soon")]
     items = svc.compliance.due_items(today=date(2026, 11, 28))  # unannounced 1 due 12-12
     assert ("Unannounced observation 1", "due_soon") in [(i.label, i.state) for i in items]
     _observe(svc, e, "announced", date(2026, 11, 2))
