@@ -100,10 +100,59 @@ def main() -> int:
         dlg.show()
         shot(dlg, "settings")
         dlg.close()
+        district_shots(ctx, win, Path(tmp), shot)
         win.lock()
         win.close()
     loop.processEvents()
     return 0
+
+
+ROSTER = """\
+Staff ID,First Name,Last Name,Email,Work Location,Position,Grades
+104200,Zoë,O'Brien-Ramírez,z.obrien@example.org,Juniper Hill Elementary,Grade 4 self-contained,K-5
+110311,Lucía,Fernández,l.fernandez@example.org,Harborview K-8 School,Science,6-8
+110312,Oluwaseun,Adeyemi,o.adeyemi@example.org,Quarry Point Academy,History,9-12
+110313,Mei,Chen,m.chen@example.org,Bayside Montessori,Grade 1,K-5
+110312,Oluwaseun,Adeyemi,o.adeyemi@example.org,Quarry Point Academy,History,9-12
+,Grace,Okafor,g.okafor@example.org,Harborview K-8 School,Art,K-8
+110315,Hannah,Berg,hannah.berg@,Fernwood Upper School,Chemistry,9-12
+110316,Samir,Haddad,s.haddad@example.org,Juniper Hill Elementary; Harborview K-8 School,Music,K-8
+"""
+
+
+def district_shots(ctx, win, tmp: Path, shot) -> None:  # noqa: ANN001 - the bridge to the district
+    from esp_desktop.ui.district.exports import DistrictExportDialog
+    from esp_desktop.ui.district.post import PostDialog
+    from esp_desktop.ui.district.roster import RosterImportDialog
+
+    svc = ctx.svc
+    queue = [i for i in svc.district.queue() if i.record_type == "observation"]
+    dlg = PostDialog(ctx, "observation", queue[0].record_id, win)
+    dlg.resize(820, 760)
+    dlg.show()
+    shot(dlg, "post-to-platform")
+    dlg.close()
+    # posted, then one shared line corrected: the view names and marks the boxes to update on the platform
+    changed = queue[1].record_id
+    svc.district.mark_posted(record_type="observation", record_id=changed)
+    line = next(n for n in svc.observations.notes(changed) if n.audience == "educator" and n.indicator_codes)
+    svc.observations.edit_note(line.id, text=line.text + " (two students needed reminders)")
+    dlg = PostDialog(ctx, "observation", changed, win)
+    dlg.resize(820, 760)
+    dlg.show()
+    shot(dlg, "post-to-platform-changed")
+    dlg.close()
+    roster = tmp / "district-roster-2026-27.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    dlg = RosterImportDialog(ctx, win, path=str(roster))
+    dlg.path.setText("district-roster-2026-27.csv")  # not the temporary folder's name
+    dlg.show()
+    shot(dlg, "roster-import")
+    dlg.close()
+    dlg = DistrictExportDialog(ctx, "tables", win)
+    dlg.show()
+    shot(dlg, "export-tables")
+    dlg.close()
 
 
 if __name__ == "__main__":

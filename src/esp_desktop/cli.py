@@ -23,7 +23,7 @@ from typing import Any
 from . import __version__
 from .core.errors import EspError, StoreError
 
-PLUGINS = ("esp_desktop.reports.cli", "esp_desktop.sync.cli")
+PLUGINS = ("esp_desktop.reports.cli", "esp_desktop.sync.cli", "esp_desktop.district_cli")
 
 
 class Cli:

@@ -140,6 +140,9 @@ def test_write_guards() -> None:
     assert policy.change_refusal("assessment", was_final=True, changed={"overall_rationale"})
     assert policy.change_refusal("assessment", was_final=False, changed={"audience"}) is None
     assert policy.change_refusal("goal", was_final=True, changed={"audience"}) is None
+    # Removing the fictional demo caseload may delete its finalized documents whole, never edit them.
+    assert policy.change_refusal("assessment", was_final=True, changed={"deleted"}, demo=True) is None
+    assert policy.change_refusal("assessment", was_final=True, changed={"deleted", "ratings"}, demo=True)
 
 
 def test_architecture_doc_states_the_policy_table() -> None:

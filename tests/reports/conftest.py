@@ -72,6 +72,7 @@ def build_case(svc) -> Case:
             pre_conference_notes=sentinel(f"pre{tag}", audience),
             post_conference_notes=sentinel(f"post{tag}", audience),
             feedback=sentinel(f"feedback{tag}", audience),
+            next_steps=sentinel(f"nextsteps{tag}", audience),
         )
         for i, note_aud in enumerate(("educator", "panel", "admin", "ct_private")):
             svc.observations.add_note(

@@ -24,7 +24,10 @@ def _needles() -> list[bytes]:
     words |= {"Jordan Ellis", "Renée Castellanos", "Increase student discourse", "Fictional lesson plan"}
     out = []
     for w in words:
-        out += [w.encode("utf-8"), w.encode("utf-16-le")]
+        # A 3-byte needle such as "ESL" turns up in ~5% of random 750 KB ciphertexts by chance: short words are
+        # covered by the longer needles of the same records (names, sites, script lines) instead.
+        if len(w.encode("utf-8")) >= 6:
+            out += [w.encode("utf-8"), w.encode("utf-16-le")]
     return out
 
 

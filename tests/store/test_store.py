@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 import shutil
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -291,8 +291,34 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     s.close()
 
 
-def test_upgrade_from_0004_moves_panel_decisions_into_versioned_records(data_dir: Path) -> None:
-    """A store whose decisions lived on the agenda case (before 0004) keeps every one, as version 1."""
+
+def test_upgrade_from_0004_adds_district_posts_and_keeps_observations(data_dir: Path) -> None:
+    from esp_desktop.services import Services
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    o = svc.observations.start(educator_id=e.id, kind="announced")
+    svc.observations.update(o.id, feedback="Clear objective.")
+    with s.engine.begin() as conn:  # back to a revision-0004 store: before the district bridge
+        from alembic import command
+
+        command.downgrade(migrate.alembic_config(conn), "0004")
+        assert "observation_post" not in inspect(conn).get_table_names()
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    with s.engine.connect() as conn:
+        assert migrate.current_revision(conn) == migrate.head_revision()
+        assert {"observation_post", "assessment_post"} <= set(inspect(conn).get_table_names())
+    svc = Services(s)
+    kept = svc.observations.observation(o.id)
+    assert kept.feedback == "Clear objective." and kept.next_steps is None
+    assert svc.observations.update(o.id, next_steps="Plan whiteboard checks.").next_steps == "Plan whiteboard checks."
+    s.close()
+
+
+def test_upgrade_from_0005_moves_panel_decisions_into_versioned_records(data_dir: Path) -> None:
+    """A store whose decisions lived on the agenda case (before 0006) keeps every one, as version 1."""
     from alembic import command
 
     from esp_desktop.services import Services
@@ -306,7 +332,7 @@ def test_upgrade_from_0004_moves_panel_decisions_into_versioned_records(data_dir
     ca = svc.panel.add_case(meeting_id=m.id, educator_id=a.id, purpose="Review")
     cb = svc.panel.add_case(meeting_id=m.id, educator_id=b.id, purpose="Exit")
     with s.engine.begin() as conn:
-        command.downgrade(migrate.alembic_config(conn), "0004")
+        command.downgrade(migrate.alembic_config(conn), "0005")
         conn.execute(text("UPDATE panel_case SET decision = 'release_from_program', decision_notes = 'Goals met',"
                           " decided_on = '2026-11-02', final_ratings = '{}' WHERE id = :id"), {"id": cb.id})
     s.close()

@@ -119,6 +119,9 @@ ENTRIES: dict[str, Entry] = {
     "acknowledgement": Entry(_A.EDUCATOR, ("acknowledgement", "acknowledgements"), Parent("assessment", "document_id")),
     "panel_meeting": Entry(_A.PANEL, ("ESP Panel meeting", "ESP Panel meetings"), scope=Scope.PROGRAM),
     "panel_case": Entry(_A.PANEL, ("panel agenda case", "panel agenda cases"), Parent("panel_meeting", "meeting_id")),
+    # "posted to the district platform on ..., by ...": the educator sees the post on the platform anyway
+    "observation_post": Entry(_A.EDUCATOR, ("platform post", "platform posts"), Parent("observation", "observation_id")),
+    "assessment_post": Entry(_A.EDUCATOR, ("platform post", "platform posts"), Parent("assessment", "document_id")),
     # The Panel's own records (issue 14): members, attendance, motions and votes, versioned decisions.
     "panel_member": Entry(_A.PANEL, ("Panel member", "Panel members"), scope=Scope.DIRECTORY),
     "panel_attendance": Entry(_A.PANEL, ("attendance record", "attendance records"),
@@ -300,10 +303,16 @@ def audience_refusal(programs: Iterable[str], audience: str) -> str | None:
     return None
 
 
-def change_refusal(record_type: str, *, was_final: bool, changed: Iterable[str]) -> str | None:
-    """Why a change to a finalized document is refused (None: allowed). Corrections are new versions."""
+def change_refusal(record_type: str, *, was_final: bool, changed: Iterable[str], demo: bool = False) -> str | None:
+    """Why a change to a finalized document is refused (None: allowed). Corrections are new versions.
+
+    ``demo``: the record is part of the fictional demo caseload being removed (File › Remove demo data); a
+    fictional document may go, but even then only as a whole (nothing in it may change).
+    """
     changed = set(changed)
     if not (was_final and changed and entry(record_type).frozen_when_final):
+        return None
+    if demo and changed == {"deleted"}:
         return None
     noun = entry(record_type).noun[0]
     if "deleted" in changed:

@@ -202,7 +202,7 @@ class Assembler:
             else self.ct_name,
             pre_conference=_texts(o.audience, o.pre_conference_notes),
             post_conference=_texts(o.audience, o.post_conference_notes),
-            feedback=_texts(o.audience, o.feedback),
+            feedback=_texts(o.audience, o.feedback, f"Next steps: {o.next_steps.strip()}" if o.next_steps else None),
             notes=tuple(
                 vm.ScriptNoteVM(
                     n.audience,

@@ -13,13 +13,16 @@ from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
 from .demo import DemoService
 from .disclosure import DisclosureService
+from .district import DistrictService
 from .drafts import DraftService
+from .exports import ExportService
 from .final_evaluation import FinalEvaluationService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
 from .panel_review import PanelReviewService
 from .plans import EducatorPlanService, SelfAssessmentService
 from .progress import ProgressReportService
+from .roster import RosterService
 from .search import AuditService, SearchHit, SearchService
 from .support import CoachingService, EvidenceService, GoalService
 from .transfer import TransferService
@@ -48,6 +51,9 @@ class Services:
         self.search = SearchService(self)
         self.audit = AuditService(self)
         self.transfer = TransferService(self)
+        self.district = DistrictService(self)
+        self.roster = RosterService(self)
+        self.exports = ExportService(self)
         self.disclosure = DisclosureService(self)
         self.demo = DemoService(self)
         self.drafts = DraftService(self)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import clock
 from ..store.changes import Changes
+from ..store.hooks import DEMO_REMOVAL
 from ..store.models import RECORD_TYPES, Educator, EvaluationCycle, Meta, Observation, PanelCase, Person, Site
 from .base import Service
 
@@ -118,8 +119,10 @@ def _build(svc: Services, *, today: date | None, seed: int) -> dict[str, int]:
                                         if kind == "announced" else None,
                                         post_conference_on=day + timedelta(days=2),
                                         post_conference_notes="Discussed pacing and checks for understanding.",
-                                        feedback="Strength: clear objective. Next step: plan questions that "
-                                                 "require every student to respond (whiteboards, turn-and-talk).")
+                                        feedback="Strength: a clear objective, named at the start and revisited "
+                                                 "in the exit ticket.",
+                                        next_steps="Plan questions that require every student to respond "
+                                                   "(whiteboards, turn-and-talk).")
                 svc.observations.finish(observation_id=o.id,
                                         finished_at=clock.at_local(day, time(9, 50)))
                 counts["observations"] += 1
@@ -246,6 +249,7 @@ class DemoService(Service):
             if plan is None:
                 return DemoSummary(0, 0, 0)
             demo, extra, educators = plan
+            s.info[DEMO_REMOVAL] = {o.id for o in demo + extra}  # fictional finalized documents may go too
             for o in demo + extra:
                 o.deleted = True
             row = s.get(Meta, DEMO_KEY)

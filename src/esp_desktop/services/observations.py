@@ -17,8 +17,8 @@ from ..store.models import Educator, Observation, ScriptNote, Site
 from .base import Service
 
 OBSERVATION_FIELDS = ("kind", "observed_on", "site_id", "class_period", "duration_minutes", "pre_conference_on",
-                      "pre_conference_notes", "post_conference_on", "post_conference_notes", "feedback", "cycle_id",
-                      "observer_person_id")
+                      "pre_conference_notes", "post_conference_on", "post_conference_notes", "feedback", "next_steps",
+                      "cycle_id", "observer_person_id")
 
 
 class ObservationService(Service):

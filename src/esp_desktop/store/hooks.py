@@ -27,6 +27,9 @@ _SEARCH_TABLE = table(SEARCH_INDEX, column("rowid"), column("record_type"), colu
 _BOOKKEEPING = {"sync_dirty", "version", "updated_at"}
 _TOUCHED = "_touched_records"  # session.info key: (record type, id) -> educator id, until commit or rollback
 
+# session.info key: ids of fictional demo records being removed (finalized demo documents may then be deleted)
+DEMO_REMOVAL = "demo_removal"
+
 
 def _changed_fields(obj: Record) -> list[str]:
     state = inspect(obj)
@@ -81,7 +84,8 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
             continue
         if not remote:
             # Finalized documents are frozen: content, audience and existence (core/policy.py).
-            why = policy.change_refusal(obj.__record_type__, was_final=_was_final(obj), changed=fields)
+            why = policy.change_refusal(obj.__record_type__, was_final=_was_final(obj), changed=fields,
+                                        demo=obj.id in session.info.get(DEMO_REMOVAL, ()))
             if why:
                 raise ImmutableRecord(why)
             if "audience" in fields:

@@ -162,6 +162,11 @@ class MainWindow(QMainWindow):
         self.act_people = self._action("P&eople…", lambda: self._program(PeopleDialog), icon_name="users")
         self.act_year = self._action("Start a new school &year…", lambda: self._program(SchoolYearDialog),
                                      icon_name="calendar")
+        self.act_roster = self._action("Import r&oster…", self.import_roster, icon_name="file-input")
+        self.act_tables = self._action("Export &tables (CSV, XLSX)…", lambda: self.district_export("tables"),
+                                       icon_name="file-output")
+        self.act_report = self._action("Caseload &report…", lambda: self.district_export("report"),
+                                       icon_name="chart-column")
         self.act_sync = self._action("S&ync now", self.sync.sync_now, shortcut="Ctrl+Shift+S", icon_name="refresh-cw")
         self.act_conflicts = self._action("Sync &conflicts…", self.show_conflicts, icon_name="triangle-alert")
         self.act_settings = self._action("&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings")
@@ -202,6 +207,9 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_year)
+        m.addSeparator()  # the bridge to the district
+        for a in (self.act_roster, self.act_tables, self.act_report):
+            m.addAction(a)
         m = mb.addMenu("&Help")
         m.addAction(self.act_about)
 
@@ -455,6 +463,17 @@ class MainWindow(QMainWindow):
             on_done=lambda s: self.statusBar().showMessage(f"Backup written to {out} ({s['bytes'] // 1024} KiB)", 8000),
             on_error=lambda e: show_error(self, e, title="Backup failed"),
         )
+
+    def import_roster(self) -> None:
+        if self.is_unlocked:
+            self.go("caseload")
+            self.caseload.import_roster()
+
+    def district_export(self, mode: str) -> None:
+        if self.is_unlocked:
+            from .district.exports import DistrictExportDialog
+
+            DistrictExportDialog(self.ctx, mode, self).exec()
 
     def _program(self, cls) -> None:  # noqa: ANN001 - a dialog class taking (ctx, parent)
         if self.is_unlocked:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from .assessments import Acknowledgement, AssessmentDocument, PanelCase, PanelMeeting
 from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
+from .district import AssessmentPost, ObservationPost
 from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncRecordState
 from .observations import Observation, ScriptNote
 from .panel import PanelAttendance, PanelDecisionRecord, PanelMember, PanelMotion
@@ -19,10 +20,11 @@ from .plans import EducatorPlan, ProgressReport, SelfAssessment
 from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, GoalProgress, Prescription
 
 __all__ = [
-    "Acknowledgement", "AssessmentDocument", "Attachment", "AuditEvent", "Base", "CTProfile", "CoachingActivity",
-    "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress", "IntakeMeeting",
-    "Meta", "Observation", "PanelCase", "PanelMeeting", "Person", "Prescription", "RECORD_TYPES", "Record",
-    "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime", "new_id",
+    "Acknowledgement", "AssessmentDocument", "AssessmentPost", "Attachment", "AuditEvent", "Base", "CTProfile",
+    "CoachingActivity", "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress",
+    "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person", "Prescription",
+    "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime",
+    "new_id",
     "EducatorPlan", "PanelAttendance", "PanelDecisionRecord", "PanelMember", "PanelMotion", "ProgressReport",
     "SelfAssessment",
 ]

@@ -13,7 +13,7 @@ from .base import Base, Record
 class Observation(Record, Base):
     __tablename__ = "observation"
     __record_type__ = "observation"
-    __search_fields__ = ("class_period", "pre_conference_notes", "post_conference_notes", "feedback")
+    __search_fields__ = ("class_period", "pre_conference_notes", "post_conference_notes", "feedback", "next_steps")
     educator_id: Mapped[str] = mapped_column(String(36), index=True)
     cycle_id: Mapped[str | None] = mapped_column(String(36), index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -29,7 +29,8 @@ class Observation(Record, Base):
     pre_conference_notes: Mapped[str | None] = mapped_column(Text)
     post_conference_on: Mapped[date | None]
     post_conference_notes: Mapped[str | None] = mapped_column(Text)
-    feedback: Mapped[str | None] = mapped_column(Text)  # feedback and next steps for the educator
+    feedback: Mapped[str | None] = mapped_column(Text)  # feedback for the educator
+    next_steps: Mapped[str | None] = mapped_column(Text)  # next steps for the educator (own field on the platform)
 
 
 class ScriptNote(Record, Base):

@@ -84,8 +84,11 @@ class AssessmentsTab(QWidget):
         self.correct_btn.setToolTip("Start a new version of the finalized document; the finalized one stays")
         self.delete_btn = QPushButton(icon("trash-2"), "Delete draft…")
         self.delete_btn.setAccessibleName("Delete the selected draft")
+        self.post_btn = QPushButton(icon("cloud-upload"), "Post to platform…")
+        self.post_btn.setAccessibleName("Post the selected document to the district platform")
+        self.post_btn.setToolTip("Lay the finalized document out box by box for the district platform")
         bar = QHBoxLayout()
-        for b in (self.new_formative, self.new_summative, self.correct_btn, self.delete_btn):
+        for b in (self.new_formative, self.new_summative, self.correct_btn, self.delete_btn, self.post_btn):
             bar.addWidget(b)
         bar.addStretch(1)
         left = QWidget()
@@ -109,6 +112,7 @@ class AssessmentsTab(QWidget):
         self.new_formative.clicked.connect(lambda: self._new("formative"))
         self.new_summative.clicked.connect(lambda: self._new("summative"))
         self.correct_btn.clicked.connect(self._correct)
+        self.post_btn.clicked.connect(self._post)
         self.delete_btn.clicked.connect(self._delete_draft)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _p: self._show_row(cur.row()))
         self.form.saved.connect(self._reload_keep)
@@ -197,11 +201,17 @@ class AssessmentsTab(QWidget):
 
     def _update_buttons(self) -> None:
         d = self.form.doc
-        self.correct_btn.setEnabled(
-            bool(d) and d.status == DocumentStatus.FINAL and d.id not in self.superseded
-            and d.kind != "final_evaluation"  # the Panel's: changed by a revised decision only
-        )
+        final = bool(d) and d.status == DocumentStatus.FINAL and d.id not in self.superseded
+        self.correct_btn.setEnabled(final and d.kind != "final_evaluation")  # the Panel's: a revised decision
+        self.post_btn.setEnabled(final)
         self.delete_btn.setEnabled(bool(d) and d.status == DocumentStatus.DRAFT)
+
+    def _post(self) -> None:
+        d = self.form.doc
+        if d is not None:
+            from ..district.post import open_post_dialog
+
+            open_post_dialog(self.ctx, "assessment", d.id, self)
 
     def _new(self, kind: str) -> None:
         if not self.educator_id:

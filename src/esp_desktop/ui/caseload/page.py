@@ -92,6 +92,8 @@ class CaseloadPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
         self.b_add = self._button("Add educator…", "user-plus", self.add_educator)
+        self.b_roster = self._button("Import roster…", "file-input", self.import_roster)
+        self.b_roster.setToolTip("Add educators and schools from the district's CSV or Excel roster (preview first)")
         self.b_edit = self._button("Edit…", "pencil", self.edit_educator)
         self.b_refer = self._button("Refer…", "file-input", self.refer, "Ctrl+Shift+R")
         self.b_intake = self._button("Intake…", "handshake", self.record_intake, "Ctrl+Shift+I")
@@ -111,6 +113,7 @@ class CaseloadPage(QWidget):
         top.addWidget(page_title("Caseload"))
         top.addWidget(self.cap)
         top.addStretch(1)
+        top.addWidget(self.b_roster)
         top.addWidget(self.b_add)
         filters = QHBoxLayout()
         for w in (self.filter_text, self.site, self.program, self.status, self.ended, self.archived):
@@ -264,6 +267,13 @@ class CaseloadPage(QWidget):
 
     def _write(self, fn) -> bool:  # noqa: ANN001
         return ui_write(self, fn, ctx=self.ctx) is not None
+
+    def import_roster(self) -> None:
+        if self.ctx.services is None:
+            return
+        from ..district.roster import RosterImportDialog
+
+        RosterImportDialog(self.ctx, self).exec()
 
     def add_educator(self) -> None:
         if self.ctx.services is None:

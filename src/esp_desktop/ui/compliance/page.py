@@ -18,13 +18,15 @@ from PySide6.QtWidgets import (
 
 from ...store.changes import Changes
 from ..context import AppContext
+from ..district.queue import PostingQueue
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title
 from ..widgets.icons import icon
 from .model import OPEN_ROLE, fill_compliance, fill_contacts
 
 # what the dashboard shows: cycles, observations, documents and the contact log, for every educator
-SHOWN_TYPES = ("educator", "enrolment", "evaluation_cycle", "observation", "assessment", "coaching", "contact")
+SHOWN_TYPES = ("educator", "enrolment", "evaluation_cycle", "observation", "assessment", "coaching", "contact",
+               "script_note", "observation_post", "assessment_post")  # lines and posts: the platform list
 
 
 def _tree(name: str) -> QTreeView:
@@ -61,11 +63,16 @@ class DashboardPage(QWidget):
         refresh = QPushButton(icon("refresh-cw"), "Refresh")
         refresh.setAccessibleName("Refresh dashboard")
         refresh.clicked.connect(self.refresh)
+        self.report_btn = QPushButton(icon("chart-column"), "Caseload report…")
+        self.report_btn.setAccessibleName("Caseload report")
+        self.report_btn.setToolTip("The monthly caseload report (PDF or Excel) for the ESP Panel or a school")
+        self.report_btn.clicked.connect(self.caseload_report)
 
         top = QHBoxLayout()
         top.addWidget(page_title("Compliance"))
         top.addWidget(self.summary)
         top.addStretch(1)
+        top.addWidget(self.report_btn)
         top.addWidget(refresh)
         upper = QWidget()
         ul = QVBoxLayout(upper)
@@ -82,11 +89,14 @@ class DashboardPage(QWidget):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(muted("Everyone on the caseload: last contact and days since the last visit."))
         ll.addWidget(self.contacts)
+        self.posting = PostingQueue(ctx)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(upper)
+        split.addWidget(self.posting)
         split.addWidget(lower)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setStretchFactor(2, 2)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addLayout(top)
@@ -100,6 +110,12 @@ class DashboardPage(QWidget):
     def _store_changed(self, changes: Changes) -> None:
         if changes.touches(*SHOWN_TYPES):
             self.refresh_soon()
+
+    def caseload_report(self) -> None:
+        if self.ctx.services is not None:
+            from ..district.exports import DistrictExportDialog
+
+            DistrictExportDialog(self.ctx, "report", self).exec()
 
     def refresh_soon(self) -> None:
         """Reload now if visible, else when next shown (the dashboard queries the whole caseload)."""
@@ -119,20 +135,23 @@ class DashboardPage(QWidget):
             return
 
         def load():  # noqa: ANN202 - off the GUI thread
-            return svc.compliance.dashboard(), svc.caseload.caseload(), svc.compliance.contact_summary()
+            return (svc.compliance.dashboard(), svc.caseload.caseload(), svc.compliance.contact_summary(),
+                    svc.district.queue())
 
         tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
 
     def _loaded(self, result) -> None:  # noqa: ANN001
         if self.ctx.services is None:
             return
-        cycles, rows, contacts = result
+        cycles, rows, contacts, to_post = result
         fill_compliance(self.compliance_model, cycles, self.ctx.services.rubric.plan_type_name)
         fill_contacts(self.contacts_model, rows, contacts)
+        self.posting.fill(to_post)
         late = sum(len(c.late) for c in cycles)
         self.summary.setText(
             f"{len(cycles)} PAR cycle(s) · "
             + (f"<span style='color:#b42318'><b>{late} late item(s)</b></span>" if late else "nothing late")
+            + (f" · {len(to_post)} to post on the district platform" if to_post else "")
         )
         for view in (self.compliance, self.contacts):
             h = view.header()
@@ -143,6 +162,7 @@ class DashboardPage(QWidget):
     def clear(self) -> None:
         self.compliance_model.clear()
         self.contacts_model.clear()
+        self.posting.clear()
         self.summary.clear()
 
     def _open(self, index: QModelIndex) -> None:

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QMessageBox, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ...core import timefmt
-from ...core.enums import label
+from ...core.enums import ObservationStatus, label
 from ..context import AppContext
 from ..observation.capture import ObservationView
 from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
@@ -48,10 +48,14 @@ class ObservationsTab(QWidget):
         self.delete_btn.setAccessibleName("Delete the selected observation (unfinished only)")
         self.delete_btn.setToolTip("Delete an observation started by mistake (a finished one counts toward "
                                    "compliance and stays)")
+        self.post_btn = QPushButton(icon("cloud-upload"), "Post to platform…")
+        self.post_btn.setAccessibleName("Post the selected observation to the district platform")
+        self.post_btn.setToolTip("Lay the selected, finished observation out box by box for the district platform")
         bar = QHBoxLayout()
         bar.addWidget(self.new_btn)
         bar.addWidget(self.open_btn)
         bar.addWidget(self.delete_btn)
+        bar.addWidget(self.post_btn)
         bar.addStretch(1)
         bar.addWidget(hint("Enter or double-click opens an observation."))
         list_page = QWidget()
@@ -69,6 +73,7 @@ class ObservationsTab(QWidget):
 
         self.new_btn.clicked.connect(self.new_observation)
         self.open_btn.clicked.connect(self._open_selected)
+        self.post_btn.clicked.connect(self._post_selected)
         self.delete_btn.clicked.connect(self.delete_selected)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.table.activated.connect(lambda idx: self.open_observation(self.model.record(idx.row()).id))
@@ -77,6 +82,8 @@ class ObservationsTab(QWidget):
     def load(self, educator_id: str) -> None:
         self.educator_id = educator_id
         self.sites = {s.id: s.name for s in self.ctx.svc.caseload.sites()}
+        # only PAR work goes to the district platform (PA and informal coaching are confidential)
+        self.post_btn.setVisible(self.ctx.svc.assessments.can_rate(educator_id))
         self.refresh()
 
     def refresh(self) -> None:
@@ -86,6 +93,13 @@ class ObservationsTab(QWidget):
             if current is not None:
                 select_row(self.table, self.model.row_of(current.id))
             self._update_buttons()
+
+    def _post_selected(self) -> None:
+        rec = self.model.record(self.table.currentIndex().row())
+        if rec is not None:
+            from ..district.post import open_post_dialog
+
+            open_post_dialog(self.ctx, "observation", rec.id, self)
 
     def show_list(self) -> None:
         self.refresh()
@@ -115,6 +129,7 @@ class ObservationsTab(QWidget):
         rec = self.model.record(self.table.currentIndex().row())
         self.open_btn.setEnabled(rec is not None)
         self.delete_btn.setEnabled(rec is not None and rec.status != "finished")
+        self.post_btn.setEnabled(rec is not None and rec.status == ObservationStatus.FINISHED)
 
     def delete_selected(self) -> None:
         rec = self.model.record(self.table.currentIndex().row())

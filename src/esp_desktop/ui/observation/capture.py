@@ -109,11 +109,15 @@ class ObservationView(QWidget):
         self.finish_btn = QPushButton(icon("circle-stop", "#c62828"), "Finish")
         self.finish_btn.setAccessibleName("Finish the observation")
         self.finish_btn.setToolTip("Finish: the observation counts toward compliance immediately (Ctrl+Shift+F)")
+        self.post_btn = QPushButton(icon("cloud-upload"), "Post to platform…")
+        self.post_btn.setAccessibleName("Post to the district platform")
+        self.post_btn.setToolTip("Lay this observation out box by box for the district platform, to copy and paste")
+        self._evaluative = False  # PAR: observations go to the district platform; PA and informal never do
         top = QHBoxLayout()
         for w in (self.back, self.kind, self.site, self.class_period, self.observed_on):
             top.addWidget(w)
         top.addStretch(1)
-        for item in (self.status, self.clock, self.start_btn, self.finish_btn):
+        for item in (self.status, self.clock, self.start_btn, self.finish_btn, self.post_btn):
             top.addWidget(item)
 
         # script
@@ -162,6 +166,7 @@ class ObservationView(QWidget):
         self.back.clicked.connect(self._back)
         self.start_btn.clicked.connect(self.start)
         self.finish_btn.clicked.connect(self.finish)
+        self.post_btn.clicked.connect(self.post)
         self.entry.returnPressed.connect(self.add_line)
         self.tags.tagRequested.connect(self.tag)
         self.tags.unknownCodes.connect(lambda t: self.report(ValidationError(f"Unknown rubric tag(s): {t}.")))
@@ -209,6 +214,7 @@ class ObservationView(QWidget):
         """A fresh capture: pick kind, site and class, then Start (or just type the first line)."""
         self.clear()
         self.educator_id = educator_id
+        self._evaluative = self.ctx.svc.assessments.can_rate(educator_id)
         self._loading = True
         self._fill_sites(educator_id)
         self._loading = False
@@ -220,6 +226,7 @@ class ObservationView(QWidget):
         svc = self.ctx.svc
         o = svc.observations.observation(observation_id)
         self.educator_id = o.educator_id
+        self._evaluative = svc.assessments.can_rate(o.educator_id)
         self._loading = True
         self._fill_sites(o.educator_id)
         self._show(o)
@@ -265,6 +272,7 @@ class ObservationView(QWidget):
         self.start_btn.setVisible(o is None)
         self.finish_btn.setVisible(o is not None)
         self.finish_btn.setEnabled(bool(o) and not finished)
+        self.post_btn.setVisible(finished and self._evaluative)
         self.sections.setTabEnabled(1, o is not None)
         self.status.setText("" if o is None else label(o.status))
         self.status.setStyleSheet("color: #2e7d32; font-weight: 600;" if finished else "color: #a15c00;")
@@ -457,6 +465,15 @@ class ObservationView(QWidget):
         if o is not None:
             self.obs = o
             self._update_state()
+
+    def post(self) -> None:
+        """Open the post-to-platform view of this (finished) observation, with every edit saved first."""
+        if self.obs is None:
+            return
+        self.save_pending()
+        from ..district.post import open_post_dialog
+
+        open_post_dialog(self.ctx, "observation", self.obs.id, self)
 
     # --- autosave of header and conference fields
     def _field_changed(self, name: str, *, later: bool = False) -> None:

@@ -1,4 +1,6 @@
-"""Pre- and post-conference and feedback/next steps of an observation (autosaved by ObservationView)."""
+"""Pre- and post-conference, feedback and next steps of an observation (autosaved by ObservationView).
+
+Feedback and next steps are separate fields because the district platform asks for them separately."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from PySide6.QtWidgets import QFormLayout, QPlainTextEdit, QWidget
 
 from ..widgets.fields import OptionalDate, hint
 
-TEXT_FIELDS = ("pre_conference_notes", "post_conference_notes", "feedback")
+TEXT_FIELDS = ("pre_conference_notes", "post_conference_notes", "feedback", "next_steps")
 DATE_FIELDS = ("pre_conference_on", "post_conference_on")
 
 
@@ -31,21 +33,23 @@ class ConferencePanel(QWidget):
         self.pre_on, self.post_on = OptionalDate("Pre-conference date"), OptionalDate("Post-conference date")
         self.pre_notes = _text("Pre-conference notes", "Lesson goals, what to look for…")
         self.post_notes = _text("Post-conference notes", "What was discussed…")
-        self.feedback = _text("Feedback and next steps", "Strengths, next steps for the educator…")
+        self.feedback = _text("Feedback", "Strengths and areas for growth, for the educator…")
+        self.next_steps = _text("Next steps", "What the educator will try next, and the support offered…")
         cf = QFormLayout(self)
         cf.addRow("Pre-conference", self.pre_on)
         cf.addRow("", self.pre_notes)
         cf.addRow("Post-conference", self.post_on)
         cf.addRow("", self.post_notes)
-        cf.addRow("Feedback / next steps", self.feedback)
+        cf.addRow("Feedback", self.feedback)
+        cf.addRow("Next steps", self.next_steps)
         cf.addRow(hint("Saved automatically when you pause or leave a field."))
         self.pre_on.changed.connect(lambda: self.fieldChanged.emit("pre_conference_on"))
         self.post_on.changed.connect(lambda: self.fieldChanged.emit("post_conference_on"))
         for name, w in zip(TEXT_FIELDS, self.texts(), strict=True):
             w.textChanged.connect(lambda n=name: self.fieldChanged.emit(n))
 
-    def texts(self) -> tuple[QPlainTextEdit, QPlainTextEdit, QPlainTextEdit]:
-        return self.pre_notes, self.post_notes, self.feedback
+    def texts(self) -> tuple[QPlainTextEdit, ...]:
+        return self.pre_notes, self.post_notes, self.feedback, self.next_steps
 
     def show_observation(self, o: Any) -> None:
         self.pre_on.set_value(o.pre_conference_on if o else None)
