@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
