@@ -14,9 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root: the test fixtures' samples
+
 from esp_desktop.reports import render_pdf
-from esp_desktop.reports.samples import sample_panel_packet
 from esp_desktop.reports.viewmodels import PanelPacketDoc
+from tests.helpers.samples import sample_panel_packet
 
 TARGET_PAGES = 40
 

@@ -90,9 +90,9 @@ def fill(store: Any) -> None:
 
 
 def store_now() -> Any:
-    from esp_desktop.store.models import utcnow
+    from esp_desktop.core import clock
 
-    return utcnow()
+    return clock.now()
 
 
 def record_traffic(client: SyncClient, log: list[tuple[str, bytes, bytes]]) -> None:
@@ -140,8 +140,9 @@ def main() -> int:
         record_traffic(a, traffic)
         record_traffic(b, traffic)
         t0 = time.perf_counter()
-        a._push(_report(), allow_mass_delete=False)
+        pushed = a.sync()
         t_push = time.perf_counter() - t0
+        assert pushed.pushed == N, pushed
         t0 = time.perf_counter()
         rep = b.sync()
         t_pull = time.perf_counter() - t0
@@ -180,12 +181,6 @@ def main() -> int:
     print(json.dumps({"metric": "sync_records_per_s", "value": round(N / t_sync), "goal": 5000}))
     print(json.dumps({"metric": "sync_vs_raw_transfer", "value": round(t_sync / t_raw, 2), "goal": 2.0}))
     return 0
-
-
-def _report() -> Any:
-    from esp_desktop.sync.client import SyncReport
-
-    return SyncReport()
 
 
 if __name__ == "__main__":

@@ -117,12 +117,13 @@ def test_a_par_case_through_the_whole_cycle(svc, export) -> None:
                                      (date(2026, 11, 19), "unannounced")], 1):
         with on(day):
             o = svc.observations.start(educator_id=e.id, kind=kind, observed_on=day, site_id=site.id,
-                                       class_period="Period 2",
+                                       class_period="Period 2", audience="educator",
                                        started_at=clock.at_local(day, time(9, 0)))
             svc.observations.add_note(observation_id=o.id, text=f"Transition {n} took {7 - n} minutes",
                                       indicator_codes=["II-B"])
             svc.observations.update(o.id, feedback=f"Routine {n} is tighter. Keep the timer visible.")
             svc.observations.finish(observation_id=o.id, finished_at=clock.at_local(day, time(9, 45)))
+            svc.observations.give_feedback(observation_id=o.id, on=day)  # from then it counts (issue 11)
             svc.coaching.log(educator_id=e.id, kind="co_planning", held_on=day, minutes=45)
     with on(date(2026, 11, 20)):
         svc.goals.add_progress(goal_id=goal.id, note="Transitions now 3 minutes.", percent=60,

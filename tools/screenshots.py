@@ -1,6 +1,11 @@
-"""Render PNG screenshots of the main screens into docs/screenshots/ (offscreen Qt, fictional demo data).
+"""Render PNG screenshots of every screen and dialog (offscreen Qt, fictional demo data): ``make screenshots``.
 
-QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py [--out docs/screenshots]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py                  # docs/screenshots, 1280x800
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/screenshots.py --size 1024x700 --out /tmp/shots
+    ... --theme dark                                                                  # the dark palette
+
+The walk through the screens is ``esp_desktop.ui.tour`` (the layout test walks the same stops at 1024x700).
+Only this tool writes into docs/; tests never do.
 """
 
 from __future__ import annotations
@@ -17,34 +22,51 @@ PASSPHRASE = "correct horse battery staple"
 
 
 def main() -> int:
+    from datetime import date
+
+    from esp_desktop.core import clock
+
+    # The same day as the tests' clock, so the pictures do not change with the day they are made.
+    with clock.use(clock.FixedClock.on(date(2026, 11, 25), hour=10, running=True)):
+        return _main()
+
+
+def _main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(Path(__file__).resolve().parents[1] / "docs" / "screenshots"))
+    ap.add_argument("--size", default="1280x800", help="window size, e.g. 1024x700")
+    ap.add_argument("--theme", default="light", choices=["light", "dark", "system"])
+    ap.add_argument("--suffix", default="", help="added to every file name, e.g. -1024")
     args = ap.parse_args()
+    width, height = (int(x) for x in args.size.lower().split("x"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QWizard
 
     from esp_desktop.services import Services
     from esp_desktop.services.demo import load_demo
+    from esp_desktop.settings import SYNC_SERVER, THEME
+    from esp_desktop.store.models import SyncConflict, new_id
+    from esp_desktop.store.records import record_to_dict
     from esp_desktop.store.vault import Vault
-    from esp_desktop.ui.app import setup_application
+    from esp_desktop.ui.app import apply_theme, setup_application
     from esp_desktop.ui.context import AppContext
     from esp_desktop.ui.mainwindow import MainWindow
-    from esp_desktop.ui.settings.dialog import SettingsDialog
     from esp_desktop.ui.settings.firstrun import FirstRunWizard
+    from esp_desktop.ui.sync.dialogs import ConflictsDialog
+    from esp_desktop.ui.tour import settle, tour
     from esp_desktop.ui.widgets import tasks
 
     tasks.SYNCHRONOUS = True
-    setup_application()
-    loop = QEventLoop()
+    app = setup_application()
+    apply_theme(app, args.theme)
 
     def shot(w, name: str) -> None:  # noqa: ANN001
-        for _ in range(3):
-            loop.processEvents()  # not app.processEvents(): in PySide6 6.12 it leaks a ref to None per call
-        w.grab().save(str(out / f"{name}.png"))
-        print("wrote", out / f"{name}.png")
+        settle()
+        path = out / f"{name}{args.suffix}.png"
+        w.grab().save(str(path))
+        print("wrote", path)
 
     with tempfile.TemporaryDirectory() as tmp:
         fresh = Path(tmp) / "fresh"
@@ -66,44 +88,39 @@ def main() -> int:
         load_demo(Services(s))
         s.close()
         ctx = AppContext(data)
+        ctx.settings.set(THEME, args.theme)
         win = MainWindow(ctx)
-        win.resize(1280, 780)
+        win.resize(width, height)
         win.show()
         win.unlock_screen.passphrase.setText("wrong passphrase")
         win.unlock_screen.submit()
         shot(win, "unlock-wrong-passphrase")
         win.unlock_screen.passphrase.setText(PASSPHRASE)
         win.unlock_screen.submit()
+        settle()
+        for name, widget in tour(win):
+            shot(widget, name)
+
+        # Sync, as it looks with one conflict kept aside (no server needed to show it).
+        ctx.settings.set(SYNC_SERVER, "https://central.example.org")
+        svc = ctx.svc
+        e = svc.caseload.educators()[0]
+        other = dict(record_to_dict(e), role_subject=f"{e.role_subject} (tablet)")
+        with ctx.open_store.session() as sess:
+            sess.add(SyncConflict(conflict_id=new_id(), record_id=e.id, record_type="educator", base_version=1,
+                                  server_version=2, data=other))
+        win.sync.refresh()
         win.go("caseload")
-        win.caseload.table.selectRow(1)
-        shot(win, "caseload")
-        win.go("dashboard")
-        win.dashboard.compliance.expand(win.dashboard.compliance_model.index(0, 0))
-        shot(win, "compliance")
-        win.go("panel")
-        win.panel.add_who.setCurrentIndex(0)
-        win.panel.add_purpose.setText("Summative review")
-        win.panel.add_case()
-        par = [
-            i
-            for i in range(win.panel.model.rowCount())
-            if win.panel.model.index(i, 1).data().startswith("PAR")
-        ]
-        if par:
-            win.panel.table.selectRow(par[0])
-        shot(win, "panel")
-        win.show_search()
-        win.search.query.setText("exit ticket")
-        win.search.run_search()
-        shot(win, "search")
-        dlg = SettingsDialog(ctx, win)
+        shot(win, "sync-status")
+        dlg = ConflictsDialog(win.sync, win)
         dlg.show()
-        shot(dlg, "settings")
-        dlg.close()
+        shot(dlg, "sync-conflicts")
+        dlg.reject()
         district_shots(ctx, win, Path(tmp), shot)
         win.lock()
         win.close()
-    loop.processEvents()
+    settle()
+    del app
     return 0
 
 

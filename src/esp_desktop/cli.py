@@ -22,6 +22,8 @@ from typing import Any
 
 from . import __version__
 from .core.errors import EspError, StoreError
+from .services import Services, vault
+from .services.vault import Store
 
 PLUGINS = ("esp_desktop.reports.cli", "esp_desktop.sync.cli", "esp_desktop.district_cli")
 
@@ -34,8 +36,8 @@ class Cli:
 
         self.args = args
         self.data_dir = Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
-        self._store = None
-        self._services = None
+        self._store: Store | None = None
+        self._services: Services | None = None
 
     def passphrase(self, *, confirm: bool = False) -> str:
         if self.args.passphrase_file:
@@ -53,32 +55,47 @@ class Cli:
             raise EspError("The passphrases do not match.")
         return p
 
-    def vault(self):  # noqa: ANN201
-        from .store.vault import Vault
-
-        return Vault(self.data_dir)
-
-    def store(self):  # noqa: ANN201
+    def store(self) -> Store:
         if self._store is None:
-            self._store = self.vault().unlock(self.passphrase())
+            self._store = vault.unlock(self.data_dir, self.passphrase())
         return self._store
 
-    def services(self):  # noqa: ANN201
+    def services(self) -> Services:
         if self._services is None:
-            from .core.rubric import load_rubric
-            from .services import Services
             from .settings import RUBRIC_FILE, Settings
 
             rubric_file = Settings(self.data_dir).get(RUBRIC_FILE) or None
-            self._services = Services(self.store(), rubric=load_rubric(rubric_file))
+            self._services = vault.open_services(self.store(), rubric_file=rubric_file)
         return self._services
 
     def close(self) -> None:
         if self._store is not None:
-            self._store.close()
+            vault.lock(self._store)
 
 
 Handler = Callable[[argparse.Namespace, Cli], int | None]
+
+
+def describe_failure(exc: BaseException) -> str | None:
+    """One line for a failure that is not an EspError: a full disk, an unreadable file, a damaged database.
+    None for anything else (a programming error keeps its traceback). The plain words for full, read-only and
+    busy places are core.errors' (the windows say the same)."""
+    from .core.errors import explain_database_error, explain_os_error
+
+    if isinstance(exc, OSError):
+        plain = explain_os_error(exc)
+        if plain is not None:
+            return str(plain)
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"{exc.strerror or type(exc).__name__}{where}."
+    names = {c.__name__ for c in type(exc).__mro__}
+    if "DatabaseError" in names or "OperationalError" in names:
+        plain = explain_database_error(str(getattr(exc, "orig", None) or exc))
+        if plain is not None:
+            return str(plain)
+        return ("The database file is damaged (a page failed its integrity check). Run 'esp-desktop check', and "
+                "restore your latest backup if it reports problems; nothing was changed.")
+    return None
 
 
 def _out(args: argparse.Namespace) -> Any:
@@ -89,8 +106,7 @@ def _out(args: argparse.Namespace) -> Any:
 
 
 def cmd_init(args: argparse.Namespace, cli: Cli) -> int:
-    store = cli.vault().create(cli.passphrase(confirm=True))
-    store.close()
+    vault.lock(vault.create(cli.data_dir, cli.passphrase(confirm=True)))
     print(f"Created an encrypted store in {cli.data_dir}")
     print("Keep your passphrase safe: it cannot be recovered. Make backups with 'esp-desktop backup -o FILE'.")
     return 0
@@ -135,8 +151,6 @@ def resolve_site(svc: Any, ref: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace, cli: Cli) -> int:
-    from .store.models import RECORD_TYPES
-
     svc = cli.services()
     reader = export_reader(args, svc)
     doc, omitted = svc.transfer.export_with_omissions(reader=reader)
@@ -148,7 +162,7 @@ def cmd_export(args: argparse.Namespace, cli: Cli) -> int:
         if fh is not sys.stdout:
             fh.close()
     # What the policy left out, and why, goes to the CT on stderr (never silently empty).
-    n = sum(len(doc[t]) for t in RECORD_TYPES)
+    n = svc.transfer.record_count(doc)
     print(f"Exported {n} record(s) for {reader.name}.", file=sys.stderr)
     if omitted:
         print("Left out by the confidentiality policy:", file=sys.stderr)
@@ -173,26 +187,19 @@ def cmd_import(args: argparse.Namespace, cli: Cli) -> int:
 
 
 def cmd_backup(args: argparse.Namespace, cli: Cli) -> int:
-    from .store.backup import create_backup
-
-    summary = create_backup(cli.store(), Path(args.output))
-    cli.services().audit.log(action="backup", detail={"file": Path(args.output).name, **summary})
+    summary = vault.backup(cli.services(), Path(args.output))
     print(f"Backup written to {args.output} ({summary['members']} files, {summary['bytes']} bytes)")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace, cli: Cli) -> int:
-    from .store.backup import restore_backup
-
-    summary = restore_backup(Path(args.file), cli.data_dir, cli.passphrase(), force=args.force)
+    summary = vault.restore(Path(args.file), cli.data_dir, cli.passphrase(), force=args.force)
     print(f"Restored the backup of {summary['created_at']} into {cli.data_dir}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace, cli: Cli) -> int:
-    from .store.check import check_store
-
-    rep = check_store(cli.store())
+    rep = vault.check(cli.store())
     if rep.ok:
         print(f"OK: database and {rep.attachments_checked} attachment(s) passed the integrity check")
         return 0
@@ -212,8 +219,13 @@ def cmd_passwd(args: argparse.Namespace, cli: Cli) -> int:
         new = getpass.getpass("New passphrase: ")
         if getpass.getpass("Repeat new passphrase: ") != new:
             raise EspError("The passphrases do not match.")
-    store.change_passphrase(old, new)
-    print("Passphrase changed.")
+    vault.change_passphrase(store, old, new)
+    from .sync.client import rewrap_sync_key
+
+    if rewrap_sync_key(store, new):
+        print("Passphrase changed. The sync server's copy of your sync key is re-protected at the next sync.")
+    else:
+        print("Passphrase changed.")
     return 0
 
 
@@ -225,6 +237,27 @@ def cmd_search(args: argparse.Namespace, cli: Cli) -> int:
         snippet = " ".join(h.snippet.split())
         print(f"{h.record_type}\t{h.record_id}\t{names.get(h.educator_id or '', '-')}\t{snippet}")
     return 0 if hits else 1
+
+
+def cmd_calendar(args: argparse.Namespace, cli: Cli) -> int:
+    svc = cli.services()
+    if args.action == "export":
+        if not args.output:
+            raise EspError("Name the file to write with -o FILE.ics.")
+        n = svc.calendars.export_ics(args.output, initials=args.initials)
+        print(f"Wrote {n} event(s) to {args.output}.")
+        return 0
+    from .core import timefmt
+
+    cal = svc.calendars.calendar(args.year)
+    origin = "edited in Settings" if cal.edited else "default rules: check it against the district calendar"
+    print(f"School year {cal.school_year} ({origin})")
+    print(f"First day\t{timefmt.iso_date(cal.first_day)}\nLast day\t{timefmt.iso_date(cal.last_day)}")
+    print(f"School days\t{cal.school_day_count()}")
+    for c in cal.closures:
+        span = timefmt.iso_date(c.start) + ("" if c.end == c.start else f" – {timefmt.iso_date(c.end)}")
+        print(f"{span}\t{c.name}")
+    return 0
 
 
 def cmd_gui(args: argparse.Namespace, cli: Cli) -> int:
@@ -274,6 +307,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("search", cmd_search, "full-text search over notes, evidence and coaching entries")
     sp.add_argument("text", nargs="+")
     sp.add_argument("--limit", type=int, default=50)
+    sp = add("calendar", cmd_calendar, "show a school year's calendar, or export due dates and Panel meetings "
+                                      "as an iCalendar (.ics) file")
+    sp.add_argument("action", choices=["show", "export"])
+    sp.add_argument("--year", help="school year for show, e.g. 2026-27 (default: the current one)")
+    sp.add_argument("-o", "--output", help="the .ics file to write (export)")
+    sp.add_argument("--initials", action="store_true",
+                    help="name educators by their initials only (the file is not encrypted)")
     add("gui", cmd_gui, "start the desktop window (the default)")
 
     for mod_name in PLUGINS:
@@ -306,6 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except Exception as exc:  # every failure is one line for the CT (re-raised when unknown)
+        message = describe_failure(exc)
+        if message is None:
+            raise
+        logging.getLogger(__name__).debug("failure", exc_info=True)
+        print(f"esp-desktop: {message}", file=sys.stderr)
+        return 1
     finally:
         cli.close()
 

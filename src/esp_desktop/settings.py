@@ -37,6 +37,7 @@ SYNC_SERVER = Setting("sync_server", "", str)
 SYNC_CA_CERT = Setting("sync_ca_cert", "", str)  # a pinned (self-signed) server certificate; empty: system CAs
 SYNC_INTERVAL_MINUTES = Setting("sync_interval_minutes", 15, int)  # 0: only when asked ("Sync now")
 LAST_SCREEN = Setting("last_screen", "caseload", str)
+THEME = Setting("theme", "system", str)  # light | dark | system (follow the operating system)
 ALL = (
     AUTO_LOCK_MINUTES,
     USE_KEYRING,
@@ -45,6 +46,7 @@ ALL = (
     SYNC_CA_CERT,
     SYNC_INTERVAL_MINUTES,
     LAST_SCREEN,
+    THEME,
 )
 
 

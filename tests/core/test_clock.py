@@ -66,3 +66,34 @@ def test_zone_name_falls_back_to_offset() -> None:
     odd = ZoneInfo("Asia/Kathmandu")  # abbreviation is "+0545" in the tz database
     with clock.use(clock.FixedClock(datetime(2026, 1, 1, tzinfo=UTC), odd)):
         assert clock.zone_name() == "UTC+05:45"
+
+
+def test_the_process_clock_can_be_swapped_and_set() -> None:
+    assert clock.Clock(BOSTON).now().tzinfo is UTC  # the system clock: aware UTC, whatever the local zone
+    fixed = clock.FixedClock(datetime(2026, 1, 5, 15, 0, tzinfo=UTC), BOSTON)
+    previous = clock.install(fixed)
+    try:
+        assert clock.current() is fixed
+        assert clock.local_now() == datetime(2026, 1, 5, 10, 0, tzinfo=BOSTON)
+        fixed.set(datetime(2026, 7, 1, 12, 0))  # a naive instant is taken as UTC
+        assert clock.now() == datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+        assert clock.local_now().hour == 8  # EDT in July
+    finally:
+        clock.install(previous)
+    assert clock.current() is previous
+
+
+def test_a_missing_value_prints_as_the_placeholder() -> None:
+    assert timefmt.screen_time(None) == "" and timefmt.screen_datetime(None, empty="-") == "-"
+    for fmt in (timefmt.doc_date, timefmt.doc_time, timefmt.doc_datetime, timefmt.iso_date, timefmt.iso_datetime):
+        assert fmt(None) == timefmt.NONE
+        assert fmt(None, empty="(not held)") == "(not held)"
+
+
+def test_naive_instants_are_utc_and_compact_formats_are_local() -> None:
+    with clock.use(clock.FixedClock(datetime(2026, 11, 25, 15, 0, tzinfo=UTC), BOSTON)):
+        assert clock.to_local(datetime(2026, 11, 26, 3, 30)) == datetime(2026, 11, 25, 22, 30, tzinfo=BOSTON)
+        evening = clock.at_local(date(2026, 11, 25), time(22, 30))
+        assert evening == datetime(2026, 11, 26, 3, 30, tzinfo=UTC)
+        assert timefmt.iso_date(evening) == "2026-11-25"  # the local date, not UTC's
+        assert timefmt.iso_datetime(evening) == "2026-11-25 22:30"

@@ -78,6 +78,9 @@ def test_scope_educator_sees_only_their_case_admin_only_their_sites() -> None:
     assert decide(me, Subject("person", "admin")) is None
     assert decide(me, Subject("panel_meeting", "admin")) is Reason.SCOPE
     assert decide(reader("panel"), Subject("panel_meeting", "panel")) is None
+    agenda = policy.Reader(policy.PANEL, educators=frozenset({E1}))  # esp-central's panel: cases on its agenda
+    assert decide(agenda, Subject("panel_meeting", "panel")) is None
+    assert decide(agenda, par(educator=E2, audience="panel")) is Reason.SCOPE
     with pytest.raises(ValidationError, match="one educator"):
         reader("educator")
     with pytest.raises(ValidationError, match="needs a scope"):
@@ -119,14 +122,21 @@ def test_omissions_tell_the_ct_everything_and_the_reader_only_what_is_theirs() -
     assert not om.note(par("goal", "educator"))
     assert not om.note(par(programs=("PA",)))
     assert om.note(par())
+    assert not om.note(par("goal_progress", "admin", parent=par("goal", "panel")))
     assert om.lines() == [
         "3 scripted lines are CT-private.",
         "1 goal is not shared with the school administrator.",
+        "1 progress check is part of a record that is not shared with the school administrator (its parent is "
+        "hidden).",
         "1 observation is about an educator in Peer Assistance or informal coaching (now or before), which a "
         "school administrator may never see.",
     ]
-    assert om.lines(for_reader=True) == om.lines()[:2]  # never tells an administrator that a PA case exists
-    assert om.total() == 5 and om.total(for_reader=True) == 4
+    more = Omissions(reader("panel"))
+    more.add("contact", Reason.PRIVATE)
+    more.add("script_note", Reason.PRIVATE, 2)
+    assert more.lines() == ["2 scripted lines and 1 contact log entry are CT-private."]
+    assert om.lines(for_reader=True) == om.lines()[:3]  # never tells an administrator that a PA case exists
+    assert om.total() == 6 and om.total(for_reader=True) == 5
     assert {"type": "goal", "reason": "audience", "count": 1} in om.as_json()
 
 

@@ -55,3 +55,8 @@ def test_next_panel_date_rolls_into_next_month_and_year() -> None:
     assert rules.next_panel_date(date(2026, 12, 7)) == date(2026, 12, 7)
 
 
+
+
+def test_formative_assessment_is_due_mid_cycle() -> None:
+    assert rules.formative_due(date(2026, 9, 1), date(2027, 1, 29)) == date(2026, 11, 15)  # day 75 of 150
+    assert rules.formative_due(date(2026, 9, 1), date(2026, 9, 2)) == date(2026, 9, 1)

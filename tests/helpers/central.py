@@ -37,6 +37,8 @@ def envelope(
     payload: dict[str, Any] | None = None,
     deleted: bool = False,
     attachment_sha256: str | None = None,
+    parent_id: str | None = None,
+    case: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     env: dict[str, Any] = {
         "type": type,
@@ -48,6 +50,10 @@ def envelope(
         "updated_at": now(),
         "attachment_sha256": attachment_sha256,
     }
+    if parent_id is not None:
+        env["parent_id"] = parent_id
+    if case is not None:
+        env["case"] = case
     fields = payload if payload is not None else {"note": "fictional note"}
     if audience == "ct_private":
         env["ciphertext"] = None if deleted else seal(fields)
@@ -112,3 +118,86 @@ class ThreadedServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.sock.close()
+
+
+class CentralProcess:
+    """`esp-central serve` as a real process (optionally with several workers) on an initialised data dir."""
+
+    def __init__(self, data_dir: Any, db_url: str, *, workers: int = 1, env: dict[str, str] | None = None) -> None:
+        import subprocess
+        import sys
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = open(data_dir / f"serve-{self.port}.log", "wb")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "esp_desktop.server.cli",
+                "--data-dir",
+                str(data_dir),
+                "--db",
+                db_url,
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
+        self.data_dir = data_dir
+        deadline = time.monotonic() + 90
+        import httpx
+
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"esp-central exited: {self.output()}")
+            try:
+                if httpx.get(f"{self.url}/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"esp-central did not start: {self.output()}")
+            time.sleep(0.2)
+
+    def output(self) -> str:
+        self.log.flush()
+        return (self.data_dir / f"serve-{self.port}.log").read_text(errors="replace")[-3000:]
+
+    def children(self) -> list[int]:
+        """Process ids of this server's worker processes."""
+        from pathlib import Path
+
+        kids = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return [int(x) for x in kids.read_text().split()] if kids.exists() else []
+
+    def stop(self) -> None:
+        import signal
+        import subprocess
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self.log.close()
+
+    def __enter__(self) -> CentralProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

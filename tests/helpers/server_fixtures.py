@@ -132,10 +132,11 @@ class Served:
         self.clients.append(c)
         return c
 
-    def enrol(self, name: str, role: str = "ct", device: str = "laptop") -> tuple[httpx.Client, str]:
-        """Add the user if needed, enrol a device; returns (authorised client, device id)."""
+    def enrol(self, name: str, role: str = "ct", device: str = "laptop", **binding: Any) -> tuple[httpx.Client, str]:
+        """Add the user if needed (``sites=[...]`` for a school administrator, ``educator=`` for an educator),
+        enrol a device; returns (authorised client, device id)."""
         try:
-            code = self.central.add_user(name=name, role=role)
+            code = self.central.add_user(name=name, role=role, **binding)
         except Exception:  # noqa: BLE001
             code = self.central.user_code(name=name)
         r = httpx.post(f"{self.url}/v1/enrol", json={"code": code, "device_name": device})

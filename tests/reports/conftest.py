@@ -73,6 +73,7 @@ def build_case(svc) -> Case:
             post_conference_notes=sentinel(f"post{tag}", audience),
             feedback=sentinel(f"feedback{tag}", audience),
             next_steps=sentinel(f"nextsteps{tag}", audience),
+            feedback_given_on=day,
         )
         for i, note_aud in enumerate(("educator", "panel", "admin", "ct_private")):
             svc.observations.add_note(
@@ -151,7 +152,7 @@ def build_case(svc) -> Case:
         document_id=f.id, rating="proficient", rationale=sentinel("overallf", "admin")
     )
     svc.assessments.finalize(document_id=f.id)
-    svc.assessments.acknowledge(document_id=f.id, signer_name="Lan Nguyễn Thị", signed_on=date(2026, 11, 20))
+    svc.assessments.acknowledge(document_id=f.id, signer_name="Lan Nguyễn Thị", signed_on=TODAY)
     s = svc.assessments.draft(educator_id=e.id, kind="summative", audience="panel")
     for std in svc.rubric.standard_codes():
         svc.assessments.set_rating(

@@ -9,8 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from esp_desktop.reports import RedactionError, render_pdf
-from esp_desktop.reports import samples as s
 from esp_desktop.reports.viewmodels import DocumentKind, ScriptNoteVM, content_sha256
+from tests.helpers import samples as s
 
 NAMES = ("Nguyễn Thị Lan", "Zoë Castellanos", "Siobhán O'Brien-Ramírez", "王芳 (Wang Fang)")
 

@@ -20,16 +20,20 @@ AUDIENCES = ["ct_private", "educator", "panel", "admin"]
 SENTINEL = "ZEBRA-QUARTZ-PRIVATE-7731"  # appears only inside ct_private plaintext
 
 
-def _caseload(ct, educator: str, label: str) -> dict[str, str]:
-    """One educator record plus one observation per audience; returns {audience: record id}."""
+def _caseload(ct, educator: str, label: str, *, programs=("PAR",), site: str | None = None) -> dict[str, str]:
+    """One educator record plus one observation per audience; returns {audience: record id}. The envelopes
+    carry the educator's program history and site, as the CT's device sends them."""
     ids = {"educator": str(uuid.uuid4())}
+    case = {"programs": list(programs), "sites": [site] if site else []}
     recs = [
-        envelope(type="educator", id=educator, audience="educator", payload={"name": f"Educator {label}"})
+        envelope(type="educator", id=educator, audience="educator", educator_id=educator, case=case,
+                 payload={"name": f"Educator {label}"})
     ]
     for aud in AUDIENCES:
         rec = envelope(
             educator_id=educator,
             audience=aud,
+            case=case,
             payload={"text": f"{label} {aud} {SENTINEL if aud == 'ct_private' else ''}"},
         )
         ids[aud] = rec["id"]
@@ -39,22 +43,28 @@ def _caseload(ct, educator: str, label: str) -> dict[str, str]:
 
 
 def test_role_by_audience_matrix(served):
+    site, other_site = str(uuid.uuid4()), str(uuid.uuid4())
     ct_a, _ = served.enrol("Ms Okafor")
     ct_b, _ = served.enrol("Mr Castillo")
     panel, _ = served.enrol("Panel Chair", role="panel")
-    admin, _ = served.enrol("Dr Admin", role="admin")
-    on_agenda, off_agenda, b_educator = (str(uuid.uuid4()) for _ in range(3))
-    a1 = _caseload(ct_a, on_agenda, "A-on")
-    a2 = _caseload(ct_a, off_agenda, "A-off")
-    b1 = _caseload(ct_b, b_educator, "B")
-    meeting = str(uuid.uuid4())
+    admin, _ = served.enrol("Dr Admin", role="admin", sites=[site])
+    office, _ = served.enrol("Program Office", role="program_office")
+    on_agenda, off_agenda, b_educator, pa_educator, moved = (str(uuid.uuid4()) for _ in range(5))
+    a1 = _caseload(ct_a, on_agenda, "A-on", site=site)
+    a2 = _caseload(ct_a, off_agenda, "A-off", site=other_site)
+    b1 = _caseload(ct_b, b_educator, "B", site=site)
+    pa = _caseload(ct_a, pa_educator, "A-pa", programs=("PA",), site=site)
+    par_then_pa = _caseload(ct_a, moved, "A-moved", site=site)
+    meeting = envelope(type="panel_meeting", audience="panel", payload={"location": "Room 204"})
     case = envelope(
         type="panel_case",
         audience="panel",
         educator_id=on_agenda,
-        payload={"meeting_id": meeting, "educator_id": on_agenda},
+        parent_id=meeting["id"],
+        payload={"meeting_id": meeting["id"], "educator_id": on_agenda},
     )
-    push(ct_a, change(case))
+    push(ct_a, change(meeting), change(case))
+    meeting = meeting["id"]
     # CT B cannot open CT A's other educator to the panel by putting them on an agenda: a record filed
     # under another CT's educator is refused (issue 16 item 13)
     b_case = envelope(
@@ -69,6 +79,10 @@ def test_role_by_audience_matrix(served):
         got, _ = pull_all(client)
         return {x["record"]["id"]: x["record"] for x in got}
 
+    admin_before = seen(admin)
+    # the educator moves from PAR to PA: records labelled admin while in PAR disappear for the administrator
+    push(ct_a, change(envelope(type="enrolment", educator_id=moved, audience="educator",
+                               case={"programs": ["PAR", "PA"], "sites": [site]}, payload={"program": "PA"})))
     a_seen, b_seen, panel_seen, admin_seen = seen(ct_a), seen(ct_b), seen(panel), seen(admin)
     all_a = set(a1.values()) | set(a2.values())
     all_b = set(b1.values())
@@ -78,9 +92,14 @@ def test_role_by_audience_matrix(served):
     # ct_private reaches even its owner only as ciphertext
     assert a_seen[a1["ct_private"]]["payload"] is None and a_seen[a1["ct_private"]]["ciphertext"]
     # the panel: on-agenda case only, audiences educator/panel/admin, never ct_private
-    assert set(panel_seen) == {on_agenda, a1["educator"], a1["panel"], a1["admin"], case["id"]}
-    # the administrator: admin-audience records, of every CT
-    assert set(admin_seen) == {a1["admin"], a2["admin"], b1["admin"]}
+    assert set(panel_seen) == {on_agenda, a1["educator"], a1["panel"], a1["admin"], case["id"], meeting}
+    # the school administrator: admin-labelled records of PAR educators at their site, of any CT; never PA
+    names = {a1["admin"]: "a1", b1["admin"]: "b1", par_then_pa["admin"]: "moved", pa["admin"]: "pa"}
+    assert {names.get(i, i) for i in admin_before} == {"a1", "b1", "moved"}
+    assert set(admin_seen) == {a1["admin"], b1["admin"]}
+    assert pa["admin"] not in admin_before
+    # the program office manages accounts and reads no case content
+    assert seen(office) == {}
     for records in (panel_seen, admin_seen, b_seen):
         assert all(r["audience"] != "ct_private" or r["id"] in all_b for r in records.values())
     # once the case leaves the agenda the panel's scope changes and it sees nothing of it
@@ -88,16 +107,45 @@ def test_role_by_audience_matrix(served):
     push(ct_a, change(dict(case, deleted=True, payload=None), base_version=1))
     after = panel.post("/v1/sync/pull", json={"cursor": 0}).json()
     assert after["scope"] != before
-    assert after["records"] == []
+    assert [r["record"]["id"] for r in after["records"]] == [meeting]  # the program's meeting, no case of it
     # writes: CTs push; a Panel device records attendance, votes and decisions only (tests/sync/
-    # test_panel_device.py), anything else is refused record by record; an administrator pushes nothing
+    # test_panel_device.py), anything else is refused record by record; no other reader pushes
     r = panel.post("/v1/sync/push", json={"changes": [change(envelope())]})
     assert r.status_code == 200 and r.json()["results"][0]["status"] == "rejected"
-    r = admin.post("/v1/sync/push", json={"changes": [change(envelope())]})
-    assert r.status_code == 403
+    for reader in (admin, office):
+        r = reader.post("/v1/sync/push", json={"changes": [change(envelope())]})
+        assert r.status_code == 403
     hijack = push(ct_b, change(envelope(id=a1["panel"], payload={"text": "overwritten"}), base_version=1))
     assert hijack[0]["status"] == "rejected"
     assert seen(ct_a)[a1["panel"]]["payload"]["text"].startswith("A-on panel")
+
+
+def test_parent_gate_on_the_server(served):
+    """A child is served only with its parent's label: a script line of a CT-private observation, a progress
+    check of a goal made panel-only, an attachment record whose evidence is gone."""
+    ct, _ = served.enrol("Ms Okafor")
+    educator = str(uuid.uuid4())
+    me, _ = served.enrol("Lan", role="educator", educator=educator)
+    panel, _ = served.enrol("Panel Chair", role="panel")
+    case = {"programs": ["PAR"], "sites": []}
+    obs = envelope(type="observation", educator_id=educator, audience="ct_private", case=case)
+    goal = envelope(type="goal", educator_id=educator, audience="panel", case=case, payload={"t": 1})
+    note = envelope(type="script_note", educator_id=educator, audience="educator", case=case,
+                    parent_id=obs["id"], payload={"text": "line"})
+    check = envelope(type="goal_progress", educator_id=educator, audience="educator", case=case,
+                     parent_id=goal["id"], payload={"note": "n"})
+    orphan = envelope(type="attachment", educator_id=educator, audience="educator", case=case,
+                      payload={"filename": "x"})
+    agenda = envelope(type="panel_case", educator_id=educator, audience="panel", case=case,
+                      payload={"meeting_id": str(uuid.uuid4())})
+    shared = envelope(type="observation", educator_id=educator, audience="educator", case=case, payload={"a": 1})
+    own_note = envelope(type="script_note", educator_id=educator, audience="educator", case=case,
+                        parent_id=shared["id"], payload={"text": "shared line"})
+    push(ct, *[change(r) for r in (obs, goal, note, check, orphan, agenda, shared, own_note)])
+    mine = {x["record"]["id"] for x in pull_all(me)[0]}
+    assert mine == {shared["id"], own_note["id"]}
+    panels = {x["record"]["id"] for x in pull_all(panel)[0]}
+    assert panels == {goal["id"], check["id"], shared["id"], own_note["id"]}  # agenda case: no meeting pushed
 
 
 def test_ct_private_never_stored_or_served_in_clear(served):
@@ -246,6 +294,15 @@ def test_cli_init_users_devices_and_tls(tmp_path):
     dup = _cli(data, "user", "add", "--name", "Ms Okafor", "--role", "ct")
     assert dup.returncode == 1 and "already exists" in dup.stderr and "Traceback" not in dup.stderr
     assert "Ms Okafor\tct" in _cli(data, "user", "list").stdout
+    assert "program_office" in init.stdout and "admin\tprogram_office" in _cli(data, "user", "list").stdout
+    bad = _cli(data, "user", "add", "--name", "Principal", "--role", "admin")
+    assert bad.returncode == 1 and "--site" in bad.stderr
+    site = str(uuid.uuid4())
+    ok = _cli(data, "user", "add", "--name", "Principal", "--role", "admin", "--site", site)
+    assert ok.returncode == 0 and f"Principal\tadmin\t0 device(s)\t{site}" in _cli(data, "user", "list").stdout
+    assert "no site" not in ok.stderr
+    unknown = _cli(data, "user", "add", "--name", "P2", "--role", "admin", "--site", "Harborview")
+    assert unknown.returncode == 1 and "matches no site" in unknown.stderr
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     assert _cli(data, "dev-cert", "--cert", str(cert), "--key", str(key)).returncode == 0
     app = build(data_dir=data)

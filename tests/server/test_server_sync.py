@@ -58,7 +58,9 @@ def test_push_then_pull_pages_every_record_once_in_order(served):
     assert [x["record"]["id"] for x in got] == ids
     assert [x["record"]["payload"]["n"] for x in got] == list(range(1200))
     empty = ct.post("/v1/sync/pull", json={"cursor": cursor}).json()
-    assert empty["records"] == [] and empty["more"] is False and empty["next_cursor"] == cursor
+    # the cursor may move on (to the server's head) but nothing comes again
+    assert empty["records"] == [] and empty["more"] is False and empty["next_cursor"] >= cursor
+    assert empty["head_seq"] >= cursor
 
 
 def test_replayed_push_changes_nothing_and_returns_the_same_results(served):
@@ -130,8 +132,8 @@ def test_revoked_device_is_refused_at_once(served):
     assert other.post("/v1/sync/pull", json={"cursor": 0}).status_code == 200
 
 
-def test_admin_manages_devices_over_the_api(served):
-    admin, _ = served.enrol("Dr Admin", role="admin")
+def test_program_office_manages_devices_over_the_api(served):
+    admin, _ = served.enrol("Dr Admin", role="program_office")
     ct, ct_device = served.enrol("Ms Okafor")
     devices = admin.get("/v1/admin/devices").json()
     assert {d["user_name"] for d in devices} == {"Dr Admin", "Ms Okafor"}

@@ -7,12 +7,17 @@ import pytest
 from esp_desktop.core.errors import ImmutableRecord, RuleViolation, ValidationError
 from esp_desktop.services import Actor, Services
 
+EXCEPTION = "The educator resigns at the end of December; the district asked for the summative now."
+
 
 def _educator(svc, program: str):
     e = svc.caseload.add_educator(given_name="Darnell", family_name="Whitaker")
     en = svc.caseload.refer(educator_id=e.id, program=program)
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 9, 1))
-    svc.caseload.enrol(enrolment_id=en.id)
+    svc.caseload.enrol(enrolment_id=en.id, enrolled_on=date(2026, 9, 2))
+    if program == "PAR":
+        svc.compliance.start_cycle(educator_id=e.id, start_on=date(2026, 9, 14), end_on=date(2027, 5, 28),
+                                   plan_type="directed_growth")
     return e
 
 
@@ -27,22 +32,24 @@ def test_non_evaluative_programs_get_no_ratings(svc, program: str) -> None:
 
 def _filled(svc, e):
     ev = svc.evidence.add(educator_id=e.id, title="Lesson plan", category="products_of_practice", kind="lesson_plan")
+    ev2 = svc.evidence.add(educator_id=e.id, title="Unit test results", category="student_learning",
+                           kind="student_work")
     doc = svc.assessments.draft(educator_id=e.id, kind="summative")
     for std in svc.rubric.standard_codes():
         svc.assessments.set_rating(document_id=doc.id, standard=std, rating="proficient",
-                                   rationale=f"Rationale {std}", evidence_ids=[ev.id])
+                                   rationale=f"Rationale {std}", evidence_ids=[ev.id, ev2.id])
     svc.assessments.set_overall(document_id=doc.id, rating="proficient", rationale="Consistent growth.")
     return doc
 
 
 def test_finalize_requires_all_ratings_then_is_immutable(svc) -> None:
     e = _educator(svc, "PAR")
-    doc = svc.assessments.draft(educator_id=e.id, kind="formative")
-    svc.assessments.set_rating(document_id=doc.id, standard="I", rating="proficient")
+    doc = svc.assessments.draft(educator_id=e.id, kind="summative")
+    svc.assessments.set_rating(document_id=doc.id, standard="I", rating="proficient", rationale="Plans units.")
     with pytest.raises(ValidationError, match="missing: II, III, IV"):
-        svc.assessments.finalize(document_id=doc.id)
+        svc.assessments.finalize(document_id=doc.id, justification=EXCEPTION)
     doc = _filled(svc, e)
-    final = svc.assessments.finalize(document_id=doc.id)
+    final = svc.assessments.finalize(document_id=doc.id, justification=EXCEPTION)
     assert final.status == "final" and len(final.content_sha256) == 64
     with pytest.raises(ImmutableRecord, match="correction"):
         svc.assessments.set_rating(document_id=doc.id, standard="I", rating="exemplary")
@@ -56,7 +63,7 @@ def test_finalized_document_audience_and_existence_are_frozen(svc) -> None:
     from esp_desktop.store.models import AssessmentDocument
 
     e = _educator(svc, "PAR")
-    doc = svc.assessments.finalize(document_id=_filled(svc, e).id)
+    doc = svc.assessments.finalize(document_id=_filled(svc, e).id, justification=EXCEPTION)
     with pytest.raises(ImmutableRecord, match="fixed when it was finalized"):
         svc.assessments.set_audience(AssessmentDocument, doc.id, "admin")
     with pytest.raises(ImmutableRecord, match="cannot be deleted"):
@@ -78,11 +85,13 @@ def test_finalized_document_audience_and_existence_are_frozen(svc) -> None:
 
 def test_correction_is_a_new_version_referencing_the_old(svc) -> None:
     e = _educator(svc, "PAR")
-    doc = svc.assessments.finalize(document_id=_filled(svc, e).id)
+    doc = svc.assessments.finalize(document_id=_filled(svc, e).id, justification=EXCEPTION)
     fix = svc.assessments.correct(document_id=doc.id)
     assert fix.supersedes_id == doc.id and fix.version_no == 2 and fix.status == "draft"
-    svc.assessments.set_rating(document_id=fix.id, standard="II", rating="needs_improvement", rationale="Fixed")
-    svc.assessments.finalize(document_id=fix.id)
+    svc.assessments.set_rating(document_id=fix.id, standard="II", rating="needs_improvement", rationale="Fixed",
+                               evidence_ids=doc.ratings["II"]["evidence_ids"])
+    svc.assessments.set_overall(document_id=fix.id, rating="needs_improvement", rationale="Corrected.")
+    svc.assessments.finalize(document_id=fix.id, justification=EXCEPTION)
     assert svc.assessments.superseded_ids(e.id) == {doc.id}
     assert svc.assessments.document(doc.id).ratings["II"]["rating"] == "proficient"
 
@@ -92,9 +101,9 @@ def test_acknowledgement_only_on_final_documents(svc) -> None:
     doc = _filled(svc, e)
     with pytest.raises(RuleViolation):
         svc.assessments.acknowledge(document_id=doc.id, signer_name="Darnell Whitaker")
-    svc.assessments.finalize(document_id=doc.id)
+    svc.assessments.finalize(document_id=doc.id, justification=EXCEPTION)
     ack = svc.assessments.acknowledge(document_id=doc.id, signer_name="Darnell Whitaker",
-                                      signed_on=date(2026, 12, 1), comment="I disagree with Standard II.")
+                                      signed_on=date(2026, 11, 25), comment="I disagree with Standard II.")
     assert ack.signer_role == "educator" and svc.assessments.acknowledgements(doc.id)[0].id == ack.id
 
 
@@ -125,7 +134,7 @@ def test_panel_decision_ratings_only_for_par(svc) -> None:
     svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 9, 1))
     svc.caseload.enrol(enrolment_id=en.id)
     m = svc.panel.create_meeting()
-    assert m.meets_on == date(2026, 12, 7)  # first Monday after 2026-11-25
+    assert m.meets_on == date(2026, 12, 7)  # first school Monday after 2026-11-25
     c_par = svc.panel.add_case(meeting_id=m.id, educator_id=par.id, purpose="Summative rating")
     c_pa = svc.panel.add_case(meeting_id=m.id, educator_id=pa.id, purpose="Release from PA")
     with pytest.raises(RuleViolation):

@@ -105,7 +105,7 @@ def test_history_counts_for_the_write_guard_too(svc) -> None:
 def test_parent_audience_change_resends_its_children(svc) -> None:
     from esp_desktop.store.models import Observation, ScriptNote
 
-    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    e, _ = _enrol(svc, 1, "PA")  # observations need an enrolment
     o = svc.observations.start(educator_id=e.id, kind="announced")
     n = svc.observations.add_note(observation_id=o.id, text="line", audience="educator")
     with svc.store.session() as s:

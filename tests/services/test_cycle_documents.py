@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,9 @@ from esp_desktop.store.models import Observation
 
 STANDARDS = ("I", "II", "III", "IV")
 
+
+# A documented exception (603 CMR 35): these tests are about the Panel, not the cycle's observations
+EXCEPTION = "The educator leaves the district at the end of the term; the Panel meets first."
 
 def _educator(svc, program: str = "PAR", given: str = "Darnell"):
     e = svc.caseload.add_educator(given_name=given, family_name="Whitaker")
@@ -221,7 +224,8 @@ def test_progress_reports_are_for_par_and_the_interval_is_configurable(svc) -> N
     sched = svc.progress.schedule(e.id)
     assert sched.every == 15 and len(sched.slots) > n30
     first, second = sched.slots[0].due_on, sched.slots[1].due_on
-    assert sum(1 for k in range((second - first).days) if (first + timedelta(days=k + 1)).weekday() < 5) == 15
+    cal = svc.calendars.calendars()  # school days of the school calendar (issue 11): holidays do not count
+    assert cal.school_days_between(first, second) == 15 and cal.is_school_day(second)
 
 
 # --- final summative evaluation -------------------------------------------------------------------------------
@@ -229,12 +233,15 @@ def test_progress_reports_are_for_par_and_the_interval_is_configurable(svc) -> N
 
 def _decided(svc, e, decision: str = "accept_recommendation", **kw):
     ev = svc.evidence.add(educator_id=e.id, title="Unit plan", category="products_of_practice", kind="lesson_plan")
+    # 35.08(3): a summative rests on evidence from at least two categories
+    ev2 = svc.evidence.add(educator_id=e.id, title="Common assessment results", category="student_learning",
+                           kind="student_work")
     doc = svc.assessments.draft(educator_id=e.id, kind="summative")
     for std in STANDARDS:
         svc.assessments.set_rating(document_id=doc.id, standard=std, rating="proficient",
-                                   rationale=f"CT rationale {std}", evidence_ids=[ev.id])
+                                   rationale=f"CT rationale {std}", evidence_ids=[ev.id, ev2.id])
     svc.assessments.set_overall(document_id=doc.id, rating="proficient", rationale="Growth.")
-    rec = svc.assessments.finalize(document_id=doc.id)
+    rec = svc.assessments.finalize(document_id=doc.id, justification=EXCEPTION)
     svc.panel.add_member(name="Erin Berg")
     m = svc.panel.create_meeting(meets_on=date(2026, 11, 2))
     case = svc.panel.add_case(meeting_id=m.id, educator_id=e.id, purpose="Summative review")

@@ -115,7 +115,7 @@ def test_posting_is_refused_for_pa_unfinished_and_unshared_observations(svc) -> 
     pa = cl.add_educator(given_name="Priya", family_name="Raman")
     en = cl.refer(educator_id=pa.id, program="PA")
     cl.record_intake(enrolment_id=en.id, held_on=DAY)
-    cl.enrol(enrolment_id=en.id)
+    cl.enrol(enrolment_id=en.id, enrolled_on=DAY)
     po = svc.observations.start(educator_id=pa.id, kind="announced", observed_on=DAY)
     svc.observations.finish(observation_id=po.id)
     with pytest.raises(RuleViolation, match="non-evaluative and confidential"):

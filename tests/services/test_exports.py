@@ -11,6 +11,7 @@ import pytest
 
 from esp_desktop.core.errors import ValidationError
 from esp_desktop.services.exports import TABLES
+from tests.helpers.cases import enrolled
 
 
 def _read_csv(path):
@@ -76,7 +77,7 @@ def test_panel_tables_open_with_csv_and_openpyxl_and_match_the_store(demo_svc, t
 def test_formula_like_text_stays_text(svc, tmp_path) -> None:
     import openpyxl
 
-    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva", employee_id="=1+2")
+    e = enrolled(svc, employee_id="=1+2")
     svc.observations.start(educator_id=e.id, kind="announced", class_period='=HYPERLINK("http://x","click")')
     ts = svc.exports.tables(reader="ct", names=["observations"])
     row = _read_csv(svc.exports.write(ts, tmp_path / "o.csv")[0])[0]

@@ -14,6 +14,9 @@ from esp_desktop.store.models import PanelDecisionRecord
 MEMBERS = ["Erin Berg", "Jerome Doyle", "Ana Ruiz", "Sam Lee", "Kim Park"]
 
 
+# A documented exception (603 CMR 35): these tests are about the Panel, not the cycle's observations
+EXCEPTION = "The educator leaves the district at the end of the term; the Panel meets first."
+
 def _educator(svc, program: str, given: str = "Darnell"):
     e = svc.caseload.add_educator(given_name=given, family_name="Whitaker")
     en = svc.caseload.refer(educator_id=e.id, program=program)
@@ -26,12 +29,15 @@ def _recommendation(svc, e, overall: str = "proficient"):
     svc.compliance.start_cycle(educator_id=e.id, start_on=date(2026, 9, 8), end_on=date(2027, 6, 10),
                                plan_type="directed_growth")
     ev = svc.evidence.add(educator_id=e.id, title="Unit plan", category="products_of_practice", kind="lesson_plan")
+    # 35.08(3): a summative rests on evidence from at least two categories
+    ev2 = svc.evidence.add(educator_id=e.id, title="Common assessment results", category="student_learning",
+                           kind="student_work")
     doc = svc.assessments.draft(educator_id=e.id, kind="summative")
     for std in svc.rubric.standard_codes():
         svc.assessments.set_rating(document_id=doc.id, standard=std, rating="proficient", rationale=f"R {std}",
-                                   evidence_ids=[ev.id])
+                                   evidence_ids=[ev.id, ev2.id])
     svc.assessments.set_overall(document_id=doc.id, rating=overall, rationale="Growth across the cycle.")
-    return svc.assessments.finalize(document_id=doc.id)
+    return svc.assessments.finalize(document_id=doc.id, justification=EXCEPTION)
 
 
 @pytest.fixture

@@ -10,6 +10,16 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from esp_desktop.core.errors import ValidationError
 from esp_desktop.store.models import RECORD_TYPES, AuditEvent, Educator
+from tests.helpers.cases import enrolled
+
+
+def _enrolled(svc, given: str, family: str):
+    """An educator enrolled in PA (observations and coaching need an enrolment)."""
+    e = svc.caseload.add_educator(given_name=given, family_name=family)
+    en = svc.caseload.refer(educator_id=e.id, program="PA", referred_on=date(2026, 9, 1))
+    svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 9, 2))
+    svc.caseload.enrol(enrolment_id=en.id, enrolled_on=date(2026, 9, 3))
+    return e
 
 
 def test_version_bumps_and_dirty_flag(svc) -> None:
@@ -48,7 +58,7 @@ def test_audit_log_is_append_only(svc) -> None:
 
 
 def test_search_finds_notes_with_diacritics_and_prefix(svc) -> None:
-    e = svc.caseload.add_educator(given_name="Zoë", family_name="Nguyễn")
+    e = _enrolled(svc, "Zoë", "Nguyễn")
     o = svc.observations.start(educator_id=e.id, kind="unannounced")
     n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives for fractions")
     svc.coaching.log(educator_id=e.id, kind="modelling", minutes=45, notes="Modelled a number talk")
@@ -63,7 +73,7 @@ def test_search_finds_notes_with_diacritics_and_prefix(svc) -> None:
 
 
 def test_tags_validated_against_rubric(svc) -> None:
-    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    e = _enrolled(svc, "Ana", "Silva")
     o = svc.observations.start(educator_id=e.id, kind="announced")
     with pytest.raises(ValidationError, match="Unknown rubric tag"):
         svc.observations.add_note(observation_id=o.id, text="x", indicator_codes=["II-Z"])
@@ -143,7 +153,7 @@ def test_school_administrator_never_reads_about_pa_or_informal(svc) -> None:
 def test_child_of_hidden_parent_stays_hidden(svc) -> None:
     from esp_desktop.core import policy
 
-    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    e = _enrolled(svc, "Ana", "Silva")
     o = svc.observations.start(educator_id=e.id, kind="announced", audience="ct_private")
     svc.observations.add_note(observation_id=o.id, text="shared line", audience="educator")
     doc = svc.transfer.export(reader=policy.reader("educator", educator=e.id))
@@ -186,6 +196,23 @@ def test_import_rejects_malformed(svc) -> None:
         svc.transfer.import_({"format": "something-else"})
     with pytest.raises(ValidationError, match="unknown field"):
         svc.transfer.import_({"format": "esp-desktop-export", "format_version": 1,
-                              "educator": [{"id": "0" * 36, "given_name": "A", "family_name": "B",
-                                            "audience": "admin", "evil": 1}]})
+                              "educator": [{"id": "6d1b0c55-58a1-4f7a-9b0e-2b1f8f0d9a11", "given_name": "A",
+                                            "family_name": "B", "audience": "admin", "evil": 1}]})
     assert svc.caseload.educators() == []
+
+
+def test_search_results_for_a_reader_follow_the_policy(svc) -> None:
+    from esp_desktop.core import policy
+
+    e = enrolled(svc)
+    other = enrolled(svc, given_name="Ben", family_name="Okoro")
+    o = svc.observations.start(educator_id=e.id, kind="announced", class_period="Periwinkle algebra")
+    svc.observations.add_note(observation_id=o.id, text="periwinkle private line")
+    svc.observations.add_note(observation_id=o.id, text="periwinkle shared line", audience="educator")
+    svc.coaching.log(educator_id=other.id, kind="co_planning", notes="periwinkle coaching")
+    assert len(svc.search.search("periwinkle")) == 4  # the CT finds everything
+    mine = svc.search.search("periwinkle", reader=policy.reader("educator", educator=e.id))
+    assert {h.snippet.replace("[", "").replace("]", "") for h in mine} == {
+        "periwinkle shared line", "Periwinkle algebra"}
+    panel = svc.search.search("periwinkle", reader=policy.reader("panel"))
+    assert len(panel) == 3 and all("private" not in h.snippet for h in panel)

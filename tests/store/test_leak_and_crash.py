@@ -52,6 +52,9 @@ from esp_desktop.store.vault import Vault
 from esp_desktop.services import Services
 svc = Services(Vault(sys.argv[1]).unlock(sys.argv[2]))
 e = svc.caseload.add_educator(given_name="Crash", family_name="Test")
+en = svc.caseload.refer(educator_id=e.id, program="PA")
+svc.caseload.record_intake(enrolment_id=en.id, held_on=en.referred_on)
+svc.caseload.enrol(enrolment_id=en.id)
 o = svc.observations.start(educator_id=e.id, kind="unannounced")
 print("ready", o.id, flush=True)
 i = 0

@@ -16,6 +16,7 @@ from esp_desktop.store import keys, migrate
 from esp_desktop.store.backup import create_backup, restore_backup
 from esp_desktop.store.check import check_store
 from esp_desktop.store.vault import Vault
+from tests.helpers.cases import enrolled
 from tests.helpers.env import PASSPHRASE
 
 
@@ -106,7 +107,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision()
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0008"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -275,6 +276,9 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     s = Vault(data_dir).unlock(PASSPHRASE)
     svc = Services(s)
     e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    en = svc.caseload.refer(educator_id=e.id, program="PA")
+    svc.caseload.record_intake(enrolment_id=en.id, held_on=en.referred_on)
+    svc.caseload.enrol(enrolment_id=en.id)
     o = svc.observations.start(educator_id=e.id, kind="announced")
     n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives")
     with s.engine.begin() as conn:  # back to a revision-0002 store: no search_map yet
@@ -297,7 +301,7 @@ def test_upgrade_from_0004_adds_district_posts_and_keeps_observations(data_dir: 
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     svc = Services(s)
-    e = svc.caseload.add_educator(given_name="Ana", family_name="Silva")
+    e = enrolled(svc)
     o = svc.observations.start(educator_id=e.id, kind="announced")
     svc.observations.update(o.id, feedback="Clear objective.")
     with s.engine.begin() as conn:  # back to a revision-0004 store: before the district bridge
@@ -314,6 +318,33 @@ def test_upgrade_from_0004_adds_district_posts_and_keeps_observations(data_dir: 
     kept = svc.observations.observation(o.id)
     assert kept.feedback == "Clear objective." and kept.next_steps is None
     assert svc.observations.update(o.id, next_steps="Plan whiteboard checks.").next_steps == "Plan whiteboard checks."
+
+
+def test_upgrade_to_0007_moves_pending_resolutions_into_the_conflicts_table(data_dir: Path) -> None:
+    """Stores from before 0007 kept the resolutions still to send in meta["sync"]["resolves"]."""
+    import json
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    with s.engine.begin() as conn:
+        from alembic import command
+
+        command.downgrade(migrate.alembic_config(conn), "0006")
+        for cid, rid in (("c1", "r1"), ("c2", "r2")):
+            conn.execute(text("INSERT INTO sync_conflict (conflict_id, record_id, record_type, base_version, "
+                              "server_version, data, resolved, received_at) VALUES (:c, :r, 'educator', 1, 2, '{}', 1, "
+                              "'2026-11-25T10:00:00.000000+00:00')"), {"c": cid, "r": rid})
+        value = {"token": "t", "cursor": 7, "resolves": {"r1": ["c1"]}}
+        conn.execute(text("INSERT INTO meta (key, value) VALUES ('sync', :v)"), {"v": json.dumps(value)})
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    with s.engine.connect() as conn:
+        pending = dict(conn.execute(text("SELECT conflict_id, resolution_pending FROM sync_conflict")).all())
+        state = json.loads(conn.execute(text("SELECT value FROM meta WHERE key = 'sync'")).scalar_one())
+    assert pending == {"c1": 1, "c2": 0}
+    assert state == {"token": "t", "cursor": 7}
+    from esp_desktop.sync.client import read_state
+
+    assert read_state(s).cursor == 7 and read_state(s).token == "t"
     s.close()
 
 

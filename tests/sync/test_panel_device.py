@@ -162,13 +162,15 @@ def test_the_server_refuses_what_a_panel_device_may_not_write(served):
                C.change(C.envelope(type="panel_meeting", id=meeting, audience="panel",
                                    payload={"meets_on": "2026-11-02"})),
                C.change(C.envelope(type="panel_case", id=case, audience="panel", educator_id=educator,
-                                   payload={"meeting_id": meeting, "educator_id": educator})))
+                                   parent_id=meeting, payload={"meeting_id": meeting, "educator_id": educator})))
 
         def vote(**over):
             payload = {"meeting_id": meeting, "case_id": case, "educator_id": educator, "recorded_by": "Erin Berg",
                        "text": "Continue"} | over.pop("payload", {})
+            parent = over.pop("parent_id", payload["meeting_id"])  # as store/facts.py sends it: the meeting
             return C.push(pn, C.change(C.envelope(type=over.pop("type", "panel_motion"), audience="panel",
-                                                  educator_id=over.pop("educator_id", educator), payload=payload)))[0]
+                                                  educator_id=over.pop("educator_id", educator), parent_id=parent,
+                                                  payload=payload)))[0]
 
         assert vote()["status"] == "accepted"
         assert "recorded by Erin Berg" in vote(payload={"recorded_by": "Jordan Ellis"})["message"]
@@ -176,6 +178,9 @@ def test_the_server_refuses_what_a_panel_device_may_not_write(served):
         assert "another educator" in vote(educator_id=hidden)["message"]
         assert "attendance, votes and decisions only" in vote(type="observation")["message"]
         assert "meeting is not on the server" in vote(payload={"meeting_id": str(uuid.uuid4())})["message"]
+        # the parent the read filter gates on must be the meeting the record names
+        assert "must name its meeting" in vote(parent_id=str(uuid.uuid4()))["message"]
+        assert "must name its meeting" in vote(parent_id=None)["message"]
         # the Panel reads the agenda case and its meeting, not the other educator
         seen = {r["record"]["id"] for r in C.pull_all(pn)[0]}
         assert {educator, meeting, case} <= seen and hidden not in seen

@@ -12,14 +12,16 @@ The rules, in the order ``decide`` applies them:
 1. The CT reads everything (their own copy may leave out what is CT-private). The program office manages
    esp-central's users and devices and reads no case content at all.
 2. Scope: the educator reads only their own case; the school administrator only cases at their site(s) (or
-   the one educator a copy is made for); records that belong to no case are open to scoped readers only when
-   they are directory entries (the CT profile, sites, people).
+   the one educator a copy is made for); the panel, when scoped, the cases on its agenda. Records that belong
+   to no case are open to a scoped educator or administrator only when they are directory entries (the CT
+   profile, sites, people); program work (panel meetings) stays the panel's.
 3. The program rule: nothing about an educator who is or ever was in Peer Assistance or informal coaching is
    readable by a school administrator, whatever its audience label. Judged on the educator's program
    history, not on the record: a label set while the educator was in PAR does not outlive a move to PA.
 4. The audience label (``AUDIENCE_READERS``).
 5. The parent gate: a child (a script line, a progress check, an attachment, ...) is readable only if its
-   parent is. A child's *effective* audience is the narrower of its own and its parent's.
+   parent's label lets the reader read it. A child's *effective* audience is the narrower of its own and its
+   parent's.
 
 Finalized documents: their content, audience and existence are frozen (``change_refusal``); corrections are
 new versions.
@@ -117,6 +119,9 @@ ENTRIES: dict[str, Entry] = {
     "contact": Entry(_A.CT_PRIVATE, ("contact log entry", "contact log entries"), scope=Scope.PROGRAM),
     "assessment": Entry(_A.EDUCATOR, ("assessment", "assessments"), frozen_when_final=True),
     "acknowledgement": Entry(_A.EDUCATOR, ("acknowledgement", "acknowledgements"), Parent("assessment", "document_id")),
+    # the educator's own words about one finalized version: read with that version, by whoever reads it
+    "educator_response": Entry(_A.EDUCATOR, ("written response", "written responses"),
+                               Parent("assessment", "document_id")),
     "panel_meeting": Entry(_A.PANEL, ("ESP Panel meeting", "ESP Panel meetings"), scope=Scope.PROGRAM),
     "panel_case": Entry(_A.PANEL, ("panel agenda case", "panel agenda cases"), Parent("panel_meeting", "meeting_id")),
     # "posted to the district platform on ..., by ...": the educator sees the post on the platform anyway
@@ -226,8 +231,8 @@ def admin_may_know(programs: Iterable[str]) -> bool:
 
 
 def _in_scope(r: Reader, s: Subject) -> bool:
-    if s.educator_id is None:
-        return not r.scoped or entry(s.type).scope is Scope.DIRECTORY
+    if s.educator_id is None:  # directory entries are everyone's; program work is the panel's too
+        return not r.scoped or entry(s.type).scope is Scope.DIRECTORY or r.kind is PANEL
     if r.educators is not None and s.educator_id not in r.educators:
         return False
     return r.sites is None or bool(r.sites & s.sites)
@@ -252,7 +257,9 @@ def decide(r: Reader, s: Subject) -> Reason | None:
     if e.parent is not None:
         if s.parent is None:
             return Reason.PARENT if e.parent.required else None
-        if decide(r, s.parent) is not None:
+        # The gate is the parent's label: the child's own scope and program were judged above (a panel
+        # agenda case of a PAR educator needs its meeting's label, not the meeting's scope).
+        if r.kind not in AUDIENCE_READERS[effective_audience(s.parent)]:
             return Reason.PARENT
     return None
 
@@ -355,18 +362,22 @@ class Omissions:
         return bool(self.counts)
 
     def lines(self, *, for_reader: bool = False) -> list[str]:
-        """'3 scripted lines are CT-private.' One line per (type, reason), in a stable order.
+        """One sentence per reason, most telling first: '2 scripted lines and 1 contact log entry are CT-private.'
 
         ``for_reader``: only what the output's own reader may be told (see ``_READER_SAFE``).
         """
         out = []
-        for (rtype, why), n in sorted(self.counts.items(), key=lambda kv: (list(Reason).index(kv[0][1]), kv[0][0])):
+        for why in Reason:
             if for_reader and why not in _READER_SAFE:
                 continue
-            single, plural = entry(rtype).noun
-            what = f"{n} {single if n == 1 else plural}"
-            be = "is" if n == 1 else "are"
-            out.append(f"{what} {be} {_because(why, self.reader, n)}.")
+            parts = sorted(((rtype, n) for (rtype, w), n in self.counts.items() if w is why),
+                           key=lambda p: (-p[1], p[0]))
+            if not parts:
+                continue
+            words = [f"{n} {entry(rtype).noun[0] if n == 1 else entry(rtype).noun[1]}" for rtype, n in parts]
+            listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+            many = len(parts) > 1 or parts[0][1] > 1
+            out.append(f"{listed} {'are' if many else 'is'} {_because(why, self.reader, many)}.")
         return out
 
     def as_json(self, *, for_reader: bool = False) -> list[dict[str, object]]:
@@ -374,8 +385,8 @@ class Omissions:
                 if not for_reader or why in _READER_SAFE]
 
 
-def _because(why: Reason, r: Reader, n: int) -> str:
-    its = "its" if n == 1 else "their"
+def _because(why: Reason, r: Reader, many: bool) -> str:
+    its = "their" if many else "its"
     return {
         Reason.PRIVATE: "CT-private",
         Reason.AUDIENCE: f"not shared with {r.name}",

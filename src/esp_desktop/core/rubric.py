@@ -121,3 +121,22 @@ def load_rubric(path: str | None = None) -> Rubric:
     """Load a rubric file (default: the shipped Massachusetts classroom teacher rubric)."""
     p = Path(path) if path else resource_path("rubric", DEFAULT_RUBRIC)
     return parse_rubric(json.loads(p.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def shipped_rubrics() -> dict[str, Rubric]:
+    """Every rubric shipped in ``resources/rubric/`` by id (DESE 2018, Boston's 2012-structure rubric)."""
+    out: dict[str, Rubric] = {}
+    for p in sorted(resource_path("rubric").glob("*.json")):
+        if p.name.endswith(".schema.json") or p.name.startswith("crosswalk"):
+            continue
+        r = load_rubric(str(p))
+        out[r.id] = r
+    return out
+
+
+def rubric_for(rubric_id: str | None, default: Rubric) -> Rubric:
+    """The rubric a cycle names (``default``, the app's rubric, when it names none or one not shipped)."""
+    if not rubric_id or rubric_id == default.id:
+        return default
+    return shipped_rubrics().get(rubric_id, default)

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .enums import ObservationKind, Program
+from .school_calendar import Calendars, parse_school_year, school_year_of
+
+__all__ = ["parse_school_year", "school_year_of"]  # re-exported: the school-year helpers callers know from here
 
 CASELOAD_CAP = 12
 DUE_SOON_DAYS = 14
@@ -37,27 +40,36 @@ class Slot:
     due_on: date
 
 
-def observation_schedule(start: date, end: date, *, announced: int = 1, unannounced: int = 4) -> list[Slot]:
+def observation_schedule(start: date, end: date, *, announced: int = 1, unannounced: int = 4,
+                         cal: Calendars | None = None) -> list[Slot]:
     """Spread the required observations evenly over the cycle.
 
     The cycle is cut into as many equal slices as there are required observations; each is due at the end of
-    its slice. Announced observations come first (they follow a pre-conference early in the cycle), then the
-    unannounced ones. A zero-length cycle puts everything due on its last day.
+    its slice, on a school day of ``cal`` (never a weekend or a holiday). Announced observations come first (they
+    follow a pre-conference early in the cycle), then the unannounced ones. A zero-length cycle puts everything
+    due on its last day.
     """
     total = announced + unannounced
     if total <= 0:
         return []
     span = max((end - start).days, 0)
     kinds = [ObservationKind.ANNOUNCED] * announced + [ObservationKind.UNANNOUNCED] * unannounced
-    return [
-        Slot(index=i, kind=k, due_on=start + timedelta(days=round(span * (i + 1) / total)))
-        for i, k in enumerate(kinds)
-    ]
+    slots = []
+    for i, k in enumerate(kinds):
+        due = start + timedelta(days=round(span * (i + 1) / total))
+        slots.append(Slot(index=i, kind=k, due_on=cal.due_on(due, not_after=end) if cal else due))
+    return slots
 
 
-def formative_due(start: date, end: date) -> date:
-    """Formative assessment by default at the middle of the cycle."""
-    return start + timedelta(days=(end - start).days // 2)
+def formative_due(start: date, end: date, cal: Calendars | None = None) -> date:
+    """Formative assessment by default at the middle of the cycle (on a school day of ``cal``)."""
+    due = start + timedelta(days=(end - start).days // 2)
+    return cal.due_on(due, not_after=end) if cal else due
+
+
+def summative_due(start: date, end: date, cal: Calendars | None = None) -> date:
+    """Summative by default on the cycle's last day, or the last school day before it."""
+    return cal.previous_school_day(end) if cal else end
 
 
 def item_state(due_on: date, done_on: date | None, today: date, *, soon_days: int = DUE_SOON_DAYS) -> str:
@@ -72,13 +84,16 @@ def item_state(due_on: date, done_on: date | None, today: date, *, soon_days: in
 
 
 def first_monday(year: int, month: int) -> date:
-    """The ESP Panel meets on the first Monday of the month by default."""
+    """The first Monday of a month (the Panel's default is the first *school* Monday: ``Calendars``)."""
     weekday_of_first, _ = calendar.monthrange(year, month)  # Monday == 0
     return date(year, month, 1 + (7 - weekday_of_first) % 7)
 
 
-def next_panel_date(today: date) -> date:
-    """The next first-Monday meeting on or after ``today``."""
+def next_panel_date(today: date, cal: Calendars | None = None) -> date:
+    """The next default Panel meeting on or after ``today``: the first school Monday of a school month with a
+    calendar (Labor Day, New Year's Day and the summer are skipped), else the first Monday."""
+    if cal is not None:
+        return cal.next_panel_date(today)
     d = first_monday(today.year, today.month)
     if d >= today:
         return d
@@ -86,24 +101,7 @@ def next_panel_date(today: date) -> date:
     return first_monday(y, m)
 
 
-SCHOOL_YEAR_STARTS = (7, 1)  # a school year runs July 1 to June 30 (e.g. "2026-27")
-
-
-def school_year_of(day: date) -> str:
-    """The school year a date falls in, written the usual way: "2026-27"."""
-    first = day.year if (day.month, day.day) >= SCHOOL_YEAR_STARTS else day.year - 1
-    return f"{first}-{(first + 1) % 100:02d}"
-
-
-def parse_school_year(text: str) -> int | None:
-    """The first calendar year of "2026-27" (or "2026-2027"), None if it is not a school year."""
-    t = text.strip().replace("–", "-").replace("/", "-")
-    parts = t.split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
-        return None
-    first, second = int(parts[0]), parts[1]
-    expected = f"{(first + 1) % 100:02d}" if len(second) == 2 else str(first + 1)
-    return first if second == expected else None
+# school_year_of / parse_school_year live in core/school_calendar.py (one place); imported above for callers here.
 
 
 def next_school_year(label: str) -> str:

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from esp_desktop.core import clock, policy, timefmt
+from esp_desktop.core.crosswalk import translate
 from esp_desktop.core.enums import DocumentStatus, ObservationKind
 from esp_desktop.core.errors import NotFound, RuleViolation
+from esp_desktop.core.rubric import rubric_for
 from esp_desktop.reports import viewmodels as vm
 from esp_desktop.reports.redaction import NotVisible
 from esp_desktop.reports.render import new_document_id
+from esp_desktop.services import Services
+from esp_desktop.services.calendars import panel_start
 
 T = TypeVar("T")
 D = TypeVar("D")
@@ -52,7 +56,7 @@ def _texts(audience: str, *texts: str | None) -> tuple[vm.ConferenceNoteVM, ...]
 class Assembler:
     """Reads through the services (never the database) and returns frozen view models."""
 
-    def __init__(self, services: Any, *, reader: str | policy.Reader, now: datetime | None = None) -> None:
+    def __init__(self, services: Services, *, reader: str | policy.Reader, now: datetime | None = None) -> None:
         r = reader if isinstance(reader, policy.Reader) else policy.reader(reader)
         if r.kind.value not in policy.OUTPUT_READERS:
             raise RuleViolation(f"Unknown audience {r.kind.value!r}: choose educator, panel or admin.")
@@ -63,8 +67,9 @@ class Assembler:
         self._decided: dict[tuple[str, str], policy.Reason | None] = {}
         self._counted: set[tuple[str, str]] = set()
         self.now = now or clock.now()
+        self._doc_rubric = services.rubric
         self.rubric = self._rubric()
-        self._sites = {s.id: s.name for s in services.caseload.sites()}
+        self._sites = {s.id: s.name for s in services.caseload.sites() if self._visible(s)}
         self._people = {p.id: p for p in services.caseload.people()}
         profile = services.caseload.profile()
         self.ct_name = profile.name if profile and self._visible(profile) else "Consulting teacher"
@@ -102,12 +107,34 @@ class Assembler:
     # --- shared pieces ---------------------------------------------------------------------------------
 
     def _rubric(self) -> vm.Rubric:
-        r = self.svc.rubric
+        """The document's rubric. Tags are stored in the app's rubric; codes without an equivalent in the
+        document's rubric are printed as ``II-C*`` with their own name and source rubric, never dropped."""
+        r, app = self._doc_rubric, self.svc.rubric
+        foreign = tuple(
+            vm.IndicatorRef(f"{i.code}*", f"{i.name} ({app.title}; no equivalent in this rubric)", i.standard)
+            for i in app.indicators
+            if r.id != app.id and not translate(i.code, app.id, r.id)
+        )
         return vm.Rubric(
             name=f"{r.title} ({r.version})" if r.version else r.title,
             standards=tuple(vm.StandardRef(s.code, s.name) for s in r.standards),
-            indicators=tuple(vm.IndicatorRef(i.code, i.name, i.standard) for i in r.indicators),
+            indicators=tuple(vm.IndicatorRef(i.code, i.name, i.standard) for i in r.indicators) + foreign,
+            id=r.id,
         )
+
+    def _use_rubric_of(self, cycle_rec: Any) -> None:
+        """Print this document with the rubric its cycle records (the app's rubric without a cycle)."""
+        self._doc_rubric = rubric_for(getattr(cycle_rec, "rubric_id", None), self.svc.rubric)
+        self.rubric = self._rubric()
+
+    def _tags(self, codes: Iterable[str] | None) -> tuple[str, ...]:
+        """Indicator codes of the app's rubric as codes of the document's rubric (crosswalk)."""
+        app, doc = self.svc.rubric.id, self._doc_rubric.id
+        out: dict[str, None] = {}
+        for code in codes or ():
+            for c in translate(code, app, doc) or (f"{code}*",):
+                out.setdefault(c, None)
+        return tuple(out)
 
     def _meta(self, kind: vm.DocumentKind, subject: str) -> vm.DocumentMeta:
         return vm.DocumentMeta(
@@ -185,9 +212,11 @@ class Assembler:
             secondary_evaluator=second_name,
         ), c
 
-    def observation(self, o: Any, *, prescriptions: Sequence[vm.RecommendationVM] = ()) -> vm.ObservationVM:
+    def observation(self, o: Any, *, prescriptions: Sequence[vm.RecommendationVM] = (),
+                    standing: str = "") -> vm.ObservationVM:
         # Child records: only when the observation itself is visible (callers check), and only visible notes.
-        notes = self._keep(self.svc.observations.notes(o.id))
+        recorded = self.svc.observations.notes(o.id)
+        notes = self._keep(recorded)
         observer = self._people.get(o.observer_person_id or "")
         return vm.ObservationVM(
             audience=o.audience,
@@ -208,19 +237,21 @@ class Assembler:
                     n.audience,
                     timefmt.doc_time(n.at, empty=""),
                     n.text,
-                    tuple(n.indicator_codes or ()),
+                    self._tags(n.indicator_codes),
                     tuple(self.svc.rubric.tag_name(c) for c in (n.equity_codes or ())),
                 )
                 for n in sorted(notes, key=lambda n: (n.seq, n.at))
             ),
             next_steps=tuple(prescriptions),
+            standing=standing,
+            notes_withheld=len(recorded) - len(notes),
         )
 
     def prescriptions(self, educator_id: str) -> list[vm.RecommendationVM]:
         out = []
         for p in self._keep(self.svc.goals.prescriptions(educator_id)):
             text = f"{p.action.strip()} (concern: {p.concern.strip()})" if p.concern else p.action
-            out.append(vm.RecommendationVM(p.audience, text, tuple(p.indicator_codes or ()), due=p.due_on))
+            out.append(vm.RecommendationVM(p.audience, text, self._tags(p.indicator_codes), due=p.due_on))
         return out
 
     def evidence(self, educator_id: str) -> list[vm.EvidenceVM]:
@@ -238,7 +269,7 @@ class Assembler:
                 e.title,
                 cats.get(e.category, _words(e.category)),
                 _words(e.kind),
-                tuple(e.indicator_codes or ()),
+                self._tags(e.indicator_codes),
                 tuple(e.tags or ()),
                 has_attachment=bool(e.attachment_id),
             )
@@ -287,16 +318,18 @@ class Assembler:
             if a.signer_role == "educator"
         ]
         ack = acks[-1] if acks else None
-        cycle = self.svc.compliance.current_cycle(doc.educator_id)
+        cycle = self._cycle_of(doc)
         second = self._people.get(cycle.secondary_evaluator_id or "") if cycle else None
-        finalized = doc.finalized_at.date() if doc.finalized_at else None
+        # the local day: a document finalized after an evening meeting in Boston is dated that evening's day
+        finalized = clock.to_local(doc.finalized_at).date() if doc.finalized_at else None
+        responses = self._keep(self.svc.assessments.responses(doc.id))
         return vm.AssessmentVM(
             audience=doc.audience,
             id=doc.id,
             kind=doc.kind,
             status="final" if doc.status == DocumentStatus.FINAL else doc.status,
             version=doc.version_no,
-            dated=finalized or doc.updated_at.date(),
+            dated=finalized or clock.to_local(doc.updated_at).date(),
             author=doc.author_name,
             plan_type=self.svc.rubric.plan_type_name(cycle.plan_type)
             if cycle and self._visible(cycle)
@@ -312,7 +345,28 @@ class Assembler:
             acknowledgement=vm.AcknowledgementVM(ack.audience, ack.signed_on, finalized, ack.comment or "")
             if ack
             else None,
+            overrides=tuple(
+                vm.OverrideVM(
+                    o.get("title") or o.get("rule", ""),
+                    o.get("message", ""),
+                    o.get("justification", ""),
+                    o.get("by", ""),
+                    clock.to_local(datetime.fromisoformat(o["at"])).date() if o.get("at") else None,
+                )
+                for o in (doc.overrides or [])
+            ),
+            responses=tuple(vm.ResponseVM(r.audience, r.received_on, r.text) for r in responses),
+            goals_progress=doc.goals_progress_summary or "",
         )
+
+    def _cycle_of(self, doc: Any) -> Any:
+        """The cycle a document belongs to (its own, else the educator's current one)."""
+        if doc.cycle_id:
+            try:
+                return self.svc.compliance.cycle(doc.cycle_id)
+            except NotFound:
+                pass
+        return self.svc.compliance.current_cycle(doc.educator_id)
 
     def _rating(self, code: str | None) -> str:
         return self.svc.rubric.rating_name(code) if code else ""
@@ -334,7 +388,8 @@ class Assembler:
         if o.educator_id != educator_id:
             raise NotFound(f"Observation {observation_id[:8]} does not belong to {educator.name}.")
         self._require(o, f"The observation of {timefmt.doc_date(o.observed_on)}")
-        cycle, _ = self.cycle(educator_id)
+        cycle, cycle_rec = self.cycle(educator_id)
+        self._use_rubric_of(self._observation_cycle(o) or cycle_rec)
         return vm.ObservationReportDoc(
             meta=self._meta(vm.DocumentKind.OBSERVATION, educator.name),
             educator=educator,
@@ -344,6 +399,14 @@ class Assembler:
             observation=self.observation(o, prescriptions=self.prescriptions(educator_id)),
             rubric=self.rubric,
         )
+
+    def _observation_cycle(self, o: Any) -> Any:
+        if o.cycle_id:
+            try:
+                return self.svc.compliance.cycle(o.cycle_id)
+            except NotFound:
+                return None
+        return None
 
     def assessment_doc(
         self, *, educator_id: str, kind: str, document_id: str | None = None
@@ -367,6 +430,7 @@ class Assembler:
                 )
                 raise NotFound(f"{educator.name} has no {what} that {self.reader.name} may see.")
             doc = docs[-1]
+        self._use_rubric_of(self._cycle_of(doc))
         evidence = self.evidence(educator_id)
         cycle, _ = self.cycle(educator_id)
         return vm.AssessmentDoc(
@@ -383,11 +447,18 @@ class Assembler:
     def panel_packet(self, *, educator_id: str) -> vm.PanelPacketDoc:
         educator = self.educator(educator_id)
         cycle, cycle_rec = self.cycle(educator_id)
+        self._use_rubric_of(cycle_rec)
         compliance: tuple[vm.ComplianceRowVM, ...] = ()
+        standing: dict[str, str] = {}
+        minimum_exception = ""
         if cycle_rec is not None:
-            compliance = self._compliance(cycle_rec)
+            cc = self.svc.compliance.compliance(cycle_rec.id)
+            compliance = self._compliance(cc)
+            standing = {ln.observation_id: _standing(ln) for ln in cc.observations}
+            minimum_exception = cycle_rec.minimum_exception or ""
         observations = [
-            self.observation(o) for o in self._keep(self.svc.observations.for_educator(educator_id))
+            self.observation(o, standing=standing.get(o.id, ""))
+            for o in self._keep(self.svc.observations.for_educator(educator_id))
         ]
         evidence = self.evidence(educator_id)
         coaching = [
@@ -407,6 +478,7 @@ class Assembler:
             ct_name=self.ct_name,
             rubric=self.rubric,
             compliance=compliance,
+            minimum_exception=minimum_exception,
             observations=tuple(sorted(observations, key=lambda o: o.on)),
             evidence=tuple(evidence),
             goals=tuple(self.goals(educator_id)),
@@ -416,14 +488,20 @@ class Assembler:
             recommendation=recommendation,
         )
 
-    def _compliance(self, cycle_rec: Any) -> tuple[vm.ComplianceRowVM, ...]:
-        cc = self.svc.compliance.compliance(cycle_rec.id)
+    def _visible_observation_ids(self, educator_id: str) -> set[str]:
+        return {o.id for o in self.svc.observations.for_educator(educator_id) if self._visible(o)}
+
+    def _compliance(self, cc: Any) -> tuple[vm.ComplianceRowVM, ...]:
+        """Rows whose counts match what the packet shows: "done" is the true count, its dates are the ones this
+        reader can see, and ``not_shown`` says how many counted observations the reader cannot see."""
+        shown = self._visible_observation_ids(cc.cycle.educator_id)
         rows = []
         for kind, label, done, required in (
             ("announced", "Announced observations", cc.announced_done, cc.announced_required),
             ("unannounced", "Unannounced observations", cc.unannounced_done, cc.unannounced_required),
         ):
             items = [i for i in cc.items if i.what == "observation" and i.kind == kind]
+            counted = [ln for ln in cc.counted if ln.kind == kind]
             open_items = [i for i in items if i.state != "done"]
             nxt = min(open_items, key=lambda i: i.due_on) if open_items else None
             if done >= required:
@@ -439,9 +517,40 @@ class Assembler:
                     label,
                     required,
                     done,
-                    tuple(i.done_on for i in items if i.done_on),
+                    tuple(ln.observed_on for ln in counted if ln.observation_id in shown),
                     nxt.due_on if nxt else None,
                     status,
+                    not_shown=sum(1 for ln in counted if ln.observation_id not in shown),
+                )
+            )
+        feedback = [i for i in cc.items if i.what == "feedback"]
+        if feedback:
+            on_time = [i for i in feedback if i.state == "done" and "(given late)" not in i.label]
+            late = [i for i in feedback if i.state == "late" or "(given late)" in i.label]
+            open_fb = [i for i in feedback if i.state != "done"]
+            nxt_fb = min(open_fb, key=lambda i: i.due_on) if open_fb else None
+            rows.append(
+                vm.ComplianceRowVM(
+                    "Feedback given on time",
+                    len(feedback),
+                    len(on_time),
+                    (),
+                    nxt_fb.due_on if nxt_fb else None,
+                    "Late" if late else ("Complete" if not open_fb else "On track"),
+                )
+            )
+        secondary = cc.secondary
+        if secondary:
+            rows.append(
+                vm.ComplianceRowVM(
+                    "Secondary evaluator's observations (not counted)",
+                    0,
+                    len(secondary),
+                    tuple(ln.observed_on for ln in secondary if ln.observation_id in shown),
+                    None,
+                    "Listed only",
+                    not_shown=sum(1 for ln in secondary if ln.observation_id not in shown),
+                    counts=False,
                 )
             )
         for i in cc.items:
@@ -478,15 +587,17 @@ class Assembler:
                     program=a.program or "",
                     ct_name=self.ct_name,
                     sites=tuple(self._sites[s] for s in e.site_ids if s in self._sites),
-                    cycle=f"{cycle.start:%b %Y} – {cycle.end:%b %Y}" if cycle else "",
+                    cycle=f"{_month(cycle.start)} – {_month(cycle.end)}" if cycle else "",
                     decision=case.purpose,
                     recommendation=self._recommended(case),
                 )
             )
+        start = panel_start(meeting, self.svc.calendars.settings().panel_time)
         mvm = vm.MeetingVM(
             audience=meeting.audience,
             id=meeting.id,
             on=meeting.meets_on,
+            time=timefmt.doc_time(start, zone=True),
             location=meeting.location or "",
             items=tuple(items),
         )
@@ -507,6 +618,18 @@ class Assembler:
         if doc is None or not self._visible(doc) or not doc.overall_rating:
             return ""
         return self._rating(doc.overall_rating)
+
+
+def _standing(line: Any) -> str:
+    if line.counts:
+        return "Counts toward the cycle minimum"
+    if line.secondary:
+        return "Secondary evaluator's observation: listed, not counted toward the consulting teacher's minimum"
+    return f"Not counted toward the cycle minimum: {line.reason}"
+
+
+def _month(d: date) -> str:
+    return f"{timefmt.MONTHS[d.month - 1][:3]} {d.year}"
 
 
 def _minutes(start: datetime | None, end: datetime | None) -> int:

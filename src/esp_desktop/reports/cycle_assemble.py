@@ -109,10 +109,11 @@ class CycleAssembler(Assembler):
             if doc.educator_id != educator_id or doc.kind != "final_evaluation":
                 raise NotFound(f"Document {document_id[:8]} is not a final evaluation of {educator.name}.")
         else:
-            doc = self.svc.final_evaluations.current(educator_id)
-            if doc is None:
+            current = self.svc.final_evaluations.current(educator_id)
+            if current is None:
                 raise NotFound(f"{educator.name} has no final summative evaluation yet: the ESP Panel decides "
                                "first, then the CT generates it from the decision.")
+            doc = current
         self._require(doc, "The final summative evaluation")
         evidence = self.evidence(educator_id)
         by_id = {e.id: e for e in evidence}
@@ -185,10 +186,10 @@ class CycleAssembler(Assembler):
                 doc.content_sha256 or ""))
 
     def plan_doc(self, *, educator_id: str, document_id: str | None = None) -> cvm.PlanDoc:
+        educator = self.educator(educator_id)  # first: a reader who may not know of the educator learns nothing more
         if not self.svc.assessments.can_rate(educator_id):
             raise RuleViolation("The Educator Plan is part of the evaluation cycle (PAR): this educator has none.")
         plan = self._doc(self.svc.plans, educator_id, document_id, "Educator Plan")
-        educator = self.educator(educator_id)
         goal_ids = {g.id for g in self.svc.plans.goals(plan.id)}
         goals = tuple(g for g in self.goals(educator_id) if g.id in goal_ids)
         rx_ids = {p.id for p in self.svc.plans.prescriptions(plan.id)}

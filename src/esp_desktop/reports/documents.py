@@ -41,6 +41,7 @@ from esp_desktop.reports.viewmodels import (
     AssessmentVM,
     CaseVM,
     CoachingActivityVM,
+    ComplianceRowVM,
     ConferenceNoteVM,
     CycleVM,
     DocumentMeta,
@@ -154,6 +155,10 @@ def _notes_by_indicator(obs: ObservationVM, rubric: Rubric) -> list[Flowable]:
         for code in note.indicators or ("",):
             groups.setdefault(code, []).append(note)
     if not groups:
+        if obs.notes_withheld:  # recorded, but not for this reader: say so, never "none were recorded"
+            n = obs.notes_withheld
+            return [empty(f"{n} scripted line{'s were' if n != 1 else ' was'} recorded but {'are' if n != 1 else 'is'} "
+                          "not part of this copy (see “Not in this document”).")]
         return [empty("No scripted notes were recorded for this observation.")]
     out: list[Flowable] = []
     for code in sorted(groups, key=lambda c: (c == "", order.get(c, 999), c)):
@@ -291,8 +296,31 @@ def _acknowledgement(doc: AssessmentDoc) -> list[Flowable]:
         ),
     ]
     if ack and ack.educator_comment:
-        block += [spacer(8), px("<b>Educator's comment</b>", S.body_tight), p(ack.educator_comment)]
-    return [keep(*block)]
+        block += [spacer(8), px("<b>Educator's comment at signing</b>", S.body_tight), p(ack.educator_comment)]
+    out: list[Flowable] = [keep(*block)]
+    for r in a.responses:
+        out.append(keep(
+            px(f"<b>Educator's written response</b>, received {m(fmt_date(r.received_on))} "
+               f"(answers version {a.version})", S.body_tight),
+            *_paragraphs([r.text]),
+        ))
+    return out
+
+
+def _overrides(a: AssessmentVM) -> list[Flowable]:
+    """Rules this version was finalized against, each with its written justification (also in the audit log)."""
+    if not a.overrides:
+        return []
+    out: list[Flowable] = [*section("Exceptions to program rules")]
+    out.append(p("This document was finalized although a program rule was not met, for the reason given below. "
+                 "The exception is recorded in the consulting teacher's audit log.", S.small))
+    for o in a.overrides:
+        out.append(keep(
+            px(f"<b>{m(o.rule)}</b>", S.body_tight),
+            p(f"Not met when finalized: {o.problem}", S.small),
+            px(f"<b>Justification</b> ({m(o.by)}, {m(fmt_date(o.on))}): {m(o.justification)}", S.body),
+        ))
+    return out
 
 
 # --------------------------------------------------------------------------- observation report
@@ -365,17 +393,26 @@ def assessment_story(doc: AssessmentDoc) -> list[Flowable]:
         ("Primary evaluator", a.author),
         ("Secondary evaluator", a.secondary_evaluator or "None"),
         ("Status", f"{status}, version {a.version}"),
+        ("Rubric", doc.rubric.name),
     ]
     if a.supersedes:
         extra.append(("Corrects version", a.supersedes))
     story.append(_educator_facts(doc.educator, doc.case, doc.ct_name, extra))
-    story += section("Ratings summary")
-    story.append(_ratings_summary(a, doc.rubric))
-    story += section("Ratings by standard: rationale and evidence")
-    story += _ratings_detail(a, doc.rubric)
-    story += section(f"Overall rating: {a.overall_rating or 'Not rated'}")
-    story += _paragraphs([a.overall_rationale])
+    if a.kind == "formative" and not a.rated:
+        story += section("Ratings")
+        story.append(empty("This formative assessment reports progress on goals only: formative ratings are "
+                           "optional."))
+    else:
+        story += section("Ratings summary")
+        story.append(_ratings_summary(a, doc.rubric))
+        story += section("Ratings by standard: rationale and evidence")
+        story += _ratings_detail(a, doc.rubric)
+        story += section(f"Overall rating: {a.overall_rating or 'Not rated'}")
+        story += _paragraphs([a.overall_rationale])
+    story += _overrides(a)
     story += section("Goals and progress")
+    if a.goals_progress:
+        story += [px("<b>Summary of progress</b>", S.body_tight), *_paragraphs([a.goals_progress])]
     story += _goals(doc.goals)
     story += _acknowledgement(doc)
     return story
@@ -397,6 +434,14 @@ def _banner(text: str) -> Table:
         )
     )
     return t
+
+
+def _done_dates(r: ComplianceRowVM) -> str:
+    text = ", ".join(fmt_short(d) for d in r.done_dates)
+    if r.not_shown:
+        hidden = f"{r.not_shown} not shown to this reader"
+        text = f"{text}; {hidden}" if text else hidden
+    return text
 
 
 def _cover(doc: PanelPacketDoc) -> list[Flowable]:
@@ -530,7 +575,10 @@ def _observation_summary(o: ObservationVM, rubric: Rubric) -> list[Flowable]:
         )
         if x
     )
-    out: list[Flowable] = [keep(*subsection(m(line)), p(meta, S.small))]
+    head: list[Flowable] = [*subsection(m(line)), p(meta, S.small)]
+    if o.standing:
+        head.append(p(o.standing, S.small))
+    out: list[Flowable] = [keep(*head)]
     if o.post_conference:
         out += _paragraphs([n.text for n in o.post_conference])
     else:
@@ -539,6 +587,13 @@ def _observation_summary(o: ObservationVM, rubric: Rubric) -> list[Flowable]:
         out += _paragraphs([n.text for n in o.feedback])
     if o.next_steps:
         out += _recommendations(o.next_steps, "")
+    if o.notes:  # the low-inference evidence the panel reads the ratings against (only lines shared with it)
+        out.append(p("Scripted evidence", S.small))
+        out += [_script_note(n) for n in o.notes]
+    elif o.notes_withheld:
+        n = o.notes_withheld
+        out.append(empty(f"{n} scripted line{'s were' if n != 1 else ' was'} recorded but "
+                         f"{'are' if n != 1 else 'is'} not part of this copy."))
     return out
 
 
@@ -549,6 +604,10 @@ def _formatives(items: Sequence[AssessmentVM], rubric: Rubric) -> list[Flowable]
     for a in items:
         status = "final" if a.status == "final" else "draft"
         out += subsection(m(f"Formative assessment of {fmt_date(a.dated)} (version {a.version}, {status})"))
+        if not a.rated:
+            out.append(empty("Progress on goals only (formative ratings are optional)."))
+            out += _paragraphs([a.goals_progress])
+            continue
         out.append(_ratings_summary(a, rubric))
         if a.overall_rationale:
             out.append(spacer(4))
@@ -621,6 +680,7 @@ def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
                 ("Evaluation cycle", _cycle(cy)),
                 ("Educator plan", cy.plan_type if cy else ""),
                 ("Secondary evaluator", (cy.secondary_evaluator if cy else "") or "None"),
+                ("Rubric", doc.rubric.name),
                 ("Observations", str(len(doc.observations))),
                 ("Evidence items", str(len(doc.evidence))),
             ],
@@ -642,9 +702,9 @@ def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
         rows = [
             [
                 r.label,
-                str(r.required),
+                str(r.required) if r.counts else "—",
                 str(r.done),
-                ", ".join(fmt_short(d) for d in r.done_dates),
+                _done_dates(r),
                 fmt_short(r.next_due) if r.next_due else "—",
                 r.status,
             ]
@@ -658,6 +718,12 @@ def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
                 numeric=(1, 2),
             )
         )
+        story.append(p(
+            "An observation counts when it is finished, conducted by the consulting teacher, shared with the "
+            "educator, and the educator has received feedback; unannounced observations count when they are "
+            "spread apart. Each observation summary below says whether it counts.", S.small))
+        if doc.minimum_exception:
+            story.append(px(f"<b>Minimum lowered by exception:</b> {m(doc.minimum_exception)}", S.small))
     else:
         story.append(empty("No evaluation cycle applies to this case (non-evaluative program)."))
 
@@ -713,6 +779,12 @@ def panel_packet_story(doc: PanelPacketDoc) -> list[Flowable]:
         story.append(_ratings_summary(r, doc.rubric))
         story += _ratings_detail(r, doc.rubric)
         story += _overall(r)
+        story += _overrides(r)
+        for resp in r.responses:
+            story.append(keep(
+                px(f"<b>Educator's written response</b>, received {m(fmt_date(resp.received_on))}", S.body_tight),
+                *_paragraphs([resp.text]),
+            ))
 
     story += _panel_decision(doc)
     return story

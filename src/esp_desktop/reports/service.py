@@ -14,6 +14,7 @@ from esp_desktop.reports.cycle_assemble import CycleAssembler
 from esp_desktop.reports.redaction import NotVisible
 from esp_desktop.reports.render import RenderResult, render_pdf
 from esp_desktop.reports.viewmodels import DocumentKind
+from esp_desktop.services import Services
 
 KINDS = tuple(k.value for k in DocumentKind)
 MEETING_KINDS = (DocumentKind.AGENDA, DocumentKind.MINUTES)  # about a meeting, for the Panel
@@ -37,7 +38,7 @@ def _subject(doc: Any) -> Any:
 class ReportService:
     """``ReportService(services).export(kind=..., educator_id=..., audience=..., path=...)``."""
 
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Services) -> None:
         self.svc = services
 
     @staticmethod

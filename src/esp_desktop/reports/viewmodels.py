@@ -92,6 +92,7 @@ class Rubric:
     name: str
     standards: tuple[StandardRef, ...]
     indicators: tuple[IndicatorRef, ...]
+    id: str = ""
 
     def indicator(self, code: str) -> IndicatorRef | None:
         return next((i for i in self.indicators if i.code == code), None)
@@ -188,6 +189,8 @@ class ObservationVM:
     feedback: tuple[ConferenceNoteVM, ...] = ()
     notes: tuple[ScriptNoteVM, ...] = ()
     next_steps: tuple[RecommendationVM, ...] = ()
+    standing: str = ""  # how it counts toward the cycle minimum ("Counts toward ...", "Not counted: ...")
+    notes_withheld: int = 0  # script lines recorded but not for this reader (never "no notes were recorded")
 
     @property
     def kind_label(self) -> str:
@@ -254,6 +257,8 @@ class ComplianceRowVM:
     done_dates: tuple[date, ...] = ()
     next_due: date | None = None
     status: str = ""  # "Complete", "On track", "Due soon", "Late"
+    not_shown: int = 0  # counted in ``done`` but not visible to this reader (the count stays honest)
+    counts: bool = True  # False: listed for information (a secondary evaluator's observations)
 
 
 @dataclass(frozen=True)
@@ -269,6 +274,26 @@ class StandardRatingVM:
     rating: str  # "" when not rated
     rationale: str = ""
     evidence: tuple[EvidenceRefVM, ...] = ()
+
+
+@dataclass(frozen=True)
+class OverrideVM:
+    """A program rule this document was finalized against, with the written justification."""
+
+    rule: str  # what the rule says ("Summative after the cycle's observations and formative assessment")
+    problem: str  # what was not met when it was finalized
+    justification: str
+    by: str
+    on: date | None = None
+
+
+@dataclass(frozen=True)
+class ResponseVM:
+    """The educator's written response to this version (its own dated record)."""
+
+    audience: str
+    received_on: date
+    text: str
 
 
 @dataclass(frozen=True)
@@ -300,6 +325,13 @@ class AssessmentVM:
     supersedes: str = ""  # id of the corrected earlier version
     finalized_on: date | None = None
     acknowledgement: AcknowledgementVM | None = None
+    overrides: tuple[OverrideVM, ...] = ()
+    responses: tuple[ResponseVM, ...] = ()
+    goals_progress: str = ""  # the CT's summary of progress on goals (a formative may report only this)
+
+    @property
+    def rated(self) -> bool:
+        return bool(self.overall_rating) or any(r.rating for r in self.ratings)
 
 
 # --------------------------------------------------------------------------- documents
@@ -339,6 +371,7 @@ class PanelPacketDoc:
     ct_name: str
     rubric: Rubric
     compliance: tuple[ComplianceRowVM, ...] = ()
+    minimum_exception: str = ""  # why this cycle requires fewer observations than 1 + 4 (audited exception)
     observations: tuple[ObservationVM, ...] = ()
     evidence: tuple[EvidenceVM, ...] = ()
     goals: tuple[GoalVM, ...] = ()

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import re
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
+from esp_desktop.core.enums import ReaderKind
 from esp_desktop.server.base import (
     CentralError,
     Clash,
@@ -21,11 +24,12 @@ from esp_desktop.server.base import (
     aware,
     utcnow,
 )
-from esp_desktop.server.models import Device, EnrolmentCode, User
+from esp_desktop.server.models import Device, EnrolmentCode, Record, User, UserSite
 from esp_desktop.server.security import hash_secret, new_enrolment_code, new_token, normalise_code
 from esp_desktop.sync import protocol as P
 
-ROLES = ("ct", "panel", "admin")
+# The readers of core/policy.py, by the same names (sync/protocol.py Role).
+ROLES = tuple(k.value for k in ReaderKind)
 CODE_TTL = dt.timedelta(days=7)
 LAST_SEEN_EVERY = dt.timedelta(seconds=60)
 
@@ -42,6 +46,29 @@ def _actor(by: Principal | None, remote: str | None) -> str:
     return f"console:{account}"[:64]
 
 
+def _resolve(session: Session, rtype: str, ref: str) -> str:
+    """A site or educator id: the id itself, or the one site (code or name) / educator (employee id) that the
+    CT's devices sent in clear with that value. Nothing is decrypted: private records cannot be matched."""
+    ref = ref.strip()
+    try:
+        return str(uuid.UUID(ref))
+    except ValueError:
+        pass
+    keys = ("code", "name") if rtype == "site" else ("employee_id",)
+    hits = set()
+    for record_id, payload in session.execute(
+        select(Record.record_id, Record.payload).where(Record.type == rtype, Record.deleted.is_(False),
+                                                       Record.payload.is_not(None))
+    ):
+        data = json.loads(payload or "{}")
+        if any(str(data.get(k) or "").casefold() == ref.casefold() for k in keys):
+            hits.add(record_id)
+    if len(hits) != 1:
+        what = "site (id, code or name)" if rtype == "site" else "educator (id or employee id)"
+        raise CentralError(f"{ref!r} {'matches several' if hits else 'matches no'} {what}; give the id")
+    return hits.pop()
+
+
 class Accounts(Database):
     def _issue_code(self, session: Session, user: User) -> str:
         code = new_enrolment_code()
@@ -56,30 +83,45 @@ class Accounts(Database):
         )
         return code
 
-    def add_user(self, *, name: str, role: str, by: Principal | None = None, remote: str | None = None) -> str:
+    def add_user(self, *, name: str, role: str, by: Principal | None = None, remote: str | None = None,
+                 sites: Sequence[str] = (), educator: str | None = None) -> str:
         """Create a user and return a one-time enrolment code for their first device.
 
-        `by` is the administrator asking over the API; None means the server console. Panel and administrator
-        accounts are made on the console only: an administrator's device (or a stolen token) must not be able
-        to make itself a reader of panel records.
+        `by` is the program office asking over the API; None means the server console. Accounts that read case
+        content other than a CT's own (panel, school administrator, educator) and program office accounts are
+        made on the console only: an office device (or a stolen token) must not be able to make itself a
+        reader. A school administrator (`admin`) is bound to `sites`; an educator to their own case
+        (`educator`); both may be given as ids, or as a site's code or name / an educator's employee id as the
+        CT's device sent them.
         """
         name = name.strip()
         if role not in ROLES:
             raise CentralError(f"role must be one of {', '.join(ROLES)}")
         if by is not None and role != "ct":
-            raise Forbidden(
-                "panel and administrator accounts are added on the server console (esp-central user add)"
-            )
+            raise Forbidden("only consulting teacher accounts can be added over the API; "
+                            "add other readers on the server console (esp-central user add)")
         if not name or len(name) > 120 or not re.match(P.NO_CONTROLS, name):
             raise CentralError("a user name must have 1 to 120 characters and no control characters")
+        if role == ReaderKind.ADMIN and not sites:
+            raise CentralError("a school administrator reads PAR cases at their sites only: give --site")
+        if role == ReaderKind.EDUCATOR and not educator:
+            raise CentralError("an educator reads their own case only: give --educator")
+        if sites and role != ReaderKind.ADMIN or educator and role != ReaderKind.EDUCATOR:
+            raise CentralError("--site is for a school administrator (admin), --educator for an educator")
         with self._write() as session:
             if session.scalar(select(User).where(User.name == name)):
                 raise Clash(f"a user named {name!r} already exists")
-            user = User(name=name, role=role, created_at=utcnow())
+            site_ids = [_resolve(session, "site", ref) for ref in sites]
+            user = User(name=name, role=role, created_at=utcnow(),
+                        educator_id=_resolve(session, "educator", educator) if educator else None)
             session.add(user)
             session.flush()
+            for site_id in dict.fromkeys(site_ids):
+                session.add(UserSite(user_id=user.id, site_id=site_id))
             code = self._issue_code(session, user)
-            self._audit(session, who=by, action="user.add", detail=f"{name} ({role})", remote=_actor(by, remote))
+            bound = f" sites={','.join(site_ids)}" if site_ids else f" educator={user.educator_id}" if educator else ""
+            self._audit(session, who=by, action="user.add", detail=f"{name} ({role}){bound}",
+                        remote=_actor(by, remote))
         return code
 
     def user_code(self, *, name: str) -> str:
@@ -95,12 +137,19 @@ class Accounts(Database):
     def list_users(self) -> list[P.UserInfo]:
         with self.sessions() as session:
             rows = session.execute(
-                select(User.name, User.role, func.count(Device.id))
+                select(User.id, User.name, User.role, User.educator_id, func.count(Device.id))
                 .outerjoin(Device, and_(Device.user_id == User.id, Device.revoked_at.is_(None)))
                 .group_by(User.id)
                 .order_by(User.name)
             ).all()
-        return [P.UserInfo(name=n, role=r, devices=c) for n, r, c in rows]  # type: ignore[arg-type]
+            sites: dict[int, list[str]] = {}
+            for user_id, site_id in session.execute(select(UserSite.user_id, UserSite.site_id)):
+                sites.setdefault(user_id, []).append(site_id)
+        return [
+            P.UserInfo(name=n, role=r, devices=c, sites=sorted(sites.get(i, [])),  # type: ignore[arg-type]
+                       educator_id=uuid.UUID(e) if e else None)
+            for i, n, r, e, c in rows
+        ]
 
     def list_devices(self) -> list[P.DeviceInfo]:
         with self.sessions() as session:
@@ -185,4 +234,4 @@ class Accounts(Database):
         if device.last_seen_at is None or now - aware(device.last_seen_at) > LAST_SEEN_EVERY:
             with self._write() as session:
                 session.execute(update(Device).where(Device.id == device.id).values(last_seen_at=now))
-        return Principal(user.id, user.name, user.role, device.id)
+        return Principal(user.id, user.name, user.role, device.id, user.educator_id)

@@ -34,7 +34,7 @@ from esp_desktop.sync import protocol as P
 Sha = Annotated[str, PathParam(pattern=r"^[0-9a-f]{64}$")]
 
 _REASONS = {
-    400: "The request cannot be carried out (the message says why)",
+    400: "The request cannot be carried out, or its body cannot be read (not UTF-8 JSON); the message says which",
     401: "Missing, unknown or revoked device token, or a wrong enrolment code",
     403: "This role may not do this",
     404: "Not found, or not visible to this user",
@@ -121,7 +121,7 @@ def create_app(
             return JSONResponse({"status": "unavailable", "detail": "database unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "protocol": P.PROTOCOL_VERSION, "version": __version__})
 
-    @app.post("/v1/enrol", response_model=P.EnrolResponse, responses=errors(401, 429, 422, *_ALWAYS))
+    @app.post("/v1/enrol", response_model=P.EnrolResponse, responses=errors(400, 401, 429, 422, *_ALWAYS))
     def enrol(request: Request, body: P.EnrolRequest) -> P.EnrolResponse:
         remote = _remote(request)
         try:
@@ -144,12 +144,12 @@ def create_app(
             head_seq=head,
         )
 
-    @app.post("/v1/sync/push", response_model=P.PushResponse, responses=errors(403, 409, 422, *_SIGNED_IN))
+    @app.post("/v1/sync/push", response_model=P.PushResponse, responses=errors(400, 403, 409, 422, *_SIGNED_IN))
     def push(request: Request, body: P.PushRequest) -> Response:
         result = central.push(_who(request), body, remote=_remote(request))
         return Response(result.model_dump_json(), media_type="application/json")
 
-    @app.post("/v1/sync/pull", response_model=P.PullResponse, responses=errors(422, *_SIGNED_IN))
+    @app.post("/v1/sync/pull", response_model=P.PullResponse, responses=errors(400, 422, *_SIGNED_IN))
     def pull(request: Request, body: P.PullRequest) -> Response:
         # Serialised once by pydantic-core: pulls are the hot path of a sync.
         page = central.pull(_who(request), body, remote=_remote(request))
@@ -159,12 +159,12 @@ def create_app(
     def get_key(request: Request) -> P.WrappedKey:
         return central.get_sync_key(_who(request))
 
-    @app.put("/v1/sync/key", response_model=P.WrappedKey, responses=errors(403, 409, 422, *_SIGNED_IN))
+    @app.put("/v1/sync/key", response_model=P.WrappedKey, responses=errors(400, 403, 409, 422, *_SIGNED_IN))
     def put_key(request: Request, body: P.WrappedKey) -> P.WrappedKey:
         return central.put_sync_key(_who(request), body)
 
     @app.post(
-        "/v1/attachments/{sha256}", response_model=P.AttachmentStatus, responses=errors(403, 409, 422, *_SIGNED_IN)
+        "/v1/attachments/{sha256}", response_model=P.AttachmentStatus, responses=errors(400, 403, 409, 422, *_SIGNED_IN)
     )
     def start_attachment(request: Request, sha256: Sha, body: P.AttachmentStart) -> P.AttachmentStatus:
         return central.start_attachment(_who(request), sha256, body)
@@ -212,11 +212,11 @@ def create_app(
         path = central.attachment_path(_who(request), sha256, remote=_remote(request))
         return FileResponse(path, media_type="application/octet-stream")
 
-    # ---- administration (admin role)
+    # ---- administration: the program office (manages users and devices; reads no case content)
     def admin(request: Request) -> Principal:
         who = _who(request)
-        if who.role != "admin":
-            raise Forbidden("administrators only")
+        if who.role != "program_office":
+            raise Forbidden("the program office only")
         return who
 
     @app.get("/v1/admin/users", response_model=list[P.UserInfo], responses=errors(403, *_SIGNED_IN))

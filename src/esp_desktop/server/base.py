@@ -48,8 +48,9 @@ class TooMany(CentralError):
 class Principal:
     user_id: int
     user_name: str
-    role: str
+    role: str  # a reader of core/policy.py (ReaderKind value)
     device_id: str
+    educator_id: str | None = None  # an educator user: their own case
 
 
 def utcnow() -> dt.datetime:

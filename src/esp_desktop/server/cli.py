@@ -13,10 +13,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from esp_desktop.core.enums import ReaderKind
+from esp_desktop.core.policy import READER_NAMES, READER_ROLES
 from esp_desktop.server import db
 from esp_desktop.server.restore import restore
 from esp_desktop.server.security import write_dev_cert
-from esp_desktop.server.service import Central, CentralError
+from esp_desktop.server.service import ROLES, Central, CentralError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,7 +80,15 @@ def _parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="manage users").add_subparsers(dest="user_cmd", required=True)
     add = user.add_parser("add", help="add a user and print a one-time enrolment code")
     add.add_argument("--name", required=True)
-    add.add_argument("--role", required=True, choices=["ct", "panel", "admin"])
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=list(ROLES),
+        help="; ".join(f"{k.value} = {READER_NAMES[k]} ({READER_ROLES[k]})" for k in ReaderKind),
+    )
+    add.add_argument("--site", action="append", default=[],
+                     help="admin: a site they serve (id, or the site's code or name); repeatable")
+    add.add_argument("--educator", help="educator: their own case (the educator's id or employee id)")
     code = user.add_parser("code", help="print a fresh one-time enrolment code for a user's next device")
     code.add_argument("name")
     user.add_parser("list", help="list users")
@@ -104,9 +114,14 @@ def _shown(text: str) -> str:
 
 
 def _serve(args: argparse.Namespace, data_dir: Path) -> int:
-    import uvicorn
+    try:
+        import uvicorn
 
-    from esp_desktop.server.app import create_app
+        from esp_desktop.server.app import create_app
+    except ModuleNotFoundError as exc:  # the desktop install has no web stack: the server is an extra
+        raise db.ServerConfigError(
+            f"serving needs the server extra ({exc.name} is missing): pip install 'esp-desktop[server]'"
+        ) from None
 
     if bool(args.cert) != bool(args.key):
         raise db.ServerConfigError("--cert and --key go together")
@@ -162,9 +177,9 @@ def run(args: argparse.Namespace) -> int:
         while name in existing:  # re-running init gives a fresh admin, never reuses a name
             name = f"admin{n}"
             n += 1
-        code = central.add_user(name=name, role="admin")
+        code = central.add_user(name=name, role="program_office")
         print(f"database ready: {engine.url.render_as_string(hide_password=True)}")
-        print(f"one-time enrolment code for user {name!r} (role admin):")
+        print(f"one-time enrolment code for user {name!r} (role program_office: manages users and devices):")
         print(code)
         return 0
     if args.command == "serve":
@@ -180,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
     central = _central(args, data_dir)
     if args.command == "user":
         if args.user_cmd == "add":
-            code = central.add_user(name=args.name, role=args.role)
+            code = central.add_user(name=args.name, role=args.role, sites=args.site, educator=args.educator)
             print(f"user {args.name!r} added (role {args.role}); one-time enrolment code:")
             print(code)
         elif args.user_cmd == "code":
@@ -189,7 +204,8 @@ def run(args: argparse.Namespace) -> int:
             print(code)
         else:
             for u in central.list_users():
-                print(f"{_shown(u.name)}\t{u.role}\t{u.devices} device(s)")
+                bound = ",".join(str(s) for s in u.sites) or (str(u.educator_id) if u.educator_id else "-")
+                print(f"{_shown(u.name)}\t{u.role}\t{u.devices} device(s)\t{bound}")
         return 0
     if args.command == "device":
         if args.device_cmd == "revoke":

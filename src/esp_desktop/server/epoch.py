@@ -7,10 +7,10 @@ server lacks and re-pull from cursor 0 (docs/server.md, "Restores").
 
 The epoch changes
 - on `esp-central restore`, and
-- when the database's head (highest committed sequence number) is found below a head this server has
-  already handed out: each process remembers the highest head it saw, and `central.witness` in the data
-  directory (outside the database, so a restore does not roll it back) keeps the highest head any process
-  of this data directory handed out, so a restarted server notices as well.
+- when the database's top (the highest position stored) is found below a top this server has already
+  acknowledged: each process remembers the highest top it saw, and `central.witness` in the data directory
+  (outside the database, so a restore does not roll it back) keeps the highest top any process of this
+  data directory acknowledged, so a restarted server notices as well.
 """
 
 from __future__ import annotations
@@ -25,38 +25,39 @@ from pathlib import Path
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from esp_desktop.server.models import Counter, ServerState
+from esp_desktop.server.models import ServerState
+from esp_desktop.server.positions import Positions, highest_stored
 
 WITNESS_FILE = "central.witness"
 
 
 class State:
-    """The epoch, the epoch it replaced (if any) and the head, read together."""
+    """The epoch, the epoch it replaced (if any), the head (pulls may move their cursor up to it) and the top
+    (the highest position stored: only ever grows, since rows are never deleted and an update moves a row
+    to a new, higher position), read together."""
 
-    __slots__ = ("epoch", "previous", "head")
+    __slots__ = ("epoch", "previous", "head", "top")
 
-    def __init__(self, epoch: str, previous: str | None, head: int) -> None:
-        self.epoch, self.previous, self.head = epoch, previous, head
+    def __init__(self, epoch: str, previous: str | None, head: int, top: int) -> None:
+        self.epoch, self.previous, self.head, self.top = epoch, previous, head, top
 
 
-def read_state(session: Session) -> State:
-    """The server's epoch and head in one round trip."""
-    head = select(Counter.value).where(Counter.name == "seq").scalar_subquery()
+def read_state(session: Session, positions: Positions) -> State:
     rows = session.execute(
-        select(ServerState.name, ServerState.value, head).where(ServerState.name.in_(("epoch", "previous")))
+        select(ServerState.name, ServerState.value).where(ServerState.name.in_(("epoch", "previous")))
     ).all()
-    values = {name: value for name, value, _ in rows}
-    return State(values["epoch"], values.get("previous"), int(rows[0][2]))
+    values = {name: value for name, value in rows}
+    return State(values["epoch"], values.get("previous"), positions.head(session), highest_stored(session))
 
 
 def went_back(state: State, seen: tuple[str, int] | None) -> bool:
-    """True if the database is behind what this server already handed out.
+    """True if the database lacks changes this server already acknowledged (its top is below one seen).
 
     `seen` must be read BEFORE the database: whatever was handed out had committed first, so an honest
     database is at or above it. A database whose epoch was rotated away from the one we saw has already been
     dealt with (another process noticed, or `esp-central restore` ran): it is adopted, not rotated again.
     """
-    if seen is None or state.head >= seen[1]:
+    if seen is None or state.top >= seen[1]:
         return False
     return not (state.epoch != seen[0] and state.previous == seen[0])
 
@@ -76,7 +77,7 @@ def rotate(session: Session, old: str) -> str:
 
 
 class Witness:
-    """The highest head handed out, per epoch, kept in a small file next to the database.
+    """The highest top acknowledged, per epoch, kept in a small file next to the database.
 
     Several worker processes share the file: updates take an exclusive lock and only ever raise the head
     (or record a new epoch), so the file never goes backwards.

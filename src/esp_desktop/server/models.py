@@ -42,8 +42,37 @@ class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    role: Mapped[str] = mapped_column(String(10))  # ct | panel | admin
+    role: Mapped[str] = mapped_column(String(20))  # a core/policy.py reader: ct|educator|panel|admin|program_office
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # An educator user reads their own case only: the educator record's id in the CT's store.
+    educator_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+
+
+class UserSite(Base):
+    """The sites a school administrator serves: they read PAR cases of educators at these sites only."""
+
+    __tablename__ = "user_sites"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+
+
+class Case(Base):
+    """What the read filter needs to know about an educator, as their CT's device last sent it (the push
+    envelope's ``case``): the program history, and whether it lets a school administrator know of them at all
+    (``core.policy.admin_may_know``, computed when written). Records are never read to find this out."""
+
+    __tablename__ = "cases"
+    educator_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    programs: Mapped[str] = mapped_column(String(400))  # JSON list, oldest first
+    admin_may_know: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseSite(Base):
+    __tablename__ = "case_sites"
+    educator_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
+    site_id: Mapped[str] = mapped_column(String(UUID_LEN), primary_key=True)
 
 
 class Device(Base):
@@ -106,14 +135,13 @@ class Record(Base):
     # The case a record belongs to: its educator_id, or its own id for an educator record. Panel access
     # is decided per case.
     case_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
+    # The record this one is readable only with (core/policy.py's parent gate), as the client sent it.
+    parent_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payload: Mapped[str | None] = mapped_column(Text, nullable=True)
     ciphertext: Mapped[str | None] = mapped_column(Text, nullable=True)
     attachment_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
-    # The record it belongs to (the link core/policy.py names for its type, read from the clear payload), so
-    # the Panel's read filter can follow an agenda case to its meeting and a vote to its meeting.
-    parent_id: Mapped[str | None] = mapped_column(String(UUID_LEN), nullable=True)
     # A Panel member who recorded it (attendance, a vote, a decision) on their own device; the CT owns it.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 

@@ -12,14 +12,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from esp_desktop.server import access, panel_writes
+from esp_desktop.core import policy
+from esp_desktop.server import access, db, positions
 from esp_desktop.server.base import Clash, Database, Forbidden, NotFound, Principal, aware, utcnow
 from esp_desktop.server.epoch import State, Witness, read_state, rotate, went_back
-from esp_desktop.server.models import Conflict, Counter, ProcessedChange, Record, SyncKey, User
+from esp_desktop.server.models import Case, CaseSite, Conflict, ProcessedChange, Record, SyncKey, User
+from esp_desktop.server.positions import highest_stored
 from esp_desktop.sync import protocol as P
+
+
+def _behind(state: State, seen: tuple[str, int] | None) -> str:
+    return f"the database's newest change ({state.top}) is older than one acknowledged ({seen[1] if seen else '?'})"
 
 
 def _envelope(r: Any) -> P.RecordEnvelope:
@@ -36,6 +42,7 @@ def _envelope(r: Any) -> P.RecordEnvelope:
         payload=json.loads(r["payload"]) if r["payload"] is not None else None,
         ciphertext=r["ciphertext"],
         attachment_sha256=r["attachment_sha256"],
+        parent_id=uuid.UUID(r["parent_id"]) if r.get("parent_id") else None,
     )
 
 
@@ -52,59 +59,72 @@ class _Plan:
     resolves: list[Conflict] = field(default_factory=list)
 
 
+def _store_cases(session: Session, who: Principal, envelopes: list[P.RecordEnvelope], now: dt.datetime) -> None:
+    """Keep what the read filter knows of each educator (program history, sites) as the CT's device last sent
+    it. Whether a school administrator may know of the educator is decided here, by core/policy.py."""
+    latest = {str(e.educator_id): e.case for e in envelopes if e.educator_id and e.case is not None}
+    if not latest:
+        return
+    ids = list(latest)
+    foreign = set(session.scalars(select(Case.educator_id).where(Case.educator_id.in_(ids),
+                                                                 Case.owner_id != who.user_id)))
+    ids = [i for i in ids if i not in foreign]  # (such records were rejected already; never overwrite)
+    session.execute(delete(CaseSite).where(CaseSite.educator_id.in_(ids)))
+    session.execute(delete(Case).where(Case.educator_id.in_(ids)))
+    if not ids:
+        return
+    session.execute(insert(Case), [
+        {"educator_id": i, "owner_id": who.user_id, "programs": json.dumps(list(latest[i].programs)),
+         "admin_may_know": policy.admin_may_know(latest[i].programs), "updated_at": now}
+        for i in ids])
+    sites = [{"educator_id": i, "site_id": str(s)} for i in ids for s in dict.fromkeys(latest[i].sites)]
+    if sites:
+        session.execute(insert(CaseSite), sites)
+
+
 class Records(Database):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.witness = Witness(self.data_dir)
+        self.positions = positions.for_engine(self.engine)
+        snapshot = self.engine
+        if self.engine.dialect.name == "postgresql":
+            snapshot = self.engine.execution_options(isolation_level="REPEATABLE READ")
+        self._snapshots = db.session_factory(snapshot)
 
     # ------------------------------------------------------------------ epoch and head
     def check_epoch(self) -> P.ServerEpoch:
-        """At start: rotate the epoch if the database is behind what this data directory handed out."""
+        """At start: rotate the epoch if the database is behind what this data directory handed out, or holds
+        positions this server would hand out again (a database restored from elsewhere)."""
         seen = self.witness.seen()
         with self._write() as session:
-            state = read_state(session)
-            if went_back(state, seen):
-                state.epoch = self._rotate(session, state, seen)
-        self.witness.record(state.epoch, state.head)
+            state = read_state(session, self.positions)
+            if self.positions.ensure_above(session, highest_stored(session)):
+                state.epoch = self._rotate(session, state, "the database holds changes above its positions")
+                state.head = self.positions.head(session)
+            elif went_back(state, seen):
+                state.epoch = self._rotate(session, state, _behind(state, seen))
+        self.witness.record(state.epoch, state.top)
         return uuid.UUID(state.epoch)
 
-    def _rotate(self, session: Session, state: State, seen: tuple[str, int] | None) -> str:
+    def _rotate(self, session: Session, state: State, why: str) -> str:
         new = rotate(session, state.epoch)
         if new != state.epoch:
-            self._audit(
-                session,
-                who=None,
-                action="epoch.rotate",
-                detail=f"database head {state.head} is below {seen[1] if seen else '?'} handed out before; "
-                f"new epoch {new}",
-            )
+            self._audit(session, who=None, action="epoch.rotate", detail=f"{why}; new epoch {new}")
         return new
 
     def head(self) -> tuple[uuid.UUID, int]:
-        """(server epoch, highest committed sequence number)."""
+        """(server epoch, head: every position at or below it is final)."""
         seen = self.witness.seen()
         with self.sessions() as session:
-            state = read_state(session)
+            state = read_state(session, self.positions)
         if went_back(state, seen):
             with self._write() as session:
-                state = read_state(session)
+                state = read_state(session, self.positions)
                 if went_back(state, seen):
-                    state.epoch = self._rotate(session, state, seen)
-        self.witness.record(state.epoch, state.head)
+                    state.epoch = self._rotate(session, state, _behind(state, seen))
+        self.witness.record(state.epoch, state.top)
         return uuid.UUID(state.epoch), state.head
-
-    @staticmethod
-    def _next_seq(session: Session, n: int) -> int:
-        """Reserve n sequence numbers; returns the first.
-
-        The counter row stays locked until this transaction commits, so sequence numbers commit in the
-        order they are taken, across threads and worker processes alike: whoever reads the committed counter
-        value `head` can rely on every seq <= head being committed (pulls never skip a late commit).
-        """
-        new_top = session.execute(
-            update(Counter).where(Counter.name == "seq").values(value=Counter.value + n).returning(Counter.value)
-        ).scalar_one()
-        return int(new_top) - n + 1
 
     # ------------------------------------------------------------------ push
     def push(self, who: Principal, req: P.PushRequest, *, remote: str | None = None) -> P.PushResponse:
@@ -115,19 +135,19 @@ class Records(Database):
         counts = {"accepted": 0, "conflict": 0, "rejected": 0, "replayed": 0, "replay_mismatch": 0}
         with self._write() as session:
             # One push per CT at a time (two of their devices may push the same record); pushes of different
-            # CTs only meet at the sequence counter, taken last.
+            # CTs do not wait for each other on PostgreSQL (SQLite has one writer anyway).
             session.execute(select(User.id).where(User.id == who.user_id).with_for_update())
             plans = self._plan(session, who, req, digests)
             n = sum(1 + len(p.resolves) for p in plans if p.kind in ("accept", "conflict"))
+            state = read_state(session, self.positions)
+            if went_back(state, seen):
+                state.epoch = self._rotate(session, state, _behind(state, seen))
+            # Positions are taken last, with no lock held across other pushes (positions.py).
+            first = self.positions.take(session, n) if n else 0
+            seqs = iter(range(first, first + n))
+            state.head = self.positions.head(session)
             if n:
-                first = self._next_seq(session, n)
-                state = read_state(session)
-                before = State(state.epoch, state.previous, first - 1)
-            else:
-                state = before = read_state(session)
-            if went_back(before, seen):
-                state.epoch = self._rotate(session, before, seen)
-            seqs = iter(range(state.head - n + 1, state.head + 1))
+                state.top = max(state.top, first + n - 1)
             now = utcnow()
             results: list[P.PushResult] = []
             inserts: list[dict[str, Any]] = []
@@ -159,6 +179,8 @@ class Records(Database):
                 session.execute(update(Record), updates)
             if processed:
                 session.execute(insert(ProcessedChange), processed)
+            if who.role == "ct":  # a Panel member's device never tells the server about a case's programs or sites
+                _store_cases(session, who, [p.change.record for p in plans if p.kind in ("accept", "conflict")], now)
             self._audit(
                 session,
                 who=who,
@@ -167,7 +189,7 @@ class Records(Database):
                 detail=" ".join(f"{k}={v}" for k, v in counts.items()),
                 remote=remote,
             )
-        self.witness.record(state.epoch, state.head)
+        self.witness.record(state.epoch, state.top)
         return P.PushResponse(results=results, server_epoch=uuid.UUID(state.epoch), head_seq=state.head)
 
     def _plan(
@@ -212,7 +234,7 @@ class Records(Database):
             row = rows.get(rid)
             owner = who.user_id
             if who.role == "panel":  # attendance, votes, decisions for an agenda: stored under the meeting's CT
-                verdict = panel_writes.check(session, who, env, row)
+                verdict = access.panel_write(session, who, env, row)
                 if isinstance(verdict, str):
                     plans.append(_Plan(change, "rejected", message=verdict))
                     continue
@@ -248,11 +270,11 @@ class Records(Database):
                 "audience": env.audience,
                 "educator_id": str(env.educator_id) if env.educator_id else None,
                 "case_id": str(env.educator_id) if env.educator_id else (rid if env.type == "educator" else None),
+                "parent_id": str(env.parent_id) if env.parent_id else None,
                 "updated_at": env.updated_at,
                 "payload": json.dumps(env.payload, separators=(",", ":")) if env.payload is not None else None,
                 "ciphertext": env.ciphertext,
                 "attachment_sha256": env.attachment_sha256,
-                "parent_id": panel_writes.parent_of(env),
             }
             if row is None:
                 row = {"record_id": rid, "owner_id": owner, "author_id": who.user_id if who.role == "panel" else None,
@@ -333,10 +355,11 @@ class Records(Database):
     def pull(self, who: Principal, req: P.PullRequest, *, remote: str | None = None) -> P.PullResponse:
         """Records (and, for a CT, conflict copies) changed after the cursor, oldest first."""
         seen = self.witness.seen()  # before the database: see epoch.went_back()
-        with self.sessions() as session:
-            # Read the committed head first: everything up to it is visible, so when this page is the last
-            # one the next cursor can jump to it without skipping a late commit.
-            state = read_state(session)
+        with self._snapshots() as session:
+            # One snapshot for the head and the rows (REPEATABLE READ on PostgreSQL; SQLite's read transaction
+            # is one snapshot anyway): everything up to the head is final and visible, so when this page is
+            # the last one the next cursor can jump to it without skipping a late commit.
+            state = read_state(session, self.positions)
             top = state.head
             scope = access.scope(session, who)
             recs = session.execute(
@@ -370,7 +393,7 @@ class Records(Database):
         if went_back(state, seen):
             epoch = str(self.head()[0])
         else:
-            self.witness.record(state.epoch, state.head)
+            self.witness.record(state.epoch, state.top)
         if page:
             self.audit(who=who, action="pull", count=len(page), detail=f"cursor={req.cursor}", remote=remote)
         return P.PullResponse(

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from esp_desktop.core import clock
-from esp_desktop.server import db
+from esp_desktop.server import db, positions
 from esp_desktop.server.epoch import Witness, read_state, rotate
 from esp_desktop.server.models import AuditEntry
 
@@ -99,18 +99,21 @@ def restore(data_dir: Path, db_url: str, backup: Path | None) -> str:
         try:
             db.upgrade(engine)  # a backup may predate the newest schema
             with db.session_factory(db.for_writing(engine)).begin() as session:
-                state = read_state(session)
+                places = positions.for_engine(engine)
+                state = read_state(session, places)
+                places.ensure_above(session, positions.highest_stored(session))
+                state.head = places.head(session)
                 epoch = rotate(session, state.epoch)
                 session.add(
                     AuditEntry(
                         at=clock.now(),
                         action="restore",
-                        detail=f"database restored at head {state.head}; new epoch {epoch}",
+                        detail=f"database restored (newest change {state.top}); new epoch {epoch}",
                         count=0,
                         remote="console",
                     )
                 )
-            Witness(data_dir).record(epoch, state.head, force=True)
+            Witness(data_dir).record(epoch, state.top, force=True)
         finally:
             engine.dispose()
         db.restrict_files(data_dir)

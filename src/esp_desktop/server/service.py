@@ -11,7 +11,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from esp_desktop.server.access import READABLE_AUDIENCES
 from esp_desktop.server.accounts import CODE_TTL, LAST_SEEN_EVERY, ROLES, Accounts
 from esp_desktop.server.base import (
     CentralError,
@@ -29,7 +28,6 @@ from esp_desktop.server.records import Records
 __all__ = [
     "CODE_TTL",
     "LAST_SEEN_EVERY",
-    "READABLE_AUDIENCES",
     "ROLES",
     "Central",
     "CentralError",

@@ -7,10 +7,13 @@
 from __future__ import annotations
 
 from ..core.rubric import Rubric, load_rubric
+from ..store.vault import Store
 from .assessments import AssessmentService
 from .base import Actor
+from .calendars import CalendarService
 from .caseload import CaseloadRow, CaseloadService
 from .compliance import ComplianceService, CycleCompliance, DueItem
+from .conflicts import Conflict, ConflictService
 from .demo import DemoService
 from .disclosure import DisclosureService
 from .district import DistrictService
@@ -27,14 +30,15 @@ from .search import AuditService, SearchHit, SearchService
 from .support import CoachingService, EvidenceService, GoalService
 from .transfer import TransferService
 
-__all__ = ["Actor", "AgendaItem", "CaseloadRow", "CycleCompliance", "DueItem", "SearchHit", "Services"]
+__all__ = ["Actor", "AgendaItem", "CaseloadRow", "Conflict", "CycleCompliance", "DueItem", "SearchHit", "Services"]
 
 
 class Services:
-    def __init__(self, store, *, actor: Actor | None = None, rubric: Rubric | None = None) -> None:  # noqa: ANN001
+    def __init__(self, store: Store, *, actor: Actor | None = None, rubric: Rubric | None = None) -> None:
         self.store = store
         self.actor = actor or Actor()
         self.rubric = rubric or load_rubric()
+        self.calendars = CalendarService(self)
         self.caseload = CaseloadService(self)
         self.compliance = ComplianceService(self)
         self.observations = ObservationService(self)
@@ -54,6 +58,7 @@ class Services:
         self.district = DistrictService(self)
         self.roster = RosterService(self)
         self.exports = ExportService(self)
+        self.conflicts = ConflictService(self)
         self.disclosure = DisclosureService(self)
         self.demo = DemoService(self)
         self.drafts = DraftService(self)

@@ -1,7 +1,10 @@
 """Formative assessments and summative evaluation recommendations (PAR only).
 
-Draft -> finalize. A finalized document is immutable; a correction is a new draft that references it
-(``supersedes_id``). Acknowledgements (signature = receipt, not agreement) attach to finalized documents.
+Draft -> finalize. Finalizing checks the rating rules of 603 CMR 35 (``core/ratings.py``); a rule with a
+legitimate exception is finalized only with a written justification, kept on the document and in the audit log.
+A finalized document is immutable; a correction is a new draft that references it (``supersedes_id``), one at a
+time. The educator acknowledges each finalized version once (signature = receipt, not agreement) and may answer it
+with a written response, a dated record of its own.
 """
 
 from __future__ import annotations
@@ -14,16 +17,34 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..core import clock, rules
+from ..core import clock, ratings, rules
 from ..core.enums import DocumentKind, DocumentStatus
 from ..core.errors import ImmutableRecord, RuleViolation, ValidationError
-from ..store.models import Acknowledgement, AssessmentDocument, Educator, EvidenceItem
+from ..store.models import (
+    Acknowledgement,
+    AssessmentDocument,
+    Educator,
+    EducatorResponse,
+    EvaluationCycle,
+    EvidenceItem,
+)
 from .base import Service
 
 FINAL_EVALUATION_REFUSAL = (
     "The final summative evaluation carries the ESP Panel's ratings: it changes only when the Panel revises its "
     "decision, which generates a new version."
 )
+MIN_JUSTIFICATION = 20  # characters: a reason a reader can check, not "ok"
+
+
+class NeedsJustification(RuleViolation):
+    """Finalizing breaks a rule that allows a documented exception: retry with a written justification."""
+
+    def __init__(self, problems: list[ratings.Problem]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(p.text for p in problems))
+
+
 PA_REFUSAL = (
     "{name} is in {program}, which is non-evaluative coaching: the CT does not give ratings. "
     "Formative and summative ratings are only for educators enrolled in PAR."
@@ -39,6 +60,8 @@ def content_hash(doc: AssessmentDocument) -> str:
         "ratings": doc.ratings, "overall_rating": doc.overall_rating, "overall_rationale": doc.overall_rationale,
         "goals_progress_summary": doc.goals_progress_summary, "supersedes_id": doc.supersedes_id,
     }
+    if doc.overrides:  # only when present, so documents finalized before overrides existed keep their hash
+        body["overrides"] = doc.overrides
     if doc.basis:  # a final summative evaluation: the Panel decision and recommendation it rests on
         body["basis"] = doc.basis
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
@@ -68,7 +91,7 @@ class AssessmentService(Service):
         with self.session() as s:
             self._check_evaluative(s, educator_id)
             if cycle_id is None:
-                cyc = self._svc.compliance._cycle_on(s, educator_id, self.today())
+                cyc = self._svc.compliance.cycle_on_in(s, educator_id, self.today())
                 cycle_id = cyc.id if cyc else None
             doc = AssessmentDocument(educator_id=educator_id, kind=kind, cycle_id=cycle_id,
                                      status=DocumentStatus.DRAFT.value, author_name=self._author(),
@@ -148,41 +171,90 @@ class AssessmentService(Service):
             doc.goals_progress_summary = goals_progress_summary
             return doc
 
+    def _sheet(self, s: Session, doc: AssessmentDocument) -> ratings.Sheet:
+        entries = {}
+        for std, r in (doc.ratings or {}).items():
+            r = r or {}
+            cats = set()
+            for eid in r.get("evidence_ids") or []:
+                ev = s.get(EvidenceItem, eid)
+                if ev is not None and not ev.deleted:
+                    cats.add(ev.category)
+            entries[std] = ratings.StandardEntry(r.get("rating"), r.get("rationale") or "", frozenset(cats))
+        return ratings.Sheet(doc.kind, entries, doc.overall_rating, doc.goals_progress_summary or "",
+                             doc.overall_rationale or "")
+
+    def _cycle_work(self, s: Session, doc: AssessmentDocument) -> ratings.CycleWork | None:
+        if doc.kind != DocumentKind.SUMMATIVE or not doc.cycle_id:
+            return None
+        c = s.get(EvaluationCycle, doc.cycle_id)
+        if c is None or c.deleted:
+            return None
+        e = self.get(s, Educator, c.educator_id, what="Educator")
+        today = self.today()
+        cc = self._svc.compliance._compliance(s, c, e.display_name, today)
+        formative = self._svc.compliance._final_document(s, c, DocumentKind.FORMATIVE.value)
+        counted = [o.observed_on for o in cc.counted]
+        return ratings.CycleWork(
+            today=today,
+            announced_missing=max(0, cc.announced_required - cc.announced_done),
+            unannounced_missing=max(0, cc.unannounced_required - cc.unannounced_done),
+            formative_due=c.formative_due_on is not None, formative_final=formative is not None,
+            last_observation_on=max(counted, default=None),
+        )
+
+    @staticmethod
+    def _has_cycle(s: Session, doc: AssessmentDocument) -> bool:
+        c = s.get(EvaluationCycle, doc.cycle_id) if doc.cycle_id else None
+        return c is not None and not c.deleted
+
     def finalize_problems(self, document_id: str) -> list[str]:
-        """What must be filled in before this document can be finalized (empty: it can be). The Finalize
-        dialog shows these; ``finalize`` refuses while there are any."""
+        """What stands between this draft and finalizing it, in words (empty: it can be finalized). The rules of
+        ``core/ratings.py``; ``problems`` says which of them allow an exception with a justification."""
+        return [p.text for p in self.problems(document_id)]
+
+    def problems(self, document_id: str) -> list[ratings.Problem]:
+        """What stands between this draft and finalizing it (the Finalize dialog shows these)."""
         with self.session() as s:
             doc = self.get(s, AssessmentDocument, document_id, what="Document")
-            return self._problems(doc)
+            return ratings.sheet_problems(self._sheet(s, doc), standards=self._svc.rubric.standard_codes(),
+                                          work=self._cycle_work(s, doc))
 
-    def _problems(self, doc: AssessmentDocument) -> list[str]:
-        out: list[str] = []
-        missing = [c for c in self._svc.rubric.standard_codes() if not (doc.ratings.get(c) or {}).get("rating")]
-        if missing:
-            out.append(f"Rate every standard (missing: {', '.join(missing)}).")
-        bare = [c for c in self._svc.rubric.standard_codes()
-                if (doc.ratings.get(c) or {}).get("rating") and not (doc.ratings[c].get("rationale") or "").strip()]
-        if bare:
-            out.append(f"Write the rationale for standard {', '.join(bare)}: what the evidence shows.")
-        if not doc.overall_rating:
-            out.append("Give an overall rating.")
-        elif not (doc.overall_rationale or "").strip():
-            out.append("Write the rationale for the overall rating.")
-        return out
-
-    def finalize(self, *, document_id: str) -> AssessmentDocument:
+    def finalize(self, *, document_id: str, justification: str | None = None) -> AssessmentDocument:
+        """Finalize a draft. Hard rule problems refuse (all of them in one message); a rule that allows an
+        exception refuses with ``NeedsJustification`` unless ``justification`` explains it."""
         with self.session() as s:
             doc = self._editable(s, document_id)
-            problems = self._problems(doc)
-            if problems:
-                raise ValidationError("Before finalizing: " + " ".join(problems))
+            found = ratings.sheet_problems(self._sheet(s, doc), standards=self._svc.rubric.standard_codes(),
+                                           work=self._cycle_work(s, doc))
+            hard = ratings.hard(found)
+            if doc.kind == DocumentKind.SUMMATIVE and not self._has_cycle(s, doc):
+                hard.insert(0, ratings.Problem("cycle", "A summative closes an evaluation cycle: start the "
+                                                        "educator's cycle first."))
+            if hard:
+                raise ValidationError("Before finalizing: " + " ".join(p.text for p in hard))
+            soft = ratings.overridable(found)
+            reason = (justification or "").strip()
+            if soft and len(reason) < MIN_JUSTIFICATION:
+                raise NeedsJustification(soft)
+            now = clock.now()
+            doc.overrides = [{"rule": p.rule, "title": ratings.RULE_TITLES.get(p.rule, p.rule), "message": p.message,
+                              "justification": reason, "by": self._author(), "at": now.isoformat()} for p in soft]
             doc.status = DocumentStatus.FINAL.value
-            doc.finalized_at = clock.now()
+            doc.finalized_at = now
             doc.content_sha256 = content_hash(doc)
+            for o in doc.overrides:
+                self.audit_in(s, action="override", record=doc,
+                              detail={"rule": o["rule"], "justification": reason, "message": o["message"]})
             return doc
 
+    def _successor(self, s: Session, doc: AssessmentDocument) -> AssessmentDocument | None:
+        """The live correction of ``doc`` (draft or final), if any."""
+        return s.scalars(self.live(AssessmentDocument).where(AssessmentDocument.supersedes_id == doc.id)).first()
+
     def correct(self, *, document_id: str) -> AssessmentDocument:
-        """Start a correction of a finalized document: a new draft, version + 1, referencing the old one."""
+        """Start a correction of a finalized document: a new draft, version + 1, referencing the old one. One
+        correction at a time: a version that already has one cannot be corrected again."""
         with self.session() as s:
             old = self.get(s, AssessmentDocument, document_id, what="Document")
             if old.kind == DocumentKind.FINAL_EVALUATION:
@@ -190,29 +262,87 @@ class AssessmentService(Service):
             if old.status != DocumentStatus.FINAL:
                 raise RuleViolation("Only a finalized document needs a correction; edit the draft instead.")
             self._check_evaluative(s, old.educator_id)
+            nxt = self._successor(s, old)
+            if nxt is not None:
+                state = "is being drafted" if nxt.status == DocumentStatus.DRAFT else "is final"
+                raise RuleViolation(
+                    f"Version {nxt.version_no}, the correction of version {old.version_no}, already {state}: "
+                    f"{'finish or delete that draft' if nxt.status == DocumentStatus.DRAFT else 'correct it instead'}"
+                    " rather than starting a second one.")
             new = AssessmentDocument(educator_id=old.educator_id, kind=old.kind, cycle_id=old.cycle_id,
                                      status=DocumentStatus.DRAFT.value, version_no=old.version_no + 1,
                                      supersedes_id=old.id, author_name=self._author(),
                                      ratings=json.loads(json.dumps(old.ratings)), overall_rating=old.overall_rating,
                                      overall_rationale=old.overall_rationale,
-                                     goals_progress_summary=old.goals_progress_summary, audience=old.audience)
+                                     goals_progress_summary=old.goals_progress_summary, audience=old.audience,
+                                     overrides=[])
             s.add(new)
             return new
 
-    def acknowledge(self, *, document_id: str, signer_name: str, signed_on: date | None = None,
+    def _finalized_day(self, doc: AssessmentDocument) -> date:
+        return clock.to_local(doc.finalized_at).date() if doc.finalized_at else self.today()
+
+    def _check_received(self, doc: AssessmentDocument, day: date, what: str) -> None:
+        final_day = self._finalized_day(doc)
+        if day < final_day:
+            raise ValidationError(f"{what} cannot be dated before the document was finalized "
+                                  f"({final_day.isoformat()}).")
+        if day > self.today():
+            raise ValidationError(f"{what} cannot be dated in the future.")
+
+    def acknowledge(self, *, document_id: str, signer_name: str | None = None, signed_on: date | None = None,
                     comment: str | None = None, signer_role: str = "educator") -> Acknowledgement:
-        """Record a signature. The educator's signature acknowledges receipt, not agreement."""
-        if not signer_name.strip():
-            raise ValidationError("Enter the name of the person signing.")
+        """Record the educator's signature on one finalized version (receipt, not agreement): once per version,
+        by the educator of the case, dated between finalization and today; never on a superseded version."""
+        if signer_role != "educator":
+            raise ValidationError("The acknowledgement is the educator's signature; the evaluator's is the "
+                                  "finalization itself.")
         with self.session() as s:
             doc = self.get(s, AssessmentDocument, document_id, what="Document")
             if doc.status != DocumentStatus.FINAL:
                 raise RuleViolation("Only a finalized document can be acknowledged.")
-            ack = Acknowledgement(document_id=doc.id, educator_id=doc.educator_id, signer_name=signer_name.strip(),
-                                  signer_role=signer_role, signed_on=signed_on or self.today(), comment=comment,
+            nxt = self._successor(s, doc)
+            if nxt is not None and nxt.status == DocumentStatus.FINAL:
+                raise RuleViolation(f"Version {doc.version_no} was replaced by version {nxt.version_no}: the "
+                                    "educator acknowledges the current version.")
+            e = self.get(s, Educator, doc.educator_id, what="Educator")
+            name = " ".join((signer_name or e.display_name).split())
+            if name.casefold() != " ".join(e.display_name.split()).casefold():
+                raise ValidationError(f"The acknowledgement is signed by the educator of this case, "
+                                      f"{e.display_name}; {name!r} is someone else.")
+            day = signed_on or self.today()
+            self._check_received(doc, day, "The signature")
+            prior = s.scalars(self.live(Acknowledgement).where(Acknowledgement.document_id == doc.id,
+                                                               Acknowledgement.signer_role == "educator")).first()
+            if prior is not None:
+                raise RuleViolation(f"Version {doc.version_no} was already acknowledged on "
+                                    f"{prior.signed_on.isoformat()}; a version is acknowledged once.")
+            ack = Acknowledgement(document_id=doc.id, educator_id=doc.educator_id, signer_name=e.display_name,
+                                  signer_role="educator", signed_on=day, comment=(comment or "").strip() or None,
                                   audience=doc.audience)
             s.add(ack)
             return ack
+
+    def add_response(self, *, document_id: str, text: str, received_on: date | None = None) -> EducatorResponse:
+        """The educator's written response to a finalized version: its own dated record (it may come days after
+        the acknowledgement), printed with the version it answers."""
+        if not text.strip():
+            raise ValidationError("Enter the educator's written response.")
+        with self.session() as s:
+            doc = self.get(s, AssessmentDocument, document_id, what="Document")
+            if doc.status != DocumentStatus.FINAL:
+                raise RuleViolation("The educator responds to a finalized document, not to a draft.")
+            day = received_on or self.today()
+            self._check_received(doc, day, "The response")
+            r = EducatorResponse(document_id=doc.id, educator_id=doc.educator_id, received_on=day,
+                                 text=text.strip(), audience=doc.audience)
+            s.add(r)
+            return r
+
+    def responses(self, document_id: str) -> list[EducatorResponse]:
+        with self.session() as s:
+            q = self.live(EducatorResponse).where(EducatorResponse.document_id == document_id)
+            return list(s.scalars(q.order_by(EducatorResponse.received_on, EducatorResponse.created_at)))
 
     def acknowledgements(self, document_id: str) -> list[Acknowledgement]:
         with self.session() as s:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..core import clock, policy
 from ..core.enums import Audience
 from ..core.errors import ChangedElsewhere, NotFound, ValidationError
-from ..store.models import Record
+from ..store.models import AuditEvent, Record
 
 if TYPE_CHECKING:
+    from ..store.vault import Store
     from . import Services
 
 R = TypeVar("R", bound=Record)
@@ -40,10 +42,10 @@ class Service:
         self._svc = services
 
     @property
-    def store(self):  # noqa: ANN201 - Store, avoided import cycle
+    def store(self) -> Store:
         return self._svc.store
 
-    def session(self) -> Any:
+    def session(self) -> AbstractContextManager[Session]:
         return self.store.session(actor=self._svc.actor.name)
 
     def today(self) -> date:
@@ -104,6 +106,17 @@ class Service:
             self._svc.caseload.guard_audience(s, getattr(obj, "educator_id", None), audience)
             obj.audience = audience
             return obj
+
+    def audit_in(self, s: Session, *, action: str, record: Record | None = None, educator_id: str | None = None,
+                 detail: dict[str, Any] | None = None) -> None:
+        """Write an explicit audit event in the caller's unit of work (it commits or rolls back with the change it
+        explains, e.g. a rule overridden with a justification)."""
+        s.execute(insert(AuditEvent).values(
+            at=clock.now(), actor=self._svc.actor.name, action=action,
+            record_type=record.__record_type__ if record is not None else None,
+            record_id=record.id if record is not None else None,
+            educator_id=educator_id or (getattr(record, "educator_id", None) if record is not None else None),
+            detail=detail or {}))
 
     def soft_delete(self, model: type[R], record_id: str) -> None:
         with self.session() as s:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core import policy, rules
-from ..core.enums import EnrolmentStatus, PersonRole, Program
+from ..core.enums import EnrolmentStatus, PersonRole, Program, label
 from ..core.errors import CaseloadCapExceeded, NotFound, RuleViolation, ValidationError
 from ..store.models import RECORD_TYPES, CTProfile, Educator, Enrolment, IntakeMeeting, Person, Site
 from .base import Service
@@ -277,7 +277,7 @@ class CaseloadService(Service):
         """Take an educator off the caseload (or bring them back). Their records are kept and searchable."""
         with self.session() as s:
             e = self.get(s, Educator, educator_id, what="Educator")
-            if archived and self._current(s, e.id):
+            if archived and self.active_enrolment_in(s, e.id):
                 raise RuleViolation(f"{e.display_name} has an open enrolment: complete or exit it first, "
                                     "then archive.")
             e.archived = archived
@@ -297,7 +297,7 @@ class CaseloadService(Service):
             raise ValidationError(f"Unknown program {program!r}; use PA, PAR or informal.") from None
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
-            if self._current(s, educator_id):
+            if self.active_enrolment_in(s, educator_id):
                 raise RuleViolation("This educator already has an open enrolment; complete or exit it first.")
             if school_year is None:
                 p = s.scalars(self.live(CTProfile)).first()
@@ -410,7 +410,8 @@ class CaseloadService(Service):
         )
         return int(s.scalar(q) or 0)
 
-    def _current(self, s: Session, educator_id: str) -> Enrolment | None:
+    def active_enrolment_in(self, s: Session, educator_id: str) -> Enrolment | None:
+        """The educator's open enrolment, inside the caller's unit of work ``s`` (other services use it too)."""
         q = self.live(Enrolment).where(
             Enrolment.educator_id == educator_id, Enrolment.status.in_([a.value for a in ACTIVE])
         )
@@ -418,7 +419,7 @@ class CaseloadService(Service):
 
     def _current_or_latest(self, s: Session, educator_id: str) -> Enrolment | None:
         """The open enrolment, else the most recent ended one."""
-        return self._current(s, educator_id) or s.scalars(
+        return self.active_enrolment_in(s, educator_id) or s.scalars(
             self.live(Enrolment).where(Enrolment.educator_id == educator_id)
             .order_by(Enrolment.created_at.desc())).first()
 
@@ -426,6 +427,23 @@ class CaseloadService(Service):
         en = self.get(s, Enrolment, enrolment_id, what="Enrolment")
         if en.status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.EXITED):
             raise RuleViolation("This enrolment has ended; refer the educator again to start a new one.")
+        return en
+
+    def require_enrolled(self, s: Session, educator_id: str, *, on: date, what: str) -> Enrolment:
+        """The educator's current enrolment, if they are enrolled on ``on``; else a plain refusal. New
+        observations and coaching need an enrolled educator; the history of an ended case stays readable."""
+        e = self.get(s, Educator, educator_id, what="Educator")
+        en = self._current_or_latest(s, educator_id)
+        if en is None or en.status in (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED):
+            raise RuleViolation(f"{e.display_name} is not enrolled in a program yet: record {what} after the "
+                                "intake meeting and enrolment.")
+        if en.status != EnrolmentStatus.ENROLLED:
+            ended = f" on {en.ended_on.isoformat()}" if en.ended_on else ""
+            raise RuleViolation(f"{e.display_name}'s enrolment ended{ended} ({label(en.status).lower()}). Their "
+                                f"history stays readable, but new {what} needs a new enrolment.")
+        if en.enrolled_on is not None and on < en.enrolled_on:
+            raise RuleViolation(f"{e.display_name} was enrolled on {en.enrolled_on.isoformat()}: {what} dated "
+                                f"{on.isoformat()} comes before the enrolment.")
         return en
 
     def program_of(self, s: Session, educator_id: str | None) -> str | None:

@@ -118,6 +118,7 @@ def _build(svc: Services, *, today: date | None, seed: int) -> dict[str, int]:
                 svc.observations.update(o.id, pre_conference_notes="Lesson goals reviewed; focus on discourse."
                                         if kind == "announced" else None,
                                         post_conference_on=day + timedelta(days=2),
+                                        feedback_given_on=day + timedelta(days=2),
                                         post_conference_notes="Discussed pacing and checks for understanding.",
                                         feedback="Strength: a clear objective, named at the start and revisited "
                                                  "in the exit ticket.",

@@ -189,7 +189,7 @@ class DistrictService(Service):
             raise RuleViolation(f"Finalize the {what.lower()} before posting it to {PLATFORM}.")
         rubric = self._svc.rubric
         dated = clock.to_local(doc.finalized_at).date() if doc.finalized_at else self.today()
-        cycle = self._svc.compliance._cycle_on(s, e.id, dated)
+        cycle = self._svc.compliance.cycle_on_in(s, e.id, dated)
         cycle_shown = cycle is not None and scope.shows(
             cycle, parent=s.get(Enrolment, cycle.enrolment_id) if cycle.enrolment_id else None)
         head = _lines(

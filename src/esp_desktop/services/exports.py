@@ -250,7 +250,7 @@ class ExportService(Service):
             en = self._svc.caseload._current_or_latest(s, e.id)
             case = _Case(e, en if en is not None and scope.shows(en) else None,
                          tuple(sites[i].name for i in e.site_ids or () if i in sites and scope.shows(sites[i])))
-            cyc = self._svc.compliance._cycle_on(s, e.id, self.today())
+            cyc = self._svc.compliance.cycle_on_in(s, e.id, self.today())
             if cyc is not None and scope.shows(cyc, parent=s.get(Enrolment, cyc.enrolment_id)
                                                if cyc.enrolment_id else None):
                 case.cycle = cyc

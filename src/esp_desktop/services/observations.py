@@ -18,7 +18,8 @@ from .base import Service
 
 OBSERVATION_FIELDS = ("kind", "observed_on", "site_id", "class_period", "duration_minutes", "pre_conference_on",
                       "pre_conference_notes", "post_conference_on", "post_conference_notes", "feedback", "next_steps",
-                      "cycle_id", "observer_person_id")
+                      "cycle_id", "observer_person_id", "feedback_given_on")
+MAX_MINUTES = 600
 
 
 class ObservationService(Service):
@@ -31,12 +32,15 @@ class ObservationService(Service):
         except ValueError:
             raise ValidationError("An observation is either announced or unannounced.") from None
         observed_on = observed_on or self.today()
+        if observed_on > self.today():
+            raise ValidationError("An observation is recorded on the day it takes place, not ahead of time.")
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
             if site_id:
                 self.get(s, Site, site_id, what="Site")
             self._svc.caseload.guard_audience(s, educator_id, audience)
-            cyc = self._svc.compliance._cycle_on(s, educator_id, observed_on)
+            self._svc.caseload.require_enrolled(s, educator_id, on=observed_on, what="observations")
+            cyc = self._svc.compliance.cycle_on_in(s, educator_id, observed_on)
             o = Observation(educator_id=educator_id, kind=kind, observed_on=observed_on, site_id=site_id,
                             class_period=class_period, observer_person_id=observer_person_id,
                             started_at=started_at or clock.now(), status=ObservationStatus.IN_PROGRESS.value,
@@ -50,10 +54,46 @@ class ObservationService(Service):
         with self.session() as s:
             o = self.get(s, Observation, observation_id, what="Observation")
             self.check_unchanged(o, unchanged_since, "observation")
-            if "kind" in fields:
-                ObservationKind(str(fields["kind"]))
+            if "kind" in fields and fields["kind"] != o.kind:
+                try:
+                    fields["kind"] = ObservationKind(str(fields["kind"])).value
+                except ValueError:
+                    raise ValidationError("An observation is either announced or unannounced.") from None
+                if o.finished_at is not None:
+                    raise RuleViolation(
+                        "This observation was finished as "
+                        f"{o.kind}: its kind decided how it counts and cannot change now. If it was recorded "
+                        "under the wrong kind, reopen it, delete it and record the visit again.")
+            if "observed_on" in fields and fields["observed_on"] != o.observed_on:
+                day = fields["observed_on"]
+                if not isinstance(day, date) or day > self.today():
+                    raise ValidationError("An observation's date cannot be in the future.")
+                self._svc.caseload.require_enrolled(s, o.educator_id, on=day, what="observations")
+            minutes = fields.get("duration_minutes")
+            if minutes is not None and (not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES):
+                raise ValidationError(f"An observation lasts between 1 and {MAX_MINUTES} minutes.")
             self.apply_fields(o, dict(fields), OBSERVATION_FIELDS)
+            self._check_feedback(o)
             return o
+
+    def _check_feedback(self, o: Observation) -> None:
+        given = o.feedback_given_on
+        if given is None:
+            return
+        if not (o.feedback or "").strip():
+            raise ValidationError("Write the feedback before recording the day it was given.")
+        if given < o.observed_on:
+            raise ValidationError("Feedback is given on or after the day of the observation.")
+        if given > self.today():
+            raise ValidationError("The day the feedback was given cannot be in the future.")
+
+    def give_feedback(self, *, observation_id: str, on: date | None = None, feedback: str | None = None) -> Observation:
+        """Record that the educator received the feedback (on ``on``, default today): from then the observation
+        counts toward compliance, and the feedback deadline is met (or met late)."""
+        day = on or self.today()
+        if feedback is None:
+            return self.update(observation_id, feedback_given_on=day)
+        return self.update(observation_id, feedback=feedback, feedback_given_on=day)
 
     def add_note(self, *, observation_id: str, text: str, at: datetime | None = None,
                  indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
@@ -67,13 +107,19 @@ class ObservationService(Service):
         at = at or clock.now()
         with self.session() as s:
             o = self.get(s, Observation, observation_id, what="Observation")
-            seq = (s.scalar(select(func.max(ScriptNote.seq)).where(ScriptNote.observation_id == o.id)) or 0) + 1
             start = o.started_at or at
-            n = ScriptNote(observation_id=o.id, educator_id=o.educator_id, seq=seq, at=at,
+            # The next number is computed inside the INSERT itself, which runs under the database's write lock:
+            # two writers (a second app window, the command line) can never both take the same number, as
+            # they could with a separate SELECT max() first.
+            next_seq = (select(func.coalesce(func.max(ScriptNote.seq), 0) + 1)
+                        .where(ScriptNote.observation_id == o.id).scalar_subquery())
+            n = ScriptNote(observation_id=o.id, educator_id=o.educator_id, seq=next_seq, at=at,
                            offset_seconds=max(0, int((at - start).total_seconds())), text=text,
                            indicator_codes=list(indicator_codes), equity_codes=list(equity_codes),
                            audience=self.check_audience(audience))
             s.add(n)
+            s.flush()
+            s.refresh(n, ["seq"])  # read back the number the INSERT took (same transaction)
             return n
 
     def edit_note(self, note_id: str, *, text: str | None = None, indicator_codes: Sequence[str] | None = None,
@@ -121,8 +167,8 @@ class ObservationService(Service):
     def restore_notes(self, note_ids: Sequence[str]) -> list[ScriptNote]:
         """Bring back lines deleted by mistake (Ctrl+Z in the capture screen)."""
         with self.session() as s:
-            notes = [s.get(ScriptNote, i) for i in note_ids]
-            if any(n is None for n in notes):
+            notes = [n for n in (s.get(ScriptNote, i) for i in note_ids) if n is not None]
+            if len(notes) != len(note_ids):
                 raise ValidationError("Those lines cannot be brought back.")
             for n in notes:
                 n.deleted = False
@@ -144,7 +190,10 @@ class ObservationService(Service):
             o = self.get(s, Observation, observation_id, what="Observation")
             if o.status == ObservationStatus.FINISHED:
                 raise RuleViolation("This observation is already finished.")
-            o.finished_at = finished_at or clock.now()
+            finished = finished_at or clock.now()
+            if o.started_at is not None and finished < o.started_at:
+                raise ValidationError("An observation cannot finish before it started; check the end time.")
+            o.finished_at = finished
             if o.started_at and not o.duration_minutes:
                 o.duration_minutes = max(1, round((o.finished_at - o.started_at).total_seconds() / 60))
             o.status = ObservationStatus.FINISHED.value

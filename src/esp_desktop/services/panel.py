@@ -1,6 +1,7 @@
-"""ESP Panel meetings (monthly, first Monday by default): members and attendance, the agenda in order, the CT's
-presentation and the discussion, motions and votes (quorum and majority rule configurable), and the Panel's
-decisions, versioned: a revision is a new decision naming the one it supersedes, never an overwrite.
+"""ESP Panel meetings (monthly, the first school Monday by default, in the evening): members and attendance, the
+agenda in order, the CT's presentation and the discussion, motions and votes (quorum and majority rule
+configurable), and the Panel's decisions, versioned: a revision is a new decision naming the one it supersedes,
+never an overwrite. Final ratings follow 603 CMR 35.08(4) like the CT's recommendation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..core import clock, panel_rules, rules
+from ..core import ratings as rating_rules
+from ..core.compliance_rules import valid_hhmm
 from ..core.enums import DocumentKind, DocumentStatus, MajorityRule, PanelDecision, label
 from ..core.errors import NotFound, RuleViolation, ValidationError
 from ..store.models import (
@@ -165,11 +168,25 @@ class PanelService(Service):
     # --- meetings -------------------------------------------------------------------------------------------
 
     def default_date(self, *, today: date | None = None) -> date:
-        return rules.next_panel_date(today or self.today())
+        """The first school Monday of a school month, on or after today (never Labor Day or a vacation)."""
+        return rules.next_panel_date(today or self.today(), self._svc.calendars.calendars())
+
+    def default_time(self) -> str:
+        return self._svc.calendars.settings().panel_time
+
+    @staticmethod
+    def _check_time(start_time: str | None) -> str | None:
+        if start_time is None:
+            return None
+        start_time = start_time.strip()
+        if not valid_hhmm(start_time):
+            raise ValidationError("Give the meeting's start time as HH:MM, for example 17:30.")
+        return start_time
 
     def create_meeting(self, *, meets_on: date | None = None, location: str | None = None,
                        notes: str | None = None, chair: str | None = None, quorum: int | None = None,
-                       majority_rule: str | None = None) -> PanelMeeting:
+                       majority_rule: str | None = None, start_time: str | None = None) -> PanelMeeting:
+        start_time = self._check_time(start_time) or self.default_time()
         meets_on = meets_on or self.default_date()
         self._check_quorum(quorum)
         rule = self._check_rule(majority_rule) if majority_rule else None
@@ -177,21 +194,30 @@ class PanelService(Service):
             if s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on)).first():
                 raise RuleViolation("There is already a panel meeting on that day: open it instead.")
             m = PanelMeeting(meets_on=meets_on, location=(location or "").strip() or None, notes=notes or None,
-                             chair=(chair or "").strip() or None, quorum=quorum, majority_rule=rule)
+                             chair=(chair or "").strip() or None, quorum=quorum, majority_rule=rule,
+                             start_time=start_time)
             s.add(m)
             return m
 
     def update_meeting(self, meeting_id: str, *, unchanged_since: datetime | None = None,
                        **fields: Any) -> PanelMeeting:
-        """Change a meeting's date, place, chair, notes, quorum or majority rule (None: the program's setting).
-        ``unchanged_since``: refuse if the meeting changed elsewhere meanwhile (``ChangedElsewhere``)."""
+        """Change a meeting's date, start time, place, chair, notes, quorum or majority rule (quorum and majority
+        rule None: the program's setting); fields not given stay as they are (``location=None`` clears the place,
+        ``start_time=None`` keeps the time). ``unchanged_since``: refuse if the meeting changed elsewhere
+        meanwhile (``ChangedElsewhere``)."""
+        if "start_time" in fields:
+            fields["start_time"] = self._check_time(fields["start_time"])
+            if fields["start_time"] is None:
+                del fields["start_time"]
+        if "meets_on" in fields and fields["meets_on"] is None:
+            del fields["meets_on"]
         if "quorum" in fields:
             self._check_quorum(fields["quorum"])
         if fields.get("majority_rule") is not None:
             fields["majority_rule"] = self._check_rule(fields["majority_rule"])
         for key in ("location", "notes", "chair"):
             if key in fields:
-                fields[key] = (fields[key] or "").strip() or None
+                fields[key] = (str(fields[key] or "")).strip() or None
         with self.session() as s:
             m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
             self.check_unchanged(m, unchanged_since, "meeting")
@@ -200,7 +226,8 @@ class PanelService(Service):
                                                                  PanelMeeting.id != m.id)).first()
                 if other is not None:
                     raise RuleViolation("There is already a panel meeting on that day.")
-            self.apply_fields(m, fields, ("meets_on", "location", "notes", "chair", "quorum", "majority_rule"))
+            self.apply_fields(m, fields, ("meets_on", "start_time", "location", "notes", "chair", "quorum",
+                                          "majority_rule"))
             return m
 
     def delete_meeting(self, meeting_id: str) -> None:
@@ -215,10 +242,11 @@ class PanelService(Service):
 
     def meeting_for(self, meets_on: date) -> PanelMeeting:
         """The meeting on that date, created if needed."""
+        default_time = self.default_time()
         with self.session() as s:
             m = s.scalars(self.live(PanelMeeting).where(PanelMeeting.meets_on == meets_on)).first()
             if m is None:
-                m = PanelMeeting(meets_on=meets_on)
+                m = PanelMeeting(meets_on=meets_on, start_time=default_time)
                 s.add(m)
             return m
 
@@ -449,6 +477,9 @@ class PanelService(Service):
                                                  has_recommendation=rec is not None)
         if problems:
             raise RuleViolation(" ".join(problems))
+        floor = rating_rules.panel_problems(decision, ratings, final_overall)  # 35.08(4), like the recommendation
+        if floor:
+            raise ValidationError(" ".join(p.message for p in floor))
         current = self._current_for_educator(s, c.educator_id)
         if supersedes_id is not None:
             old = self.get(s, PanelDecisionRecord, supersedes_id, what="Panel decision")

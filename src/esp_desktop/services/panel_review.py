@@ -50,7 +50,7 @@ class PanelReviewService(Service):
             for e in s.scalars(self.live(Educator)):
                 if e.id in why:
                     continue
-                en = self._svc.caseload._current(s, e.id)
+                en = self._svc.caseload.active_enrolment_in(s, e.id)
                 if en is None or en.status != EnrolmentStatus.ENROLLED:
                     continue
                 current = self._svc.panel._current_for_educator(s, e.id)
@@ -59,7 +59,7 @@ class PanelReviewService(Service):
                     continue
                 if en.program != Program.PAR:
                     continue
-                cycle = self._svc.compliance._cycle_on(s, e.id, m.meets_on)
+                cycle = self._svc.compliance.cycle_on_in(s, e.id, m.meets_on)
                 if (cycle is not None and cycle.summative_due_on is not None and cycle.summative_due_on <= m.meets_on
                         and (current is None or current.decided_on < cycle.start_on)):
                     why[e.id] = f"Summative due {timefmt.screen_date(cycle.summative_due_on)}"
@@ -78,7 +78,7 @@ class PanelReviewService(Service):
     def _missing(self, s: Session, e: Educator, program: str | None, m: PanelMeeting) -> tuple[list[str], datetime | None]:
         missing: list[str] = []
         if program == Program.PAR:
-            cycle = self._svc.compliance._cycle_on(s, e.id, m.meets_on)
+            cycle = self._svc.compliance.cycle_on_in(s, e.id, m.meets_on)
             if cycle is not None:
                 sched = self._svc.progress._schedule(s, e, cycle, self.today())
                 late = [slot for slot in sched.slots if slot.sent_on is None and slot.due_on <= m.meets_on]

@@ -54,7 +54,7 @@ class SelfAssessmentService(DocumentService):
                 if d.status == DocumentStatus.DRAFT:
                     raise RuleViolation(f"{e.display_name} already has a self-assessment in draft: finish or "
                                         "delete it first.")
-            cycle = self._svc.compliance._cycle_on(s, educator_id, self.today())
+            cycle = self._svc.compliance.cycle_on_in(s, educator_id, self.today())
             doc = SelfAssessment(educator_id=educator_id, cycle_id=cycle.id if cycle else None, entries=clean,
                                  reflection=_text(reflection), completed_on=completed_on, source=source,
                                  source_file=source_file, source_sha256=source_sha256,
@@ -200,7 +200,7 @@ class EducatorPlanService(DocumentService):
             if any(p.status == DocumentStatus.DRAFT for p in
                    s.scalars(self.live(EducatorPlan).where(EducatorPlan.educator_id == educator_id))):
                 raise RuleViolation(f"{e.display_name} already has an Educator Plan in draft: finish or delete it.")
-            cycle = self._svc.compliance._cycle_on(s, educator_id, self.today())
+            cycle = self._svc.compliance.cycle_on_in(s, educator_id, self.today())
             plan_type = plan_type or (cycle.plan_type if cycle else None)
             start_on = start_on or (cycle.start_on if cycle else None)
             end_on = end_on or (cycle.end_on if cycle else None)

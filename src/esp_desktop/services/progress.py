@@ -8,7 +8,6 @@ uses records the Panel may read: CT-private notes never reach it.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -65,21 +64,10 @@ class ProgressReportService(DocumentService):
 
     # --- when they are due -----------------------------------------------------------------------------------
 
-    def _add_school_days(self, s: Session) -> Callable[[date, int], date]:
-        # Until the school calendar (issue 11) is merged: Monday to Friday count as school days.
-        def add(day: date, n: int) -> date:
-            while n > 0:
-                day += timedelta(days=1)
-                if day.weekday() < 5:
-                    n -= 1
-            return day
-
-        return add
-
     def _schedule(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date) -> ProgressSchedule:
         every = self._svc.panel._settings(s).progress_every
         dues = panel_rules.progress_due_dates(cycle.start_on, cycle.end_on, every=every,
-                                              add_school_days=self._add_school_days(s))
+                                              add_school_days=self._svc.calendars.calendars_in(s).add_school_days)
         sent = [d.finalized_at.date() for d in s.scalars(self.live(ProgressReport).where(
             ProgressReport.educator_id == e.id, ProgressReport.status == DocumentStatus.FINAL.value))
             if d.finalized_at and d.supersedes_id is None]  # a correction re-sends a report, it is not a new one
@@ -92,7 +80,7 @@ class ProgressReportService(DocumentService):
         today = today or self.today()
         with self.session() as s:
             e = self.get(s, Educator, educator_id, what="Educator")
-            cycle = self._svc.compliance._cycle_on(s, educator_id, today)
+            cycle = self._svc.compliance.cycle_on_in(s, educator_id, today)
             return None if cycle is None else self._schedule(s, e, cycle, today)
 
     def due_items(self, *, today: date | None = None) -> list[DueItem]:
@@ -101,10 +89,10 @@ class ProgressReportService(DocumentService):
         out: list[DueItem] = []
         with self.session() as s:
             for e in s.scalars(self.live(Educator)):
-                en = self._svc.caseload._current(s, e.id)
+                en = self._svc.caseload.active_enrolment_in(s, e.id)
                 if en is None or en.program != Program.PAR or en.status != EnrolmentStatus.ENROLLED:
                     continue
-                cycle = self._svc.compliance._cycle_on(s, e.id, today)
+                cycle = self._svc.compliance.cycle_on_in(s, e.id, today)
                 if cycle is not None:
                     out += self.items_for(s, e, cycle, today)
         return sorted(out, key=lambda i: (i.due_on, i.educator_name))
@@ -129,7 +117,7 @@ class ProgressReportService(DocumentService):
             if any(d.status == DocumentStatus.DRAFT for d in s.scalars(self.live(ProgressReport).where(
                     ProgressReport.educator_id == educator_id))):
                 raise RuleViolation(f"A progress report on {e.display_name} is already in draft: finish it first.")
-            cycle = self._svc.compliance._cycle_on(s, educator_id, today)
+            cycle = self._svc.compliance.cycle_on_in(s, educator_id, today)
             if cycle is None:
                 raise RuleViolation(f"Start {e.display_name}'s evaluation cycle first: reports follow its dates.")
             last = max((d.period_end for d in s.scalars(self.live(ProgressReport).where(
@@ -191,7 +179,7 @@ class ProgressReportService(DocumentService):
             if p.status in ("open", "in_progress") and _visible_to_panel(p):
                 due = f" (by {timefmt.doc_date(p.due_on)})" if p.due_on else ""
                 steps.append(f"{_first_sentence(p.action)}{due}")
-        cc = self._svc.compliance._compliance(s, cycle, "", end)
+        cc = self._svc.compliance._compliance(s, cycle, "", end, progress_reports=False)  # the cycle's own steps
         nxt = cc.next_due
         if nxt is not None:
             steps.append(f"Next on the cycle: {nxt.label.lower()}, due {timefmt.doc_date(nxt.due_on)}.")

@@ -40,6 +40,11 @@ def _enum(enum: type[StrEnum], value: str, what: str) -> str:
         raise ValidationError(f"Unknown {what} {value!r}; choose one of: {allowed}.") from None
 
 
+def _check_minutes(minutes: object) -> None:
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 0 <= minutes <= 24 * 60:
+        raise ValidationError("Minutes must be between 0 and 1440.")
+
+
 class EvidenceService(Service):
     def add(self, *, educator_id: str, title: str, category: str, kind: str, collected_on: date | None = None,
             description: str | None = None, indicator_codes: Sequence[str] = (), equity_codes: Sequence[str] = (),
@@ -235,13 +240,16 @@ class CoachingService(Service):
             equity_codes: Sequence[str] = (), audience: str | None = None) -> CoachingActivity:
         audience = self.check_audience(audience, "coaching")
         kind = _enum(CoachingKind, kind, "coaching activity")
-        if minutes < 0 or minutes > 24 * 60:
-            raise ValidationError("Minutes must be between 0 and 1440.")
+        _check_minutes(minutes)
         self.check_codes(indicator_codes, equity_codes)
+        held_on = held_on or self.today()
+        if held_on > self.today():
+            raise ValidationError("Log coaching on or after the day it took place.")
         with self.session() as s:
             self.get(s, Educator, educator_id, what="Educator")
             self._svc.caseload.guard_audience(s, educator_id, audience)
-            a = CoachingActivity(educator_id=educator_id, kind=kind, held_on=held_on or self.today(), minutes=minutes,
+            self._svc.caseload.require_enrolled(s, educator_id, on=held_on, what="coaching")
+            a = CoachingActivity(educator_id=educator_id, kind=kind, held_on=held_on, minutes=minutes,
                                  notes=notes, resources=resources, indicator_codes=list(indicator_codes),
                                  equity_codes=list(equity_codes), audience=self.check_audience(audience))
             s.add(a)
@@ -254,6 +262,13 @@ class CoachingService(Service):
             self.check_unchanged(a, unchanged_since, "coaching entry")
             if "kind" in fields:
                 fields["kind"] = _enum(CoachingKind, str(fields["kind"]), "coaching activity")
+            if "minutes" in fields:
+                _check_minutes(fields["minutes"])
+            if "held_on" in fields and fields["held_on"] != a.held_on:
+                day = fields["held_on"]
+                if not isinstance(day, date) or day > self.today():
+                    raise ValidationError("Log coaching on or after the day it took place.")
+                self._svc.caseload.require_enrolled(s, a.educator_id, on=day, what="coaching")
             self.apply_fields(a, dict(fields), ("kind", "held_on", "minutes", "notes", "resources",
                                                  "indicator_codes", "equity_codes"))
             return a

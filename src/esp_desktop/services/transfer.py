@@ -4,6 +4,8 @@ Export document: ``{"format": "esp-desktop-export", "format_version": 1, "export
 "prepared_for", ["educators"], ["sites"], "omitted": [{type, reason, count}], "<record type>": [ <record JSON
 form, see store/records.py> ... ], ...}``. Which records go in is decided by core/policy.py, for one reader.
 Attachment records carry their file content as ``content_base64`` so an export is complete on its own.
+The CT's own copy also carries ``"sync_conflicts"``: the versions kept aside by sync conflicts (an import
+leaves them out: they are other versions of records, not records).
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import clock, policy
+from ..core.enums import Audience, ReaderKind
 from ..core.errors import ValidationError
 from ..store.facts import Facts
-from ..store.models import RECORD_TYPES
+from ..store.models import RECORD_TYPES, SyncConflict
 from ..store.records import apply_record_dict, record_to_dict
 from .base import Service
 
 EXPORT_FORMAT = "esp-desktop-export"
+CONFLICTS_KEY = "sync_conflicts"  # not a record type: versions kept aside by sync, in the CT's full export only
 EXPORT_VERSION = 1
 
 ReaderArg = policy.Reader | str | None
@@ -58,7 +62,26 @@ def export_document(s: Session, *, reader: ReaderArg = None,
         doc[rtype] = [record_to_dict(obj) for obj in s.scalars(q.order_by(model.created_at))
                       if omitted.note(facts.subject(obj))]
     doc["omitted"] = omitted.as_json(for_reader=True)
+    if r.kind is ReaderKind.CT:
+        _add_conflicts(s, doc, with_private=r.with_private)
     return doc, omitted
+
+
+def _add_conflicts(s: Session, doc: dict[str, Any], *, with_private: bool) -> None:
+    """The CT's own copy is complete: it also carries the versions kept aside by sync conflicts (open or
+    settled), which exist nowhere else once the CT's devices are gone. A CT-private one only with the private
+    records, and the document says how many were left out."""
+    kept, left_out = [], 0
+    for c in s.scalars(select(SyncConflict).order_by(SyncConflict.received_at, SyncConflict.conflict_id)):
+        if not with_private and c.data.get("audience") == Audience.CT_PRIVATE.value:
+            left_out += 1
+            continue
+        kept.append({"conflict_id": c.conflict_id, "record_type": c.record_type, "record_id": c.record_id,
+                     "base_version": c.base_version, "server_version": c.server_version, "resolved": c.resolved,
+                     "received_at": c.received_at.isoformat(), "data": c.data})
+    doc[CONFLICTS_KEY] = kept
+    if left_out:
+        doc["omitted"].append({"type": CONFLICTS_KEY, "reason": policy.Reason.PRIVATE.value, "count": left_out})
 
 
 def import_document(s: Session, doc: dict[str, Any]) -> dict[str, int]:
@@ -76,7 +99,8 @@ def import_document(s: Session, doc: dict[str, Any]) -> dict[str, int]:
                 raise ValidationError(f"{rtype} entries must be objects.")
             d = dict(d)
             d.setdefault("type", rtype)
-            counts[apply_record_dict(s, d)] += 1
+            # Imported records are not on the sync server yet: marked for the next sync (not clean).
+            counts[apply_record_dict(s, d, mark_dirty=True)] += 1
     return counts
 
 
@@ -105,6 +129,11 @@ class TransferService(Service):
             "educators": sorted(r.educators or ()), "sites": sorted(r.sites or ()), "counts": counts,
             "omitted": omitted.as_json()})
         return doc, omitted
+
+    @staticmethod
+    def record_count(doc: dict[str, Any]) -> int:
+        """How many records an export document holds (all record types)."""
+        return sum(len(doc.get(t, [])) for t in RECORD_TYPES)
 
     def import_(self, doc: dict[str, Any]) -> dict[str, int]:
         files: list[tuple[dict[str, Any], bytes]] = []

@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..core.errors import StoreCorrupt
+from .records import is_record_id
 
 MAX_ATTACHMENT_BYTES = 200 * 1024 * 1024
 
@@ -34,22 +35,37 @@ class AttachmentStore:
         self.folder = folder
 
     def path_for(self, attachment_id: str) -> Path:
+        # The id becomes a file name: only a canonical UUID may (a crafted import or a hostile server could
+        # otherwise name a path outside this folder).
+        if not is_record_id(attachment_id):
+            raise StoreCorrupt("An attachment has an invalid id; it was not written.")
         return self.folder / f"{attachment_id}.bin"
+
+    def _write(self, attachment_id: str, blob: bytes, *, sync: bool) -> None:
+        """Atomically place ``blob`` (owner-only file; no half file left behind when the disk is full)."""
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        final = self.path_for(attachment_id)
+        tmp = final.with_suffix(".tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(blob)
+                fh.flush()
+                if sync:
+                    os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def put(self, attachment_id: str, data: bytes, filename: str, *, key: bytes | None = None) -> SealedFile:
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise StoreCorrupt(f"{filename} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
         key = key or AESGCM.generate_key(bit_length=256)
         nonce = secrets.token_bytes(12)
+        self.path_for(attachment_id)  # validates the id before any work
         blob = nonce + AESGCM(key).encrypt(nonce, data, attachment_id.encode())
-        self.folder.mkdir(parents=True, exist_ok=True)
-        final = self.path_for(attachment_id)
-        tmp = final.with_suffix(".tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(blob)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        self._write(attachment_id, blob, sync=True)
         return SealedFile(
             sha256=hashlib.sha256(data).hexdigest(),
             size=len(data),
@@ -72,7 +88,4 @@ class AttachmentStore:
 
     def import_sealed(self, attachment_id: str, blob: bytes) -> None:
         """Place an already-encrypted blob (from a backup or sync download)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.path_for(attachment_id).with_suffix(".tmp")
-        tmp.write_bytes(blob)
-        os.replace(tmp, self.path_for(attachment_id))
+        self._write(attachment_id, blob, sync=True)

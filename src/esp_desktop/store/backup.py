@@ -36,6 +36,7 @@ from .. import __version__
 from ..core import clock
 from ..core.errors import StoreCorrupt, StoreExists
 from . import keys
+from .identity import new_store_epoch
 from .vault import DB_NAME, KEY_NAME, Store, Vault
 
 MAGIC = b"ESPBACKUP1\n"
@@ -90,14 +91,18 @@ def create_backup(store: Store, out: Path) -> dict:
             tar.addfile(info, io.BytesIO(data))
         out = Path(out)
         part = out.with_name(out.name + ".part")
-        with open(tar_path, "rb") as src, open(part, "wb") as fh:
-            fh.write(MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes)
-            for index, chunk, last in _chunks(src):
-                ct = aes.encrypt(_nonce(index, last), chunk, hh)
-                fh.write(struct.pack(">I", len(ct)) + ct)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(part, out)
+        try:
+            with open(tar_path, "rb") as src, open(part, "wb") as fh:
+                fh.write(MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes)
+                for index, chunk, last in _chunks(src):
+                    ct = aes.encrypt(_nonce(index, last), chunk, hh)
+                    fh.write(struct.pack(">I", len(ct)) + ct)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(part, out)
+        except BaseException:
+            part.unlink(missing_ok=True)  # a full disk or an interrupt leaves no half archive behind
+            raise
     return {"members": len(manifest), "bytes": out.stat().st_size}
 
 
@@ -187,7 +192,14 @@ def restore_backup(archive: Path, data_dir: Path, passphrase: str, *, force: boo
                     raise StoreCorrupt(f"The backup is damaged ({name} does not match its checksum).")
             (staging / "manifest.json").unlink()
             kf.write(staging / KEY_NAME)
-            Vault(staging).unlock_with_key(data_key).close()  # opens, migrates if older, proves the key fits
+            restored = Vault(staging).unlock_with_key(data_key)  # opens, migrates if older, proves the key fits
+            try:
+                with restored.engine.begin() as conn:
+                    # The restored copy went back in time: a new epoch, so nothing (sync) takes it for the store
+                    # it was copied from, and sync checks every record against the server again.
+                    new_store_epoch(conn)
+            finally:
+                restored.close()
             if vault.exists():
                 aside = vault.data_dir.with_name(f"{vault.data_dir.name}.before-restore-{clock.local_now():%Y%m%d-%H%M%S}")
                 shutil.move(str(vault.data_dir), aside)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from ..core.errors import StoreCorrupt
 from .models import Attachment
@@ -22,19 +23,29 @@ class CheckReport:
 
 
 def check_store(store: Store) -> CheckReport:
+    """Every check runs even when an earlier one hits a damaged page: the report lists what is wrong."""
     rep = CheckReport()
+    atts: list = []
     with store.engine.connect() as conn:
-        for row in conn.execute(text("PRAGMA cipher_integrity_check")):
-            rep.problems.append(f"database page check: {row[0]}")
-        result = [r[0] for r in conn.execute(text("PRAGMA integrity_check"))]
-        if result != ["ok"]:
-            rep.problems += [f"database structure: {r}" for r in result[:20]]
+        for name, run in (
+            ("database page check", lambda: [f"{r[0]}" for r in conn.execute(text("PRAGMA cipher_integrity_check"))]),
+            ("database structure", lambda: [r[0] for r in conn.execute(text("PRAGMA integrity_check"))
+                                            if r[0] != "ok"][:20]),
+        ):
+            try:
+                rep.problems += [f"{name}: {p}" for p in run()]
+            except DBAPIError as exc:
+                rep.problems.append(f"{name}: {_reason(exc)}")
+            conn.rollback()
         try:
             conn.execute(text("INSERT INTO search_index(search_index, rank) VALUES('integrity-check', 1)"))
         except Exception as exc:  # noqa: BLE001 - any failure here means the index is damaged
-            rep.problems.append(f"search index: {exc}")
+            rep.problems.append(f"search index: {_reason(exc)}")
         conn.rollback()
-        atts = list(conn.execute(select(Attachment).where(Attachment.deleted.is_(False))))
+        try:
+            atts = list(conn.execute(select(Attachment).where(Attachment.deleted.is_(False))))
+        except DBAPIError as exc:
+            rep.problems.append(f"attachment records: {_reason(exc)}")
     for a in atts:
         try:
             store.attachments.get(a.id, a.file_key, a.sha256)
@@ -42,3 +53,7 @@ def check_store(store: Store) -> CheckReport:
         except StoreCorrupt as exc:
             rep.problems.append(str(exc))
     return rep
+
+
+def _reason(exc: Exception) -> str:
+    return str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]

@@ -11,10 +11,12 @@ cannot disagree about a record's program history, sites or parent.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..core import policy
@@ -38,7 +40,7 @@ class Facts:
     parents: dict[tuple[str, str], _Parent] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, s: Session) -> Facts:
+    def load(cls, s: Session | Connection) -> Facts:
         history: dict[str, list[str]] = defaultdict(list)
         # Every live enrolment, ended ones included: the program rule looks at the whole history.
         for educator_id, program in s.execute(
@@ -63,12 +65,12 @@ class Facts:
                         facts.parents[(ptype, child_id)] = found
         return facts
 
-    def _parent(self, obj: Any) -> tuple[str | None, Subject | None]:
+    def _parent(self, rtype: str, get: Callable[[str], Any]) -> tuple[str | None, Subject | None]:
         """(the parent's id, its subject) for a gated type; (None, None) when the link is empty."""
-        gate = policy.entry(obj.__record_type__).parent
+        gate = policy.entry(rtype).parent
         if gate is None:
             return None, None
-        link = obj.id if gate.on_parent else getattr(obj, gate.link, None)
+        link = get("id") if gate.on_parent else get(gate.link)
         found = self.parents.get((gate.type, link)) if link else None
         if found is None:
             # Linked to something gone (or a child nothing names any more): fail closed.
@@ -79,10 +81,49 @@ class Facts:
         return Subject(rtype, audience, educator_id, self.programs.get(educator_id or "", ()),
                        self.sites.get(educator_id or "", frozenset()), parent)
 
+    def subject_of(self, rtype: str, data: Mapping[str, Any]) -> Subject:
+        """The policy's view of a record given as its JSON form (or any mapping of its columns)."""
+        _pid, parent = self._parent(rtype, data.get)
+        return self._subject(rtype, data["audience"], _case(rtype, data.get), parent)
+
     def subject(self, obj: Any) -> Subject:
         """The policy's view of a record (an ORM object or detached snapshot with the record's attributes)."""
-        _pid, parent = self._parent(obj)
-        return self._subject(obj.__record_type__, obj.audience, getattr(obj, "educator_id", None), parent)
+        return self.subject_of(obj.__record_type__, _Attrs(obj))
+
+    def envelope(self, rtype: str, data: Mapping[str, Any]) -> dict[str, Any]:
+        """What esp-central needs to apply the policy without reading the record (sync/protocol.py): the
+        record's effective audience (a child travels as privately as its parent), its parent's id and its
+        educator's program history and sites."""
+        pid, parent = self._parent(rtype, data.get)
+        educator_id = _case(rtype, data.get)
+        s = self._subject(rtype, data["audience"], educator_id, parent)
+        out: dict[str, Any] = {"audience": policy.effective_audience(s).value, "parent_id": pid}
+        if educator_id:
+            out["case"] = {"programs": list(s.programs), "sites": sorted(s.sites)}
+        return out
 
     def parent_id(self, obj: Any) -> str | None:
-        return self._parent(obj)[0]
+        return self._parent(obj.__record_type__, _Attrs(obj).get)[0]
+
+
+def _case(rtype: str, get: Callable[[str], Any]) -> str | None:
+    return get("id") if rtype == "educator" else get("educator_id")
+
+
+class _Attrs(Mapping[str, Any]):
+    """An object's attributes as a read-only mapping (ORM objects and detached snapshots alike)."""
+
+    def __init__(self, obj: Any) -> None:
+        self._obj = obj
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return getattr(self._obj, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0

@@ -123,39 +123,58 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     conn = session.connection()
     pending = session.info.pop("_pending_audit", None)
     if pending:
-        conn.execute(insert(AuditEvent), pending)
+        audit_rows(conn, pending)
     touched = [o for o in list(session.new) + list(session.dirty) if isinstance(o, Record) and o.__search_fields__]
     if touched:
         reindex(conn, touched)
 
 
 def search_text(obj: Record) -> str:
-    parts = [getattr(obj, f, None) for f in obj.__search_fields__]
+    return search_body(obj.__search_fields__, lambda f: getattr(obj, f, None))
+
+
+def search_body(fields: tuple[str, ...], get: Any) -> str:
+    """The indexed text of a record: its search fields, one per line (``get(field)`` reads a value)."""
+    parts = [get(f) for f in fields]
     return "\n".join(str(p) for p in parts if p)
 
 
 def reindex(conn: Any, objs: list[Record]) -> None:
     """Replace the full-text rows of ``objs`` (drop deleted ones). Rows are found through ``search_map``."""
+    reindex_rows(conn, [(o.__record_type__, o.id, getattr(o, "educator_id", None),
+                         None if o.deleted else search_text(o)) for o in objs])
+
+
+def reindex_rows(conn: Any, rows: list[tuple[str, str, str | None, str | None]]) -> None:
+    """Replace the full-text rows of records given as ``(record_type, record_id, educator_id, body)``; a body of
+    None or "" (deleted, or nothing to index) only drops the old row. The bulk form the sync engine uses."""
     idx = _SEARCH_TABLE
-    ids = [o.id for o in objs]
-    old = list(conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(ids))).scalars())
-    if old:
-        conn.execute(delete(idx).where(idx.c.rowid.in_(old)))
-        conn.execute(delete(SearchMap).where(SearchMap.record_id.in_(ids)))
-    rows = [(o, search_text(o)) for o in objs if not o.deleted]
-    rows = [(o, body) for o, body in rows if body]
-    if not rows:
+    ids = [r[1] for r in rows]
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        old = list(conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(chunk))).scalars())
+        if old:
+            conn.execute(delete(idx).where(idx.c.rowid.in_(old)))
+            conn.execute(delete(SearchMap).where(SearchMap.record_id.in_(chunk)))
+    live = [r for r in rows if r[3]]
+    if not live:
         return
     # Rowids only grow, so "ORDER BY rowid DESC" in search means most recently written first.
     next_id = (conn.execute(select(func.max(SearchMap.fts_rowid))).scalar() or 0) + 1
     fts_rows, map_rows = [], []
-    for n, (o, body) in enumerate(rows):
+    for n, (rtype, rid, educator_id, body) in enumerate(live):
         rowid = next_id + n
-        fts_rows.append({"rowid": rowid, "record_type": o.__record_type__, "record_id": o.id,
-                         "educator_id": getattr(o, "educator_id", None), "body": body})
-        map_rows.append({"record_id": o.id, "fts_rowid": rowid})
+        fts_rows.append({"rowid": rowid, "record_type": rtype, "record_id": rid,
+                         "educator_id": educator_id, "body": body})
+        map_rows.append({"record_id": rid, "fts_rowid": rowid})
     conn.execute(insert(idx), fts_rows)
     conn.execute(insert(SearchMap), map_rows)
+
+
+def audit_rows(conn: Any, events: list[dict[str, Any]]) -> None:
+    """Append audit events (dicts shaped like ``_event``'s) in one statement."""
+    if events:
+        conn.execute(insert(AuditEvent), events)
 
 
 def _publisher(feed: ChangeFeed) -> Any:

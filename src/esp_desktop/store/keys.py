@@ -92,22 +92,54 @@ class KeyFile:
     def write(self, path: Path) -> None:
         """Atomic replace, so a crash mid-write never leaves a half key file."""
         tmp = path.with_suffix(".key.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write(self.to_json())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(self.to_json())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a full disk must not leave a half key file behind
+            raise
+
+
+# What a key file (or a wrapped key from the sync server) may ask for. Both are read before anything is
+# authenticated, so absurd values must fail with a clear message instead of hanging (1e9 passes) or raising
+# deep in the library (2^31 KiB of memory). The upper bounds leave ample room to raise the defaults.
+KDF_BOUNDS = {"iterations": (1, 32), "lanes": (1, 16), "memory_cost": (8 * 1024, 2 * 1024 * 1024)}
+
+
+def check_kdf(kdf: object) -> dict:
+    """The KDF parameters, if they are sane; StoreCorrupt otherwise."""
+    if not isinstance(kdf, dict):
+        raise StoreCorrupt("The key derivation parameters are damaged.")
+    if kdf.get("name") != "argon2id":
+        raise StoreCorrupt(f"Unknown key derivation {kdf.get('name')!r}.")
+    for name, (low, high) in KDF_BOUNDS.items():
+        value = kdf.get(name)
+        if type(value) is not int or not low <= value <= high:
+            raise StoreCorrupt(
+                f"The key derivation parameters are out of range ({name}={value!r}); the file is damaged or "
+                "was not made by esp-desktop."
+            )
+    if kdf.get("length", 32) != 32:
+        raise StoreCorrupt("The key derivation parameters are out of range (length).")
+    if kdf["memory_cost"] < 8 * kdf["lanes"]:
+        raise StoreCorrupt("The key derivation parameters are out of range (memory for the lanes).")
+    return kdf
 
 
 def derive_key(passphrase: str, salt: bytes, kdf: dict) -> bytes:
-    if kdf.get("name") != "argon2id":
-        raise StoreCorrupt(f"Unknown key derivation {kdf.get('name')!r}.")
+    check_kdf(kdf)
+    if not 8 <= len(salt) <= 64:
+        raise StoreCorrupt("The key derivation salt is damaged.")
     return Argon2id(
         salt=salt,
-        length=int(kdf.get("length", 32)),
-        iterations=int(kdf["iterations"]),
-        lanes=int(kdf["lanes"]),
-        memory_cost=int(kdf["memory_cost"]),
+        length=32,
+        iterations=kdf["iterations"],
+        lanes=kdf["lanes"],
+        memory_cost=kdf["memory_cost"],
     ).derive(passphrase.encode("utf-8"))
 
 

@@ -7,6 +7,8 @@ datetimes are ISO-8601 strings. The export document around these lives in ``serv
 from __future__ import annotations
 
 import base64
+import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -64,6 +66,56 @@ def record_to_dict(obj: Record) -> dict[str, Any]:
     return d
 
 
+def row_to_dict(rtype: str, row: Mapping[str, Any] | Any) -> dict[str, Any]:
+    """``record_to_dict`` for a Core row of the record's table (bulk paths: no ORM object per record)."""
+    d: dict[str, Any] = {"id": row["id"], "type": rtype}
+    for key in _columns(rtype):
+        if key in _LOCAL_ONLY or key == "id":
+            continue
+        d[key] = _jsonable(row[key])
+    return d
+
+
+def is_record_id(value: object) -> bool:
+    """A record id is a canonical (lower-case, hyphenated) UUID. Ids are joined into file names (attachments),
+    so anything else from a server or an import file is refused before it gets near a path."""
+    if not isinstance(value, str) or len(value) != 36:
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def check_record_id(rtype: str | None, value: object) -> str:
+    if not is_record_id(value):
+        raise ValidationError(f"A {rtype or 'record'} has no valid id (a record id is a UUID).")
+    return str(value)
+
+
+def values_from_dict(d: Mapping[str, Any]) -> tuple[type[Record], dict[str, Any]]:
+    """The model and column values of a record's JSON form: known fields only, dates parsed, id and audience
+    checked. Shared by ``apply_record_dict`` and the sync engine's bulk apply, so both accept the same input."""
+    rtype = d.get("type")
+    model = RECORD_TYPES.get(rtype or "") if isinstance(rtype, str) else None
+    if model is None:
+        raise ValidationError(f"Unknown record type {rtype!r}.")
+    check_record_id(rtype, d.get("id"))
+    cols = _writable(model.__record_type__)
+    unknown = d.keys() - cols - {"type"} - model.__dropped_fields__  # (older copies may still carry these)
+    if unknown:
+        raise ValidationError(f"{rtype} record has unknown field(s): {', '.join(sorted(unknown))}.")
+    values = {k: v for k, v in d.items() if k in cols}
+    for key in _parsers(model.__record_type__).keys() & values.keys():  # only date columns need parsing
+        values[key] = _parse(model, key, values[key])
+    if "audience" in values:
+        try:
+            Audience(values["audience"])
+        except ValueError:
+            raise ValidationError(f"{rtype} record has an unknown audience {values['audience']!r}.") from None
+    return model, values
+
+
 def _parse(model: type[Record], key: str, value: Any) -> Any:
     if value is None:
         return None
@@ -76,29 +128,20 @@ def _parse(model: type[Record], key: str, value: Any) -> Any:
         raise ValidationError(f"{model.__record_type__}.{key}: {value!r} is not a valid date.") from None
 
 
-def apply_record_dict(s: Session, d: dict[str, Any], *, keep_newer_local: bool = True) -> str:
+def apply_record_dict(
+    s: Session, d: dict[str, Any], *, keep_newer_local: bool = True, mark_dirty: bool = False
+) -> str:
     """Insert or update one record from its JSON form. Returns "created", "updated" or "unchanged".
 
     Idempotent by id: a record is only overwritten by a higher version (or the same version with a later
-    ``updated_at``), so importing the same document twice changes nothing.
+    ``updated_at``), so importing the same document twice changes nothing. ``mark_dirty`` marks what was
+    written as not yet on the sync server (an import); otherwise it is marked clean (it came from the server).
     """
-    rtype = d.get("type")
-    model = RECORD_TYPES.get(rtype or "")
-    if model is None:
-        raise ValidationError(f"Unknown record type {rtype!r}.")
-    if not isinstance(d.get("id"), str) or len(d["id"]) != 36:
-        raise ValidationError(f"A {rtype} record has no valid id.")
-    cols = _writable(model.__record_type__)
-    unknown = set(d) - cols - {"type"} - model.__dropped_fields__
-    if unknown:
-        raise ValidationError(f"{rtype} record has unknown field(s): {', '.join(sorted(unknown))}.")
-    values = {k: _parse(model, k, v) for k, v in d.items() if k in cols}
-    if "audience" in values:
-        Audience(values["audience"])
+    model, values = values_from_dict(d)
     existing = s.get(model, d["id"])
     if existing is None:
         obj = model(**values)
-        obj.sync_dirty = False
+        obj.sync_dirty = mark_dirty
         s.add(obj)
         return "created"
     newer = (values.get("version", 0), values.get("updated_at") or datetime.min) > (
@@ -107,5 +150,5 @@ def apply_record_dict(s: Session, d: dict[str, Any], *, keep_newer_local: bool =
         return "unchanged"
     for k, v in values.items():
         setattr(existing, k, v)
-    existing.sync_dirty = False
+    existing.sync_dirty = mark_dirty
     return "updated"

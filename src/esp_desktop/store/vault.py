@@ -11,9 +11,14 @@ Layout of a data folder::
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
+import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -35,6 +40,7 @@ from .db import make_engine, make_sessionmaker, verify_readable
 DB_NAME = "esp.db"
 KEY_NAME = "esp.key"
 MIN_PASSPHRASE = 8
+MIN_SCORE = 3  # zxcvbn: "safely unguessable: moderate protection from offline slow-hash scenario"
 
 
 class Store:
@@ -107,9 +113,68 @@ class Store:
         self._data_key = b""
 
 
-def check_passphrase(passphrase: str) -> None:
+@dataclass(frozen=True)
+class Strength:
+    """How guessable a passphrase is: zxcvbn's score (0-4) and, if it is not accepted, why, in plain words."""
+
+    score: int
+    problem: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def passphrase_strength(passphrase: str) -> Strength:
+    """THE passphrase rule, for the command line and the windows alike: at least ``MIN_PASSPHRASE`` characters and
+    a zxcvbn score of at least ``MIN_SCORE``. The passphrase protects the store on this computer and the copy of
+    the sync key the server keeps (which the server's operator could try to guess offline)."""
+    from zxcvbn import zxcvbn  # imported on use: the unlock screen does not need it
+
+    # zxcvbn is quadratic in the length; the first 100 characters judge a passphrase well enough.
+    result: dict[str, Any] = zxcvbn(passphrase[:100]) if passphrase else {"score": 0, "feedback": {}}
+    score = int(result["score"])
     if len(passphrase) < MIN_PASSPHRASE:
-        raise ValidationError(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.")
+        return Strength(score, f"Use at least {MIN_PASSPHRASE} characters.")
+    if score < MIN_SCORE:
+        feedback = result.get("feedback") or {}
+        hint = feedback.get("warning") or " ".join(feedback.get("suggestions") or [])
+        hint = f" ({hint.rstrip('.')})" if hint else ""
+        return Strength(score, f"This passphrase is too easy to guess{hint}. A few unrelated words are easy to "
+                               "type and hard to guess.")
+    return Strength(score, None)
+
+
+def check_passphrase(passphrase: str) -> None:
+    problem = passphrase_strength(passphrase).problem
+    if problem:
+        raise ValidationError(problem)
+
+
+STALE_TEMP_SECONDS = 600  # a *.tmp older than this is a leftover of a crash, not a write in progress
+
+
+def secure_folder(data_dir: Path) -> None:
+    """Owner-only access to the data folder and everything in it (0700 folders, 0600 files), and no leftover
+    temporary files from a crash. Applied on create and on every unlock, so older stores are tightened too."""
+    if os.name != "posix":  # Windows: the per-user profile folder's ACLs already do this
+        return
+    now = time.time()
+    for folder in (data_dir, data_dir / "attachments"):
+        if not folder.is_dir():
+            continue
+        os.chmod(folder, 0o700)
+        for p in folder.iterdir():
+            try:
+                st = p.lstat()
+                if not stat.S_ISREG(st.st_mode):
+                    continue
+                if p.suffix == ".tmp" and now - st.st_mtime > STALE_TEMP_SECONDS:
+                    p.unlink()
+                elif st.st_mode & 0o077:
+                    os.chmod(p, 0o600)
+            except FileNotFoundError:  # removed meanwhile (SQLite's -shm/-wal)
+                continue
 
 
 class Vault:
@@ -133,7 +198,8 @@ class Vault:
         if self.exists():
             raise StoreExists(f"A store already exists in {self.data_dir}; nothing was changed.")
         check_passphrase(passphrase)
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        secure_folder(self.data_dir)
         data_key = keys.new_data_key()
         kf = keys.wrap_key(data_key, passphrase, store_id=str(uuid.uuid4()))
         engine = make_engine(self.db_path, data_key)
@@ -146,6 +212,7 @@ class Vault:
                 p.unlink()
             raise
         kf.write(self.key_path)  # last: a store only "exists" once its schema is complete
+        secure_folder(self.data_dir)
         return Store(self.data_dir, engine, data_key, kf)
 
     def read_keyfile(self) -> keys.KeyFile:
@@ -173,6 +240,7 @@ class Vault:
             raise StoreMissing(f"The database {DB_NAME} is missing from {self.data_dir}.")
         if self.db_path.stat().st_size < 1024:
             raise StoreCorrupt("The database file is truncated; nothing was changed.")
+        secure_folder(self.data_dir)
         engine = make_engine(self.db_path, data_key)
         try:
             verify_readable(engine)

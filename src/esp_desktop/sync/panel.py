@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from ..core import clock
 from ..core.errors import EspError
+from ..store.facts import Facts
 from ..store.hooks import SEARCH_INDEX
 from ..store.models import RECORD_TYPES, Meta, Record, SearchMap, SyncRecordState
 from ..store.records import apply_record_dict, record_to_dict
@@ -239,11 +240,12 @@ class PanelSync:
         device = st.get("device_id", "")
         with self.store.session() as s:
             bases = dict(s.execute(select(SyncRecordState.record_id, SyncRecordState.server_version)).all())
+            facts = Facts.load(s)
             changes = []
             for rtype in WRITABLE:
                 model = RECORD_TYPES[rtype]
                 for obj in s.scalars(select(model).where(model.sync_dirty.is_(True))):
-                    changes.append(self._change(obj, bases.get(obj.id, 0), device))
+                    changes.append(self._change(obj, bases.get(obj.id, 0), device, facts))
             ignored = sum(1 for model in RECORD_TYPES.values() if model.__record_type__ not in WRITABLE
                           for _ in s.scalars(select(model.id).where(model.sync_dirty.is_(True))))
         if ignored:
@@ -255,12 +257,15 @@ class PanelSync:
             self._record(batch, resp, report)
 
     @staticmethod
-    def _change(obj: Record, base: int, device: str) -> dict[str, Any]:
+    def _change(obj: Record, base: int, device: str, facts: Facts) -> dict[str, Any]:
         data = record_to_dict(obj)
         digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+        # The policy's facts as a CT's device sends them (store/facts.py): the effective audience and the parent
+        # (the meeting), which esp-central's Panel write rule checks; a Panel device sends no case facts.
+        facts_env = facts.envelope(obj.__record_type__, data)
         env = {"type": obj.__record_type__, "id": obj.id, "version": obj.version, "deleted": bool(obj.deleted),
-               "audience": obj.audience, "educator_id": getattr(obj, "educator_id", None),
-               "updated_at": data["updated_at"], "payload": data}
+               "audience": facts_env["audience"], "educator_id": getattr(obj, "educator_id", None),
+               "parent_id": facts_env["parent_id"], "updated_at": data["updated_at"], "payload": data}
         return {"client_change_id": str(uuid.uuid5(CHANGE_NS, f"{device}:{obj.id}:{base}:{digest}")),
                 "base_version": base, "record": env}
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -31,7 +31,11 @@ MAX_WRAPPED_KEY_CHARS = 4096
 ATTACHMENT_CHUNK_MAX = 4 * 1024 * 1024
 
 Audience = Literal["ct_private", "educator", "panel", "admin"]
-Role = Literal["ct", "panel", "admin"]
+AUDIENCES: tuple[str, ...] = get_args(Audience)
+# The readers of core/policy.py: admin = the school administrator (bound to sites), educator = one educator
+# (bound to their case), program_office = user and device management, reading no case content.
+Role = Literal["ct", "educator", "panel", "admin", "program_office"]
+Program = Literal["PA", "PAR", "informal"]
 RecordType = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Sha256Hex = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 Base64Str = Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
@@ -53,6 +57,14 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
+class CaseFacts(_Strict):
+    """What esp-central needs to know about a record's educator to apply the confidentiality policy without
+    reading the record: their program history (every enrolment, oldest first) and their sites."""
+
+    programs: list[Program] = Field(default_factory=list, max_length=64)
+    sites: list[UUID] = Field(default_factory=list, max_length=64)
+
+
 class RecordEnvelope(_Strict):
     """One record as it travels between client and server (the latest state of a record, or a tombstone)."""
 
@@ -66,6 +78,10 @@ class RecordEnvelope(_Strict):
     payload: dict[str, Any] | None = None
     ciphertext: Base64Str | None = Field(default=None, max_length=MAX_CIPHERTEXT_CHARS)
     attachment_sha256: Sha256Hex | None = None
+    # Added for the confidentiality policy (core/policy.py); optional, so older clients still validate.
+    # ``audience`` is the record's *effective* audience (a child travels as privately as its parent).
+    parent_id: UUID | None = Field(default=None, description="the record this one is readable only with")
+    case: CaseFacts | None = Field(default=None, description="its educator's program history and sites (push only)")
 
     _aware_updated = field_validator("updated_at")(_aware)
 
@@ -128,9 +144,11 @@ def change_digest(change: Change) -> str:
 
     Covers everything but the ciphertext: a client re-seals a private record on every attempt (fresh nonce),
     so a retried push differs only there; a different edit differs in ``updated_at`` (and usually more).
+    The JSON is the model's own serialisation (fields in declaration order, payload keys as sent): a client
+    re-sends a change built the same way.
     """
-    body = change.model_dump(mode="json", exclude={"record": {"ciphertext"}})
-    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    body = change.model_dump_json(exclude={"record": {"ciphertext"}})
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 class PushResult(_Strict):
@@ -242,6 +260,8 @@ class UserInfo(_Strict):
     name: str
     role: Role
     devices: int
+    sites: list[UUID] = Field(default_factory=list, description="a school administrator's sites")
+    educator_id: UUID | None = Field(default=None, description="an educator's own case")
 
 
 class DeviceInfo(_Strict):

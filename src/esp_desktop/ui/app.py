@@ -12,10 +12,11 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__
-from ..settings import USE_KEYRING
+from ..settings import THEME, USE_KEYRING
 from .context import AppContext
+from .widgets import style
+from .widgets.elide import ElidedTextTips
 from .widgets.icons import app_icon
-from .widgets.style import STYLE_SHEET
 
 log = logging.getLogger(__name__)
 
@@ -52,20 +53,37 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
         f = QFont(app.font())
         f.setPointSizeF(10)
         app.setFont(f)
-    app.setStyleSheet(STYLE_SHEET)
+    app.setStyleSheet(style.style_sheet(style.LIGHT))
+    if not any(isinstance(c, ElidedTextTips) for c in app.children()):
+        app.installEventFilter(ElidedTextTips(app))  # elided cells, headers and combos show in full on hover
     configure_thread_pool()
     return app
+
+
+def apply_theme(app: QApplication, theme: str) -> str:
+    """Light, dark, or the system's choice ("system"); returns the theme applied. Screens built afterwards
+    (and every style-sheet colour at once) follow; icons already drawn keep their tint until the next start."""
+    if theme not in ("light", "dark"):
+        from PySide6.QtCore import Qt as _Qt
+
+        scheme = app.styleHints().colorScheme()
+        theme = "dark" if scheme == _Qt.ColorScheme.Dark else "light"
+    t = style.DARK if theme == "dark" else style.LIGHT
+    style.use(t)
+    app.setPalette(style.palette(t))
+    app.setStyleSheet(style.style_sheet(t))
+    return theme
 
 
 def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or None
     """Unlock silently with the key remembered in the OS keyring, if the CT chose that."""
     if not ctx.settings.get(USE_KEYRING):
         return None
-    from ..store.vault import Vault
+    from ..services import vault
     from .settings.unlock import open_services
 
     try:
-        store = Vault(ctx.data_dir).unlock_from_keyring()
+        store = vault.unlock_from_keyring(ctx.data_dir)
     except Exception as exc:  # noqa: BLE001 - a stale or broken keyring entry: fall back to the passphrase
         log.info("keyring unlock failed: %s", exc)
         return None
@@ -74,13 +92,16 @@ def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or 
 
 def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     """The main window after the first-run wizard or a keyring unlock; None if the CT cancelled setup."""
-    from ..store.vault import Vault
+    from ..services import vault
     from .mainwindow import MainWindow
     from .settings.firstrun import FirstRunWizard
 
     ctx = AppContext(Path(data_dir))
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, ctx.settings.get(THEME))
     win = MainWindow(ctx)
-    if not Vault(data_dir).exists():
+    if not vault.exists(Path(data_dir)):
         wiz = FirstRunWizard(ctx.data_dir, ctx.settings)
         if not wiz.exec() or wiz.result_value is None:
             win.deleteLater()
@@ -151,6 +172,9 @@ def run(data_dir: Path, *, verbose: bool = False) -> int:
     win.instance = guard
     guard.showRequested.connect(win.bring_forward)
     win.show()
+    from .widgets.tempfiles import sweep_leftovers
+
+    sweep_leftovers()  # decrypted attachment copies left by a run that crashed
     try:
         return app.exec()
     finally:

@@ -20,9 +20,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 from ..services import Services
+from ..services.vault import Changes, Store
 from ..settings import Settings
-from ..store.changes import Changes
-from ..store.vault import Store
 
 
 class AppContext(QObject):

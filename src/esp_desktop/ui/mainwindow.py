@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..core import clock
+from ..services import vault
 from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
 from .caseload.page import CaseloadPage
 from .compliance.page import DashboardPage
@@ -81,7 +82,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("sidebar")
         self.nav.setAccessibleName("Navigation")
         self.nav.setIconSize(QSize(18, 18))
-        self.nav.setFixedWidth(200)
+        self.nav.setFixedWidth(176)
         self.screens: dict[str, QWidget] = {}
         for key, title, icon_name, page in (
             ("caseload", "Caseload", "users", self.caseload),
@@ -153,8 +154,12 @@ class MainWindow(QMainWindow):
         self._store_actions: list[QAction] = []
         self.act_lock = self._action("&Lock", self.ctx.lockRequested.emit, shortcut="Ctrl+L", icon_name="lock")
         self.act_new = self._action("&New educator…", self._new_educator, shortcut="Ctrl+N", icon_name="user-plus")
-        self.act_search = self._action("&Search…", self.show_search, shortcut=["Ctrl+F", "Ctrl+K"], icon_name="search")
+        self.act_search = self._action("&Search", self.show_search, shortcut=["Ctrl+F", "Ctrl+K", "Ctrl+4"],
+                                       icon_name="search")
         self.act_backup = self._action("Write &backup…", self.write_backup, icon_name="archive")
+        self.act_ics = self._action("Export due dates to a &calendar (.ics)…", self.export_calendar,
+                                    icon_name="calendar")
+        self.act_calendar = self._action("School &calendar…", self.open_school_calendar, icon_name="calendar-clock")
         self.act_restore = self._action("&Restore from backup…", self.restore_backup, icon_name="download")
         self.act_remove_demo = self._action("Remove &demo data…", self.remove_demo, icon_name="trash-2")
         self.act_profile = self._action("Your &profile…", lambda: self._program(ProfileDialog), icon_name="user")
@@ -178,14 +183,13 @@ class MainWindow(QMainWindow):
                 ("caseload", "&Caseload"),
                 ("dashboard", "C&ompliance dashboard"),
                 ("panel", "&Panel meetings"),
-                ("search", "&Search"),
             )
         ):
             go.append(self._action(text, lambda _=False, k=key: self.go(k), shortcut=f"Ctrl+{n + 1}"))
 
         mb = self.menuBar()
         m = mb.addMenu("&File")
-        for a in (self.act_sync, self.act_conflicts):
+        for a in (self.act_sync, self.act_conflicts, self.act_ics):
             m.addAction(a)
         m.addSeparator()
         for a in (self.act_backup, self.act_restore, self.act_remove_demo):
@@ -200,12 +204,13 @@ class MainWindow(QMainWindow):
             m.addAction(a)
         m.addSeparator()
         m.addAction(self.act_search)
-        m = mb.addMenu("E&ducator")
+        m = mb.addMenu("Educa&tor")
         m.addAction(self.act_new)
         m = mb.addMenu("&Program")
         for a in (self.act_profile, self.act_sites, self.act_people):
             m.addAction(a)
         m.addSeparator()
+        m.addAction(self.act_calendar)
         m.addAction(self.act_year)
         m.addSeparator()  # the bridge to the district
         for a in (self.act_roster, self.act_tables, self.act_report):
@@ -365,7 +370,7 @@ class MainWindow(QMainWindow):
         # let running background reads finish before the engine goes (their results are dropped: locked)
         QThreadPool.globalInstance().waitForDone(10_000)
         if store is not None:
-            store.close()
+            vault.lock(store)
         self._show_locked()
         return True
 
@@ -421,7 +426,9 @@ class MainWindow(QMainWindow):
         try:
             if record_type == "educator":
                 self.educator.show_educator(record_id)
-                self.nav_educator.setText(self.ctx.svc.caseload.educator(record_id).display_name)
+                name = self.ctx.svc.caseload.educator(record_id).display_name
+                self.nav_educator.setText(name)
+                self.nav_educator.setToolTip(name)  # elided in the narrow sidebar
                 self.nav_educator.setHidden(False)
                 self.go("educator")
             elif record_type in PANEL_TYPES:
@@ -440,6 +447,18 @@ class MainWindow(QMainWindow):
         self.go("caseload")
         self.caseload.add_educator()
 
+    def open_school_calendar(self) -> None:
+        if self.is_unlocked:
+            from .settings.calendar import SchoolCalendarDialog
+
+            SchoolCalendarDialog(self.ctx, self).exec()
+
+    def export_calendar(self) -> None:
+        if self.is_unlocked:
+            from .export.calendar import export_calendar
+
+            export_calendar(self, self.ctx)
+
     def write_backup(self) -> None:
         if not self.is_unlocked:
             return
@@ -447,14 +466,10 @@ class MainWindow(QMainWindow):
         f, _ = QFileDialog.getSaveFileName(self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)")
         if not f:
             return
-        from ..store.backup import create_backup
-
-        store, svc, out = self.ctx.open_store, self.ctx.svc, Path(f)
+        svc, out = self.ctx.svc, Path(f)
 
         def work() -> dict:
-            summary = create_backup(store, out)
-            svc.audit.log(action="backup", detail={"file": out.name, **summary})
-            return summary
+            return vault.backup(svc, out)
 
         self.statusBar().showMessage("Writing backup…")
         tasks.run_in_background(

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.qt import HAVE_QT, educator_named
+from tests.helpers.qt import HAVE_QT, educator_named, on_modal
 
 pytestmark = pytest.mark.qt
 
 if HAVE_QT:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLabel
 
     from esp_desktop.ui.educator.page import EducatorPage
     from esp_desktop.ui.widgets import tempfiles
@@ -47,9 +48,21 @@ def test_finalize_makes_the_form_read_only_and_correct_makes_a_new_version(qtbot
     form = tab.form
     assert form.doc is not None and not form.is_read_only()
 
-    # finalizing with standards unrated is refused plainly
+    # Finalize first shows what would be locked; an empty formative is refused plainly (ratings are optional,
+    # but it must say something)
+    seen: dict = {}
+    errors: list = []
+
+    def refused(d) -> None:
+        seen["missing"] = d.missing.text()
+        seen["can"] = d.finalize_btn.isEnabled()
+        d.reject()
+
+    on_modal(refused, errors)
     qtbot.mouseClick(form.finalize_btn, Qt.MouseButton.LeftButton)
-    assert "Rate every standard" in page.message.text()
+    assert not errors, errors
+    assert "needs ratings or a summary of progress on goals" in seen["missing"] and not seen["can"]
+    assert ctx.svc.assessments.document(form.doc.id).status == "draft"
 
     for box in form.boxes:
         box.rating.setFocus()
@@ -60,8 +73,26 @@ def test_finalize_makes_the_form_read_only_and_correct_makes_a_new_version(qtbot
     form.overall.setFocus()
     qtbot.keyClick(form.overall, Qt.Key.Key_Down)
     qtbot.keyClick(form.overall, Qt.Key.Key_Down)
-    qtbot.keyClicks(form.overall_rationale, "Consistent growth.")
+
+    on_modal(refused, errors)  # an empty overall rationale is refused too
     qtbot.mouseClick(form.finalize_btn, Qt.MouseButton.LeftButton)
+    assert "rationale for the overall rating" in seen["missing"] and not seen["can"]
+    assert ctx.svc.assessments.document(form.doc.id).status == "draft"
+
+    qtbot.keyClicks(form.overall_rationale, "Consistent growth.")
+
+    def finalize(d) -> None:
+        seen["locked"] = "Evidence for standard IV." in " ".join(lab.text() for lab in d.findChildren(QLabel))
+        assert d.finalize_btn.isEnabled() and not d.missing.isVisible()
+        d.finalize_btn.click()
+
+    on_modal(finalize, errors)
+    page.activateWindow()  # shortcuts fire in the active window (a message box was in front)
+    assert QTest.qWaitForWindowActive(page)
+    qtbot.keyClick(form, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: "locked" in seen or bool(errors), timeout=5000)  # a button's shortcut clicks it soon after
+    assert not errors, errors
+    assert seen["locked"], "the dialog shows what will be locked"
 
     doc = ctx.svc.assessments.document(form.doc.id)
     assert doc.status == "final" and doc.overall_rating == "proficient"
@@ -72,8 +103,9 @@ def test_finalize_makes_the_form_read_only_and_correct_makes_a_new_version(qtbot
     assert not form.save_btn.isVisible() and not form.finalize_btn.isVisible()
     assert form.ack_box.isVisible()
 
-    qtbot.keyClicks(form.signer, "Darnell Whitaker")
+    assert form.signer.text() == "Darnell Whitaker"  # the educator of the case signs
     qtbot.keyClicks(form.ack_comment, "I will respond in writing.")
+    QTest.qWait(0)  # let the finalized form lay out its acknowledgement box, as between two clicks of a user
     qtbot.mouseClick(form.ack_btn, Qt.MouseButton.LeftButton)
     acks = ctx.svc.assessments.acknowledgements(doc.id)
     assert [a.signer_name for a in acks] == ["Darnell Whitaker"]

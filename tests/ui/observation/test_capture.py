@@ -85,6 +85,12 @@ def test_script_tag_and_finish_updates_compliance(qtbot, ctx) -> None:
     qtbot.mouseClick(view.finish_btn, Qt.MouseButton.LeftButton)
     assert ctx.svc.observations.observation(view.obs.id).status == "finished"
     assert not view.finish_btn.isEnabled()
+    assert ov.unannounced.text() == "0 / 4", "it counts once the educator has had the feedback"
+
+    conf = view.conference
+    qtbot.keyClicks(conf.feedback, "Strength: clear routines. Next: wait time.")
+    conf.feedback_on.check.setChecked(True)  # given today
+    assert ctx.svc.observations.observation(view.obs.id).feedback_given_on == ctx.svc.calendars.today()
     assert ov.unannounced.text() == "1 / 4", "the overview counters follow ctx.storeChanged"
     assert ov.announced.text() == "0 / 1"
 

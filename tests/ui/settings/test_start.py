@@ -55,6 +55,11 @@ def test_first_run_creates_store_with_demo(qtbot, tmp_path, monkeypatch):
     assert not nxt.isEnabled()
     page.passphrase.clear()
     page.confirm.clear()
+    qtbot.keyClicks(page.passphrase, "password1234")  # long enough, but guessed at once: the CLI's rule too
+    qtbot.keyClicks(page.confirm, "password1234")
+    assert "too easy to guess" in page.strength.text() and not nxt.isEnabled()
+    page.passphrase.clear()
+    page.confirm.clear()
     qtbot.keyClicks(page.passphrase, "maple river lantern 42")
     assert page.meter.value() >= 3
     qtbot.keyClicks(page.confirm, "maple river lantern 4")
@@ -139,6 +144,13 @@ def test_change_passphrase_in_settings(qtbot, data_dir):
     said: list[str] = []
 
     def change(d) -> None:
+        qtbot.keyClicks(d.old, PASSPHRASE)
+        qtbot.keyClicks(d.new, "password1234")
+        qtbot.keyClicks(d.repeat, "password1234")
+        qtbot.mouseClick(d.change_btn, Qt.MouseButton.LeftButton)
+        said.append(d.change_msg.text())  # refused at once, before anything is derived
+        for field in (d.old, d.new, d.repeat):
+            field.clear()
         qtbot.keyClicks(d.old, "wrong passphrase")
         qtbot.keyClicks(d.new, "a brand new passphrase")
         qtbot.keyClicks(d.repeat, "a brand new passphrase")
@@ -158,7 +170,8 @@ def test_change_passphrase_in_settings(qtbot, data_dir):
     on_modal(change, errors)
     win.act_settings.trigger()
     assert not errors, errors
-    assert "Wrong passphrase" in said[0] and "Passphrase changed" in said[1]
+    assert "too easy to guess" in said[0]
+    assert "Wrong passphrase" in said[1] and "Passphrase changed" in said[2]
     Vault(data_dir).unlock("a brand new passphrase").close()
 
 

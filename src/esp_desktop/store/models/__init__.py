@@ -8,11 +8,11 @@ snapshots that may cross threads.
 
 from __future__ import annotations
 
-from .assessments import Acknowledgement, AssessmentDocument, PanelCase, PanelMeeting
+from .assessments import Acknowledgement, AssessmentDocument, EducatorResponse, PanelCase, PanelMeeting
 from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
 from .district import AssessmentPost, ObservationPost
-from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncRecordState
+from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncHeldDeletion, SyncRecordState
 from .observations import Observation, ScriptNote
 from .panel import PanelAttendance, PanelDecisionRecord, PanelMember, PanelMotion
 from .people import CTProfile, Educator, Person, Site
@@ -21,10 +21,10 @@ from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, 
 
 __all__ = [
     "Acknowledgement", "AssessmentDocument", "AssessmentPost", "Attachment", "AuditEvent", "Base", "CTProfile",
-    "CoachingActivity", "Contact", "Educator", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal", "GoalProgress",
-    "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person", "Prescription",
-    "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncRecordState", "UTCDateTime",
-    "new_id",
+    "CoachingActivity", "Contact", "Educator", "EducatorResponse", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal",
+    "GoalProgress", "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person",
+    "Prescription", "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncHeldDeletion",
+    "SyncRecordState", "UTCDateTime", "new_id",
     "EducatorPlan", "PanelAttendance", "PanelDecisionRecord", "PanelMember", "PanelMotion", "ProgressReport",
     "SelfAssessment",
 ]

@@ -16,6 +16,8 @@ class AssessmentDocument(Record, Base):
 
     ``ratings`` maps a standard code to ``{"rating": code, "rationale": text, "evidence_ids": [...]}``.
     Once finalized the document is immutable; a correction is a new draft with ``supersedes_id`` set.
+    ``overrides`` lists the program rules finalized by exception: ``{"rule", "justification", "by", "at"}``
+    (printed on the document, also in the audit log).
     """
 
     __tablename__ = "assessment"
@@ -34,6 +36,7 @@ class AssessmentDocument(Record, Base):
     goals_progress_summary: Mapped[str | None] = mapped_column(Text)
     finalized_at: Mapped[datetime | None]
     content_sha256: Mapped[str | None] = mapped_column(String(64))
+    overrides: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # A final summative evaluation: what it was generated from (the Panel decision and its version, the CT's
     # recommendation and its ratings, the vote), hashed with the content.
     basis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -50,10 +53,24 @@ class Acknowledgement(Record, Base):
     comment: Mapped[str | None] = mapped_column(Text)
 
 
+class EducatorResponse(Record, Base):
+    """The educator's written response to one finalized version of a document: a dated record of its own
+    (it may come days after the acknowledgement), printed with the version it answers."""
+
+    __tablename__ = "educator_response"
+    __record_type__ = "educator_response"
+    __search_fields__ = ("text",)
+    document_id: Mapped[str] = mapped_column(String(36), index=True)
+    educator_id: Mapped[str] = mapped_column(String(36), index=True)
+    received_on: Mapped[date]
+    text: Mapped[str] = mapped_column(Text)
+
+
 class PanelMeeting(Record, Base):
     __tablename__ = "panel_meeting"
     __record_type__ = "panel_meeting"
     meets_on: Mapped[date] = mapped_column(index=True)
+    start_time: Mapped[str | None] = mapped_column(String(5))  # "17:30", local wall-clock time of the district
     location: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
     chair: Mapped[str | None] = mapped_column(String(200))

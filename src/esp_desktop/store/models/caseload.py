@@ -51,3 +51,5 @@ class EvaluationCycle(Record, Base):
     secondary_evaluator_id: Mapped[str | None] = mapped_column(String(36))
     formative_due_on: Mapped[date | None]
     summative_due_on: Mapped[date | None]
+    rubric_id: Mapped[str | None] = mapped_column(String(60))  # the rubric its documents print with; None: the app's
+    minimum_exception: Mapped[str | None] = mapped_column(Text)  # why fewer than 1 + 4 observations are required

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...core import clock
@@ -36,12 +38,18 @@ class Meta(Base):
 
 class SyncRecordState(Base):
     """Sync bookkeeping per record (local only): the server version this device last saw, i.e. the base
-    version of its next push of that record."""
+    version of its next push of that record. ``seen`` is cleared when the server turns out to have lost commits
+    (a new server epoch) and set again for every record the re-pull from zero brings: what stays unseen is
+    what the server lacks, and is pushed again."""
 
     __tablename__ = "sync_record_state"
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     record_type: Mapped[str] = mapped_column(String(40))
     server_version: Mapped[int] = mapped_column(Integer)
+    # SHA-256 of what that server version says (its JSON form, version number aside): after the server lost
+    # commits, tells whether it still has the version this device saw or another one under the same number.
+    server_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    seen: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 
 class SyncConflict(Base):
@@ -57,6 +65,20 @@ class SyncConflict(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False)
     received_at: Mapped[datetime] = mapped_column(default=clock.now)
+    # Resolved here and not yet told to the server: the next push of the record carries this conflict id.
+    resolution_pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+
+
+class SyncHeldDeletion(Base):
+    """A pulled deletion of a record that is live here, held back until the whole pull is known: a pull that
+    would delete more than half of the records stops and asks first (the mass-deletion guard), while the rest
+    of each page is applied and committed page by page."""
+
+    __tablename__ = "sync_held_deletion"
+    record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    envelope: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class SearchMap(Base):

@@ -31,6 +31,7 @@ class Observation(Record, Base):
     post_conference_notes: Mapped[str | None] = mapped_column(Text)
     feedback: Mapped[str | None] = mapped_column(Text)  # feedback for the educator
     next_steps: Mapped[str | None] = mapped_column(Text)  # next steps for the educator (own field on the platform)
+    feedback_given_on: Mapped[date | None]  # when the educator received the feedback (counts toward compliance)
 
 
 class ScriptNote(Record, Base):

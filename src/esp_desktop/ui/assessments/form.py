@@ -1,13 +1,18 @@
 """One formative assessment / summative recommendation: per-standard ratings with rationale and linked
-evidence, overall rating. A finalized document is read-only and gets the acknowledgement block."""
+evidence, overall rating. A finalized document is read-only and gets the acknowledgement block (the educator's
+signature, once per version) and the educator's written responses (dated records of their own). Finalizing
+against a rule that allows an exception asks for a written justification."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,9 +31,12 @@ from ...core import timefmt
 from ...core.enums import DocumentKind, DocumentStatus, label
 from ...core.rubric import Rubric
 from ..context import AppContext
+from ..widgets.elide import ElidedLabel
 from ..widgets.fields import Report, date_edit, hint, pydate, set_combo
 from ..widgets.icons import icon
+from ..widgets.style import set_tone
 from ..widgets.write import ui_write
+from .exception import ask_justification
 
 
 def _text(name: str, height: int = 70) -> QPlainTextEdit:
@@ -100,16 +108,13 @@ class AssessmentForm(QWidget):
         self._evidence: list[Any] = []
         self.dirty = False
         self._filling = False
-        self.header = QLabel()
-        self.header.setStyleSheet("font-size: 12pt; font-weight: 600;")
+        self.header = ElidedLabel()
+        self.header.setObjectName("formTitle")
         self.state = QLabel()
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "QLabel { background: #e8eef7; color: #1f3f6b; padding: 6px 10px; border-radius: 4px; }"
-        )
-        # read-only fields look read-only, not like empty boxes waiting for input
-        self.setStyleSheet('QPlainTextEdit[readOnly="true"] { background: #f4f4f2; color: #333; }')
+        self.banner.setObjectName("banner")
+        # read-only fields look read-only, not like empty boxes waiting for input (the sheet's readOnly rule)
         self.boxes = [StandardBox(s.code, s.name, rubric) for s in rubric.standards]
         self.overall = QComboBox()
         self.overall.setAccessibleName("Overall rating")
@@ -127,8 +132,10 @@ class AssessmentForm(QWidget):
         self.save_btn.setAccessibleName("Save draft")
         self.finalize_btn = QPushButton(icon("lock"), "Finalize…")
         self.finalize_btn.setAccessibleName("Finalize the document")
+        self.finalize_btn.setShortcut("Ctrl+Shift+F")
         self.finalize_btn.setToolTip(
-            "Finalized documents cannot be changed; corrections become a new version"
+            "Shows what will be locked, then finalizes: finalized documents cannot be changed; corrections "
+            "become a new version (Ctrl+Shift+F)"
         )
 
         # acknowledgement (finalized documents only)
@@ -137,6 +144,7 @@ class AssessmentForm(QWidget):
         self.ack_list.setWordWrap(True)
         self.signer = QLineEdit()
         self.signer.setAccessibleName("Signer name")
+        self.signer.setToolTip("The educator of this case signs; their name is filled in.")
         self.signed_on = date_edit("Signed on")
         self.ack_comment = _text("Signer comment", 50)
         self.ack_btn = QPushButton(icon("check"), "Record acknowledgement")
@@ -149,22 +157,44 @@ class AssessmentForm(QWidget):
             )
         )
         af.addRow(self.ack_list)
-        af.addRow("Signer", self.signer)
-        af.addRow("Date", self.signed_on)
-        af.addRow("Comment", self.ack_comment)
+        self.ack_inputs = QWidget()
+        ai = QFormLayout(self.ack_inputs)
+        ai.setContentsMargins(0, 0, 0, 0)
+        ai.addRow("Signer", self.signer)
+        ai.addRow("Date", self.signed_on)
+        ai.addRow("Comment", self.ack_comment)
         ack_row = QHBoxLayout()
         ack_row.addStretch(1)
         ack_row.addWidget(self.ack_btn)
-        af.addRow(ack_row)
+        ai.addRow(ack_row)
+        af.addRow(self.ack_inputs)
+
+        # the educator's written response: its own dated record, attached to this version
+        self.responses = QLabel()
+        self.responses.setWordWrap(True)
+        self.responses.setAccessibleName("Written responses")
+        self.response_text = _text("Educator's written response", 70)
+        self.response_text.setPlaceholderText("Type or paste the educator's written response…")
+        self.received_on = date_edit("Response received on")
+        self.response_btn = QPushButton(icon("file-input"), "Record written response")
+        self.response_btn.setAccessibleName("Record written response")
+        resp_row = QHBoxLayout()
+        resp_row.addStretch(1)
+        resp_row.addWidget(self.response_btn)
+        af.addRow(hint("The educator's written response may come days later; it is printed with this version."))
+        af.addRow(self.responses)
+        af.addRow("Response", self.response_text)
+        af.addRow("Received", self.received_on)
+        af.addRow(resp_row)
 
         body = QWidget()
         bl = QVBoxLayout(body)
+        bl.addWidget(self.ack_box)  # finalized versions only: what the CT does next comes first
         for b in self.boxes:
             bl.addWidget(b)
         bl.addWidget(overall_box)
-        bl.addWidget(self.ack_box)
         bl.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         top = QHBoxLayout()
@@ -189,6 +219,7 @@ class AssessmentForm(QWidget):
         self.save_btn.clicked.connect(self.save)
         self.finalize_btn.clicked.connect(self.finalize)
         self.ack_btn.clicked.connect(self.acknowledge)
+        self.response_btn.clicked.connect(self.add_response)
         self.show_document(None)
 
     def _mark(self, *_: Any) -> None:
@@ -214,7 +245,7 @@ class AssessmentForm(QWidget):
         final = bool(doc) and doc.status != DocumentStatus.DRAFT
         panel_made = bool(doc) and doc.kind == DocumentKind.FINAL_EVALUATION  # the ESP Panel's ratings
         self.state.setText(label(doc.status) if doc else "")
-        self.state.setStyleSheet("color: #1f5fa8; font-weight: 600;" if final else "color: #a15c00;")
+        set_tone(self.state, "info" if final else "warn")
         self.set_read_only(final or panel_made)
         self.banner.setVisible(final or panel_made)
         if panel_made and not final:
@@ -228,19 +259,29 @@ class AssessmentForm(QWidget):
             )
         self.ack_box.setVisible(final)
         if final:
-            acks = self.ctx.svc.assessments.acknowledgements(doc.id)
-            self.ack_list.setText(
-                "<br>".join(
-                    f"Signed by <b>{a.signer_name}</b> on {timefmt.screen_date(a.signed_on)}"
-                    + (f": “{a.comment}”" if a.comment else "")
-                    for a in acks
-                )
-                or "Not acknowledged yet."
-            )
-            self.signer.clear()
-            self.ack_comment.clear()
+            self._show_acknowledgement(doc)
+            self.scroll_area.verticalScrollBar().setValue(0)  # the acknowledgement box, at the top, comes next
         self._filling = False
         self.dirty = False
+
+    def _show_acknowledgement(self, doc: Any) -> None:
+        svc = self.ctx.svc
+        acks = svc.assessments.acknowledgements(doc.id)
+        replaced = doc.id in svc.assessments.superseded_ids(doc.educator_id)
+        lines = [f"Signed by <b>{html.escape(a.signer_name, quote=False)}</b> on {timefmt.screen_date(a.signed_on)}"
+                 + (f": “{html.escape(a.comment, quote=False)}”" if a.comment else "") for a in acks]
+        if replaced:
+            lines.append(f"Version {doc.version_no} was replaced by a correction: the educator acknowledges the "
+                         "current version.")
+        self.ack_list.setText("<br>".join(lines) or "Not acknowledged yet.")
+        self.ack_inputs.setVisible(not acks and not replaced)
+        self.signer.setText(svc.caseload.educator(doc.educator_id).display_name)
+        self.ack_comment.clear()
+        responses = svc.assessments.responses(doc.id)
+        self.responses.setText("<br><br>".join(
+            f"<b>Received {timefmt.screen_date(r.received_on)}</b>: {html.escape(r.text, quote=False)}" for r in responses)
+            or "No written response recorded.")
+        self.response_text.clear()
 
     def set_read_only(self, ro: bool) -> None:
         for b in self.boxes:
@@ -286,11 +327,26 @@ class AssessmentForm(QWidget):
             self.save(emit=False)
 
     def finalize(self) -> None:
-        if self.doc is None or not self.save(emit=False):
+        if self.doc is None or self.is_read_only() or not self.save(emit=False):
             return
-        doc_id = self.doc.id
-        done = ui_write(self, lambda: self.ctx.svc.assessments.finalize(document_id=doc_id), ctx=self.ctx,
-                        report=self.report)
+        svc = self.ctx.svc
+        doc = self.doc
+        evidence = {e.id: e.title for e in self._evidence}
+        problems = svc.assessments.problems(doc.id)
+        # what is missing refuses (the dialog shows it); a rule with a legitimate exception asks for a
+        # justification afterwards, which prints on the document
+        hard = [p.text for p in problems if not p.overridable]
+        dlg = FinalizeDialog(doc, svc.rubric, evidence, hard, self)
+        if not dlg.exec():
+            return
+        justification = None
+        soft = [p for p in problems if p.overridable]
+        if soft:
+            justification = ask_justification(self, soft)
+            if justification is None:
+                return
+        done = ui_write(self, lambda: svc.assessments.finalize(document_id=doc.id, justification=justification),
+                        ctx=self.ctx, report=self.report)
         if done is not None:
             self.saved.emit(done.value.id)
 
@@ -306,3 +362,73 @@ class AssessmentForm(QWidget):
         ), ctx=self.ctx, report=self.report)
         if done is not None:
             self.saved.emit(doc_id)
+
+    def add_response(self) -> None:
+        if self.doc is None:
+            return
+        doc_id = self.doc.id
+        text, day = self.response_text.toPlainText(), pydate(self.received_on.date())
+        done = ui_write(self, lambda: self.ctx.svc.assessments.add_response(document_id=doc_id, text=text,
+                                                                              received_on=day),
+                        ctx=self.ctx, report=self.report)
+        if done is not None:
+            self.saved.emit(doc_id)
+
+
+class FinalizeDialog(QDialog):
+    """Before a document is locked for good: what will be locked, and what is still missing (then Finalize is
+    refused until it is filled in)."""
+
+    def __init__(self, doc: Any, rubric: Rubric, evidence: dict[str, str], problems: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Finalize {label(doc.kind).lower()}")
+        self.setMinimumWidth(560)
+        self.problems = problems
+        rows = []
+        for std in rubric.standards:
+            r = (doc.ratings or {}).get(std.code) or {}
+            rating = rubric.rating_name(str(r["rating"])) if r.get("rating") else "<i>not rated</i>"
+            why = (r.get("rationale") or "").strip()
+            cited = [evidence.get(i, "?") for i in r.get("evidence_ids") or []]
+            rows.append(f"<tr><td><b>{std.code}</b> {html.escape(std.name)}</td><td>{rating}</td>"
+                        f"<td>{html.escape(why[:140]) + ('…' if len(why) > 140 else '') if why else '<i>no rationale</i>'}"
+                        f"{'<br><small>Evidence: ' + html.escape(', '.join(cited)) + '</small>' if cited else ''}"
+                        "</td></tr>")
+        overall = rubric.rating_name(doc.overall_rating) if doc.overall_rating else "<i>not rated</i>"
+        why = (doc.overall_rationale or "").strip()
+        rows.append(f"<tr><td><b>Overall</b></td><td>{overall}</td><td>{html.escape(why) or '<i>no rationale</i>'}"
+                    "</td></tr>")
+        summary = QLabel(
+            f"<p>Finalizing locks <b>{html.escape(label(doc.kind))}, version {doc.version_no}</b>: these ratings, "
+            "rationales and linked evidence can no longer be changed. A correction becomes version "
+            f"{doc.version_no + 1}, which references this one.</p>"
+            "<table cellspacing='0' cellpadding='4'>" + "".join(rows) + "</table>"
+        )
+        summary.setWordWrap(True)
+        summary.setTextFormat(Qt.TextFormat.RichText)
+        summary.setAccessibleName("What will be locked")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(summary)
+        scroll.setMinimumHeight(260)
+        self.missing = QLabel("<br>".join(f"• {html.escape(p)}" for p in problems))
+        self.missing.setObjectName("error")
+        self.missing.setWordWrap(True)
+        self.missing.setAccessibleName("Still missing")
+        self.missing.setVisible(bool(problems))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.finalize_btn = self.buttons.addButton("Finalize", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.finalize_btn.setEnabled(not problems)
+        self.finalize_btn.setToolTip("Fill in what is missing first" if problems else "Lock this document")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        lay = QVBoxLayout(self)
+        if problems:
+            head = QLabel("<b>Not ready to finalize</b> — fill in what is missing, then Finalize again:")
+            head.setWordWrap(True)
+            lay.addWidget(head)
+            lay.addWidget(self.missing)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(self.buttons)

@@ -49,10 +49,7 @@ class AssessmentsTab(QWidget):
         self.note.setWordWrap(True)
         self.note.setAccessibleName("Peer Assistance note")
         self.note.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.note.setStyleSheet(
-            "QLabel { background: #eef4f8; border: 1px solid #c9d9e4; border-radius: 6px;"
-            " padding: 16px 20px; color: #2b3a42; font-size: 10.5pt; }"
-        )
+        self.note.setObjectName("noteCard")
         note_page = QWidget()
         nl = QVBoxLayout(note_page)
         nl.addWidget(self.note)
@@ -91,20 +88,22 @@ class AssessmentsTab(QWidget):
         for b in (self.new_formative, self.new_summative, self.correct_btn, self.delete_btn, self.post_btn):
             bar.addWidget(b)
         bar.addStretch(1)
-        left = QWidget()
-        ll = QVBoxLayout(left)
-        ll.setContentsMargins(0, 0, 0, 0)
-        ll.addLayout(bar)
-        ll.addWidget(self.table, 1)
         self.form = AssessmentForm(ctx, ctx.services.rubric if ctx.services else load_rubric(), report)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        split.addWidget(self.table)
         split.addWidget(self.form)
-        split.setSizes([500, 780])
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([380, 620])
+        forms = QWidget()  # the buttons above the list and the document: they fit a 1024-pixel screen
+        fl = QVBoxLayout(forms)
+        fl.setContentsMargins(0, 0, 0, 0)
+        fl.addLayout(bar)
+        fl.addWidget(split, 1)
 
         self.stack = QStackedWidget()
         self.stack.addWidget(note_page)
-        self.stack.addWidget(split)
+        self.stack.addWidget(forms)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.stack)

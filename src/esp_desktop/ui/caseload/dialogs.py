@@ -15,15 +15,21 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QRadioButton,
+    QSpinBox,
     QWidget,
 )
 
 from ...core import clock, rules
+from ...core.compliance_rules import STANDARD_ANNOUNCED, STANDARD_UNANNOUNCED
 from ...core.enums import Program, label
 from ...core.errors import CaseloadCapExceeded
+from ...core.rubric import shipped_rubrics
 from ..widgets.drafts import restorable
 from ..widgets.fields import pydate, qdate
 from ..widgets.forms import FormDialog, date_field
@@ -47,7 +53,7 @@ class EducatorDialog(FormDialog):
         self.employee_id = self.line("&Employee id:", e.employee_id if e else "", name="Employee id")
         self.email = self.line("E&mail:", e.email if e else "", name="Email")
         self.subject = self.line("&Role / subject:", e.role_subject if e else "", name="Role or subject")
-        self.grade = self.line("&Grade band:", e.grade_band if e else "", name="Grade band")
+        self.grade = self.line("Grade &band:", e.grade_band if e else "", name="Grade band")
         self.sites = QListWidget()
         self.sites.setAccessibleName("Sites")
         self.sites.setMaximumHeight(110)
@@ -168,26 +174,47 @@ class IntakeDialog(FormDialog):
 
 
 class CycleFields(QWidget):
-    """Plan type, dates and secondary evaluator of a PAR evaluation cycle (due dates follow the dates until
-    the CT changes them)."""
+    """Plan type, dates, rubric, required observations and secondary evaluator of a PAR evaluation cycle (due
+    dates follow the dates, on school days, until the CT changes them; fewer than 1 + 4 observations need a
+    written justification)."""
 
     def __init__(self, ctx: Any, cycle: Any = None, *, start: date | None = None) -> None:
         super().__init__()
         svc = ctx.svc
+        self._cal = svc.calendars.calendars()
         start = cycle.start_on if cycle else (start or clock.today())
         end = cycle.end_on if cycle else rules.default_cycle_end(start)
         self.plan = QComboBox()
         self.plan.setAccessibleName("Plan type")
         for code, name in svc.rubric.plan_types:
             self.plan.addItem(name, code)
-        if cycle:
-            self.plan.setCurrentIndex(max(0, self.plan.findData(cycle.plan_type)))
+        # PAR cycles are usually directed growth or improvement plans, not self-directed ones
+        self.plan.setCurrentIndex(max(0, self.plan.findData(cycle.plan_type if cycle else "directed_growth")))
         self.start = date_field("Cycle start", start)
         self.end = date_field("Cycle end", end)
         self.formative = date_field("Formative due", cycle.formative_due_on if cycle and cycle.formative_due_on
-                                    else rules.formative_due(start, end))
+                                    else rules.formative_due(start, end, self._cal))
         self.summative = date_field("Summative due", cycle.summative_due_on if cycle and cycle.summative_due_on
-                                    else end)
+                                    else rules.summative_due(start, end, self._cal))
+        self.rubric = QComboBox()
+        self.rubric.setAccessibleName("Rubric of this cycle's documents")
+        self.rubric.setToolTip("Documents of this cycle print their standards and tags with this rubric's codes "
+                               "and names (Boston's 2012-structure rubric or DESE's 2018 one)")
+        for rid, r in {svc.rubric.id: svc.rubric, **shipped_rubrics()}.items():
+            self.rubric.addItem(f"{r.title} ({r.version})", rid)
+        self.rubric.setCurrentIndex(max(0, self.rubric.findData((cycle.rubric_id if cycle else None)
+                                                                or svc.rubric.id)))
+        self.announced = QSpinBox()
+        self.announced.setRange(0, 10)
+        self.announced.setAccessibleName("Announced observations required")
+        self.announced.setValue(cycle.required_announced if cycle else STANDARD_ANNOUNCED)
+        self.unannounced = QSpinBox()
+        self.unannounced.setRange(0, 20)
+        self.unannounced.setAccessibleName("Unannounced observations required")
+        self.unannounced.setValue(cycle.required_unannounced if cycle else STANDARD_UNANNOUNCED)
+        self.exception = QLineEdit((cycle.minimum_exception or "") if cycle else "")
+        self.exception.setAccessibleName("Why fewer observations are required")
+        self.exception.setPlaceholderText("Only with fewer than 1 + 4: e.g. enrolled in February after a leave")
         self.second = QComboBox()
         self.second.setAccessibleName("Secondary evaluator")
         self.second.addItem("(none)", None)
@@ -199,15 +226,32 @@ class CycleFields(QWidget):
         f.setContentsMargins(0, 0, 0, 0)
         f.addRow("&Plan type:", self.plan)
         f.addRow("Cycle &starts:", self.start)
-        f.addRow("Cycle &ends:", self.end)
+        f.addRow("Cycle en&ds:", self.end)
         f.addRow("&Formative due:", self.formative)
         f.addRow("S&ummative due:", self.summative)
+        f.addRow("&Rubric:", self.rubric)
+        need = QHBoxLayout()
+        need.addWidget(self.announced)
+        need.addWidget(QLabel("announced,"))
+        need.addWidget(self.unannounced)
+        need.addWidget(QLabel("unannounced"))
+        need.addStretch(1)
+        f.addRow("Observations &required:", need)
+        f.addRow("Why fe&wer:", self.exception)
         f.addRow("Secondary e&valuator:", self.second)
+        self.announced.valueChanged.connect(self._minimum_changed)
+        self.unannounced.valueChanged.connect(self._minimum_changed)
+        self._minimum_changed()
         self._auto = cycle is None
         self.formative.dateChanged.connect(self._manual)
         self.summative.dateChanged.connect(self._manual)
         self.start.dateChanged.connect(self._follow)
         self.end.dateChanged.connect(self._follow)
+
+    def _minimum_changed(self, *_: Any) -> None:
+        lower = (self.announced.value() < STANDARD_ANNOUNCED
+                 or self.unannounced.value() < STANDARD_UNANNOUNCED)
+        self.exception.setEnabled(lower)  # a justified, audited exception (late enrolment, a leave)
 
     def _manual(self, *_: Any) -> None:
         if not self._following:
@@ -221,8 +265,8 @@ class CycleFields(QWidget):
         s, e = pydate(self.start.date()), pydate(self.end.date())
         self._following = True
         if e > s:
-            self.formative.setDate(qdate(rules.formative_due(s, e)))
-            self.summative.setDate(qdate(e))
+            self.formative.setDate(qdate(rules.formative_due(s, e, self._cal)))
+            self.summative.setDate(qdate(rules.summative_due(s, e, self._cal)))
         self._following = False
 
     def values(self) -> dict[str, Any]:
@@ -233,6 +277,10 @@ class CycleFields(QWidget):
             "formative_due_on": pydate(self.formative.date()),
             "summative_due_on": pydate(self.summative.date()),
             "secondary_evaluator_id": self.second.currentData(),
+            "rubric_id": self.rubric.currentData(),
+            "required_announced": self.announced.value(),
+            "required_unannounced": self.unannounced.value(),
+            "minimum_exception": self.exception.text().strip() if self.exception.isEnabled() else None,
         }
 
 
@@ -248,8 +296,9 @@ class CycleDialog(FormDialog):
                          ok_text="Save" if cycle else "Start cycle")
         self.educator_id, self.cycle = educator_id, cycle
         if cycle is None:
-            self.set_intro("A PAR cycle requires at least 1 announced and 4 unannounced observations; the due "
-                           "dates below are suggestions you can change.")
+            self.set_intro("A PAR cycle requires at least 1 announced and 4 unannounced observations (fewer only "
+                           "with a written justification, which is audited); the due dates below fall on school "
+                           "days and are suggestions you can change.")
         self.fields = CycleFields(ctx, cycle)
         self.form.addRow(self.fields)
 

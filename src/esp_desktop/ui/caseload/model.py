@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from ...core.enums import label
 from ...services import CaseloadRow
-from ..widgets.style import LATE
+from ..widgets.style import LATE, themed
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -77,7 +77,7 @@ class CaseloadModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._text(r, col)
         if role == Qt.ItemDataRole.ForegroundRole and r.late and col in (5, 6):
-            return QBrush(QColor(LATE))
+            return QBrush(QColor(themed(LATE)))
         if role == Qt.ItemDataRole.FontRole and col == 6 and r.late:
             from PySide6.QtGui import QFont
 

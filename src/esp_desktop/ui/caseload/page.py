@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -24,10 +23,11 @@ from PySide6.QtWidgets import (
 
 from ...core.enums import EnrolmentStatus, Program, label
 from ...services import CaseloadRow
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, page_title
+from ..widgets.fields import FitColumns
 from ..widgets.icons import icon
 from ..widgets.write import ui_write
 from .dialogs import EducatorDialog, EndDialog, EnrolDialog, IntakeDialog, ReferDialog
@@ -80,13 +80,10 @@ class CaseloadPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table (one Tab stop); arrows move inside
         self.table.verticalHeader().hide()
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setStretchLastSection(False)
-        for col, width in enumerate((185, 130, 125, 175, 140, 300, 50)):
-            self.table.setColumnWidth(col, width)
-        hh.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        # Every column stays on screen at 1024 pixels; what does not fit is elided and shows in full on hover.
+        self.fit = FitColumns(self.table, grow=(3, 5))
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.table.activated.connect(lambda _i: self.open_selected())  # Enter key
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
@@ -113,10 +110,14 @@ class CaseloadPage(QWidget):
         top.addWidget(page_title("Caseload"))
         top.addWidget(self.cap)
         top.addStretch(1)
+        top.addWidget(self.ended)
+        top.addWidget(self.archived)
+        top.addSpacing(12)
         top.addWidget(self.b_roster)
         top.addWidget(self.b_add)
         filters = QHBoxLayout()
-        for w in (self.filter_text, self.site, self.program, self.status, self.ended, self.archived):
+        self.filter_text.setMinimumWidth(170)
+        for w in (self.filter_text, self.site, self.program, self.status):
             filters.addWidget(w)
         filters.addStretch(1)
         actions = QHBoxLayout()

@@ -7,7 +7,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemMod
 
 from ...core.enums import label
 from ...services import CycleCompliance, DueItem
-from ..widgets.style import LATE, MUTED, OK, WARN
+from ..widgets.style import LATE, MUTED, OK, WARN, themed
 
 OPEN_ROLE = Qt.ItemDataRole.UserRole + 1  # (record_type, record_id) to open on activation
 STATE_TEXT = {"late": "Late", "due_soon": "Due soon", "upcoming": "Upcoming", "done": "Done"}
@@ -43,7 +43,7 @@ def _item(
     if target:
         it.setData(target, OPEN_ROLE)
     if colour:
-        it.setForeground(QBrush(QColor(colour)))
+        it.setForeground(QBrush(QColor(themed(colour))))
     if bold:
         f = QFont()
         f.setBold(True)

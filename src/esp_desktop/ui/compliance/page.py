@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..context import AppContext
 from ..district.queue import PostingQueue
 from ..widgets import tasks
 from ..widgets.common import error_reporter, muted, page_title
 from ..widgets.icons import icon
+from ..widgets.style import tone
 from .model import OPEN_ROLE, fill_compliance, fill_contacts
 
 # what the dashboard shows: cycles, observations, documents and the contact log, for every educator
@@ -150,7 +151,7 @@ class DashboardPage(QWidget):
         late = sum(len(c.late) for c in cycles)
         self.summary.setText(
             f"{len(cycles)} PAR cycle(s) · "
-            + (f"<span style='color:#b42318'><b>{late} late item(s)</b></span>" if late else "nothing late")
+            + (f"<span style='color:{tone('late')}'><b>{late} late item(s)</b></span>" if late else "nothing late")
             + (f" · {len(to_post)} to post on the district platform" if to_post else "")
         )
         for view in (self.compliance, self.contacts):

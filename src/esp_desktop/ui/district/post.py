@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...core import timefmt
 from ...core.platform import FormField, PlatformForm, PostState
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..context import AppContext
 from ..widgets.common import error_text, muted, show_error
 from ..widgets.icons import icon

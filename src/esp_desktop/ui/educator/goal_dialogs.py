@@ -34,7 +34,7 @@ class GoalDialog(FormDialog):
         self.statement = _text(self, "&Statement", g.statement if g else "", "SMART goal statement")
         self.statement.setPlaceholderText("Specific, measurable, time-bound")
         self.baseline: QLineEdit = self.line("&Baseline", g.baseline if g else "", name="Baseline")
-        self.target = self.line("T&arget", g.target if g else "", name="Target")
+        self.target = self.line("Tar&get", g.target if g else "", name="Target")
         self.measure = self.line("&Measure", g.measure if g else "", name="Measure")
         self.due = self.date("&Due", g.due_on if g else None, name="Goal due date")
         self.status = None
@@ -48,8 +48,8 @@ class GoalDialog(FormDialog):
         self.audience = AudienceCombo()
         self.audience.set_value(g.audience if g else "educator")
         self.audience.setEnabled(g is None)  # an existing goal's audience changes from its badge (right-click)
-        self.row("A&udience", self.audience)
-        self.resize(560, 680)
+        self.row("Audi&ence", self.audience)
+        self.resize(560, 600)
 
     def draft_args(self) -> dict[str, Any]:
         return {"educator_id": self.educator_id, "cycle_id": self.cycle_id,
@@ -122,7 +122,7 @@ class PrescriptionDialog(FormDialog):
         self.due = self.date("&Due", p.due_on if p else None, name="Prescription due date")
         self.status = None
         if p is not None:
-            self.status = self.combo("St&atus", [(label(s), s) for s in RX_STATUSES], p.status,
+            self.status = self.combo("Stat&us", [(label(s), s) for s in RX_STATUSES], p.status,
                                      name="Prescription status")
         self.tags = TagField(ctx.svc.rubric)
         self.tags.setAccessibleName("Prescription indicators")
@@ -132,8 +132,8 @@ class PrescriptionDialog(FormDialog):
         self.audience = AudienceCombo()
         self.audience.set_value(p.audience if p else "educator")
         self.audience.setEnabled(p is None)
-        self.row("A&udience", self.audience)
-        self.resize(560, 620)
+        self.row("Audi&ence", self.audience)
+        self.resize(560, 600)
 
     def draft_args(self) -> dict[str, Any]:
         return {"educator_id": self.educator_id, "cycle_id": self.cycle_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,15 +27,16 @@ from ..widgets.common import fmt_date
 from ..widgets.fields import Report, hint, install_audience_menu, record_table, select_row, stretch_column
 from ..widgets.icons import icon
 from ..widgets.record_model import Column, RecordTableModel, audience_column
+from ..widgets.style import set_tone, tone
 from ..widgets.write import ui_write
 from .goal_dialogs import GOAL_STATUSES, RX_STATUSES, GoalDialog, PrescriptionDialog, ProgressDialog
 
 STATE_LABELS = {"late": "Late", "due_soon": "Due soon", "upcoming": "Upcoming", "done": "Done"}
 
 
-def _counter_style(done: int, required: int) -> str:
-    color = "#2e7d32" if done >= required else "#36454f"
-    return f"font-size: 18pt; font-weight: 600; color: {color};"
+def _show_counter(label: QLabel, done: int, required: int) -> None:
+    label.setText(f"{done} / {required}")
+    set_tone(label, "ok" if done >= required else None)
 
 
 class OverviewTab(QWidget):
@@ -78,8 +81,10 @@ class OverviewTab(QWidget):
         # compliance
         self.announced = QLabel()
         self.announced.setAccessibleName("Announced observations done")
+        self.announced.setObjectName("counter")
         self.unannounced = QLabel()
         self.unannounced.setAccessibleName("Unannounced observations done")
+        self.unannounced.setObjectName("counter")
         self.next_due = QLabel()
         self.next_due.setWordWrap(True)
         self.no_cycle = hint("")
@@ -173,10 +178,26 @@ class OverviewTab(QWidget):
         rxl.addLayout(rxb)
         rxl.addWidget(self.rx)
 
+        # On a small screen the overview scrolls rather than squeezing every table to one row.
+        for table, rows in ((self.due_table, 4), (self.goals, 3), (self.rx, 3)):
+            table.setMinimumHeight(table.verticalHeader().defaultSectionSize() * rows
+                                   + table.horizontalHeader().sizeHint().height() + 4)
+            # no fixed "natural" height: at least `rows` rows, and whatever room the window has
+            table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        body = QWidget()
+        bl = QVBoxLayout(body)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addLayout(top, 0)  # its natural height; goals and prescriptions share the rest
+        bl.addWidget(goals_box, 1)
+        bl.addWidget(rx_box, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
         lay = QVBoxLayout(self)
-        lay.addLayout(top, 3)
-        lay.addWidget(goals_box, 2)
-        lay.addWidget(rx_box, 1)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
         self.add_goal_btn.clicked.connect(self._add_goal)
         self.edit_goal_btn.clicked.connect(self._edit_goal)
         self.add_progress_btn.clicked.connect(self._add_progress)
@@ -245,14 +266,12 @@ class OverviewTab(QWidget):
             return
         self.no_cycle.hide()
         cc = self.ctx.svc.compliance.compliance(cyc.id)
-        self.announced.setText(f"{cc.announced_done} / {cc.announced_required}")
-        self.announced.setStyleSheet(_counter_style(cc.announced_done, cc.announced_required))
-        self.unannounced.setText(f"{cc.unannounced_done} / {cc.unannounced_required}")
-        self.unannounced.setStyleSheet(_counter_style(cc.unannounced_done, cc.unannounced_required))
+        _show_counter(self.announced, cc.announced_done, cc.announced_required)
+        _show_counter(self.unannounced, cc.unannounced_done, cc.unannounced_required)
         nd, late = cc.next_due, cc.late
         text = f"Next due: {nd.label}, {fmt_date(nd.due_on)}" if nd else "All items done."
         if late:
-            text += f"  -  <span style='color:#c62828; font-weight:600'>{len(late)} late</span>"
+            text += f"  -  <span style='color:{tone('late')}; font-weight:600'>{len(late)} late</span>"
         self.next_due.setText(text)
         self.due_model.set_records(cc.items)
 

@@ -16,7 +16,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -24,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.enums import label
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..assessments.tab import AssessmentsTab
 from ..context import AppContext
 from ..export.dialog import ExportDialog
+from ..widgets.elide import ElidedLabel
 from ..widgets.fields import MessageBar
 from ..widgets.icons import icon
 from ..widgets.tempfiles import OpenedCopies
@@ -51,7 +51,7 @@ OVERVIEW_TYPES = (
     "site",
     "person",
 )
-ASSESSMENT_TYPES = ("assessment", "acknowledgement", "enrolment", "evidence")
+ASSESSMENT_TYPES = ("assessment", "acknowledgement", "educator_response", "enrolment", "evidence")
 
 
 class EducatorPage(QWidget):
@@ -61,11 +61,11 @@ class EducatorPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.educator_id: str | None = None
-        self.title = QLabel()
+        self.title = ElidedLabel()  # long names elide, with the full name on hover
         self.title.setAccessibleName("Educator")
-        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.subtitle = QLabel()
-        self.subtitle.setStyleSheet("color: #5f6b73;")
+        self.title.setObjectName("pageTitle")
+        self.subtitle = ElidedLabel()
+        self.subtitle.setObjectName("muted")
         self.message = MessageBar(self)
         report = self.message.show_error
 
@@ -100,7 +100,7 @@ class EducatorPage(QWidget):
             (self.plan, "target", "Educator &plan"),
             (self.assessments, "scale", "&Assessments"),
             (self.progress, "file-text", "Progress &reports"),
-            (self.history, "history", "&History"),
+            (self.history, "history", "Histor&y"),  # Alt+H is the Help menu
         ):
             self.tabs.addTab(w, icon(ic), text)
         self.overview.openRequested.connect(self.open_record)
@@ -108,8 +108,7 @@ class EducatorPage(QWidget):
 
         head = QHBoxLayout()
         head.addWidget(self.title)
-        head.addWidget(self.subtitle)
-        head.addStretch(1)
+        head.addWidget(self.subtitle, 1)
         self.export_btn = QPushButton(icon("file-down"), "Export PDF…")
         self.export_btn.setAccessibleName("Export PDF")
         self.export_btn.setToolTip("Panel packet, assessments or an observation report as a PDF")
@@ -245,7 +244,7 @@ class EducatorPage(QWidget):
             self.tabs.setCurrentWidget(tab)
             tab.select(record_id)
             tab.table.setFocus()
-        elif record_type in ("assessment", "acknowledgement"):
+        elif record_type in ("assessment", "acknowledgement", "educator_response"):
             self.tabs.setCurrentWidget(self.assessments)
             if record_type == "assessment":
                 self.assessments.select(record_id)

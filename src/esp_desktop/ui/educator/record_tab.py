@@ -71,7 +71,7 @@ class RecordTab(QWidget):
         ll.addWidget(self.table, 1)
 
         self.form_title = QLabel()
-        self.form_title.setStyleSheet("font-weight: 600; font-size: 11pt;")
+        self.form_title.setObjectName("formTitle")
         self.audience = AudienceCombo()
         self.save_btn = QPushButton(icon("save"), "Save")
         self.save_btn.setAccessibleName(f"Save {self.noun}")
@@ -89,16 +89,19 @@ class RecordTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(form_w)
-        scroll.setMinimumWidth(500)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.table.setMinimumWidth(360)
+        # A 1024-pixel screen leaves ~800 for list + form: the form takes what it needs (it scrolls, and its
+        # labels go above the fields when narrow), the list elides (full text on hover).
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        scroll.setMinimumWidth(440)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.table.setMinimumWidth(260)
 
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(scroll)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([600, 680])
+        split.setSizes([380, 620])
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(split)

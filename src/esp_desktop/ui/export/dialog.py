@@ -35,6 +35,7 @@ from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_text, muted
 from ..widgets.icons import icon
+from ..widgets.write import ui_write
 
 KINDS = (
     ("panel-packet", "Panel packet"),
@@ -102,6 +103,15 @@ class ExportDialog(QDialog):
             "Only records the chosen reader may see are included; private notes never are. "
             "The export is recorded in the audit log."
         )
+        # Never silently empty: what this reader will not see, said before anything is written.
+        self.omitted = QLabel()
+        self.omitted.setObjectName("warning")
+        self.omitted.setWordWrap(True)
+        self.omitted.setAccessibleName("Not in this PDF")
+        self.share_btn = QPushButton(icon("eye"), "Share them…")
+        self.share_btn.setAccessibleName("Share the CT-private script lines with this reader")
+        self.share_btn.clicked.connect(self.share_private_lines)
+        self.private_notes: list[str] = []
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
@@ -122,9 +132,16 @@ class ExportDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.note)
+        lay.addWidget(self.omitted)
+        share_row = QHBoxLayout()
+        share_row.addStretch(1)
+        share_row.addWidget(self.share_btn)
+        lay.addLayout(share_row)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
         self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.audience.currentIndexChanged.connect(lambda _i: self.update_omissions())
+        self.observation.currentIndexChanged.connect(lambda _i: self.update_omissions())
         self._kind_changed()
 
     # --- choices
@@ -138,6 +155,66 @@ class ExportDialog(QDialog):
         self.audience.setCurrentIndex(self.audience.findData(DEFAULT_AUDIENCE[k]))
         self.path.setText(str(self._default_path()))
         self.error.hide()
+        self.update_omissions()
+
+    # --- what the reader will not see
+    def update_omissions(self) -> None:
+        """Say, before writing, what the chosen reader will not see; offer to share CT-private script lines."""
+        from ...reports.service import ReportService
+
+        kind, audience = self.chosen_kind(), str(self.audience.currentData())
+        obs_id = self.observation.currentData() if kind == "observation" else None
+        self.private_notes = []
+        if kind == "observation" and not obs_id:
+            lines: list[str] = []
+        else:
+            try:
+                om = ReportService(self.ctx.svc).omissions(kind=kind, audience=audience, educator_id=self.educator_id,
+                                                           observation_id=obs_id)
+            except Exception as exc:  # noqa: BLE001 - the export would be refused the same way: say it now
+                self.omitted.setText(error_text(exc))
+                self.omitted.show()
+                self.share_btn.hide()
+                return
+            lines = om.lines()
+            if any(t == "script_note" and why == policy.Reason.PRIVATE for (t, why) in om.counts):
+                self.private_notes = self._private_lines(kind, audience, obs_id)
+        reader = policy.READER_NAMES[ReaderKind(audience)]
+        self.omitted.setText("Not in this PDF: " + " ".join(lines) if lines else "")
+        self.omitted.setVisible(bool(lines))
+        n = len(self.private_notes)
+        self.share_btn.setVisible(n > 0)
+        self.share_btn.setText(f"Share {n} CT-private line{'s' * (n != 1)} with {reader}…")
+
+    def _private_lines(self, kind: str, audience: str, obs_id: str | None) -> list[str]:
+        """The CT-private script lines of the observation(s) this document shows the reader."""
+        obs = self.ctx.svc.observations
+        if kind == "observation":
+            chosen = [obs_id] if obs_id else []
+        else:
+            chosen = [o.id for o in obs.for_educator(self.educator_id)
+                      if o.status == "finished" and policy.label_allows(o.audience, audience)]
+        return [n.id for oid in chosen for n in obs.notes(oid) if n.audience == "ct_private"]
+
+    def share_private_lines(self) -> None:
+        ids, audience = list(self.private_notes), str(self.audience.currentData())
+        if not ids:
+            return
+        reader = policy.READER_NAMES[ReaderKind(audience)]
+        box = QMessageBox(QMessageBox.Icon.Question, "Share script lines",
+                          f"{len(ids)} scripted line{'s are' if len(ids) != 1 else ' is'} CT-private and will not "
+                          f"appear. Share {'them' if len(ids) != 1 else 'it'} with {reader}?\n\nThey stop being "
+                          "CT-private: the badge of each line shows who may read it, and you can change it back "
+                          "in the observation's script.", QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("confirmShareLines")
+        go = box.addButton("Share", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        if box.clickedButton() is not go:
+            return
+        done = ui_write(self, lambda: self.ctx.svc.observations.set_notes_audience(ids, audience=audience),
+                        ctx=self.ctx, report=lambda exc: self._fail(error_text(exc)))
+        if done is not None:
+            self.update_omissions()
 
     def _default_path(self) -> Path:
         folder = Path(self.path.text()).parent if self.path.text() else Path.home()

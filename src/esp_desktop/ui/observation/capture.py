@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -33,7 +34,7 @@ from ...core import clock
 from ...core.enums import ObservationKind, ObservationStatus, label
 from ...core.errors import ValidationError
 from ...core.rubric import load_rubric
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..context import AppContext
 from ..widgets.fields import (
     FocusOut,
@@ -50,6 +51,7 @@ from ..widgets.fields import (
     stretch_column,
 )
 from ..widgets.icons import icon
+from ..widgets.style import set_tone, tone
 from ..widgets.write import ui_write
 from .conference import TEXT_FIELDS, ConferencePanel
 from .script_model import ScriptModel, offset_text
@@ -100,25 +102,30 @@ class ObservationView(QWidget):
         self.observed_on = date_edit("Observation date")
         self.clock = QLabel("00:00")
         self.clock.setAccessibleName("Elapsed time")
-        self.clock.setStyleSheet(
-            "font: 600 16pt 'DejaVu Sans Mono', monospace; color: #36454f; padding: 0 8px;"
-        )
+        self.clock.setObjectName("clock")
         self.status = QLabel()
-        self.start_btn = QPushButton(icon("play", "#2e7d32"), "Start")
+        self.start_btn = QPushButton(icon("play", tone("ok")), "Start")
         self.start_btn.setAccessibleName("Start the observation")
-        self.finish_btn = QPushButton(icon("circle-stop", "#c62828"), "Finish")
+        self.finish_btn = QPushButton(icon("circle-stop", tone("late")), "Finish")
         self.finish_btn.setAccessibleName("Finish the observation")
         self.finish_btn.setToolTip("Finish: the observation counts toward compliance immediately (Ctrl+Shift+F)")
         self.post_btn = QPushButton(icon("cloud-upload"), "Post to platform…")
         self.post_btn.setAccessibleName("Post to the district platform")
         self.post_btn.setToolTip("Lay this observation out box by box for the district platform, to copy and paste")
         self._evaluative = False  # PAR: observations go to the district platform; PA and informal never do
-        top = QHBoxLayout()
-        for w in (self.back, self.kind, self.site, self.class_period, self.observed_on):
-            top.addWidget(w)
-        top.addStretch(1)
+        # Two rows: what is observed, then the clock and Start/Finish (one row does not fit 1024 pixels).
+        first = QHBoxLayout()
+        first.addWidget(self.back)
+        first.addStretch(1)
         for item in (self.status, self.clock, self.start_btn, self.finish_btn, self.post_btn):
-            top.addWidget(item)
+            first.addWidget(item)
+        second = QHBoxLayout()
+        self.class_period.setMinimumWidth(160)
+        for w, stretch in ((self.kind, 0), (self.site, 1), (self.class_period, 2), (self.observed_on, 0)):
+            second.addWidget(w, stretch)
+        top = QVBoxLayout()
+        top.addLayout(first)
+        top.addLayout(second)
 
         # script
         self.model = ScriptModel(self)
@@ -127,7 +134,8 @@ class ObservationView(QWidget):
         self.script.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.script.setWordWrap(True)
+        self.script.setWordWrap(True)  # long notes wrap: the whole line is readable without hovering
+        self.script.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         stretch_column(self.script, 1)
         install_audience_menu(self.script, self._set_audience, self._extra_menu)
         self.entry = QLineEdit()
@@ -275,7 +283,7 @@ class ObservationView(QWidget):
         self.post_btn.setVisible(finished and self._evaluative)
         self.sections.setTabEnabled(1, o is not None)
         self.status.setText("" if o is None else label(o.status))
-        self.status.setStyleSheet("color: #2e7d32; font-weight: 600;" if finished else "color: #a15c00;")
+        set_tone(self.status, "ok" if finished else "warn")
         if o is not None and not finished:
             self.timer.start()
         else:
@@ -354,7 +362,7 @@ class ObservationView(QWidget):
         note = self._write(lambda: self.ctx.svc.observations.add_note(observation_id=obs_id, text=text))
         if note is None:
             return  # the line stays in the entry
-        self.entry.clear()
+        self.entry.setText("")  # (not clear(): setText also ends the line's own undo, so Ctrl+Z undoes deletes)
         if self.model.row_of(note.id) < 0:
             self._reload_notes()
         self.select_notes([note.id])  # the new line is the "current" line for tagging

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFormLayout, QPlainTextEdit, QWidget
 from ..widgets.fields import OptionalDate, hint
 
 TEXT_FIELDS = ("pre_conference_notes", "post_conference_notes", "feedback", "next_steps")
-DATE_FIELDS = ("pre_conference_on", "post_conference_on")
+DATE_FIELDS = ("pre_conference_on", "post_conference_on", "feedback_given_on")
 
 
 def _text(name: str, placeholder: str) -> QPlainTextEdit:
@@ -35,6 +35,11 @@ class ConferencePanel(QWidget):
         self.post_notes = _text("Post-conference notes", "What was discussed…")
         self.feedback = _text("Feedback", "Strengths and areas for growth, for the educator…")
         self.next_steps = _text("Next steps", "What the educator will try next, and the support offered…")
+        # the observation counts toward the cycle once the educator has had the feedback; it is due a few
+        # school days after the visit (Settings › School calendar)
+        self.feedback_on = OptionalDate("Feedback given on", check_text="Given to the educator on")
+        self.feedback_on.setToolTip("An observation counts toward the cycle's minimum once the educator has "
+                                    "received the feedback. It is due a few school days after the visit.")
         cf = QFormLayout(self)
         cf.addRow("Pre-conference", self.pre_on)
         cf.addRow("", self.pre_notes)
@@ -42,9 +47,11 @@ class ConferencePanel(QWidget):
         cf.addRow("", self.post_notes)
         cf.addRow("Feedback", self.feedback)
         cf.addRow("Next steps", self.next_steps)
+        cf.addRow("Feedback given", self.feedback_on)
         cf.addRow(hint("Saved automatically when you pause or leave a field."))
         self.pre_on.changed.connect(lambda: self.fieldChanged.emit("pre_conference_on"))
         self.post_on.changed.connect(lambda: self.fieldChanged.emit("post_conference_on"))
+        self.feedback_on.changed.connect(lambda: self.fieldChanged.emit("feedback_given_on"))
         for name, w in zip(TEXT_FIELDS, self.texts(), strict=True):
             w.textChanged.connect(lambda n=name: self.fieldChanged.emit(n))
 
@@ -54,6 +61,7 @@ class ConferencePanel(QWidget):
     def show_observation(self, o: Any) -> None:
         self.pre_on.set_value(o.pre_conference_on if o else None)
         self.post_on.set_value(o.post_conference_on if o else None)
+        self.feedback_on.set_value(o.feedback_given_on if o else None)
         for name, w in zip(TEXT_FIELDS, self.texts(), strict=True):
             w.setPlainText((getattr(o, name) or "") if o else "")
 
@@ -71,5 +79,6 @@ class ConferencePanel(QWidget):
         return {
             "pre_conference_on": self.pre_on.value(),
             "post_conference_on": self.post_on.value(),
+            "feedback_given_on": self.feedback_on.value(),
             **{name: w.toPlainText() or None for name, w in zip(TEXT_FIELDS, self.texts(), strict=True)},
         }

@@ -29,6 +29,7 @@ from ..context import AppContext
 from ..widgets.common import muted
 from ..widgets.fields import Report, set_combo
 from ..widgets.icons import icon
+from ..widgets.style import set_tone
 from ..widgets.write import ui_write
 
 
@@ -70,7 +71,7 @@ class CaseEditor(QWidget):
         self.missing = QLabel()
         self.missing.setWordWrap(True)
         self.missing.setAccessibleName("What is missing")
-        self.missing.setStyleSheet("color: #8b1e1e;")
+        set_tone(self.missing, "late")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
 
@@ -103,6 +104,7 @@ class CaseEditor(QWidget):
         self.decision.currentIndexChanged.connect(lambda _i: self._decision_changed())
         self.ratings_box = QGroupBox("Final ratings")
         self.ratings_form = QFormLayout(self.ratings_box)
+        self.ratings_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # narrow: the name above
         self.ratings: dict[str, QComboBox] = {}
         self.overall = QComboBox()
         self.no_ratings = muted("PA and informal coaching are non-evaluative: the Panel records no ratings.")

@@ -36,6 +36,7 @@ from ..widgets.drafts import restorable
 from ..widgets.fields import pydate, set_combo
 from ..widgets.forms import FormDialog
 from ..widgets.icons import icon
+from ..widgets.style import set_tone
 from ..widgets.write import ui_write
 
 ROLE_LABELS = {"chair": "Chair", "co_chair": "Co-chair", "member": "Member"}
@@ -97,7 +98,7 @@ class MembersDialog(QDialog):
         self.remove_btn.clicked.connect(self.remove_member)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #8b1e1e;")
+        set_tone(self.error, "late")
         add_row = QHBoxLayout()
         add_row.addWidget(self.name, 2)
         add_row.addWidget(self.seat, 1)
@@ -182,6 +183,8 @@ class MeetingDialog(FormDialog):
         panel = ctx.svc.panel
         settings = panel.settings()
         self.meets_on = self.date("&Date:", m.meets_on if m else date.fromisoformat(meets_on), name="Meeting date")
+        self.start_time = self.line("&Starts at:", (m.start_time if m else None) or panel.default_time(),
+                                    name="Meeting start time (HH:MM, local time)")
         self.location = self.line("&Location:", m.location if m else "", name="Meeting location")
         self.chair = QComboBox()
         self.chair.setAccessibleName("Chair")
@@ -210,7 +213,8 @@ class MeetingDialog(FormDialog):
         panel = self.ctx.svc.panel
         values = dict(meets_on=pydate(self.meets_on.date()), location=self.location.text(),
                       notes=self.notes.toPlainText() or None, chair=self.chair.currentText(),
-                      quorum=self.quorum.value() or None, majority_rule=self.majority.currentData())
+                      quorum=self.quorum.value() or None, majority_rule=self.majority.currentData(),
+                      start_time=self.start_time.text().strip() or None)
         if self.meeting is None:
             return panel.create_meeting(**values)
         return panel.update_meeting(self.meeting.id, unchanged_since=None if force else self.meeting.updated_at,

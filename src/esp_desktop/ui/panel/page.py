@@ -1,5 +1,6 @@
-"""Panel meetings: the meeting (next first Monday by default) with its members present and quorum, every case due
-for it and what is missing for each, the agenda in order, and per case the presentation, the vote and the decision.
+"""Panel meetings: the meeting (the next first school Monday by default, at its start time) with its members
+present and quorum, every case due for it and what is missing for each, the agenda in order, and per case the
+presentation, the vote and the decision.
 
 On a Panel member's device (``panel_mode``) the same screen shows only what was synced for the agenda: members
 record attendance, votes and decisions, and open each case's packet; the agenda itself is the CTs'.
@@ -11,33 +12,35 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, QTime
 from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core import rules, timefmt
+from ...core import timefmt
 from ...core.enums import label
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_reporter, page_title, show_error
 from ..widgets.drafts import apply_values, widget_values
-from ..widgets.fields import MessageBar, date_edit, pydate, qdate
+from ..widgets.elide import ElidedLabel
+from ..widgets.fields import FitColumns, MessageBar, date_edit, pydate, qdate
 from ..widgets.icons import icon
+from ..widgets.style import set_tone, tone
 from ..widgets.write import ui_write
 from .case_editor import CaseEditor
 from .dialogs import AttendanceDialog, MeetingDialog, MembersDialog
@@ -46,7 +49,6 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 PANEL_RECORD_TYPES = ("panel_meeting", "panel_case", "panel_member", "panel_attendance", "panel_motion",
                       "panel_decision")
 REFRESH_TYPES = (*PANEL_RECORD_TYPES, "educator", "enrolment", "assessment", "evaluation_cycle", "progress_report")
-LATE = QColor("#8b1e1e")
 
 
 class PanelPage(QWidget):
@@ -64,6 +66,11 @@ class PanelPage(QWidget):
         self.message = MessageBar(self)
 
         self.date = date_edit("Meeting date")
+        self.start = QTimeEdit()
+        self.start.setDisplayFormat("HH:mm")
+        self.start.setAccessibleName("Meeting starts at")
+        self.start.setToolTip("Local time; the default is set in Settings › School calendar")
+        self.start.editingFinished.connect(self.save_start_time)
         self.open_btn = QPushButton(icon("calendar"), "Open meeting")
         self.open_btn.setAccessibleName("Open meeting")
         self.open_btn.clicked.connect(lambda: self.open_meeting())
@@ -73,10 +80,11 @@ class PanelPage(QWidget):
         self.members_btn = QPushButton(icon("users"), "Members and rules…")
         self.members_btn.setAccessibleName("Panel members and rules")
         self.members_btn.clicked.connect(self.edit_members)
-        self.heading = QLabel()
+        self.heading = ElidedLabel()
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setAccessibleName("Meeting")
-        self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.quorum_line = QLabel()
+        self.heading.setObjectName("formTitle")
+        self.quorum_line = ElidedLabel()
         self.quorum_line.setAccessibleName("Attendance and quorum")
         self.details_btn = QPushButton(icon("pencil"), "Details…")
         self.details_btn.setAccessibleName("Meeting details")
@@ -94,6 +102,8 @@ class PanelPage(QWidget):
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table: the case's editor is next
+        self.fit = FitColumns(self.table, grow=(2, 4))  # columns stay on screen; long text elides, full on hover
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_case())
         self.table.activated.connect(self.activate)
 
@@ -108,7 +118,7 @@ class PanelPage(QWidget):
         self.add_btn = QPushButton(icon("plus"), "Add to agenda")
         self.add_btn.setAccessibleName("Add to agenda")
         self.add_btn.clicked.connect(self.add_case)
-        self.remove_btn = QPushButton(icon("trash-2"), "Remove")
+        self.remove_btn = QPushButton(icon("trash-2"), "Remove…")
         self.remove_btn.setAccessibleName("Remove from agenda")
         self.remove_btn.clicked.connect(self.remove_case)
         self.up_btn = QPushButton("Move up")
@@ -133,11 +143,19 @@ class PanelPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(page_title("Panel meetings"))
         top.addStretch(1)
-        top.addWidget(QLabel("Meeting on"))
-        top.addWidget(self.date)
-        top.addWidget(self.open_btn)
-        top.addWidget(self.earlier)
         top.addWidget(self.members_btn)
+        pick = QHBoxLayout()  # a row of its own: it fits a 1024-pixel screen
+        on = QLabel("Meeting &on")
+        on.setBuddy(self.date)
+        pick.addWidget(on)
+        pick.addWidget(self.date)
+        at = QLabel("&at")
+        at.setBuddy(self.start)
+        pick.addWidget(at)
+        pick.addWidget(self.start)
+        pick.addWidget(self.open_btn)
+        pick.addWidget(self.earlier)
+        pick.addStretch(1)
         head = QHBoxLayout()
         head_text = QVBoxLayout()
         head_text.addWidget(self.heading)
@@ -152,8 +170,7 @@ class PanelPage(QWidget):
         for b in (self.packet_btn, self.export_btn, self.minutes_btn):
             agenda_row.addWidget(b)
         add_row = QHBoxLayout()
-        add_row.addWidget(self.add_who, 2)
-        add_row.addWidget(self.add_purpose, 3)
+        add_row.addWidget(self.add_who, 1)
         add_row.addWidget(self.add_btn)
         left = QWidget()
         ll = QVBoxLayout(left)
@@ -162,6 +179,7 @@ class PanelPage(QWidget):
         ll.addWidget(self.table, 1)
         ll.addLayout(agenda_row)
         ll.addLayout(add_row)
+        ll.addWidget(self.add_purpose)
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.editor)
@@ -171,6 +189,7 @@ class PanelPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         lay.addLayout(top)
+        lay.addLayout(pick)
         lay.addWidget(self.message)
         lay.addWidget(split, 1)
         self.set_panel_mode(panel_mode)
@@ -186,6 +205,7 @@ class PanelPage(QWidget):
         for w in (self.add_who, self.add_purpose, self.add_btn, self.remove_btn, self.up_btn, self.down_btn,
                   self.details_btn, self.members_btn, self.export_btn):
             w.setVisible(not on)
+        self.start.setReadOnly(on)
         self.editor.set_panel_mode(on)
 
     def _written(self, case_id: str | None = None) -> None:
@@ -232,8 +252,22 @@ class PanelPage(QWidget):
         existing = [m for m in svc.panel.meetings() if m.meets_on == day]
         m = existing[0] if existing else (svc.panel.meeting_for(day) if create and not self.panel_mode else None)
         self.meeting_id = m.id if m else None
+        start = (m.start_time if m else None) or svc.panel.default_time()
+        self.start.setTime(QTime(int(start[:2]), int(start[3:])))
         self._fill_earlier()
         self.reload()
+
+    def save_start_time(self) -> None:
+        mid = self.meeting_id
+        if mid is None or self.ctx.services is None or self.panel_mode:
+            return
+        t = self.start.time()
+        hhmm = f"{t.hour():02d}:{t.minute():02d}"
+        if self.record is not None and self.record.meeting.start_time == hhmm:
+            return
+        if ui_write(self, lambda: self.ctx.svc.panel.update_meeting(mid, start_time=hhmm), ctx=self.ctx,
+                    report=self.message.show_error) is not None:
+            self.ctx.statusMessage.emit(f"The meeting starts at {hhmm}.")
 
     def _fill_earlier(self) -> None:
         self.earlier.clear()
@@ -293,21 +327,12 @@ class PanelPage(QWidget):
             row[0].setData((r, item), ROW_ROLE)
             row[4].setToolTip("\n".join(r.missing) or "Nothing is missing for this case.")
             if r.missing:
-                row[4].setForeground(QBrush(LATE))
+                row[4].setForeground(QBrush(QColor(tone("late"))))
             if item is None:
                 for it in row:
-                    it.setForeground(QBrush(QColor("#5f6b73")))
+                    it.setForeground(QBrush(QColor(tone("muted"))))
             self.model.appendRow(row)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 190), (2, 150), (3, 170)):
-            self.table.setColumnWidth(col, width)
-        for n in range(self.model.rowCount()):
-            for col in (1, 2, 3):
-                cell = self.model.item(n, col)
-                cell.setToolTip(cell.text())
+        self.fit.fit()
         on_agenda = set(by_case)
         self.add_who.clear()
         due_first = [r.educator_id for r, item in self.rows if item is None]
@@ -330,22 +355,24 @@ class PanelPage(QWidget):
     def _show_heading(self) -> None:
         rec = self.record
         day = pydate(self.date.date())
+        cal = self.ctx.svc.calendars.calendars()
+        usual = day == cal.first_school_monday(day.year, day.month)
+        closed = cal.why_closed(day)
+        unusual = "" if usual else f"not the first school Monday{f' ({closed})' if closed else ''}"
         if rec is None:
-            self.heading.setText(f"<b>{timefmt.screen_date(day)}</b> · no meeting on this day yet")
+            self.heading.setText(" · ".join(x for x in (timefmt.screen_date(day), "no meeting on this day yet",
+                                                        unusual) if x))
             self.quorum_line.setText("Add a case to the agenda to create the meeting."
                                      if not self.panel_mode else "No meeting was synced for this day.")
             return
         m = rec.meeting
-        bits = [f"<b>{timefmt.screen_date(m.meets_on)}</b>"]
-        start = getattr(m, "start_time", None)  # the meeting's start time (issue 11)
-        bits += [x for x in (start, m.location, f"Chair: {m.chair}" if m.chair else "") if x]
-        if m.meets_on.weekday() != 0 or m.meets_on != rules.first_monday(m.meets_on.year, m.meets_on.month):
-            bits.append("not a first Monday")
+        when = f"{timefmt.screen_date(m.meets_on)}, {m.start_time}" if m.start_time else timefmt.screen_date(m.meets_on)
+        bits = [when, *(x for x in (m.location, f"Chair: {m.chair}" if m.chair else "", unusual) if x)]
         self.heading.setText(" · ".join(bits))
         quorum = "met" if rec.quorate else "not met"
         roll = f"{rec.present} present" if rec.attendance else "Attendance not recorded"
         self.quorum_line.setText(f"{roll} · quorum {rec.quorum}: {quorum} · {label(rec.majority_rule).lower()}")
-        self.quorum_line.setStyleSheet("" if rec.quorate else "color: #8b1e1e;")
+        set_tone(self.quorum_line, None if rec.quorate else "late")
 
     # --- cases --------------------------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,13 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from ... import __version__
-from ...settings import AUTO_LOCK_MINUTES, USE_KEYRING
-from ...store import keys
-from ...store.vault import MIN_PASSPHRASE
+from ...core import timefmt
+from ...services import vault
+from ...services.vault import passphrase_strength
+from ...settings import AUTO_LOCK_MINUTES, THEME, USE_KEYRING
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.common import error_text, muted
 from ..widgets.icons import app_icon
+from ..widgets.style import tone
 
 
 def _secret(name: str) -> QLineEdit:
@@ -60,15 +63,23 @@ class SettingsDialog(QDialog):
         self.keyring = QCheckBox("Remember the key on this computer (system keyring)")
         self.keyring.setAccessibleName("Remember on this computer")
         self.keyring.setChecked(st.get(USE_KEYRING))
-        available = keys.keyring_available()
+        available = vault.keyring_available()
         self.keyring.setEnabled(available and ctx.store is not None)
+        self.theme = QComboBox()
+        self.theme.setAccessibleName("Theme")
+        for text, value in (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark")):
+            self.theme.addItem(text, value)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(st.get(THEME))))
         general = QGroupBox("General")
-        gf = QFormLayout(general)
+        gv = QVBoxLayout(general)  # wrapped notes below the form (a form row cuts their second line)
+        gf = QFormLayout()
+        gv.addLayout(gf)
         gf.addRow("&Lock after:", self.minutes)
+        gf.addRow("T&heme:", self.theme)
         gf.addRow("Data folder:", folder)
         gf.addRow("", self.keyring)
         if not available:
-            gf.addRow("", muted("No system keyring was found, so the passphrase is asked at every start."))
+            gv.addWidget(muted("No system keyring was found, so the passphrase is asked at every start."))
 
         self.old = _secret("Current passphrase")
         self.new = _secret("New passphrase")
@@ -88,26 +99,65 @@ class SettingsDialog(QDialog):
         sf.addRow("", self.change_btn)
         sf.addRow(self.change_msg)
 
+        school = QGroupBox("School calendar and deadlines")
+        scf = QFormLayout(school)
+        self.calendar_summary = muted()
+        self.calendar_btn = QPushButton("School calendar…")
+        self.calendar_btn.setAccessibleName("School calendar")
+        self.calendar_btn.setEnabled(ctx.services is not None)
+        self.calendar_btn.clicked.connect(self.open_calendar)
+        scf.addRow(self.calendar_summary)
+        scf.addRow("", self.calendar_btn)
+        self._summarise_calendar()
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(general)
+        lay.addWidget(school)
         lay.addWidget(self.sync)
         lay.addWidget(secret)
         lay.addWidget(buttons)
 
+    def _summarise_calendar(self) -> None:
+        if self.ctx.services is None:
+            self.calendar_summary.setText("Unlock to see the school calendar.")
+            return
+        svc = self.ctx.svc
+        cal, st = svc.calendars.calendar(), svc.calendars.settings()
+        origin = "edited" if cal.edited else "default rules, not yet checked against the district calendar"
+        self.calendar_summary.setText(
+            f"{cal.school_year}: {timefmt.screen_date(cal.first_day)} to {timefmt.screen_date(cal.last_day)} "
+            f"({origin}). Feedback due {st.feedback_school_days} school days after an observation; unannounced "
+            f"observations {st.spacing_school_days} school days apart; the Panel meets at {st.panel_time}.")
+
+    def open_calendar(self) -> None:
+        from .calendar import SchoolCalendarDialog
+
+        SchoolCalendarDialog(self.ctx, self).exec()
+        self._summarise_calendar()
+
     def accept(self) -> None:
         st = self.ctx.settings
         st.set(AUTO_LOCK_MINUTES, self.minutes.value())
+        if self.theme.currentData() != st.get(THEME):
+            st.set(THEME, self.theme.currentData())
+            from PySide6.QtWidgets import QApplication
+
+            from ..app import apply_theme
+
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, str(self.theme.currentData()))
         want = self.keyring.isChecked() and self.keyring.isEnabled()
         store = self.ctx.store
         if store is not None and self.keyring.isEnabled() and want != st.get(USE_KEYRING):
-            if want and not store.remember_in_keyring():
+            if want and not vault.remember_in_keyring(store):
                 self.keyring.setChecked(False)
                 want = False
             elif not want:
-                store.forget_keyring()
+                vault.forget_keyring(store)
             st.set(USE_KEYRING, want)
         self.sync.save()
         super().accept()
@@ -126,8 +176,9 @@ class SettingsDialog(QDialog):
         if new != self.repeat.text():
             self._say("The two new passphrases differ.", error=True)
             return
-        if len(new) < MIN_PASSPHRASE:
-            self._say(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.", error=True)
+        problem = passphrase_strength(new).problem  # the same rule as the command line's and the first-run's
+        if problem:
+            self._say(problem, error=True)
             return
         self.change_btn.setEnabled(False)
         self._say("Changing…", error=False)
@@ -142,7 +193,13 @@ class SettingsDialog(QDialog):
             self.change_btn.setEnabled(True)
             self._say(error_text(exc), error=True)
 
-        tasks.run_in_background(self, lambda: store.change_passphrase(old, new), on_done=done, on_error=failed)
+        def work() -> None:
+            from ...sync.client import rewrap_sync_key
+
+            vault.change_passphrase(store, old, new)
+            rewrap_sync_key(store, new)  # the server's copy of the sync key follows at the next sync
+
+        tasks.run_in_background(self, work, on_done=done, on_error=failed)
 
 
 class AboutDialog(QDialog):
@@ -156,7 +213,7 @@ class AboutDialog(QDialog):
             f"<h3>esp-desktop {__version__}</h3>"
             "<p>Offline-first workbench for consulting teachers of an Educator Supports Program.</p>"
             "<p>Your data stays encrypted on this computer (SQLCipher, Argon2id).</p>"
-            f"<p style='color:#5b6b79'>Python {platform.python_version()} · "
+            f"<p style='color:{tone('muted')}'>Python {platform.python_version()} · "
             f"Qt for Python {pyside_version}<br>"
             "Icons: Lucide (ISC licence) · MIT licence</p>"
         )

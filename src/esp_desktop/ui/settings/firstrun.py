@@ -23,14 +23,12 @@ from PySide6.QtWidgets import (
     QWizard,
     QWizardPage,
 )
-from zxcvbn import zxcvbn
 
 from ...core import clock
 from ...core.errors import EspError
-from ...services import Services
+from ...services import Services, vault
+from ...services.vault import MIN_PASSPHRASE, MIN_SCORE, Store, passphrase_strength
 from ...settings import USE_KEYRING, Settings
-from ...store import keys
-from ...store.vault import MIN_PASSPHRASE, Store, Vault
 from ..widgets import tasks
 from ..widgets.common import error_text
 from ..widgets.icons import app_icon
@@ -86,7 +84,8 @@ class PassphrasePage(QWizardPage):
         super().__init__()
         self.setTitle("Choose a passphrase")
         self.setSubTitle(
-            f"At least {MIN_PASSPHRASE} characters. A few unrelated words are easy to type and hard to guess."
+            f"At least {MIN_PASSPHRASE} characters, and at least \"{STRENGTH[MIN_SCORE][0]}\" on the meter. "
+            "A few unrelated words are easy to type and hard to guess."
         )
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
@@ -114,7 +113,7 @@ class PassphrasePage(QWizardPage):
         self.keyring_note = QLabel()
         self.keyring_note.setObjectName("muted")
         self.keyring_note.setWordWrap(True)
-        if not keys.keyring_available():
+        if not vault.keyring_available():
             self.remember.setEnabled(False)
             self.keyring_note.setText(
                 "No system keyring was found on this computer, so you will type your "
@@ -146,12 +145,12 @@ class PassphrasePage(QWizardPage):
     def _update(self) -> None:
         p = self.passphrase.text()
         if p:
-            result = zxcvbn(p[:100])  # zxcvbn is quadratic in length; 100 characters judge well enough
-            score = int(result["score"])
+            strength = passphrase_strength(p)  # the same rule as the command line's
+            score = strength.score
             name, colour = STRENGTH[score]
-            tip = (result.get("feedback") or {}).get("warning") or ""
+            tip = strength.problem or ""
             if len(p) < MIN_PASSPHRASE:
-                name, colour, tip = "Too short", LATE, f"Use at least {MIN_PASSPHRASE} characters."
+                name, colour = "Too short", LATE
             self.meter.setValue(score)
             self.meter.setStyleSheet(f"QProgressBar::chunk {{ background: {colour}; }}")
             self.strength.setText(f"{name}. {tip}".strip())
@@ -164,7 +163,7 @@ class PassphrasePage(QWizardPage):
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         p = self.passphrase.text()
-        return len(p) >= MIN_PASSPHRASE and p == self.confirm.text()
+        return p == self.confirm.text() and passphrase_strength(p).ok
 
 
 class OptionsPage(QWizardPage):
@@ -320,24 +319,22 @@ def create_store(
     Returns (store, services, remembered_in_keyring, backup_error_or_None).
     """
     from ...services.demo import load_demo
-    from ...store.backup import create_backup
 
-    store = Vault(data_dir).create(passphrase)
+    store = vault.create(data_dir, passphrase)
     try:
         svc = open_services(store, settings)
         if demo:
             load_demo(svc)
         prev = svc.caseload.profile()  # the demo brings a fictional CT profile; keep its school year only
         svc.caseload.set_profile(name=name, email=email, school_year=prev.school_year if prev else None)
-        remembered = store.remember_in_keyring() if remember else False
+        remembered = vault.remember_in_keyring(store) if remember else False
     except BaseException:
-        store.close()
+        vault.lock(store)
         raise
     backup_error = None
     if backup is not None:  # a failed backup must not undo a created store: report it, the CT can retry
         try:
-            summary = create_backup(store, backup)
-            svc.audit.log(action="backup", detail={"file": backup.name, **summary})
+            vault.backup(svc, backup)
         except (OSError, EspError) as exc:
             backup_error = f"The store was created, but the backup could not be written: {error_text(exc)}"
     return store, svc, remembered, backup_error

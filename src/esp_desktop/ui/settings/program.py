@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...core import rules
 from ...core.enums import PersonRole, label
-from ...store.changes import Changes
+from ...services.vault import Changes
 from ..widgets.common import muted
 from ..widgets.drafts import restorable
 from ..widgets.fields import pydate
@@ -49,7 +49,7 @@ class ProfileDialog(FormDialog):
         self.cap.setSuffix(" educators")
         self.cap.valueChanged.connect(self._cap_changed)
         self.row("Caseload &cap:", self.cap)
-        self.reason = self.text("Why this &cap:", p.cap_reason if p else "", name="Caseload cap reason", height=70)
+        self.reason = self.text("&Why this cap:", p.cap_reason if p else "", name="Caseload cap reason", height=70)
         self.reason.setPlaceholderText(f"Needed when the cap is not the program's {rules.CASELOAD_CAP}: who agreed, why")
         self._cap_changed()
 

@@ -26,7 +26,7 @@ class RestoreDialog(QDialog):
 
     def __init__(self, data_dir: Path, archive: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ...store.backup import backup_info
+        from ...services.vault import backup_info
 
         self.archive, self.data_dir = archive, data_dir
         self.setWindowTitle("Restore from backup")
@@ -62,7 +62,7 @@ class RestoreDialog(QDialog):
         lay.addWidget(self.buttons)
 
     def accept(self) -> None:
-        from ...store.backup import check_backup_passphrase
+        from ...services.vault import check_backup_passphrase
 
         try:
             check_backup_passphrase(self.archive, self.passphrase.text())
@@ -75,6 +75,6 @@ class RestoreDialog(QDialog):
 
 def restore(archive: Path, data_dir: Path, passphrase: str) -> dict[str, Any]:
     """Runs off the GUI thread once the store is locked."""
-    from ...store.backup import restore_backup
+    from ...services import vault
 
-    return restore_backup(archive, data_dir, passphrase, force=True)
+    return vault.restore(archive, data_dir, passphrase, force=True)

@@ -16,10 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.rubric import load_rubric
-from ...services import Services
+from ...services import Services, vault
+from ...services.vault import Store
 from ...settings import RUBRIC_FILE, Settings
-from ...store.vault import Store, Vault
 from ..widgets import tasks
 from ..widgets.common import error_text, muted
 from ..widgets.icons import app_icon
@@ -27,15 +26,15 @@ from ..widgets.icons import app_icon
 
 def open_services(store: Store, settings: Settings) -> Services:
     """Services over an unlocked store with the configured rubric (safe to call off the GUI thread)."""
-    return Services(store, rubric=load_rubric(settings.get(RUBRIC_FILE) or None))
+    return vault.open_services(store, rubric_file=settings.get(RUBRIC_FILE) or None)
 
 
 def unlock_with_passphrase(data_dir: Path, passphrase: str, settings: Settings) -> tuple[Store, Services]:
-    store = Vault(data_dir).unlock(passphrase)
+    store = vault.unlock(data_dir, passphrase)
     try:
         return store, open_services(store, settings)
     except BaseException:
-        store.close()
+        vault.lock(store)
         raise
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ...core import timefmt
 from ...core.errors import EspError
+from ...services import vault
 from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
 from ...sync.panel import PanelSync, is_panel_device
 from ..context import AppContext
@@ -92,14 +93,12 @@ class SyncController(QObject):
         if self.ctx.store is None:
             return
         if self.server:
-            c = self.client()
-            try:
-                st = c.state()
-                self.enrolled = bool(st.get("token")) and st.get("server") == self.server.rstrip("/")
-                self.last_sync = c.last_sync()
-                self.open_conflicts = len(c.conflicts())
-            finally:
-                c.close()
+            from ...sync.client import read_state
+
+            st = read_state(self.ctx.open_store)
+            self.enrolled = st.enrolled_with(self.server)
+            self.last_sync = st.last_sync
+            self.open_conflicts = self.ctx.svc.conflicts.count()
         else:
             self.enrolled, self.last_sync, self.open_conflicts = False, None, 0
         self.changed.emit()
@@ -120,23 +119,21 @@ class SyncController(QObject):
             if interactive:
                 self._tell("Sync is not set up", "Enter the server address in Settings › Sync first.")
             return
+        from ...sync.client import read_state
+
         code = self.pending_code
-        c = self.client()
-        try:
-            st = c.state()
-        finally:
-            c.close()
-        if not code and not st.get("token"):
+        st = read_state(self.ctx.open_store)
+        if not code and not st.token:
             self._fail("This device is not enrolled: enter the one-time code in Settings › Sync.", interactive)
             return
-        if not code and st.get("server") != self.server.rstrip("/"):
+        if not code and not st.enrolled_with(self.server):
             self._fail(
-                f"This store syncs with {st.get('server')}; enter an enrolment code for the new server in Settings › Sync.",
+                f"This store syncs with {st.server}; enter an enrolment code for the new server in Settings › Sync.",
                 interactive,
             )
             return
         passphrase = None
-        if not st.get("sync_key") or code:
+        if not st.sync_key or code:
             # The sync key (end-to-end encryption of private notes) is wrapped with the passphrase once.
             if not interactive:
                 return
@@ -157,6 +154,7 @@ class SyncController(QObject):
     def _run(self, *, code: str, passphrase: str | None, allow_mass_delete: bool, interactive: bool) -> None:
         gen = self._generation
         store = self.ctx.open_store
+        conflicts = self.ctx.svc.conflicts
         enrolled: list[bool] = []
 
         def progress(p) -> None:  # noqa: ANN001 - sync.client.Progress, on the worker thread
@@ -166,9 +164,7 @@ class SyncController(QObject):
 
         def work() -> tuple[Any, int]:
             if passphrase is not None:
-                from ...store import keys
-
-                keys.unwrap_key(store.keyfile, passphrase)  # WrongPassphrase before anything is wrapped
+                vault.verify_passphrase(store, passphrase)  # WrongPassphrase before anything is wrapped
             c = self.client(passphrase=passphrase, progress=progress)
             try:
                 if code:
@@ -182,7 +178,7 @@ class SyncController(QObject):
                     finally:
                         panel.close()
                 rep = c.sync(allow_mass_delete=allow_mass_delete)
-                return rep, len(c.conflicts())
+                return rep, conflicts.count()
             finally:
                 c.close()
 

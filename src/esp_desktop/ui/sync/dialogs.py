@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -101,29 +102,17 @@ class ConflictsDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        from ...store.models import RECORD_TYPES
-        from ...store.records import record_to_dict
-
-        c = self.ctl.client()
-        try:
-            conflicts = c.conflicts()
-        finally:
-            c.close()
         self.ids: list[str] = []
         self.table.setRowCount(0)
-        with self.ctl.ctx.open_store.session() as s:
-            for row in conflicts:
-                model = RECORD_TYPES.get(row.record_type)
-                obj = s.get(model, row.record_id) if model is not None else None
-                current = record_to_dict(obj) if obj is not None and not obj.deleted else {}
-                name, what = describe(current, row.data)
-                r = self.table.rowCount()
-                self.table.insertRow(r)
-                for col, text in enumerate((label(row.record_type), name, what)):
-                    it = QTableWidgetItem(text)
-                    it.setToolTip(text)
-                    self.table.setItem(r, col, it)
-                self.ids.append(row.conflict_id)
+        for row in self.ctl.ctx.svc.conflicts.list():
+            name, what = describe(row.current, row.other)
+            r = self.table.rowCount()
+            self.table.insertRow(r)
+            for col, text in enumerate((label(row.record_type), name, what)):
+                it = QTableWidgetItem(text)
+                it.setToolTip(text)
+                self.table.setItem(r, col, it)
+            self.ids.append(row.conflict_id)
         self.table.resizeColumnsToContents()
         self.table.resizeRowsToContents()
         if self.ids:
@@ -141,15 +130,9 @@ class ConflictsDialog(QDialog):
             return
         conflict_id = self.ids[rows[0].row()]
 
-        def write() -> None:
-            c = self.ctl.client()
-            try:
-                c.resolve(conflict_id, keep=keep)
-            finally:
-                c.close()
-
         # e.g. resolved on another device meanwhile: said plainly; the list reloads either way
-        ui_write(self, write, ctx=self.ctl.ctx, title="Could not resolve")
+        ui_write(self, lambda: self.ctl.ctx.svc.conflicts.resolve(conflict_id, keep=keep), ctx=self.ctl.ctx,
+                 title="Could not resolve")
         self.load()
         self.ctl.refresh()
 
@@ -164,7 +147,7 @@ class SyncSettings(QGroupBox):
         self.server.setPlaceholderText("https://central.example.org:8443")
         self.server.setAccessibleName("Sync server address")
         self.code = QLineEdit(ctl.pending_code if ctl else "")
-        self.code.setPlaceholderText("one-time code from the program administrator")
+        self.code.setPlaceholderText("one-time code from the program office")
         self.code.setAccessibleName("Enrolment code")
         self.ca = QLineEdit(settings.get(SYNC_CA_CERT))
         self.ca.setPlaceholderText("only for a self-signed server certificate")
@@ -181,12 +164,16 @@ class SyncSettings(QGroupBox):
         self.every.setSpecialValueText("Only when asked")
         self.every.setValue(settings.get(SYNC_INTERVAL_MINUTES))
         self.every.setAccessibleName("Sync every minutes")
-        f = QFormLayout(self)
+        outer = QVBoxLayout(self)  # wrapped notes below the form (a form row cuts their second line)
+        f = QFormLayout()
+        outer.addLayout(f)
         f.addRow("Ser&ver:", self.server)
         f.addRow("&Enrolment code:", self.code)
-        f.addRow("Certi&ficate:", ca_row)
-        f.addRow("Sync e&very:", self.every)
-        f.addRow("", muted("The enrolment code is needed once per device and is not saved."))
+        ca_label = QLabel("Certi&ficate:")
+        ca_label.setBuddy(self.ca)
+        f.addRow(ca_label, ca_row)
+        f.addRow("Sync ever&y:", self.every)
+        outer.addWidget(muted("The enrolment code is needed once per device and is not saved."))
         self.setEnabled(ctl is not None)
 
     def _choose_ca(self) -> None:

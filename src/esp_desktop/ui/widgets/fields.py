@@ -40,6 +40,14 @@ from ...core import clock
 from ...core.enums import Audience, label
 from .common import error_text
 from .record_model import AUDIENCE_COLORS, CHIPS_ROLE, RECORD_ROLE
+from .style import is_dark
+
+# The badge colours are backgrounds; as text on a dark window they need lighter tints.
+_AUDIENCE_TEXT_DARK = {"ct_private": "#d2b0f0", "educator": "#8fe39a", "panel": "#9cc3f7", "admin": "#f2bd7a"}
+
+
+def audience_text_color(audience: str) -> str:
+    return (_AUDIENCE_TEXT_DARK if is_dark() else AUDIENCE_COLORS).get(audience, "#888888")
 
 log = logging.getLogger(__name__)
 Report = Callable[[BaseException], None]
@@ -57,16 +65,17 @@ class MessageBar(QLabel):
         self._timer = QTimer(self, singleShot=True, interval=12000, timeout=self.hide)  # type: ignore[call-arg]  # stubs lack signal kwargs
 
     def show_error(self, exc: BaseException | str) -> None:
-        self._show(exc if isinstance(exc, str) else error_text(exc), "#fdecea", "#8e1c1c")
+        self._show(exc if isinstance(exc, str) else error_text(exc), "error")
 
     def show_info(self, text: str) -> None:
-        self._show(text, "#e8f3ec", "#1d5e33")
+        self._show(text, "info")
 
-    def _show(self, text: str, bg: str, fg: str) -> None:
+    def _show(self, text: str, kind: str) -> None:
         self.setText(text)
-        self.setStyleSheet(
-            f"QLabel {{ background: {bg}; color: {fg}; padding: 6px 10px; border-radius: 4px; }}"
-        )
+        self.setObjectName("messageBar")
+        self.setProperty("kind", kind)  # coloured by the theme's style sheet
+        self.style().unpolish(self)
+        self.style().polish(self)
         self.show()
         self._timer.start()
 
@@ -196,7 +205,7 @@ class AudienceCombo(QComboBox):
         for a in Audience:
             self.addItem(label(a.value), a.value)
             self.setItemData(
-                self.count() - 1, QColor(AUDIENCE_COLORS[a.value]), Qt.ItemDataRole.ForegroundRole
+                self.count() - 1, QColor(audience_text_color(a.value)), Qt.ItemDataRole.ForegroundRole
             )
         self.currentIndexChanged.connect(self._paint)
         self._paint()
@@ -211,7 +220,7 @@ class AudienceCombo(QComboBox):
         self._paint()
 
     def _paint(self) -> None:
-        c = AUDIENCE_COLORS.get(str(self.currentData()), "#555")
+        c = audience_text_color(str(self.currentData()))
         self.setStyleSheet(f"QComboBox {{ color: {c}; font-weight: 600; }}")
 
 
@@ -251,9 +260,9 @@ class OptionalDate(QWidget):
 
     changed = Signal()
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, parent: QWidget | None = None, *, check_text: str = "Held on") -> None:
         super().__init__(parent)
-        self.check = QCheckBox("Held on")
+        self.check = QCheckBox(check_text)
         self.check.setAccessibleName(f"{name} held")
         self.edit = date_edit(name)
         self.edit.setEnabled(False)
@@ -295,12 +304,65 @@ class FocusOut(QObject):
 
 def heading(text: str) -> QLabel:
     lab = QLabel(text)
-    lab.setStyleSheet("font-weight: 600; font-size: 11pt; margin-top: 6px;")
+    lab.setObjectName("formTitle")
     return lab
 
 
 def hint(text: str) -> QLabel:
     lab = QLabel(text)
     lab.setWordWrap(True)
-    lab.setStyleSheet("color: #5f6b73;")
+    lab.setObjectName("muted")
     return lab
+
+
+class FitColumns(QObject):
+    """Keeps a table's columns on screen: each column gets the width of its contents when there is room (the
+    ``grow`` columns take what is left over); on a narrow screen the ``grow`` columns give way first, then every
+    column down to ``floor`` pixels, and elided text shows in full on hover (``elide.ElidedTextTips``).
+    Columns the CT resized by hand keep their width until the next reload."""
+
+    def __init__(self, view: QTableView, *, grow: tuple[int, ...], floor: int = 56) -> None:
+        super().__init__(view)
+        self.view, self.grow, self.floor = view, grow, floor
+        header = view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        view.viewport().installEventFilter(self)
+        model = view.model()
+        model.modelReset.connect(self.fit)
+        model.layoutChanged.connect(self.fit)
+
+    def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
+        if ev.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        v, model = self.view, self.view.model()
+        n = model.columnCount()
+        if n == 0:
+            return
+        avail = v.viewport().width()
+        want = [max(v.sizeHintForColumn(c), v.horizontalHeader().sectionSizeHint(c), self.floor)
+                for c in range(n)]
+        total = sum(want)
+        if total <= avail:
+            extra = avail - total
+            share = extra // max(1, len(self.grow))
+            widths = [w + (share if c in self.grow else 0) for c, w in enumerate(want)]
+        else:
+            # The long, growing columns (sites, notes) give way first, down to twice the floor; then every
+            # column in proportion to what it has above the floor.
+            widths, over = list(want), total - avail
+            for floor in (2 * self.floor, self.floor):
+                cols = [c for c in range(n) if c in self.grow] if floor > self.floor else list(range(n))
+                room = {c: max(0, widths[c] - floor) for c in cols}
+                cut = sum(room.values())
+                if over <= 0 or cut == 0:
+                    continue
+                take = min(over, cut)
+                for c in cols:
+                    widths[c] -= round(take * room[c] / cut)
+                over -= take
+        for c, w in enumerate(widths):
+            v.setColumnWidth(c, w)

@@ -9,13 +9,17 @@ from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 from ...resources import resource_path
+from .style import colors
 
-DEFAULT_COLOR = "#36454f"
+
+def icon(name: str, color: str | None = None, size: int = 48) -> QIcon:
+    """A tinted icon by Lucide name (e.g. "lock", "search"), in the theme's icon colour unless ``color`` is
+    given; an empty icon if the file is missing."""
+    return _icon(name, color or colors()["ICON"], size)
 
 
-@lru_cache(maxsize=256)
-def icon(name: str, color: str = DEFAULT_COLOR, size: int = 48) -> QIcon:
-    """A tinted icon by Lucide name (e.g. "lock", "search"); an empty icon if the file is missing."""
+@lru_cache(maxsize=512)
+def _icon(name: str, color: str, size: int) -> QIcon:
     path = resource_path("icons", f"{name}.svg")
     if not path.exists():
         return QIcon()

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 
 from ...core import policy
 from ...core.enums import label
+from .style import tone
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 CHIPS_ROLE = Qt.ItemDataRole.UserRole + 2  # list[(text, background colour)]
@@ -29,7 +30,6 @@ AUDIENCE_COLORS = {
 }
 TAG_COLOR = "#546e7a"
 EQUITY_COLOR = "#00796b"
-LATE_COLOR = QColor("#c62828")
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -131,7 +131,7 @@ class RecordTableModel(QAbstractTableModel):
                 return tag_chips(getattr(rec, "indicator_codes", ()), getattr(rec, "equity_codes", ()))
             return None
         if role == Qt.ItemDataRole.ForegroundRole and self.late and self.late(rec):
-            return LATE_COLOR
+            return QColor(tone("late"))
         if role == Qt.ItemDataRole.DecorationRole and col.decoration:
             return col.decoration(rec)
         if role == RECORD_ROLE:

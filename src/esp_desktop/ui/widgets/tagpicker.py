@@ -72,7 +72,7 @@ class RubricTree(QTreeWidget):
     def _leaf(self, parent: QTreeWidgetItem, code: str, name: str, tip: str) -> None:
         item = QTreeWidgetItem(parent, [f"{code}  {name}"])
         item.setData(0, CODE_ROLE, code)
-        item.setToolTip(0, tip or name)
+        item.setToolTip(0, f"{code}  {name}" + (f"\n{tip}" if tip else ""))  # the full name, also when elided
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if self.checkable:
             flags |= Qt.ItemFlag.ItemIsUserCheckable

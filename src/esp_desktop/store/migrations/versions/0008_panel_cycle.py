@@ -2,8 +2,8 @@
 decisions (moved off panel_case), self-assessments, Educator Plans, progress reports to the Panel; goals and
 prescriptions link to a plan; a final summative evaluation records its basis
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-25
 """
 
@@ -18,8 +18,8 @@ from alembic import op
 
 from esp_desktop.core import clock
 
-revision = "0006"
-down_revision = "0005"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
