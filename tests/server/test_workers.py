@@ -58,6 +58,10 @@ class Puller:
                 return
 
 
+SITE = "00000000-0000-4000-8000-00000000517e"
+PAR_AT_SITE = {"programs": ["PAR"], "sites": [SITE]}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_two_workers_twelve_pushers_every_device_pulls_every_record_once(backend, tmp_path, request):
@@ -67,7 +71,8 @@ def test_two_workers_twelve_pushers_every_device_pulls_every_record_once(backend
     for c in range(CTS):
         codes[f"CT {c}"] = [central.add_user(name=f"CT {c}", role="ct")]
         codes[f"CT {c}"] += [central.user_code(name=f"CT {c}") for _ in range(DEVICES_PER_CT - 1)]
-    admin_code = central.add_user(name="Dr Admin", role="admin")
+    # a school administrator at one site reads the admin-labelled records of PAR cases there, from every CT
+    admin_code = central.add_user(name="Dr Admin", role="admin", sites=[SITE])
     central.engine.dispose()
 
     with CentralProcess(data_dir, db_url, workers=2) as server:
@@ -87,9 +92,9 @@ def test_two_workers_twelve_pushers_every_device_pulls_every_record_once(backend
                 own = Puller(client)
                 incremental[ct].append(own)
                 for _ in range(PUSHES):
-                    # every record goes to the office too (audience admin): the administrator's device sees
-                    # the commits of all twelve pushers interleaved
-                    recs = [envelope(audience="admin", educator_id=educator) for _ in range(BATCH)]
+                    # every record goes to the school administrator too (audience admin, a PAR case at their
+                    # site): the administrator's device sees the commits of all twelve pushers interleaved
+                    recs = [envelope(audience="admin", educator_id=educator, case=PAR_AT_SITE) for _ in range(BATCH)]
                     r = client.post("/v1/sync/push", json={"changes": [change(x) for x in recs]})
                     assert r.status_code == 200, r.text
                     assert {x["status"] for x in r.json()["results"]} == {"accepted"}

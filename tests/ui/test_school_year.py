@@ -163,6 +163,14 @@ def _evidence(qtbot: Any, win: Any, tmp_path: Path) -> None:
     tab.attach_btn.click()
     tab.save_btn.click()
     assert tab.current is not None and tab.current.attachment_id
+    # a second category of evidence: a summative rests on at least two (603 CMR 35.08(3))
+    tab.new_btn.click()
+    tab.title.setText("Fractions exit tickets, week 6")
+    tab.category.setCurrentIndex(tab.category.findData("student_learning"))
+    tab.kind.setCurrentIndex(tab.kind.findData("student_work"))
+    tab.tags.set_codes(["I-B"])
+    tab.save_btn.click()
+    assert tab.current is not None and tab.current.title.startswith("Fractions")
 
 
 def _goals_and_coaching(qtbot: Any, win: Any) -> None:
@@ -211,11 +219,22 @@ def _assessment(qtbot: Any, win: Any, kind: str) -> None:
     form.overall_rationale.setPlainText("Consistent growth across the cycle.")
     form.dirty = True
 
+    errors: list = []
+
+    def justify(d: Any) -> None:  # the cycle's observations are not all done yet: finalize by exception
+        d.text.setPlainText("Year-end review requested by the Panel before the remaining unannounced visits.")
+        d.ok.click()
+
     def finalize(d: Any) -> None:
         assert d.finalize_btn.isEnabled(), d.missing.text()
+        if kind == "summative":
+            on_modal(justify, errors)
         d.finalize_btn.click()
 
     _modal(qtbot, finalize, form.finalize_btn.click)
+    if kind == "summative":
+        qtbot.waitUntil(lambda: bool(errors) or form.is_read_only())
+    assert not errors, errors
     assert form.is_read_only()
 
 

@@ -45,6 +45,7 @@ from sqlalchemy import select, update
 from ..core import clock
 from ..store.identity import store_epoch
 from ..store.models import RECORD_TYPES, SyncConflict, SyncHeldDeletion, SyncRecordState
+from ..store.vault import Store
 from . import attachments, crypto
 from . import protocol as P
 from .apply import Applier, chunks, content_digest, count_live, table_of, upsert_states
@@ -116,7 +117,7 @@ class SyncClient:
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         *,
         server_url: str,
         passphrase: str | None = None,
@@ -495,13 +496,13 @@ def _live_among(conn: Any, envs: list[P.RecordEnvelope]) -> int:
     return n
 
 
-def read_state(store: Any) -> SyncState:
+def read_state(store: Store) -> SyncState:
     """This store's sync state, without a server address or a client (status displays)."""
     with store.engine.connect() as conn:
         return load_state(conn)
 
 
-def rewrap_sync_key(store: Any, new_passphrase: str) -> bool:
+def rewrap_sync_key(store: Store, new_passphrase: str) -> bool:
     """After a passphrase change: wrap the sync key under the new passphrase, to replace the server's copy at the
     next sync (the old passphrase must not keep opening it). Returns False if this store has no sync key."""
     with store.engine.connect() as conn:

@@ -43,6 +43,19 @@ def _fill_summative(qtbot, form) -> None:
     form.overall.setFocus()
     qtbot.keyClick(form.overall, Qt.Key.Key_Down)
     qtbot.keyClick(form.overall, Qt.Key.Key_Down)
+    qtbot.keyClicks(form.overall_rationale, "Proficient on every standard, from the evidence cited.")
+
+
+def _confirm(errors: list, then=None):
+    """A handler for the Finalize dialog (what will be locked): confirm it, then hand the next dialog to ``then``."""
+
+    def confirm(dlg) -> None:
+        assert dlg.finalize_btn.isEnabled(), dlg.missing.text()
+        if then is not None:
+            on_modal(then, errors)
+        dlg.finalize_btn.click()
+
+    return confirm
 
 
 def test_finalizing_before_the_cycle_work_asks_for_a_justification(qtbot, ctx) -> None:
@@ -60,8 +73,9 @@ def test_finalizing_before_the_cycle_work_asks_for_a_justification(qtbot, ctx) -
         assert not dlg.ok.isEnabled()  # no justification, no finalizing
         dlg.reject()
 
-    on_modal(cancel, errors)
+    on_modal(_confirm(errors, cancel), errors)
     qtbot.mouseClick(form.finalize_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen or errors))
     assert not errors and seen == ["Finalize by exception"]
     assert ctx.svc.assessments.document(form.doc.id).status == "draft"
 
@@ -71,8 +85,9 @@ def test_finalizing_before_the_cycle_work_asks_for_a_justification(qtbot, ctx) -
         assert dlg.ok.isEnabled()
         qtbot.mouseClick(dlg.ok, Qt.MouseButton.LeftButton)
 
-    on_modal(justify, errors)
+    on_modal(_confirm(errors, justify), errors)
     qtbot.mouseClick(form.finalize_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(errors) or ctx.svc.assessments.document(form.doc.id).status == "final")
     if errors:
         raise errors[0]
     doc = ctx.svc.assessments.document(form.doc.id)
@@ -86,7 +101,10 @@ def test_acknowledge_once_then_record_a_written_response(qtbot, ctx) -> None:
     qtbot.mouseClick(tab.new_formative, Qt.MouseButton.LeftButton)
     form = tab.form
     qtbot.keyClicks(form.goals_summary, "Goal 1: 40% of students explain their reasoning (from 20%).")
+    errors: list = []
+    on_modal(_confirm(errors), errors)
     qtbot.mouseClick(form.finalize_btn, Qt.MouseButton.LeftButton)  # ratings are optional in a formative
+    assert not errors, errors
     doc_id = form.doc.id
     assert ctx.svc.assessments.document(doc_id).status == "final"
     assert form.signer.text() == "Darnell Whitaker" and form.ack_inputs.isVisible()

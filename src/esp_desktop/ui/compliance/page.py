@@ -71,13 +71,14 @@ class DashboardPage(QWidget):
 
         top = QHBoxLayout()
         top.addWidget(page_title("Compliance"))
-        top.addWidget(self.summary)
         top.addStretch(1)
         top.addWidget(self.report_btn)
         top.addWidget(refresh)
         upper = QWidget()
         ul = QVBoxLayout(upper)
         ul.setContentsMargins(0, 0, 0, 0)
+        self.summary.setWordWrap(True)  # its own row: the counts and the posting queue fit a 1024-pixel screen
+        ul.addWidget(self.summary)
         ul.addWidget(
             muted(
                 "PAR educators: observations done / required in the current cycle, and what is due. "

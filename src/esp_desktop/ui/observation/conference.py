@@ -67,7 +67,7 @@ class ConferencePanel(QWidget):
 
     def show_values(self, values: dict[str, Any]) -> None:
         """Put back values from ``values()`` (ISO dates allowed), e.g. a draft kept while locked."""
-        for name, when in zip(DATE_FIELDS, (self.pre_on, self.post_on), strict=True):
+        for name, when in zip(DATE_FIELDS, (self.pre_on, self.post_on, self.feedback_on), strict=True):
             if name in values:
                 v = values[name]
                 when.set_value(date.fromisoformat(v) if isinstance(v, str) else v)

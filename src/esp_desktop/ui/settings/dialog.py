@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -113,11 +114,27 @@ class SettingsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        # three tabs, so the dialog fits a 1024x700 laptop screen (KeePassXC's settings are tabbed the same way)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Settings sections")
+        first = QWidget()
+        fl = QVBoxLayout(first)
+        fl.addWidget(general)
+        fl.addWidget(school)
+        fl.addStretch(1)
+        self.tabs.addTab(first, "&General")
+        sync_tab = QWidget()
+        syl = QVBoxLayout(sync_tab)
+        syl.addWidget(self.sync)
+        syl.addStretch(1)
+        self.tabs.addTab(sync_tab, "S&ync")
+        secret_tab = QWidget()
+        sel = QVBoxLayout(secret_tab)
+        sel.addWidget(secret)
+        sel.addStretch(1)
+        self.tabs.addTab(secret_tab, "&Passphrase")
         lay = QVBoxLayout(self)
-        lay.addWidget(general)
-        lay.addWidget(school)
-        lay.addWidget(self.sync)
-        lay.addWidget(secret)
+        lay.addWidget(self.tabs)
         lay.addWidget(buttons)
 
     def _summarise_calendar(self) -> None:

@@ -73,7 +73,7 @@ class SyncController(QObject):
         from ...sync.client import SyncClient
 
         return SyncClient(
-            self.ctx.store,
+            self.ctx.open_store,
             server_url=self.server,
             passphrase=passphrase,
             ca_cert=self.ctx.settings.get(SYNC_CA_CERT) or None,
