@@ -97,7 +97,7 @@ class EducatorPage(QWidget):
             (self.coaching, "handshake", "&Coaching log"),
             (self.contacts, "message-square", "Co&ntacts"),
             (self.self_assessment, "user", "Se&lf-assessment"),
-            (self.plan, "target", "Educator &plan"),
+            (self.plan, "target", "E&ducator plan"),
             (self.assessments, "scale", "&Assessments"),
             (self.progress, "file-text", "Progress &reports"),
             (self.history, "history", "Histor&y"),  # Alt+H is the Help menu
