@@ -39,7 +39,7 @@ LABEL_READERS = {
     "admin": {"ct", "panel", "educator", "admin"},
 }
 PROGRAMS = {"pa": ("PA",), "par": ("PAR",), "informal": ("informal",), "par_then_pa": ("PAR", "PA")}
-DIRECTORY = {"ct_profile", "site", "person", "pl_entry"}
+DIRECTORY = {"ct_profile", "site", "person", "pl_entry", "panel_member"}  # (the PL catalog; the Panel's roster)
 BASE_TIME = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
 
 
@@ -116,6 +116,7 @@ def build_world(svc: Any) -> World:
             b.add("contact", a, contacted_on=date(2026, 9, 3))  # about no one educator
             entry = b.add("pl_entry", a, kind="district_pd", indicator_codes=["II-B"])  # the PL catalog
             b.add("pd_session", a, held_on=date(2026, 10, 20), attendees=[])  # CT-led PD: program work
+            b.add("panel_member", a, role="member", active=True)
         # the four program histories (educator records labelled admin, the default) ...
         for key, programs in PROGRAMS.items():
             w.educators[key] = b.add("educator", "admin", site_ids=[w.site, sites["ct_private"].id]).id
@@ -186,6 +187,13 @@ def build_world(svc: Any) -> World:
                           posted_at=BASE_TIME + timedelta(days=61 + day), content_sha256="0" * 64)
                 b.add("assessment", a, educator=key, kind="summative", status="draft", overall_rating="proficient",
                       ratings={})
+                # steps 1 and 2 of the cycle, and the CT's progress reports to the Panel (issue 14)
+                final = {"status": "final", "finalized_at": BASE_TIME + timedelta(days=day)}
+                b.add("self_assessment", a, educator=key, entries={"I": {"strengths": b.sentinel()}}, **final)
+                b.add("educator_plan", a, educator=key, plan_type="directed_growth", start_on=date(2026, 9, 1),
+                      end_on=date(2027, 6, 1), actions=[], timeline=[], **final)
+                b.add("progress_report", a, educator=key, period_start=date(2026, 9, 1),
+                      period_end=date(2026, 10, day), **final)
             # an attachment no evidence item names (its evidence is gone): stays with the CT
             orphan = f"00000000-0000-4000-8000-{next(b.n):012d}"
             sealed = store.attachments.put(orphan, b"orphan", "orphan.txt")
@@ -194,9 +202,16 @@ def build_world(svc: Any) -> World:
             w.file_content[orphan] = "orphan"
         for day, a in enumerate(AUDIENCES, 1):
             m = b.add("panel_meeting", a, meets_on=date(2026, 12, day))
+            at = BASE_TIME + timedelta(days=90 + day)
+            for ta in AUDIENCES:
+                b.add("panel_attendance", ta, parent_label=a, meeting_id=m.id, present=[], absent=[], recorded_at=at)
             for key in PROGRAMS:
                 for ca in AUDIENCES:
-                    b.add("panel_case", ca, educator=key, parent_label=a, meeting_id=m.id, decision="pending")
+                    c = b.add("panel_case", ca, educator=key, parent_label=a, meeting_id=m.id)
+                    b.add("panel_motion", ca, educator=key, parent_label=a, meeting_id=m.id, case_id=c.id,
+                          decision="defer", majority_rule="majority_of_members_present", carried=True, recorded_at=at)
+                    b.add("panel_decision", ca, educator=key, parent_label=a, meeting_id=m.id, case_id=c.id,
+                          decision="defer", final_ratings={}, decided_on=date(2026, 12, day), recorded_at=at)
                 w.on_agenda.add(key)
     return w
 
@@ -341,13 +356,15 @@ def pdf_text(path: Path) -> str:
 def pdf_jobs(w: World) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
     for key in PROGRAMS:
         e = w.educators[key]
-        for kind in ("panel-packet", "formative", "summative"):
+        for kind in ("panel-packet", "formative", "summative", "final-evaluation", "self-assessment", "educator-plan",
+                     "progress-report"):
             yield key, kind, e, {}
         for p in w.by_type["observation"]:
             if p.educator == key:
                 yield key, "observation", e, {"observation_id": p.id}
     for p in w.by_type["panel_meeting"]:
         yield "", "agenda", "", {"meeting_id": p.id}
+        yield "", "minutes", "", {"meeting_id": p.id}
 
 
 def test_every_pdf_shows_only_what_the_oracle_allows(world: World, tmp_path: Path) -> None:

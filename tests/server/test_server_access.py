@@ -108,8 +108,11 @@ def test_role_by_audience_matrix(served):
     after = panel.post("/v1/sync/pull", json={"cursor": 0}).json()
     assert after["scope"] != before
     assert [r["record"]["id"] for r in after["records"]] == [meeting]  # the program's meeting, no case of it
-    # writes: only CTs push, and never onto someone else's record
-    for reader in (panel, admin, office):
+    # writes: CTs push; a Panel device records attendance, votes and decisions only (tests/sync/
+    # test_panel_device.py), anything else is refused record by record; no other reader pushes
+    r = panel.post("/v1/sync/push", json={"changes": [change(envelope())]})
+    assert r.status_code == 200 and r.json()["results"][0]["status"] == "rejected"
+    for reader in (admin, office):
         r = reader.post("/v1/sync/push", json={"changes": [change(envelope())]})
         assert r.status_code == 403
     hijack = push(ct_b, change(envelope(id=a1["panel"], payload={"text": "overwritten"}), base_version=1))

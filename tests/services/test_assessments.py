@@ -139,9 +139,15 @@ def test_panel_decision_ratings_only_for_par(svc) -> None:
     c_pa = svc.panel.add_case(meeting_id=m.id, educator_id=pa.id, purpose="Release from PA")
     with pytest.raises(RuleViolation):
         svc.panel.add_case(meeting_id=m.id, educator_id=pa.id, purpose="again")
-    svc.panel.record_decision(case_id=c_par.id, decision="accept_recommendation",
-                              final_ratings={"I": "proficient", "II": "proficient"}, final_overall="proficient")
+    svc.panel.add_member(name="Erin Berg")
+    svc.panel.record_attendance(meeting_id=m.id, present=["Erin Berg"])
+    full = dict.fromkeys(svc.rubric.standard_codes(), "proficient")
+    _, d = svc.panel.vote_and_decide(case_id=c_par.id, decision="modify_rating", votes_for=1, final_ratings=full,
+                                     final_overall="proficient")
+    assert d is not None and d.final_ratings == full
     with pytest.raises(RuleViolation, match="PAR"):
-        svc.panel.record_decision(case_id=c_pa.id, decision="release_from_program", final_overall="proficient")
-    svc.panel.record_decision(case_id=c_pa.id, decision="release_from_program")
+        svc.panel.vote_and_decide(case_id=c_pa.id, decision="modify_rating", votes_for=1, final_ratings=full,
+                                  final_overall="proficient")
+    _, d = svc.panel.vote_and_decide(case_id=c_pa.id, decision="release_from_program", votes_for=1)
+    assert d is not None and d.final_overall is None
     assert [a.educator_name for a in svc.panel.agenda(m.id)] == ["Darnell Whitaker", "Priya Raman"]

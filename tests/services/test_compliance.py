@@ -60,13 +60,21 @@ def test_counting_and_due_dates(svc) -> None:
     assert states["Announced observation 1"] == "done"
     assert states["Unannounced observation 2"] == "done"
     assert states["Unannounced observation 3"] == "upcoming"  # 2026-12-30 is in the winter recess: 2027-01-04
-    assert cc.next_due.label == "Formative assessment" and cc.next_due.due_on == date(2026, 11, 16)  # not Sunday
+    cycle_steps = [i for i in cc.items if i.state != "done" and i.what != "progress_report"]
+    nxt = min(cycle_steps, key=lambda i: i.due_on)
+    assert nxt.label == "Formative assessment" and nxt.due_on == date(2026, 11, 16)  # not Sunday
+    # the progress reports to the Panel are due items of the cycle too (issue 14), so next_due may be one
+    assert cc.next_due.due_on <= nxt.due_on and cc.next_due.what in ("progress_report", "formative")
 
 
 def test_due_items_across_caseload_within_14_days(svc) -> None:
     e, cyc = _par(svc, start=date(2026, 10, 1), end=date(2027, 3, 30))  # 180 days: slots every 36 days
     items = svc.compliance.due_items(today=date(2026, 11, 10))  # announced 1 was due 11-06
-    assert [(i.label, i.state) for i in items] == [("Announced observation 1", "late")]
+    assert [(i.label, i.state) for i in items if i.what == "observation"] == [("Announced observation 1", "late")]
+    # the first progress report to the Panel: 30 school days after the cycle's start (the school calendar closes
+    # Columbus Day and Veterans Day)
+    assert [(i.label, i.due_on, i.state) for i in items if i.what == "progress_report"] == [
+        ("Progress report 1 to the Panel", date(2026, 11, 16), "due_soon")]
     items = svc.compliance.due_items(today=date(2026, 12, 1))  # unannounced 1: 12-12 is a Saturday, so 12-14
     assert ("Unannounced observation 1", "due_soon") in [(i.label, i.state) for i in items]
     _observe(svc, e, "announced", date(2026, 11, 2))

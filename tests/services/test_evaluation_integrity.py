@@ -148,15 +148,26 @@ def test_panel_final_ratings_follow_35_08_4(svc: Services) -> None:
     case = par_case(svc)
     m = svc.panel.create_meeting(meets_on=D(2026, 12, 7))
     c = svc.panel.add_case(meeting_id=m.id, educator_id=case.educator_id, purpose="Summative rating")
+    _quorum(svc, m.id)
+    rest = dict.fromkeys(STANDARDS, "proficient")  # the Panel sets every standard when it modifies the ratings
     with pytest.raises(ValidationError, match=r"35\.08\(4\)"):
-        svc.panel.record_decision(case_id=c.id, decision="modify_rating",
+        svc.panel.vote_and_decide(case_id=c.id, decision="modify_rating", votes_for=1,
                                   final_ratings=dict.fromkeys(STANDARDS, "unsatisfactory"), final_overall="exemplary")
     with pytest.raises(ValidationError, match=r"35\.08\(4\)"):
-        svc.panel.record_decision(case_id=c.id, decision="modify_rating", final_overall="proficient",
-                                  final_ratings={"I": "needs_improvement", "II": "proficient"})
-    got = svc.panel.record_decision(case_id=c.id, decision="modify_rating", final_overall="needs_improvement",
-                                    final_ratings={"I": "needs_improvement", "II": "proficient"})
-    assert got.final_overall == "needs_improvement"
+        svc.panel.vote_and_decide(case_id=c.id, decision="modify_rating", votes_for=1, final_overall="proficient",
+                                  final_ratings=rest | {"I": "needs_improvement"})
+    assert svc.panel.meeting_record(m.id).items[0].motions == ()  # a refused decision records no vote either
+    _, got = svc.panel.vote_and_decide(case_id=c.id, decision="modify_rating", votes_for=1,
+                                       final_overall="needs_improvement", final_ratings=rest | {"I": "needs_improvement"})
+    assert got is not None and got.final_overall == "needs_improvement"
+
+
+def _quorum(svc: Services, meeting_id: str) -> None:
+    """One Panel member, present: a motion with one vote for carries."""
+    if not svc.panel.members():
+        svc.panel.add_member(name="Erin Berg")
+    if svc.panel.meeting_record(meeting_id).attendance is None:
+        svc.panel.record_attendance(meeting_id=meeting_id, present=["Erin Berg"])
 
 
 sheet = st.fixed_dictionaries({s: st.one_of(st.none(), st.sampled_from(RATINGS)) for s in STANDARDS})
@@ -186,14 +197,17 @@ def test_every_finalized_summative_and_panel_decision_keeps_35_08_4(
     other = _other_case(svc).educator_id
     c = next((a.case for a in svc.panel.agenda(meeting.id) if a.case.educator_id == other), None) \
         or svc.panel.add_case(meeting_id=meeting.id, educator_id=other, purpose="Decision")
-    svc.panel.record_decision(case_id=c.id, decision="pending")
-    try:
-        svc.panel.record_decision(case_id=c.id, decision="modify_rating",
-                                  final_ratings={s: v for s, v in values.items() if v}, final_overall=overall)
+    _quorum(svc, meeting.id)
+    before = svc.panel.current_decision(other)
+    try:  # a decision, or a revision of the one an earlier example recorded
+        svc.panel.vote_and_decide(case_id=c.id, decision="modify_rating", votes_for=1,
+                                  final_ratings={s: v for s, v in values.items() if v}, final_overall=overall,
+                                  supersedes_id=before.id if before else None,
+                                  revision_reason="The Panel reconsidered." if before else None)
     except EspError:
         pass
-    decided = next(a.case for a in svc.panel.agenda(meeting.id) if a.case.id == c.id)
-    if decided.decision != "pending":
+    decided = svc.panel.current_decision(other)
+    if decided is not None:
         assert holds_proficient_floor(decided.final_ratings, decided.final_overall)
 
 

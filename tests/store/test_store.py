@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -344,4 +345,34 @@ def test_upgrade_to_0007_moves_pending_resolutions_into_the_conflicts_table(data
     from esp_desktop.sync.client import read_state
 
     assert read_state(s).cursor == 7 and read_state(s).token == "t"
+    s.close()
+
+
+def test_upgrade_from_0005_moves_panel_decisions_into_versioned_records(data_dir: Path) -> None:
+    """A store whose decisions lived on the agenda case (before 0006) keeps every one, as version 1."""
+    from alembic import command
+
+    from esp_desktop.services import Services
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    svc.caseload.set_profile(name="Jordan Ellis")
+    a = svc.caseload.add_educator(given_name="Zed", family_name="Zulu")
+    b = svc.caseload.add_educator(given_name="Ann", family_name="Beta")
+    m = svc.panel.create_meeting(meets_on=date(2026, 11, 2))
+    ca = svc.panel.add_case(meeting_id=m.id, educator_id=a.id, purpose="Review")
+    cb = svc.panel.add_case(meeting_id=m.id, educator_id=b.id, purpose="Exit")
+    with s.engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0005")
+        conn.execute(text("UPDATE panel_case SET decision = 'release_from_program', decision_notes = 'Goals met',"
+                          " decided_on = '2026-11-02', final_ratings = '{}' WHERE id = :id"), {"id": cb.id})
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    d = svc.panel.current_decision(b.id)
+    assert d is not None and d.decision == "release_from_program" and d.rationale == "Goals met"
+    assert d.version_no == 1 and d.decided_on == date(2026, 11, 2) and d.recorded_by == "Jordan Ellis"
+    assert d.case_id == cb.id and d.sync_dirty  # travels to the CT's other devices
+    assert svc.panel.current_decision(a.id) is None
+    assert [i.case.id for i in svc.panel.agenda(m.id)] == [cb.id, ca.id]  # the old order: by family name
     s.close()

@@ -49,52 +49,6 @@ def test_dashboard_counts_late_items_and_opens_the_educator(qtbot, demo_dir):
     assert win.current_screen() == "educator" and win.educator.educator_id == cc.cycle.educator_id
 
 
-def test_panel_pa_case_has_no_ratings_and_par_decision_is_recorded(qtbot, demo_dir):
-    win = make_window(qtbot, demo_dir)
-    type_unlock(qtbot, win)
-    qtbot.keyClick(win, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    page, svc = win.panel, win.ctx.svc
-    assert page.date.date().toPython() == svc.panel.default_date()
-
-    # add a PA educator to the agenda: the decision form offers no ratings
-    pa = [i for i in range(page.add_who.count()) if page.add_who.itemText(i).endswith("· PA")]
-    page.add_who.setCurrentIndex(pa[0])
-    qtbot.keyClicks(page.add_purpose, "Release review")
-    qtbot.mouseClick(page.add_btn, Qt.MouseButton.LeftButton)
-    sel = page.selected()
-    assert sel is not None and sel.program == "PA"
-    assert page.no_ratings.isVisible() and not page.ratings_box.isVisible()
-    page.decision.setCurrentIndex(page.decision.findData("release_from_program"))
-    qtbot.mouseClick(page.save_btn, Qt.MouseButton.LeftButton)
-    case = [a for a in svc.panel.agenda(page.meeting_id) if a.case.id == sel.case.id][0].case
-    assert case.decision == "release_from_program" and case.final_ratings == {} and case.final_overall is None
-
-    # a PAR case: ratings per standard and overall
-    par_rows = [
-        i for i in range(page.model.rowCount()) if page.model.index(i, 1).data() == "PAR (evaluation)"
-    ]
-    if not par_rows:
-        par = [i for i in range(page.add_who.count()) if page.add_who.itemText(i).endswith("· PAR")]
-        page.add_who.setCurrentIndex(par[0])
-        qtbot.mouseClick(page.add_btn, Qt.MouseButton.LeftButton)
-        par_rows = [
-            i for i in range(page.model.rowCount()) if page.model.index(i, 1).data() == "PAR (evaluation)"
-        ]
-    page.table.selectRow(par_rows[0])
-    assert page.ratings_box.isVisible() and not page.no_ratings.isVisible()
-    first_std = next(iter(page.ratings))
-    page.ratings[first_std].setCurrentIndex(page.ratings[first_std].findData("proficient"))
-    page.overall.setCurrentIndex(page.overall.findData("needs_improvement"))
-    page.decision.setCurrentIndex(page.decision.findData("accept_recommendation"))
-    qtbot.keyClicks(page.notes, "Panel agreed with the CT.")
-    qtbot.mouseClick(page.save_btn, Qt.MouseButton.LeftButton)
-    chosen = page.selected().case
-    case = [a for a in svc.panel.agenda(page.meeting_id) if a.case.id == chosen.id][0].case
-    assert case.final_ratings == {first_std: "proficient"} and case.final_overall == "needs_improvement"
-    assert case.decision_notes == "Panel agreed with the CT."
-    assert page.model.index(par_rows[0], 4).data() == "Needs Improvement"
-
-
 def test_settings_change_auto_lock_minutes(qtbot, demo_dir):
     from esp_desktop.settings import AUTO_LOCK_MINUTES
     from esp_desktop.store.keys import keyring_available

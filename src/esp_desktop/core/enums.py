@@ -111,7 +111,8 @@ class PersonRole(StrEnum):
 
 class DocumentKind(StrEnum):
     FORMATIVE = "formative"
-    SUMMATIVE = "summative"
+    SUMMATIVE = "summative"  # the CT's summative evaluation *recommendation*
+    FINAL_EVALUATION = "final_evaluation"  # the final summative evaluation, from the ESP Panel's decision
 
 
 class DocumentStatus(StrEnum):
@@ -136,12 +137,32 @@ class PrescriptionStatus(StrEnum):
 
 
 class PanelDecision(StrEnum):
-    PENDING = "pending"
-    ACCEPT_RECOMMENDATION = "accept_recommendation"
-    MODIFY_RATING = "modify_rating"
+    """What the ESP Panel decides for a case: the one vocabulary of the screens, the records and the PDFs.
+
+    Which ones apply to a case (PAR or not) is ``core.panel_rules.decision_options``. "No decision yet" is the
+    absence of a decision record, not a value.
+    """
+
+    ACCEPT_RECOMMENDATION = "accept_recommendation"  # PAR: the CT's recommended ratings become final
+    MODIFY_RATING = "modify_rating"  # PAR: the Panel sets other final ratings
     CONTINUE_SUPPORT = "continue_support"
     RELEASE_FROM_PROGRAM = "release_from_program"
     REFER_ELSEWHERE = "refer_elsewhere"
+    DEFER = "defer"
+
+
+class MajorityRule(StrEnum):
+    """When a motion of the ESP Panel carries (configurable per program, stored on each meeting)."""
+
+    VOTES_CAST = "majority_of_votes_cast"  # more for than against; abstentions do not count
+    MEMBERS_PRESENT = "majority_of_members_present"  # more than half of the members present vote for
+    TWO_THIRDS_CAST = "two_thirds_of_votes_cast"  # at least two thirds of the votes cast are for
+
+
+class Vote(StrEnum):
+    FOR = "for"
+    AGAINST = "against"
+    ABSTAIN = "abstain"
 
 
 LABELS: dict[str, str] = {
@@ -198,6 +219,7 @@ LABELS: dict[str, str] = {
     "panel_member": "Panel member",
     "formative": "Formative assessment",
     "summative": "Summative evaluation recommendation",
+    "final_evaluation": "Final summative evaluation",
     "draft": "Draft",
     "final": "Final",
     "superseded": "Superseded",
@@ -207,11 +229,18 @@ LABELS: dict[str, str] = {
     "unsatisfactory": "Unsatisfactory",
     "open": "Open",
     "pending": "Pending",
-    "accept_recommendation": "Accept CT recommendation",
-    "modify_rating": "Modify rating",
+    "accept_recommendation": "Accept the consulting teacher's recommendation",
+    "modify_rating": "Modify the recommended ratings",
     "continue_support": "Continue support",
-    "release_from_program": "Release from program",
-    "refer_elsewhere": "Refer elsewhere",
+    "release_from_program": "Release from the program",
+    "refer_elsewhere": "Refer elsewhere (for example from PA to PAR)",
+    "defer": "Defer to a later meeting",
+    "majority_of_votes_cast": "Majority of the votes cast",
+    "majority_of_members_present": "Majority of the members present",
+    "two_thirds_of_votes_cast": "Two thirds of the votes cast",
+    "for": "For",
+    "against": "Against",
+    "abstain": "Abstain",
 }
 
 

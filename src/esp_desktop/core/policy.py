@@ -134,6 +134,18 @@ ENTRIES: dict[str, Entry] = {
     "learning_priority": Entry(_A.EDUCATOR, ("learning priority", "learning priorities")),
     "learning_match": Entry(_A.EDUCATOR, ("learning match", "learning matches")),
     "pd_session": Entry(_A.PANEL, ("CT-led PD session", "CT-led PD sessions"), scope=Scope.PROGRAM),
+    # The Panel's own records (issue 14): members, attendance, motions and votes, versioned decisions.
+    "panel_member": Entry(_A.PANEL, ("Panel member", "Panel members"), scope=Scope.DIRECTORY),
+    "panel_attendance": Entry(_A.PANEL, ("attendance record", "attendance records"),
+                              Parent("panel_meeting", "meeting_id"), scope=Scope.PROGRAM),
+    "panel_motion": Entry(_A.PANEL, ("motion and vote", "motions and votes"), Parent("panel_meeting", "meeting_id")),
+    "panel_decision": Entry(_A.PANEL, ("Panel decision", "Panel decisions"), Parent("panel_meeting", "meeting_id"),
+                            frozen_when_final=True),
+    # Steps 1 and 2 of the cycle and the CT's progress reports to the Panel: documents, frozen when final.
+    "self_assessment": Entry(_A.EDUCATOR, ("self-assessment", "self-assessments"), frozen_when_final=True),
+    "educator_plan": Entry(_A.EDUCATOR, ("Educator Plan", "Educator Plans"), frozen_when_final=True),
+    "progress_report": Entry(_A.PANEL, ("progress report to the Panel", "progress reports to the Panel"),
+                             frozen_when_final=True),
 }
 DIRECTORY_TYPES: frozenset[str] = frozenset(t for t, e in ENTRIES.items() if e.scope is Scope.DIRECTORY)
 # record type -> the child types gated on it (to re-send children when a parent's audience changes)

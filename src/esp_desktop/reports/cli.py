@@ -26,8 +26,8 @@ def register(sub: Any) -> None:
                     help="the reader: " + ", ".join(f"{k} = {READER_NAMES[ReaderKind(k)]}" for k in READERS)
                     + " (never anything about PA or informal coaching)")
     sp.add_argument("--observation", help="observation id (for KIND=observation)")
-    sp.add_argument("--meeting", help="panel meeting id (for KIND=agenda)")
-    sp.add_argument("--document", help="a specific formative/summative document id (default: the latest)")
+    sp.add_argument("--meeting", help="panel meeting id (for KIND=agenda or minutes)")
+    sp.add_argument("--document", help="a specific document id (default: the current one)")
     sp.add_argument("-o", "--output", required=True, help="the PDF file to write")
     sp.set_defaults(handler=cmd_report)
 
@@ -39,7 +39,7 @@ def cmd_report(args: argparse.Namespace, cli: Any) -> int:
     educator_id = None
     if args.educator:
         educator_id = svc.caseload.resolve_educator(args.educator).id
-    elif args.kind != "agenda":
+    elif args.kind not in ("agenda", "minutes"):
         raise ValidationError("Choose the educator with --educator (id, employee id or name).")
     meeting_id = _resolve_prefix(args.meeting, [m.id for m in svc.panel.meetings()], "panel meeting")
     result = ReportService(svc).export(

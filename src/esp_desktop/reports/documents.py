@@ -9,6 +9,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph, Table
 
+from esp_desktop.core.enums import label
+from esp_desktop.core.panel_rules import decision_options
 from esp_desktop.reports.fonts import markup as m
 from esp_desktop.reports.layout import (
     ACCENT,
@@ -615,6 +617,12 @@ def _formatives(items: Sequence[AssessmentVM], rubric: Rubric) -> list[Flowable]
 
 
 def _panel_decision(doc: PanelPacketDoc) -> list[Flowable]:
+    from esp_desktop.reports import cycle_documents
+
+    if doc.decision is not None:
+        return cycle_documents.filled_decision(doc)
+    if doc.decision_withheld:
+        return cycle_documents.withheld_decision(doc)
     box = CHECKBOX
     block: list[Flowable] = [
         *section("Panel decision"),
@@ -641,18 +649,8 @@ def _panel_decision(doc: PanelPacketDoc) -> list[Flowable]:
             for i in range(1, 5):
                 row[i] = px(f'<font size="12">{box}</font>', S.cell.clone("cb", alignment=1))
         block.append(grid)
-        options = [
-            "Accept the consulting teacher's recommendation",
-            "Modify the recommendation",
-            "Defer to a later meeting",
-        ]
-    else:
-        options = [
-            "Program completed successfully",
-            "Continue support",
-            "Refer for PAR",
-            "Defer to a later meeting",
-        ]
+    # the options are the decisions the app records (core.enums.PanelDecision), with the same labels
+    options = [label(d) for d in decision_options("PAR" if is_evaluative(doc.case, doc.cycle) else None)]
     block += [spacer(8), px("<b>Decision</b>", S.body_tight)]
     block += [px(f'<font size="11">{box}</font>\u2002{m(o)}', S.body_tight) for o in options]
     block += [spacer(6), px("<b>Rationale and conditions</b>", S.body_tight)]

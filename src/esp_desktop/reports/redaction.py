@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from esp_desktop.core.errors import RuleViolation
 from esp_desktop.core.policy import OUTPUT_READERS, label_allows
+from esp_desktop.reports.cycle_viewmodels import CycleDocument
 from esp_desktop.reports.viewmodels import Document, iter_audiences
 
 READERS = OUTPUT_READERS  # the readers a PDF is prepared for (core/policy.py)
@@ -17,7 +18,7 @@ class NotVisible(RuleViolation):
     """The document's subject (observation, meeting, assessment) may not be shown to the chosen reader."""
 
 
-def check_visible(doc: Document, reader: str) -> None:
+def check_visible(doc: Document | CycleDocument, reader: str) -> None:
     if reader not in READERS:
         raise RedactionError(f"Unknown audience {reader!r}: choose one of {', '.join(READERS)}.")
     if doc.meta.audience != reader:

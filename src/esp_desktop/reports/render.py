@@ -11,7 +11,8 @@ from pathlib import Path
 
 from reportlab.platypus import Flowable
 
-from esp_desktop.reports import documents, fonts
+from esp_desktop.reports import cycle_documents, documents, fonts
+from esp_desktop.reports import cycle_viewmodels as cvm
 from esp_desktop.reports.layout import ESPDocTemplate, PageInfo, make_canvas_class
 from esp_desktop.reports.redaction import check_visible
 from esp_desktop.reports.viewmodels import (
@@ -43,11 +44,11 @@ def new_document_id() -> str:
     return str(uuid.uuid4())
 
 
-def _story(doc: Document) -> list[Flowable]:
+def _story(doc: Document | cvm.CycleDocument) -> list[Flowable]:
     return _body(doc) + documents.omitted_story(doc.meta)
 
 
-def _body(doc: Document) -> list[Flowable]:
+def _body(doc: Document | cvm.CycleDocument) -> list[Flowable]:
     if isinstance(doc, ObservationReportDoc):
         return documents.observation_story(doc)
     if isinstance(doc, AssessmentDoc):
@@ -56,10 +57,20 @@ def _body(doc: Document) -> list[Flowable]:
         return documents.panel_packet_story(doc)
     if isinstance(doc, AgendaDoc):
         return documents.agenda_story(doc)
+    if isinstance(doc, cvm.MinutesDoc):
+        return cycle_documents.minutes_story(doc)
+    if isinstance(doc, cvm.FinalEvaluationDoc):
+        return cycle_documents.final_evaluation_story(doc)
+    if isinstance(doc, cvm.SelfAssessmentDoc):
+        return cycle_documents.self_assessment_story(doc)
+    if isinstance(doc, cvm.PlanDoc):
+        return cycle_documents.plan_story(doc)
+    if isinstance(doc, cvm.ProgressReportDoc):
+        return cycle_documents.progress_story(doc)
     raise TypeError(f"not a document view model: {type(doc).__name__}")
 
 
-def render_pdf(doc: Document, path: str | os.PathLike[str], *, audience: str) -> RenderResult:
+def render_pdf(doc: Document | cvm.CycleDocument, path: str | os.PathLike[str], *, audience: str) -> RenderResult:
     """Write `doc` as a PDF for `audience`.
 
     Refuses (RedactionError) if the view model holds anything that reader may not see.

@@ -10,13 +10,29 @@ from typing import Any
 
 from esp_desktop.core import policy
 from esp_desktop.core.errors import ValidationError
-from esp_desktop.reports.assemble import Assembler
+from esp_desktop.reports.cycle_assemble import CycleAssembler
 from esp_desktop.reports.redaction import NotVisible
 from esp_desktop.reports.render import RenderResult, render_pdf
 from esp_desktop.reports.viewmodels import DocumentKind
 from esp_desktop.services import Services
 
 KINDS = tuple(k.value for k in DocumentKind)
+MEETING_KINDS = (DocumentKind.AGENDA, DocumentKind.MINUTES)  # about a meeting, for the Panel
+# kind -> (the CycleAssembler method that builds it, the record type it documents)
+_CYCLE_DOCUMENTS = {
+    DocumentKind.FINAL_EVALUATION: ("final_evaluation_doc", "assessment"),
+    DocumentKind.SELF_ASSESSMENT: ("self_assessment_doc", "self_assessment"),
+    DocumentKind.EDUCATOR_PLAN: ("plan_doc", "educator_plan"),
+    DocumentKind.PROGRESS_REPORT: ("progress_doc", "progress_report"),
+}
+
+
+def _subject(doc: Any) -> Any:
+    """The record a per-educator cycle document was made from."""
+    for name in ("evaluation", "self_assessment", "plan", "report"):
+        if hasattr(doc, name):
+            return getattr(doc, name)
+    raise TypeError(type(doc).__name__)
 
 
 class ReportService:
@@ -28,15 +44,15 @@ class ReportService:
     @staticmethod
     def reader(*, kind: DocumentKind, audience: str, educator_id: str | None) -> policy.Reader:
         """The policy reader of a document: the educator and the school administrator read it for the one
-        educator it is about (an agenda is about no one educator, so it is for the panel)."""
+        educator it is about (an agenda or the minutes are about no one educator, so they are for the panel)."""
         if audience not in policy.OUTPUT_READERS:
             raise ValidationError(f"Unknown audience {audience!r}: choose one of {', '.join(policy.OUTPUT_READERS)}.")
-        if kind is not DocumentKind.AGENDA and not educator_id:
+        if kind not in MEETING_KINDS and not educator_id:
             raise ValidationError("Choose the educator (--educator ID or name).")
         if audience == "panel":
             return policy.reader("panel")
-        if kind is DocumentKind.AGENDA:
-            raise NotVisible(f"The ESP Panel agenda is for the panel: it cannot be prepared for "
+        if kind in MEETING_KINDS:
+            raise NotVisible(f"The ESP Panel {kind.value} is for the panel: it cannot be prepared for "
                              f"{policy.READER_NAMES[policy.ReaderKind(audience)]}.")
         return policy.reader(audience, educator=educator_id)
 
@@ -106,17 +122,23 @@ class ReportService:
         return asm.omitted
 
     def _assemble(self, *, kind: str, audience: str, educator_id: str | None, observation_id: str | None,
-                  meeting_id: str | None, document_id: str | None) -> tuple[Any, Assembler, tuple[str, str]]:
+                  meeting_id: str | None, document_id: str | None) -> tuple[Any, CycleAssembler, tuple[str, str]]:
         try:
             k = DocumentKind(kind)
         except ValueError:
             raise ValidationError(f"Unknown document {kind!r}: choose one of {', '.join(KINDS)}.") from None
-        asm = Assembler(self.svc, reader=self.reader(kind=k, audience=audience, educator_id=educator_id))
-        if k is DocumentKind.AGENDA:
+        asm = CycleAssembler(self.svc, reader=self.reader(kind=k, audience=audience, educator_id=educator_id))
+        if k in MEETING_KINDS:
             if not meeting_id:
-                raise ValidationError("The agenda needs a panel meeting (--meeting ID).")
-            doc: Any = asm.agenda(meeting_id=meeting_id, educator_id=educator_id)
+                raise ValidationError(f"The {k.value} needs a panel meeting (--meeting ID).")
+            doc: Any = (asm.agenda(meeting_id=meeting_id, educator_id=educator_id) if k is DocumentKind.AGENDA
+                        else asm.minutes(meeting_id=meeting_id))
             subject = ("panel_meeting", meeting_id)
+        elif k in _CYCLE_DOCUMENTS:
+            assert educator_id is not None  # self.reader() asked for it
+            build, record_type = _CYCLE_DOCUMENTS[k]
+            doc = getattr(asm, build)(educator_id=educator_id, document_id=document_id)
+            subject = (record_type, _subject(doc).id)
         else:
             assert educator_id is not None  # self.reader() asked for it
             if k is DocumentKind.OBSERVATION:

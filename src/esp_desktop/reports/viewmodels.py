@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from esp_desktop.reports.cycle_viewmodels import DecisionVM
 
 from esp_desktop.core import policy
 
@@ -26,6 +29,11 @@ class DocumentKind(StrEnum):
     SUMMATIVE = "summative"
     PANEL_PACKET = "panel-packet"
     AGENDA = "agenda"
+    MINUTES = "minutes"
+    FINAL_EVALUATION = "final-evaluation"
+    SELF_ASSESSMENT = "self-assessment"
+    EDUCATOR_PLAN = "educator-plan"
+    PROGRESS_REPORT = "progress-report"
 
 
 DOCUMENT_TITLES = {
@@ -34,6 +42,11 @@ DOCUMENT_TITLES = {
     DocumentKind.SUMMATIVE: "Summative Evaluation Recommendation",
     DocumentKind.PANEL_PACKET: "ESP Panel Packet",
     DocumentKind.AGENDA: "ESP Panel Meeting Agenda",
+    DocumentKind.MINUTES: "ESP Panel Meeting Minutes",
+    DocumentKind.FINAL_EVALUATION: "Final Summative Evaluation",
+    DocumentKind.SELF_ASSESSMENT: "Educator Self-Assessment",
+    DocumentKind.EDUCATOR_PLAN: "Educator Plan",
+    DocumentKind.PROGRESS_REPORT: "Progress Report to the ESP Panel",
 }
 
 # The readers' names come from the confidentiality policy (one name per reader everywhere).
@@ -398,6 +411,8 @@ class PanelPacketDoc:
     formatives: tuple[AssessmentVM, ...] = ()
     recommendation: AssessmentVM | None = None  # the CT's summative rating recommendation
     learning: LearningSupportVM | None = None
+    decision: DecisionVM | None = None  # the Panel's current decision, once recorded (and readable)
+    decision_withheld: bool = False  # a decision exists but this reader may not see it
 
 
 @dataclass(frozen=True)
@@ -471,7 +486,7 @@ def _plain(obj: Any) -> Any:
     raise TypeError(f"not serialisable: {type(obj).__name__}")
 
 
-def content_sha256(doc: Document) -> str:
+def content_sha256(doc: Any) -> str:
     """SHA-256 of the canonical JSON of the view model: printed on every page and kept in the audit log."""
     payload = json.dumps(_plain(doc), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()

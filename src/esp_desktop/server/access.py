@@ -3,7 +3,8 @@
 `visible()` is core/policy.py's `decide()` written as one SQL condition, over what the server stores without
 reading any record: each record's (effective) audience label, its case, its parent's id, and per case the
 program history and sites the CT's device sent (`cases`, `case_sites`). Pulls and attachment downloads both
-call it. `scope()` fingerprints that set so a client re-pulls from zero when it changes.
+call it. `scope()` fingerprints that set so a client re-pulls from zero when it changes. `panel_write()` is the
+one thing a reader other than a CT may write: a Panel member's attendance, votes and decisions for an agenda.
 """
 
 from __future__ import annotations
@@ -74,3 +75,59 @@ def scope(session: Session, who: Principal) -> str:
         return f"{who.role}:{who.user_id}:{who.educator_id or ''}"
     digest = hashlib.sha256(repr(sorted((o, e or "") for o, e in pairs)).encode()).hexdigest()[:32]
     return f"{who.role}:{digest}"
+
+
+# What a Panel member's device may write: record type -> the payload field naming the agenda case (None: the
+# record is about the whole meeting). Each is stored under the CT who owns the meeting (so it syncs back to that
+# CT) with the Panel member as its author, and read back through visible() like any record of that CT.
+PANEL_WRITABLE: dict[str, str | None] = {
+    "panel_attendance": None,
+    "panel_motion": "case_id",
+    "panel_decision": "case_id",
+}
+MEETING_TYPE = "panel_meeting"
+
+
+def panel_write(session: Session, who: Principal, env: P.RecordEnvelope, row: dict[str, Any] | None) -> int | str:
+    """The owner (the CT of the meeting) a Panel device's record is stored under, or why it is refused.
+
+    Nothing a Panel device sends can reach a case that is not on the meeting's agenda, be passed off as another
+    person's record, or travel under another parent than the meeting it names (the parent gate of visible())."""
+    if env.type not in PANEL_WRITABLE:
+        return "a Panel member's device records attendance, votes and decisions only"
+    if row is not None and row.get("author_id") != who.user_id:
+        return "this record was recorded by someone else"
+    if env.payload is None:
+        return "a Panel record must be readable by the Panel (not CT-private)"
+    if env.payload.get("recorded_by") != who.user_name:
+        return f"a record from this device is recorded by {who.user_name}"
+    parent = policy.ENTRIES[env.type].parent
+    meeting_id = env.payload.get(parent.link) if parent is not None else None
+    if not isinstance(meeting_id, str) or env.parent_id is None or str(env.parent_id) != meeting_id:
+        return "the record must name its meeting"
+    meeting = session.execute(
+        select(Record.owner_id, Record.deleted, Record.type).where(Record.record_id == meeting_id)
+    ).first()
+    if meeting is None or meeting.deleted or meeting.type != MEETING_TYPE:
+        return "the meeting is not on the server (or was deleted)"
+    cases = session.execute(
+        select(Record.record_id, Record.educator_id).where(
+            Record.type == P.PANEL_CASE_TYPE,
+            Record.deleted.is_(False),
+            Record.parent_id == meeting_id,
+            Record.owner_id == meeting.owner_id,
+        )
+    ).all()
+    if not cases:
+        return "that meeting has no agenda"
+    link = PANEL_WRITABLE[env.type]
+    if link is not None:
+        case_id = env.payload.get(link)
+        case = next((c for c in cases if c.record_id == case_id), None)
+        if case is None:
+            return "that case is not on the meeting's agenda"
+        if env.educator_id is None or str(env.educator_id) != case.educator_id:
+            return "the record names another educator than the agenda case"
+    elif env.educator_id is not None:
+        return "attendance belongs to the meeting, not to one case"
+    return int(meeting.owner_id)

@@ -142,9 +142,12 @@ class Record(Base):
     ciphertext: Mapped[str | None] = mapped_column(Text, nullable=True)
     attachment_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # A Panel member who recorded it (attendance, a vote, a decision) on their own device; the CT owns it.
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
 
     __table_args__ = (
         Index("ix_records_owner_seq", "owner_id", "seq"),
+        Index("ix_records_parent", "parent_id"),
         Index("ix_records_case_seq", "case_id", "seq"),
         Index("ix_records_audience_seq", "audience", "seq"),
         Index("ix_records_type_deleted", "type", "deleted"),

@@ -128,8 +128,8 @@ class Records(Database):
 
     # ------------------------------------------------------------------ push
     def push(self, who: Principal, req: P.PushRequest, *, remote: str | None = None) -> P.PushResponse:
-        if who.role != "ct":
-            raise Forbidden("only a consulting teacher's device can push records")
+        if who.role not in ("ct", "panel"):
+            raise Forbidden("only a consulting teacher's or a Panel member's device can push records")
         digests = {str(c.client_change_id): P.change_digest(c) for c in req.changes}
         seen = self.witness.seen()  # before the database: see epoch.went_back()
         counts = {"accepted": 0, "conflict": 0, "rejected": 0, "replayed": 0, "replay_mismatch": 0}
@@ -179,7 +179,8 @@ class Records(Database):
                 session.execute(update(Record), updates)
             if processed:
                 session.execute(insert(ProcessedChange), processed)
-            _store_cases(session, who, [p.change.record for p in plans if p.kind in ("accept", "conflict")], now)
+            if who.role == "ct":  # a Panel member's device never tells the server about a case's programs or sites
+                _store_cases(session, who, [p.change.record for p in plans if p.kind in ("accept", "conflict")], now)
             self._audit(
                 session,
                 who=who,
@@ -231,10 +232,21 @@ class Records(Database):
             env = change.record
             rid = str(env.id)
             row = rows.get(rid)
-            if row is not None and row["owner_id"] != who.user_id:
+            owner = who.user_id
+            if who.role == "panel":  # attendance, votes, decisions for an agenda: stored under the meeting's CT
+                verdict = access.panel_write(session, who, env, row)
+                if isinstance(verdict, str):
+                    plans.append(_Plan(change, "rejected", message=verdict))
+                    continue
+                owner = verdict
+                if row is not None and change.base_version < row["version"]:
+                    plans.append(_Plan(change, "rejected", message="changed on the CT's computer meanwhile: "
+                                       "record it again after the next sync"))
+                    continue
+            elif row is not None and row["owner_id"] != who.user_id:
                 plans.append(_Plan(change, "rejected", message="this record belongs to another user"))
                 continue
-            if env.educator_id is not None:
+            elif env.educator_id is not None:
                 eid = str(env.educator_id)
                 owner, etype = educators.get(eid, (who.user_id, batch_types.get(eid, "educator")))
                 if eid in rows:
@@ -265,7 +277,8 @@ class Records(Database):
                 "attachment_sha256": env.attachment_sha256,
             }
             if row is None:
-                row = {"record_id": rid, "owner_id": who.user_id, **fields}
+                row = {"record_id": rid, "owner_id": owner, "author_id": who.user_id if who.role == "panel" else None,
+                       **fields}
                 rows[rid] = row
             else:
                 row.update(fields)

@@ -19,9 +19,13 @@ from .disclosure import DisclosureService
 from .district import DistrictService
 from .drafts import DraftService
 from .exports import ExportService
+from .final_evaluation import FinalEvaluationService
 from .learning import LearningService
 from .observations import ObservationService
 from .panel import AgendaItem, PanelService
+from .panel_review import PanelReviewService
+from .plans import EducatorPlanService, SelfAssessmentService
+from .progress import ProgressReportService
 from .roster import RosterService
 from .search import AuditService, SearchHit, SearchService
 from .support import CoachingService, EvidenceService, GoalService
@@ -44,6 +48,11 @@ class Services:
         self.coaching = CoachingService(self)
         self.assessments = AssessmentService(self)
         self.panel = PanelService(self)
+        self.panel_review = PanelReviewService(self)
+        self.final_evaluations = FinalEvaluationService(self)
+        self.self_assessments = SelfAssessmentService(self)
+        self.plans = EducatorPlanService(self)
+        self.progress = ProgressReportService(self)
         self.search = SearchService(self)
         self.audit = AuditService(self)
         self.transfer = TransferService(self)

@@ -30,6 +30,10 @@ from ..store.models import (
 )
 from .base import Service
 
+FINAL_EVALUATION_REFUSAL = (
+    "The final summative evaluation carries the ESP Panel's ratings: it changes only when the Panel revises its "
+    "decision, which generates a new version."
+)
 MIN_JUSTIFICATION = 20  # characters: a reason a reader can check, not "ok"
 
 
@@ -58,6 +62,8 @@ def content_hash(doc: AssessmentDocument) -> str:
     }
     if doc.overrides:  # only when present, so documents finalized before overrides existed keep their hash
         body["overrides"] = doc.overrides
+    if doc.basis:  # a final summative evaluation: the Panel decision and recommendation it rests on
+        body["basis"] = doc.basis
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -99,6 +105,8 @@ class AssessmentService(Service):
 
     def _editable(self, s: Session, document_id: str) -> AssessmentDocument:
         doc = self.get(s, AssessmentDocument, document_id, what="Document")
+        if doc.kind == DocumentKind.FINAL_EVALUATION:
+            raise RuleViolation(FINAL_EVALUATION_REFUSAL)
         if doc.status != DocumentStatus.DRAFT:
             raise ImmutableRecord(
                 "This document is finalized and cannot be changed. Create a correction: a new version that "
@@ -249,6 +257,8 @@ class AssessmentService(Service):
         correction at a time: a version that already has one cannot be corrected again."""
         with self.session() as s:
             old = self.get(s, AssessmentDocument, document_id, what="Document")
+            if old.kind == DocumentKind.FINAL_EVALUATION:
+                raise RuleViolation(FINAL_EVALUATION_REFUSAL)
             if old.status != DocumentStatus.FINAL:
                 raise RuleViolation("Only a finalized document needs a correction; edit the draft instead.")
             self._check_evaluative(s, old.educator_id)
@@ -363,5 +373,9 @@ class AssessmentService(Service):
 
     def delete_draft(self, document_id: str) -> None:
         with self.session() as s:
-            doc = self._editable(s, document_id)
+            doc = self.get(s, AssessmentDocument, document_id, what="Document")
+            if doc.kind != DocumentKind.FINAL_EVALUATION:  # a final evaluation's draft may go: it is regenerated
+                doc = self._editable(s, document_id)
+            elif doc.status != DocumentStatus.DRAFT:
+                raise ImmutableRecord("This final evaluation is final and stays on record.")
             doc.deleted = True

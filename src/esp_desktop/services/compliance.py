@@ -222,7 +222,8 @@ class ComplianceService(Service):
             return self._compliance(s, c, e.display_name, today or self.today())
 
     def _compliance(self, s: Session, c: EvaluationCycle, name: str, today: date,
-                    cal: Calendars | None = None, settings: cr.ComplianceSettings | None = None) -> CycleCompliance:
+                    cal: Calendars | None = None, settings: cr.ComplianceSettings | None = None, *,
+                    progress_reports: bool = True) -> CycleCompliance:
         cal = cal or self._cal(s)
         settings = settings or self._svc.calendars.settings_in(s)
         obs = list(s.scalars(self.live(Observation).where(
@@ -270,6 +271,9 @@ class ComplianceService(Service):
             label = "Formative assessment" if kind == "formative" else "Summative recommendation"
             items.append(DueItem(c.educator_id, name, c.id, kind, None, due,
                                  rules.item_state(due, done_on, today), label, done_on, doc.id if doc else None))
+        e = s.get(Educator, c.educator_id) if progress_reports else None
+        if e is not None:  # the progress reports to the ESP Panel are due items of the cycle too (issue 14)
+            items += self._svc.progress.items_for(s, e, c, today)
         return CycleCompliance(
             cycle=c,
             announced_done=len(done[ObservationKind.ANNOUNCED]), announced_required=c.required_announced,

@@ -102,7 +102,7 @@ def values_from_dict(d: Mapping[str, Any]) -> tuple[type[Record], dict[str, Any]
         raise ValidationError(f"Unknown record type {rtype!r}.")
     check_record_id(rtype, d.get("id"))
     cols = _writable(model.__record_type__)
-    unknown = d.keys() - cols - {"type"}
+    unknown = d.keys() - cols - {"type"} - model.__dropped_fields__  # (older copies may still carry these)
     if unknown:
         raise ValidationError(f"{rtype} record has unknown field(s): {', '.join(sorted(unknown))}.")
     values = {k: v for k, v in d.items() if k in cols}

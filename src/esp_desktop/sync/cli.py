@@ -58,7 +58,20 @@ def cmd_sync(args: argparse.Namespace, cli: Any) -> int:
             total = f"/{p.total}" if p.total else ""
             print(f"{p.phase}: {p.done}{total}", flush=True)
 
+    from .panel import PanelSync, is_panel_device
+
     store = cli.store()
+    if not args.enrol and is_panel_device(store):  # a Panel member's device: no sync key, the Panel's records
+        panel = PanelSync(store, server_url=args.server, ca_cert=args.ca_cert, batch_size=args.batch_size)
+        try:
+            prep = panel.sync()
+        finally:
+            panel.close()
+        print(f"Synced (ESP Panel): {prep.pushed} sent, {prep.pulled} received, {prep.removed} removed "
+              "(no longer on an agenda).")
+        for line in prep.rejected:
+            print(f"Refused by the server: {line}")
+        return 0
     client = SyncClient(
         store,
         server_url=args.server,
@@ -72,6 +85,10 @@ def cmd_sync(args: argparse.Namespace, cli: Any) -> int:
         if args.enrol:
             resp = client.enrol(args.enrol, device_name=args.device_name)
             print(f"Enrolled this device for {resp.user_name} ({resp.role}).")
+            if resp.role == "panel":  # a Panel member's device: sync in Panel mode (no sync key)
+                client.close()
+                args.enrol = None
+                return cmd_sync(args, cli)
         else:
             st = client.state()
             if st.server not in (None, client.server_url):

@@ -56,7 +56,7 @@ from .widgets.icons import app_icon, icon
 from .widgets.write import ui_write
 
 log = logging.getLogger(__name__)
-PANEL_TYPES = ("panel_meeting", "panel_case")
+PANEL_TYPES = ("panel_meeting", "panel_case", "panel_attendance", "panel_motion", "panel_decision")
 
 
 class MainWindow(QMainWindow):
@@ -270,6 +270,7 @@ class MainWindow(QMainWindow):
             a.setEnabled(True)
         self.toolbar.show()
         self.top.setCurrentIndex(1)
+        self.apply_mode()
         self.ctx.storeUnlocked.emit()
         try:
             drafts = services.drafts.take()
@@ -390,10 +391,29 @@ class MainWindow(QMainWindow):
 
     # --- navigation ---------------------------------------------------------------------------------------
 
+    def apply_mode(self) -> None:
+        """A store enrolled for a member of the ESP Panel shows the Panel's screen only (its meetings, agenda
+        cases and packets); a CT's store shows everything."""
+        from ..sync.panel import is_panel_device
+
+        store = self.ctx.store
+        panel = store is not None and is_panel_device(store)
+        self.panel.set_panel_mode(panel)
+        for key in ("caseload", "dashboard", "search"):
+            self.nav.item(list(self.screens).index(key)).setHidden(panel)
+        for a in (self.act_new, self.act_remove_demo, self.act_profile, self.act_sites, self.act_people,
+                  self.act_year):
+            a.setEnabled(not panel)
+        if panel:
+            self.nav_educator.setHidden(True)
+            self.go("panel")
+
     def current_screen(self) -> str:
         return self.nav.currentItem().data(Qt.ItemDataRole.UserRole) if self.nav.currentItem() else "caseload"
 
     def go(self, key: str) -> None:
+        if self.panel.panel_mode:
+            key = "panel"  # a Panel member's device has the Panel's screen only
         keys = list(self.screens)
         self.nav.setCurrentRow(keys.index(key))
 

@@ -15,7 +15,9 @@ from .district import AssessmentPost, ObservationPost
 from .learning import CatalogEntry, LearningMatch, LearningPriority, PDSession
 from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncHeldDeletion, SyncRecordState
 from .observations import Observation, ScriptNote
+from .panel import PanelAttendance, PanelDecisionRecord, PanelMember, PanelMotion
 from .people import CTProfile, Educator, Person, Site
+from .plans import EducatorPlan, ProgressReport, SelfAssessment
 from .support import Attachment, CoachingActivity, Contact, EvidenceItem, Goal, GoalProgress, Prescription
 
 __all__ = [
@@ -25,4 +27,6 @@ __all__ = [
     "GoalProgress", "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person",
     "Prescription", "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncHeldDeletion",
     "SyncRecordState", "UTCDateTime", "new_id",
+    "EducatorPlan", "PanelAttendance", "PanelDecisionRecord", "PanelMember", "PanelMotion", "ProgressReport",
+    "SelfAssessment",
 ]

@@ -37,6 +37,9 @@ class AssessmentDocument(Record, Base):
     finalized_at: Mapped[datetime | None]
     content_sha256: Mapped[str | None] = mapped_column(String(64))
     overrides: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # A final summative evaluation: what it was generated from (the Panel decision and its version, the CT's
+    # recommendation and its ratings, the vote), hashed with the content.
+    basis: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Acknowledgement(Record, Base):
@@ -70,19 +73,26 @@ class PanelMeeting(Record, Base):
     start_time: Mapped[str | None] = mapped_column(String(5))  # "17:30", local wall-clock time of the district
     location: Mapped[str | None] = mapped_column(String(200))
     notes: Mapped[str | None] = mapped_column(Text)
+    chair: Mapped[str | None] = mapped_column(String(200))
+    quorum: Mapped[int | None] = mapped_column(Integer)  # None: the program's setting
+    majority_rule: Mapped[str | None] = mapped_column(String(40))  # None: the program's setting
 
 
 class PanelCase(Record, Base):
-    """One educator's case on a panel meeting agenda, with the panel's decision."""
+    """One educator's case on a panel meeting agenda: the CT's presentation and the discussion. Motions, votes
+    and the decision are records of their own (``models/panel.py``)."""
 
     __tablename__ = "panel_case"
     __record_type__ = "panel_case"
+    __search_fields__ = ("presentation", "discussion")
+    # Decisions used to live on the case; the migration moved them into panel_decision records. Copies of a
+    # case synced by an older version still carry these fields: they are ignored.
+    __dropped_fields__ = frozenset({"decision", "final_ratings", "final_overall", "decision_notes", "decided_on"})
     meeting_id: Mapped[str] = mapped_column(String(36), index=True)
     educator_id: Mapped[str] = mapped_column(String(36), index=True)
     purpose: Mapped[str] = mapped_column(Text)  # what the panel must decide
     recommendation_id: Mapped[str | None] = mapped_column(String(36))
-    decision: Mapped[str] = mapped_column(String(30), default="pending")
-    final_ratings: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    final_overall: Mapped[str | None] = mapped_column(String(30))
-    decision_notes: Mapped[str | None] = mapped_column(Text)
-    decided_on: Mapped[date | None]
+    position: Mapped[int] = mapped_column(Integer, default=0)  # agenda order
+    presenter: Mapped[str | None] = mapped_column(String(200))  # the CT who presents the case
+    presentation: Mapped[str | None] = mapped_column(Text)  # the CT's presentation, in brief
+    discussion: Mapped[str | None] = mapped_column(Text)  # the Panel's discussion notes

@@ -45,6 +45,8 @@ class Record:
 
     __record_type__: ClassVar[str]
     __search_fields__: ClassVar[tuple[str, ...]] = ()
+    # Fields an older version wrote and this one dropped: ignored when a record's JSON form is applied.
+    __dropped_fields__: ClassVar[frozenset[str]] = frozenset()
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

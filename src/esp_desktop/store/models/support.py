@@ -57,6 +57,7 @@ class Goal(Record, Base):
     indicator_codes: Mapped[list[str]] = mapped_column(default=list)
     equity_codes: Mapped[list[str]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(20), default="active")
+    plan_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the Educator Plan it belongs to
 
 
 class GoalProgress(Record, Base):
@@ -84,6 +85,7 @@ class Prescription(Record, Base):
     resources: Mapped[str | None] = mapped_column(Text)
     due_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(20), default="open")
+    plan_id: Mapped[str | None] = mapped_column(String(36), index=True)  # the Educator Plan it belongs to
 
 
 class CoachingActivity(Record, Base):

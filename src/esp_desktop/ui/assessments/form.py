@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core import timefmt
-from ...core.enums import DocumentStatus, label
+from ...core.enums import DocumentKind, DocumentStatus, label
 from ...core.rubric import Rubric
 from ..context import AppContext
 from ..widgets.elide import ElidedLabel
@@ -243,10 +243,14 @@ class AssessmentForm(QWidget):
         self.goals_summary.setPlainText(doc.goals_progress_summary or "" if doc else "")
         self.header.setText(f"{label(doc.kind)}, version {doc.version_no}" if doc else "No document selected")
         final = bool(doc) and doc.status != DocumentStatus.DRAFT
+        panel_made = bool(doc) and doc.kind == DocumentKind.FINAL_EVALUATION  # the ESP Panel's ratings
         self.state.setText(label(doc.status) if doc else "")
         set_tone(self.state, "info" if final else "warn")
-        self.set_read_only(final)
-        self.banner.setVisible(final)
+        self.set_read_only(final or panel_made)
+        self.banner.setVisible(final or panel_made)
+        if panel_made and not final:
+            self.banner.setText("Generated from the ESP Panel's decision: the ratings are the Panel's. Finalize it "
+                                "on the Panel meetings screen; a change is a revised Panel decision.")
         if final:
             when = timefmt.screen_datetime(doc.finalized_at)
             self.banner.setText(

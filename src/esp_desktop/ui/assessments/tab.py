@@ -57,7 +57,8 @@ class AssessmentsTab(QWidget):
 
         self.model = RecordTableModel(
             [
-                Column("Document", lambda d: label(d.kind).split(" ")[0]),
+                Column("Document", lambda d: "Final evaluation" if d.kind == "final_evaluation"
+                       else label(d.kind).split(" ")[0]),
                 Column("Version", lambda d: d.version_no),
                 Column("Status", lambda d: "Superseded" if d.id in self.superseded else label(d.status)),
                 Column(
@@ -200,7 +201,7 @@ class AssessmentsTab(QWidget):
     def _update_buttons(self) -> None:
         d = self.form.doc
         final = bool(d) and d.status == DocumentStatus.FINAL and d.id not in self.superseded
-        self.correct_btn.setEnabled(final)
+        self.correct_btn.setEnabled(final and d.kind != "final_evaluation")  # the Panel's: a revised decision
         self.post_btn.setEnabled(final)
         self.delete_btn.setEnabled(bool(d) and d.status == DocumentStatus.DRAFT)
 

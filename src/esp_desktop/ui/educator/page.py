@@ -32,6 +32,7 @@ from ..widgets.elide import ElidedLabel
 from ..widgets.fields import MessageBar
 from ..widgets.icons import icon
 from ..widgets.tempfiles import OpenedCopies
+from .cycle import PlanTab, ProgressTab, SelfAssessmentTab
 from .evidence import EvidenceTab
 from .history import HistoryTab
 from .learning import LearningTab
@@ -79,6 +80,14 @@ class EducatorPage(QWidget):
         self.assessments = AssessmentsTab(ctx, report)
         self.history = HistoryTab(ctx, report)
         self.learning = LearningTab(ctx, report)
+        self.self_assessment = SelfAssessmentTab(ctx, report)
+        self.plan = PlanTab(ctx, report)
+        self.progress = ProgressTab(ctx, report)
+        # steps 1-2 of the cycle and the reports to the Panel, by the record type each shows
+        self.cycle_tabs = {"self_assessment": self.self_assessment, "educator_plan": self.plan,
+                           "progress_report": self.progress}
+        for ctab in self.cycle_tabs.values():
+            ctab.clear_message = self.message.hide
         # the tabs that list one record type each, by that type
         self.record_tabs = {"evidence": self.evidence, "coaching": self.coaching, "contact": self.contacts}
         self.tabs = QTabWidget()
@@ -90,8 +99,11 @@ class EducatorPage(QWidget):
             (self.evidence, "paperclip", "&Evidence"),
             (self.coaching, "handshake", "&Coaching log"),
             (self.contacts, "message-square", "Co&ntacts"),
+            (self.self_assessment, "user", "Se&lf-assessment"),
+            (self.plan, "target", "E&ducator plan"),
             (self.assessments, "scale", "&Assessments"),
-            (self.learning, "graduation-cap", "&Learning"),
+            (self.learning, "graduation-cap", "Learn&ing"),
+            (self.progress, "file-text", "Progress &reports"),
             (self.history, "history", "Histor&y"),  # Alt+H is the Help menu
         ):
             self.tabs.addTab(w, icon(ic), text)
@@ -129,6 +141,8 @@ class EducatorPage(QWidget):
             tab.load(educator_id)
         self.assessments.load(educator_id)
         self.learning.load(educator_id)
+        for ctab in self.cycle_tabs.values():
+            ctab.load(educator_id)
         self.history.load(educator_id)
         self.tabs.setCurrentWidget(self.overview)
 
@@ -156,6 +170,8 @@ class EducatorPage(QWidget):
         for tab in self.record_tabs.values():
             tab.save_pending()
         self.assessments.save_pending()
+        for ctab in self.cycle_tabs.values():
+            ctab.save_pending()
 
     # --- drafts: the exact place and what was typed, kept while locked (ui/widgets/drafts.py)
     def draft_state(self) -> dict[str, Any] | None:
@@ -191,6 +207,8 @@ class EducatorPage(QWidget):
             tab.clear()
         self.assessments.clear()
         self.learning.clear()
+        for ctab in self.cycle_tabs.values():
+            ctab.clear()
         self.history.clear()
         self.copies.cleanup()
 
@@ -214,7 +232,11 @@ class EducatorPage(QWidget):
         return hist[0].educator_id if hist and hist[0].educator_id else self.educator_id
 
     def _open(self, record_type: str, record_id: str) -> None:
-        if record_type == "educator":
+        if record_type in self.cycle_tabs:
+            ctab = self.cycle_tabs[record_type]
+            self.tabs.setCurrentWidget(ctab)
+            ctab.load(self.educator_id or "", record_id)
+        elif record_type == "educator":
             self.tabs.setCurrentWidget(self.overview)
         elif record_type == "observation":
             self.tabs.setCurrentWidget(self.observations)
@@ -276,6 +298,9 @@ class EducatorPage(QWidget):
             if changes.touches(*ASSESSMENT_TYPES):
                 self.assessments.refresh()
             self.learning.store_changed(changes)
+            for ctype, ctab in self.cycle_tabs.items():
+                if changes.touches(ctype, "goal", "prescription", "enrolment", "evaluation_cycle"):
+                    ctab.refresh()
             if changes.types - {"script_note"}:
                 self.history.load(self.educator_id)
         except Exception as exc:  # noqa: BLE001 - e.g. the educator was removed elsewhere meanwhile

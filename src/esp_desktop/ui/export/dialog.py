@@ -42,12 +42,18 @@ KINDS = (
     ("formative", "Formative assessment"),
     ("summative", "Summative evaluation recommendation"),
     ("observation", "Observation report"),
+    ("final-evaluation", "Final summative evaluation"),
+    ("self-assessment", "Self-assessment"),
+    ("educator-plan", "Educator Plan"),
+    ("progress-report", "Progress report to the Panel"),
 )
 # the readers a PDF is prepared for, named as everywhere else (core/policy.py)
 AUDIENCES = tuple((k, policy.READER_NAMES[ReaderKind(k)][:1].upper() + policy.READER_NAMES[ReaderKind(k)][1:])
                   for k in ("panel", "educator", "admin"))
 # the reader each document is usually meant for (preselected, still changeable)
-DEFAULT_AUDIENCE = {"panel-packet": "panel", "formative": "educator", "summative": "panel", "observation": "educator"}
+DEFAULT_AUDIENCE = {"panel-packet": "panel", "formative": "educator", "summative": "panel", "observation": "educator",
+                    "final-evaluation": "educator", "self-assessment": "educator", "educator-plan": "educator",
+                    "progress-report": "panel"}
 
 
 def _slug(text: str) -> str:

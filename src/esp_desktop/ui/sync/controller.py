@@ -32,6 +32,7 @@ from ...core import timefmt
 from ...core.errors import EspError
 from ...services import vault
 from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
+from ...sync.panel import PanelSync, is_panel_device
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.icons import icon
@@ -169,6 +170,13 @@ class SyncController(QObject):
                 if code:
                     c.enrol(code, device_name=platform.node() or "esp-desktop")
                     enrolled.append(True)
+                if is_panel_device(store):  # a Panel member's device: no sync key, the Panel's records only
+                    panel = PanelSync(store, server_url=self.server,
+                                      ca_cert=self.ctx.settings.get(SYNC_CA_CERT) or None)
+                    try:
+                        return panel.sync(), 0
+                    finally:
+                        panel.close()
                 rep = c.sync(allow_mass_delete=allow_mass_delete)
                 learning_exchange(c, store)
                 return rep, conflicts.count()
@@ -190,6 +198,8 @@ class SyncController(QObject):
             self.ctx.statusMessage.emit(msg)
             self.ctx.flush_changes()  # views show what was received now, not at the next event-loop turn
             self.changed.emit()
+            if enrolled and hasattr(self.window, "apply_mode"):
+                self.window.apply_mode()  # a Panel code turns this window into the Panel's view
 
         def failed(exc: BaseException) -> None:
             if gen != self._generation:
