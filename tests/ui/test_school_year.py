@@ -242,23 +242,43 @@ def _panel(qtbot: Any, win: Any, educator_name: str) -> None:
     from esp_desktop.ui.panel.page import MeetingDialog
 
     win.go("panel")
-    panel = win.panel
+    panel, svc = win.panel, win.ctx.svc
+
+    def members(d: Any) -> None:  # the Panel's roster, once a year
+        for name in ("Erin Berg", "Jerome Doyle", "Ana Ruiz"):
+            d.name.setText(name)
+            d.add_btn.click()
+        _ok(d)
+
+    _modal(qtbot, members, panel.members_btn.click)
     panel.details_btn.click()
     m = _newest(win, MeetingDialog)
     m.location.setText("Central Office, Room 204")
     _ok(m)
+
+    def attend(d: Any) -> None:
+        for i in range(d.list.count()):
+            d.list.item(i).setCheckState(Qt.CheckState.Checked)
+        _ok(d)
+
+    _modal(qtbot, attend, panel.attendance_btn.click)
+    qtbot.waitUntil(lambda: panel.quorum_line.text().startswith("3 present"))
     panel.add_who.setCurrentIndex(next(i for i in range(panel.add_who.count())
                                        if panel.add_who.itemText(i).startswith(educator_name)))
     panel.add_purpose.setText("Summative review")
     panel.add_btn.click()
-    row = next(r for r in range(panel.model.rowCount()) if panel.model.index(r, 0).data() == educator_name)
-    panel.table.selectRow(row)
-    panel.decision.setCurrentIndex(panel.decision.findData("accept_recommendation"))
-    for combo in panel.ratings.values():
-        combo.setCurrentIndex(combo.findData("proficient"))
-    panel.overall.setCurrentIndex(panel.overall.findData("proficient"))
-    panel.notes.setPlainText("The panel accepts the CT's recommendation.")
-    panel.save_btn.click()
+    qtbot.waitUntil(lambda: panel.selected() is not None and panel.selected()[1] is not None)
+    case = panel.selected()[1].case
+    ed = panel.editor
+    ed.decision.setCurrentIndex(ed.decision.findData("accept_recommendation"))
+    if not ed.ratings_box.isHidden():
+        for combo in ed.ratings.values():
+            combo.setCurrentIndex(combo.findData("proficient"))
+        ed.overall.setCurrentIndex(ed.overall.findData("proficient"))
+    ed.votes_for.setValue(3)
+    qtbot.keyClicks(ed.rationale, "The panel accepts the CT's recommendation.")
+    ed.vote_btn.click()
+    qtbot.waitUntil(lambda: svc.panel.current_decision(case.educator_id) is not None)
 
 
 def _export_packet(qtbot: Any, win: Any, out: Path) -> str:
@@ -306,8 +326,8 @@ def test_a_school_year_built_through_the_ui_from_an_empty_store(qtbot, data_dir,
     goal = svc.goals.for_educator(zoe.id)[0]
     assert goal.equity_codes == ["EQ-3"] and svc.goals.progress(goal.id)[0].percent == 40
     assert [d.status for d in svc.assessments.for_educator(zoe.id)] == ["final", "final"]
-    case = next(c.case for m in svc.panel.meetings() for c in svc.panel.agenda(m.id))
-    assert case.decision == "accept_recommendation" and case.final_overall == "proficient"
+    decided = svc.panel.current_decision(zoe.id)
+    assert decided.decision == "accept_recommendation" and decided.final_overall == "proficient"
     assert svc.coaching.for_educator(zoe.id)[0].minutes == 45
 
     text = _export_packet(qtbot, win, tmp_path / "packet.pdf")
