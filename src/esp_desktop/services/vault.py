@@ -182,6 +182,7 @@ def forget_keyring(store: Store) -> None:
 def warm_up() -> None:
     """Import the store and the services and configure the ORM's mappers (what the first query after an unlock
     would otherwise do), plus the default rubric. Loads code and shipped data only: no store is opened."""
+    from sqlalchemy import create_engine
     from sqlalchemy.orm import configure_mappers
 
     from ..core.rubric import load_rubric
@@ -189,4 +190,5 @@ def warm_up() -> None:
     from . import registry  # noqa: F401 - every service module
 
     configure_mappers()
+    create_engine("sqlite+pysqlcipher://").dispose()  # loads the SQLCipher dialect and driver; connects nothing
     load_rubric()
