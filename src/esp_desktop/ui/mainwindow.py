@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QSize, Qt, QThreadPool
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -71,6 +71,31 @@ SCREENS: dict[str, tuple[str, str, str, str | None]] = {
 }
 
 
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once the window has painted for the first time (or after ``fallback_ms`` if it never
+    does, e.g. hidden): the background import starts after the unlock window is on screen, not while its first
+    frame competes with it for the interpreter."""
+
+    def __init__(self, window: QWidget, then: Callable[[], object], fallback_ms: int = 1000) -> None:
+        super().__init__(window)
+        self._then: Callable[[], object] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.UpdateRequest and self._then is not None:
+            QTimer.singleShot(0, self._fire)  # after this paint
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            parent = self.parent()
+            if isinstance(parent, QObject):
+                parent.removeEventFilter(self)
+            then()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -86,6 +111,7 @@ class MainWindow(QMainWindow):
         self.unlock_screen.unlocked.connect(self.attach)
         self._built: dict[str, QWidget] = {}  # the screens built so far (each on its first visit)
         self._sync: SyncController | None = None
+        self._preload_gate: _AfterFirstPaint | None = None
         self.pages = QStackedWidget()
         self.nav = QListWidget()
         self.nav.setObjectName("sidebar")
@@ -313,7 +339,8 @@ class MainWindow(QMainWindow):
         self.top.setCurrentIndex(0)
         self.statusBar().showMessage("Locked")
         self.unlock_screen.passphrase.setFocus()
-        preload.start()  # the store's code and the screens load while the CT types
+        if self._preload_gate is None:  # the store's code and the screens load while the CT types
+            self._preload_gate = _AfterFirstPaint(self, lambda: preload.start())
 
     @property
     def is_unlocked(self) -> bool:
