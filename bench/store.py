@@ -6,6 +6,7 @@ indexing); per-line autosave commits; reads (caseload, compliance dashboard, obs
 full-text queries. Both sides run on the same SQLite build (SQLCipher's, via ``make_engine(..., same_sqlite=True)``
 for the plain file) with the app's pragmas (WAL, synchronous=FULL, 32 MiB page cache, 4 KiB pages), printed
 below, so the ratio is the cost of encryption alone (Python's own sqlite3 is an older SQLite: 0.87 against it).
+The two stores run the workload unit by unit in turn (A B A B ...), so a change in the machine's load hits both.
 
 Then the encrypted store's search index is grown to --fts-notes rows (default 1,000,000) with the bulk index
 writer the sync engine uses (store.hooks.reindex_rows, 20k rows per transaction; the note rows themselves are not
@@ -24,6 +25,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,12 +56,11 @@ def open_store(folder: Path, encrypted: bool) -> Store:
     return Store(folder, engine, key or b"", kf)
 
 
-def workload(store: Store, scale: float, rnd: random.Random) -> dict[str, float]:
-    clock.install(clock.FixedClock.on(date(2026, 11, 25), hour=10, running=True))
+def workload(store: Store, scale: float, rnd: random.Random, t: dict[str, Any]) -> Iterator[str]:
+    """The workload in small units (a transaction, a typed line, one educator's reads, a query); yields the
+    phase name after each unit, so the driver can alternate two stores unit by unit."""
     svc = Services(store)
-    t: dict[str, Any] = {}
     years, obs_per_year, notes_per_obs = 4, max(1, round(40 * scale)), 52
-    start = time.perf_counter()
     educator_ids = []
     for i in range(12):  # enrolled through the services (observations need an enrolment: issue 11)
         e = svc.caseload.add_educator(given_name=f"Given{i}", family_name=f"Family{i}")
@@ -67,6 +68,7 @@ def workload(store: Store, scale: float, rnd: random.Random) -> dict[str, float]
         svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2023, 8, 15))
         svc.caseload.enrol(enrolment_id=en.id, enrolled_on=date(2023, 8, 20))
         educator_ids.append(e.id)
+        yield "bulk_insert"
     for y in range(years):
         for eid in educator_ids:
             for k in range(obs_per_year):
@@ -83,31 +85,29 @@ def workload(store: Store, scale: float, rnd: random.Random) -> dict[str, float]
                                        kind="artifact", collected_on=day, description=" ".join(rnd.choices(WORDS, k=30))))
                     s.add(CoachingActivity(educator_id=eid, kind="co_planning", held_on=day, minutes=45,
                                            notes=" ".join(rnd.choices(WORDS, k=20))))
-    t["bulk_insert"] = time.perf_counter() - start
+                yield "bulk_insert"
 
-    start = time.perf_counter()
     o = svc.observations.start(educator_id=educator_ids[0], kind="announced")
     for _ in range(300):  # autosave: one commit per typed line
         svc.observations.add_note(observation_id=o.id, text=" ".join(rnd.choices(WORDS, k=12)))
-    t["autosave_300_lines"] = time.perf_counter() - start
+        yield "autosave_300_lines"
 
-    start = time.perf_counter()
     for eid in educator_ids:
         obs = svc.observations.for_educator(eid)
         for ob in obs[:20]:
             svc.observations.notes(ob.id)
         svc.evidence.for_educator(eid)
         svc.coaching.for_educator(eid)
+        yield "reads"
     svc.caseload.caseload()
-    t["reads"] = time.perf_counter() - start
+    yield "reads"
 
-    lat = []
-    start = time.perf_counter()
+    lat = t.setdefault("lat", [])
     for i in range(200):
         q0 = time.perf_counter()
         svc.search.search(QUERIES[i % len(QUERIES)], limit=50)
         lat.append(time.perf_counter() - q0)
-    t["fts_200_queries"] = time.perf_counter() - start
+        yield "fts_200_queries"
     t["fts_p95_ms"] = statistics.quantiles(lat, n=20)[18] * 1000
     with store.session() as s:
         from sqlalchemy import func, select, text
@@ -115,7 +115,26 @@ def workload(store: Store, scale: float, rnd: random.Random) -> dict[str, float]
         t["notes"] = s.scalar(select(func.count()).select_from(ScriptNote))
         t["pragmas"] = " ".join(f"{p}={s.execute(text(f'PRAGMA {p}')).scalar()}" for p in PRAGMAS)
         t["sqlite"] = s.execute(text("SELECT sqlite_version()")).scalar()
-    return t
+
+
+def run_pair(scale: float, folders: dict[str, Path]) -> tuple[dict[str, dict[str, Any]], dict[str, Store]]:
+    """Both stores step by step in turn (A B A B ...), so a change in the machine's load hits both alike."""
+    clock.install(clock.FixedClock.on(date(2026, 11, 25), hour=10, running=True))
+    stores = {name: open_store(folders[name], name == "sqlcipher") for name in folders}
+    results: dict[str, dict[str, Any]] = {name: {} for name in stores}
+    steps = {name: workload(st, scale, random.Random(1), results[name]) for name, st in stores.items()}
+    while steps:
+        for name in list(steps):
+            t0 = time.perf_counter()
+            try:
+                phase = next(steps[name])
+            except StopIteration:
+                del steps[name]
+                continue
+            results[name][phase] = results[name].get(phase, 0.0) + time.perf_counter() - t0
+    for r in results.values():
+        r.pop("lat", None)
+    return results, stores
 
 
 def grow_index(store: Store, target: int, rnd: random.Random) -> int:
@@ -155,22 +174,21 @@ def main() -> None:
     ap.add_argument("--fts-notes", type=int, default=1_000_000,
                     help="grow the encrypted store's search index to this many rows for fts_p95_ms (0: do not)")
     args = ap.parse_args()
-    results = {}
     fts: dict[str, float] = {}
-    for name, enc in (("sqlite", False), ("sqlcipher", True)):
-        with tempfile.TemporaryDirectory() as d:
-            st = open_store(Path(d), enc)
-            results[name] = workload(st, args.scale, random.Random(1))
-            if enc and args.fts_notes:
-                t0 = time.perf_counter()
-                fts["rows"] = grow_index(st, args.fts_notes, random.Random(2))
-                fts["grow_s"] = time.perf_counter() - t0
-                lat = fts_latency(st)
-                fts["p50_ms"] = statistics.median(lat) * 1000
-                fts["p95_ms"] = statistics.quantiles(lat, n=20)[18] * 1000
-                fts["max_ms"] = max(lat) * 1000
-            st.close()
-        r = results[name]
+    with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
+        results, stores = run_pair(args.scale, {"sqlite": Path(d1), "sqlcipher": Path(d2)})
+        stores["sqlite"].close()
+        st = stores["sqlcipher"]
+        if args.fts_notes:
+            t0 = time.perf_counter()
+            fts["rows"] = grow_index(st, args.fts_notes, random.Random(2))
+            fts["grow_s"] = time.perf_counter() - t0
+            lat = fts_latency(st)
+            fts["p50_ms"] = statistics.median(lat) * 1000
+            fts["p95_ms"] = statistics.quantiles(lat, n=20)[18] * 1000
+            fts["max_ms"] = max(lat) * 1000
+        st.close()
+    for name, r in results.items():
         print(f"{name:10s} " + "  ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()))
     timed = ("bulk_insert", "autosave_300_lines", "reads", "fts_200_queries")
     total = {n: sum(results[n][k] for k in timed) for n in results}
