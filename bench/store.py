@@ -3,10 +3,18 @@
 Workload: 12 educators x 4 school years of records (observations with ~50 scripted notes each, ~100k notes in
 all, evidence, coaching), written through the ORM with the app's session hooks (versioning, audit, FTS
 indexing); per-line autosave commits; reads (caseload, compliance dashboard, observation scripts, export);
-full-text queries. Prints the SQLCipher/SQLite time ratio and the FTS p95 latency over the 100k notes.
-The last line of output is the headline metric as JSON.
+full-text queries. Both sides run on the same SQLite build (SQLCipher's, via ``make_engine(..., same_sqlite=True)``
+for the plain file) with the app's pragmas (WAL, synchronous=FULL, 32 MiB page cache, 4 KiB pages), printed
+below, so the ratio is the cost of encryption alone (Python's own sqlite3 is an older SQLite: 0.87 against it).
+The two stores run the workload unit by unit in turn (A B A B ...), so a change in the machine's load hits both.
 
-    python bench/store.py [--scale 1.0]
+Then the encrypted store's search index is grown to --fts-notes rows (default 1,000,000) with the bulk index
+writer the sync engine uses (store.hooks.reindex_rows, 20k rows per transaction; the note rows themselves are not
+needed by the query, which reads the index only) and the same queries are timed again: fts_p95_ms.
+``--fts-notes 0`` skips that (the p95 is then over the workload's ~100k notes).
+
+    python bench/store.py [--scale 1.0] [--fts-notes 1000000]
+Prints one JSON line per metric.
 """
 
 from __future__ import annotations
@@ -17,14 +25,16 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from esp_desktop.core import clock
 from esp_desktop.services import Services
 from esp_desktop.store import keys, migrate
 from esp_desktop.store.db import make_engine
-from esp_desktop.store.models import CoachingActivity, Educator, EvidenceItem, Observation, ScriptNote
+from esp_desktop.store.models import CoachingActivity, EvidenceItem, Observation, ScriptNote
 from esp_desktop.store.vault import Store
 
 WORDS = ("students pairs discourse fractions routine transition objective feedback question exit ticket "
@@ -34,27 +44,31 @@ QUERIES = ["fractions", "exit ticket", "misconception", "sentence frames", "disc
            "anchor", "vocabulary partner", "think", "scaffold"]
 
 
+PRAGMAS = ("page_size", "cache_size", "journal_mode", "synchronous", "temp_store", "foreign_keys")
+
+
 def open_store(folder: Path, encrypted: bool) -> Store:
     key = keys.new_data_key() if encrypted else None
-    engine = make_engine(folder / "esp.db", key)
+    engine = make_engine(folder / "esp.db", key, same_sqlite=True)
     with engine.begin() as conn:
         migrate.upgrade(conn)
     kf = keys.KeyFile(store_id="bench", kdf={}, salt=b"", nonce=b"", wrapped=b"")
     return Store(folder, engine, key or b"", kf)
 
 
-def workload(store: Store, scale: float, rnd: random.Random) -> dict[str, float]:
-    clock.install(clock.FixedClock.on(date(2026, 11, 25), hour=10, running=True))
+def workload(store: Store, scale: float, rnd: random.Random, t: dict[str, Any]) -> Iterator[str]:
+    """The workload in small units (a transaction, a typed line, one educator's reads, a query); yields the
+    phase name after each unit, so the driver can alternate two stores unit by unit."""
     svc = Services(store)
-    t: dict[str, float] = {}
     years, obs_per_year, notes_per_obs = 4, max(1, round(40 * scale)), 52
-    start = time.perf_counter()
     educator_ids = []
-    with store.session() as s:
-        for i in range(12):
-            e = Educator(given_name=f"Given{i}", family_name=f"Family{i}", site_ids=[])
-            s.add(e)
-            educator_ids.append(e.id)
+    for i in range(12):  # enrolled through the services (observations need an enrolment: issue 11)
+        e = svc.caseload.add_educator(given_name=f"Given{i}", family_name=f"Family{i}")
+        en = svc.caseload.refer(educator_id=e.id, program="PAR" if i < 8 else "PA", referred_on=date(2023, 8, 1))
+        svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2023, 8, 15))
+        svc.caseload.enrol(enrolment_id=en.id, enrolled_on=date(2023, 8, 20))
+        educator_ids.append(e.id)
+        yield "bulk_insert"
     for y in range(years):
         for eid in educator_ids:
             for k in range(obs_per_year):
@@ -71,50 +85,110 @@ def workload(store: Store, scale: float, rnd: random.Random) -> dict[str, float]
                                        kind="artifact", collected_on=day, description=" ".join(rnd.choices(WORDS, k=30))))
                     s.add(CoachingActivity(educator_id=eid, kind="co_planning", held_on=day, minutes=45,
                                            notes=" ".join(rnd.choices(WORDS, k=20))))
-    t["bulk_insert"] = time.perf_counter() - start
+                yield "bulk_insert"
 
-    start = time.perf_counter()
     o = svc.observations.start(educator_id=educator_ids[0], kind="announced")
     for _ in range(300):  # autosave: one commit per typed line
         svc.observations.add_note(observation_id=o.id, text=" ".join(rnd.choices(WORDS, k=12)))
-    t["autosave_300_lines"] = time.perf_counter() - start
+        yield "autosave_300_lines"
 
-    start = time.perf_counter()
     for eid in educator_ids:
         obs = svc.observations.for_educator(eid)
         for ob in obs[:20]:
             svc.observations.notes(ob.id)
         svc.evidence.for_educator(eid)
         svc.coaching.for_educator(eid)
+        yield "reads"
     svc.caseload.caseload()
-    t["reads"] = time.perf_counter() - start
+    yield "reads"
 
-    lat = []
-    start = time.perf_counter()
+    lat = t.setdefault("lat", [])
     for i in range(200):
         q0 = time.perf_counter()
         svc.search.search(QUERIES[i % len(QUERIES)], limit=50)
         lat.append(time.perf_counter() - q0)
-    t["fts_200_queries"] = time.perf_counter() - start
+        yield "fts_200_queries"
     t["fts_p95_ms"] = statistics.quantiles(lat, n=20)[18] * 1000
     with store.session() as s:
-        from sqlalchemy import func, select
+        from sqlalchemy import func, select, text
 
         t["notes"] = s.scalar(select(func.count()).select_from(ScriptNote))
-    return t
+        t["pragmas"] = " ".join(f"{p}={s.execute(text(f'PRAGMA {p}')).scalar()}" for p in PRAGMAS)
+        t["sqlite"] = s.execute(text("SELECT sqlite_version()")).scalar()
+
+
+def run_pair(scale: float, folders: dict[str, Path]) -> tuple[dict[str, dict[str, Any]], dict[str, Store]]:
+    """Both stores step by step in turn (A B A B ...), so a change in the machine's load hits both alike."""
+    clock.install(clock.FixedClock.on(date(2026, 11, 25), hour=10, running=True))
+    stores = {name: open_store(folders[name], name == "sqlcipher") for name in folders}
+    results: dict[str, dict[str, Any]] = {name: {} for name in stores}
+    steps = {name: workload(st, scale, random.Random(1), results[name]) for name, st in stores.items()}
+    while steps:
+        for name in list(steps):
+            t0 = time.perf_counter()
+            try:
+                phase = next(steps[name])
+            except StopIteration:
+                del steps[name]
+                continue
+            results[name][phase] = results[name].get(phase, 0.0) + time.perf_counter() - t0
+    for r in results.values():
+        r.pop("lat", None)
+    return results, stores
+
+
+def grow_index(store: Store, target: int, rnd: random.Random) -> int:
+    """Index rows up to ``target`` (the bulk writer of pulled pages), then return the index's row count."""
+    import uuid
+
+    from sqlalchemy import text
+
+    from esp_desktop.store import hooks
+
+    with store.engine.connect() as conn:
+        have = conn.execute(text("SELECT count(*) FROM search_map")).scalar() or 0
+    educators = [str(uuid.uuid4()) for _ in range(12)]
+    while have < target:
+        n = min(20_000, target - have)
+        rows = [("script_note", str(uuid.uuid4()), educators[i % 12], " ".join(rnd.choices(WORDS, k=14)))
+                for i in range(n)]
+        with store.engine.begin() as conn:
+            hooks.reindex_rows(conn, rows)
+        have += n
+    return have
+
+
+def fts_latency(store: Store, queries: int = 200) -> list[float]:
+    svc = Services(store)
+    lat = []
+    for i in range(queries):
+        q0 = time.perf_counter()
+        svc.search.search(QUERIES[i % len(QUERIES)], limit=50)
+        lat.append(time.perf_counter() - q0)
+    return lat
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0, help="fraction of the full 100k-note workload")
+    ap.add_argument("--fts-notes", type=int, default=1_000_000,
+                    help="grow the encrypted store's search index to this many rows for fts_p95_ms (0: do not)")
     args = ap.parse_args()
-    results = {}
-    for name, enc in (("sqlite", False), ("sqlcipher", True)):
-        with tempfile.TemporaryDirectory() as d:
-            st = open_store(Path(d), enc)
-            results[name] = workload(st, args.scale, random.Random(1))
-            st.close()
-        r = results[name]
+    fts: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
+        results, stores = run_pair(args.scale, {"sqlite": Path(d1), "sqlcipher": Path(d2)})
+        stores["sqlite"].close()
+        st = stores["sqlcipher"]
+        if args.fts_notes:
+            t0 = time.perf_counter()
+            fts["rows"] = grow_index(st, args.fts_notes, random.Random(2))
+            fts["grow_s"] = time.perf_counter() - t0
+            lat = fts_latency(st)
+            fts["p50_ms"] = statistics.median(lat) * 1000
+            fts["p95_ms"] = statistics.quantiles(lat, n=20)[18] * 1000
+            fts["max_ms"] = max(lat) * 1000
+        st.close()
+    for name, r in results.items():
         print(f"{name:10s} " + "  ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()))
     timed = ("bulk_insert", "autosave_300_lines", "reads", "fts_200_queries")
     total = {n: sum(results[n][k] for k in timed) for n in results}
@@ -122,8 +196,15 @@ def main() -> None:
     for k in timed:
         print(f"ratio {k}: {results['sqlcipher'][k] / results['sqlite'][k]:.2f}")
     print(f"total sqlite={total['sqlite']:.2f}s sqlcipher={total['sqlcipher']:.2f}s notes={results['sqlcipher']['notes']}")
-    print(json.dumps({"metric": "fts_p95_ms", "value": round(results["sqlcipher"]["fts_p95_ms"], 2), "goal": 20}))
-    print(json.dumps({"metric": "sqlcipher_vs_sqlite", "value": round(ratio, 3), "goal": 1.25}))
+    if fts:
+        print(f"search index grown to {fts['rows']:.0f} rows in {fts['grow_s']:.1f} s: 200 queries p50 "
+              f"{fts['p50_ms']:.2f} ms, p95 {fts['p95_ms']:.2f} ms, max {fts['max_ms']:.2f} ms")
+        p95, rows = fts["p95_ms"], int(fts["rows"])
+    else:
+        p95, rows = results["sqlcipher"]["fts_p95_ms"], int(results["sqlcipher"]["notes"])
+    print(json.dumps({"metric": "fts_p95_ms", "value": round(p95, 2), "goal": 5, "indexed_rows": rows}))
+    print(json.dumps({"metric": "sqlcipher_vs_sqlite", "value": round(ratio, 3), "goal": 1.15,
+                      "same_sqlite": results["sqlite"]["sqlite"] == results["sqlcipher"]["sqlite"]}))
 
 
 if __name__ == "__main__":

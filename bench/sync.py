@@ -3,7 +3,7 @@ the raw HTTP transfer of exactly the same bytes (same requests, same batching) i
 
 A real esp-central (uvicorn, SQLite) and two real encrypted stores; a quarter of the records are
 ct_private (end-to-end encrypted). Prints one line per figure; the last line is the headline JSON:
-    {"metric": "sync_vs_raw_transfer", "value": <sync time / raw time>, "goal": 2.0}
+    {"metric": "sync_vs_raw_transfer", "value": <sync time / raw time>, "goal": 5, "stretch": 2}
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def main() -> int:
     print(f"pull and apply: {t_pull:.2f} s ({N / t_pull:.0f} records/s)")
     print(f"raw transfer of the same bytes: {t_raw:.3f} s")
     print(json.dumps({"metric": "sync_records_per_s", "value": round(N / t_sync), "goal": 5000}))
-    print(json.dumps({"metric": "sync_vs_raw_transfer", "value": round(t_sync / t_raw, 2), "goal": 2.0}))
+    print(json.dumps({"metric": "sync_vs_raw_transfer", "value": round(t_sync / t_raw, 2), "goal": 5, "stretch": 2}))
     return 0
 
 

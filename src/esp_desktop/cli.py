@@ -18,12 +18,15 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core.errors import EspError, StoreError
-from .services import Services, vault
-from .services.vault import Store
+from .services import vault
+
+if TYPE_CHECKING:  # `esp-desktop` (the window) must not import the store before the unlock window shows
+    from .services import Services
+    from .services.vault import Store
 
 PLUGINS = ("esp_desktop.reports.cli", "esp_desktop.sync.cli", "esp_desktop.district_cli")
 
@@ -268,7 +271,9 @@ def cmd_gui(args: argparse.Namespace, cli: Cli) -> int:
     return run(data_dir=cli.data_dir, verbose=args.verbose)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, plugins: bool = True) -> argparse.ArgumentParser:
+    """The parser; without ``plugins`` the feature plugins' commands (reports, sync) are left out, so starting
+    the window does not import reportlab and the store before the unlock window shows (issue 15)."""
     p = argparse.ArgumentParser(prog="esp-desktop", description="Educator Supports Program workbench for CTs.")
     p.add_argument("--version", action="version", version=f"esp-desktop {__version__}")
     p.add_argument("--data-dir", help="data folder (default: ESP_DATA_DIR or the platform data folder)")
@@ -316,7 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="name educators by their initials only (the file is not encrypted)")
     add("gui", cmd_gui, "start the desktop window (the default)")
 
-    for mod_name in PLUGINS:
+    for mod_name in PLUGINS if plugins else ():
         try:
             mod = importlib.import_module(mod_name)
         except ModuleNotFoundError as exc:
@@ -327,8 +332,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _command_of(argv: list[str]) -> str | None:
+    """The subcommand argv names (the first word that is neither an option nor an option's value)."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--data-dir", "--passphrase-file"):
+            next(words, None)
+        elif word in ("-h", "--help"):
+            return word
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(plugins=_command_of(argv) not in (None, "gui")).parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
     cli = Cli(args)
     handler: Handler = getattr(args, "handler", cmd_gui)

@@ -2,65 +2,43 @@
 
     services = Services(store)                 # store: an unlocked esp_desktop.store.vault.Store
     e = services.caseload.add_educator(given_name="Ana", family_name="Silva")
+
+The names below are imported on first use (PEP 562), so importing ``esp_desktop.services.vault`` for the unlock
+screen does not import SQLAlchemy, the models and every service (issue 15: the unlock window shows at once).
 """
 
 from __future__ import annotations
 
-from ..core.rubric import Rubric, load_rubric
-from ..store.vault import Store
-from .assessments import AssessmentService
-from .base import Actor
-from .calendars import CalendarService
-from .caseload import CaseloadRow, CaseloadService
-from .compliance import ComplianceService, CycleCompliance, DueItem
-from .conflicts import Conflict, ConflictService
-from .demo import DemoService
-from .disclosure import DisclosureService
-from .district import DistrictService
-from .drafts import DraftService
-from .exports import ExportService
-from .final_evaluation import FinalEvaluationService
-from .learning import LearningService
-from .observations import ObservationService
-from .panel import AgendaItem, PanelService
-from .panel_review import PanelReviewService
-from .plans import EducatorPlanService, SelfAssessmentService
-from .progress import ProgressReportService
-from .roster import RosterService
-from .search import AuditService, SearchHit, SearchService
-from .support import CoachingService, EvidenceService, GoalService
-from .transfer import TransferService
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .base import Actor
+    from .caseload import CaseloadRow
+    from .compliance import CycleCompliance, DueItem
+    from .conflicts import Conflict
+    from .panel import AgendaItem
+    from .registry import Services
+    from .search import SearchHit
 
 __all__ = ["Actor", "AgendaItem", "CaseloadRow", "Conflict", "CycleCompliance", "DueItem", "SearchHit", "Services"]
 
+_HOME = {
+    "Actor": "base",
+    "AgendaItem": "panel",
+    "CaseloadRow": "caseload",
+    "Conflict": "conflicts",
+    "CycleCompliance": "compliance",
+    "DueItem": "compliance",
+    "SearchHit": "search",
+    "Services": "registry",
+}
 
-class Services:
-    def __init__(self, store: Store, *, actor: Actor | None = None, rubric: Rubric | None = None) -> None:
-        self.store = store
-        self.actor = actor or Actor()
-        self.rubric = rubric or load_rubric()
-        self.calendars = CalendarService(self)
-        self.caseload = CaseloadService(self)
-        self.compliance = ComplianceService(self)
-        self.observations = ObservationService(self)
-        self.evidence = EvidenceService(self)
-        self.goals = GoalService(self)
-        self.coaching = CoachingService(self)
-        self.assessments = AssessmentService(self)
-        self.panel = PanelService(self)
-        self.panel_review = PanelReviewService(self)
-        self.final_evaluations = FinalEvaluationService(self)
-        self.self_assessments = SelfAssessmentService(self)
-        self.plans = EducatorPlanService(self)
-        self.progress = ProgressReportService(self)
-        self.search = SearchService(self)
-        self.audit = AuditService(self)
-        self.transfer = TransferService(self)
-        self.district = DistrictService(self)
-        self.roster = RosterService(self)
-        self.exports = ExportService(self)
-        self.conflicts = ConflictService(self)
-        self.disclosure = DisclosureService(self)
-        self.demo = DemoService(self)
-        self.drafts = DraftService(self)
-        self.learning = LearningService(self)
+
+def __getattr__(name: str) -> Any:  # whatever the named module defines
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value  # once imported, a plain module attribute
+    return value

@@ -17,10 +17,17 @@ from . import hooks
 from .changes import ChangeFeed
 
 
-def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL") -> Engine:
-    """An engine for the store at ``path``; ``key=None`` opens a plain SQLite file (benchmark baseline)."""
+def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL", same_sqlite: bool = False) -> Engine:
+    """An engine for the store at ``path``; ``key=None`` opens a plain SQLite file (benchmark baseline, server-side
+    tests). ``same_sqlite`` (with ``key=None``) runs that plain file on SQLCipher's own SQLite build, not Python's
+    sqlite3 (an older SQLite with other defaults), so a benchmark compares encryption and nothing else."""
+    extra: dict = {}
     if key is None:
         url = URL.create("sqlite", database=str(path))
+        if same_sqlite:
+            import sqlcipher3
+
+            extra["module"] = sqlcipher3.dbapi2  # no PRAGMA key: SQLCipher leaves the file unencrypted
     else:
         url = URL.create("sqlite+pysqlcipher", password=f"x'{key.hex()}'", database=str(path))
     # The pysqlcipher dialect defaults to SingletonThreadPool, which closes the connection of a thread that fell
@@ -28,7 +35,7 @@ def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL") -> 
     # one connection at a time to whichever thread asks; sqlite allows that with check_same_thread off.
     # hide_parameters: an error message (and so the log file) never carries what the CT wrote in clear.
     engine = create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=8, hide_parameters=True,
-                           connect_args={"check_same_thread": False})
+                           connect_args={"check_same_thread": False}, **extra)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection

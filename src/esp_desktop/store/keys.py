@@ -30,6 +30,25 @@ DEFAULT_KDF = {"name": "argon2id", "iterations": 3, "lanes": 4, "memory_cost": 6
 KEYRING_SERVICE = "esp-desktop"
 
 
+DB_NAME = "esp.db"
+KEY_NAME = "esp.key"
+
+
+def store_exists(data_dir: Path) -> bool:
+    """Whether the folder holds a store (even a damaged one: opening it then says what is wrong)."""
+    return (data_dir / KEY_NAME).exists() or (data_dir / DB_NAME).exists()
+
+
+def read_keyfile(data_dir: Path) -> KeyFile:
+    """The store's key file, or a plain StoreMissing (no SQLAlchemy here: the unlock screen derives the key
+    while the store's code is still loading)."""
+    if not (data_dir / KEY_NAME).exists():
+        if (data_dir / DB_NAME).exists():
+            raise StoreMissing(f"The key file {KEY_NAME} is missing from {data_dir}; the store cannot be opened.")
+        raise StoreMissing(f"No store in {data_dir}. Create one with 'esp-desktop init'.")
+    return KeyFile.read(data_dir / KEY_NAME)
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 

@@ -37,8 +37,8 @@ from .attachments import AttachmentStore
 from .changes import ChangeFeed
 from .db import make_engine, make_sessionmaker, verify_readable
 
-DB_NAME = "esp.db"
-KEY_NAME = "esp.key"
+DB_NAME = keys.DB_NAME
+KEY_NAME = keys.KEY_NAME
 MIN_PASSPHRASE = 8
 MIN_SCORE = 3  # zxcvbn: "safely unguessable: moderate protection from offline slow-hash scenario"
 
@@ -192,7 +192,7 @@ class Vault:
         return self.data_dir / KEY_NAME
 
     def exists(self) -> bool:
-        return self.key_path.exists() or self.db_path.exists()
+        return keys.store_exists(self.data_dir)
 
     def create(self, passphrase: str) -> Store:
         if self.exists():
@@ -216,11 +216,7 @@ class Vault:
         return Store(self.data_dir, engine, data_key, kf)
 
     def read_keyfile(self) -> keys.KeyFile:
-        if not self.key_path.exists():
-            if self.db_path.exists():
-                raise StoreMissing(f"The key file {KEY_NAME} is missing from {self.data_dir}; the store cannot be opened.")
-            raise StoreMissing(f"No store in {self.data_dir}. Create one with 'esp-desktop init'.")
-        return keys.KeyFile.read(self.key_path)
+        return keys.read_keyfile(self.data_dir)
 
     def unlock(self, passphrase: str) -> Store:
         kf = self.read_keyfile()

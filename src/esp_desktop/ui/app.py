@@ -94,7 +94,6 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     """The main window after the first-run wizard or a keyring unlock; None if the CT cancelled setup."""
     from ..services import vault
     from .mainwindow import MainWindow
-    from .settings.firstrun import FirstRunWizard
 
     ctx = AppContext(Path(data_dir))
     app = QApplication.instance()
@@ -102,6 +101,8 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
         apply_theme(app, ctx.settings.get(THEME))
     win = MainWindow(ctx)
     if not vault.exists(Path(data_dir)):
+        from .settings.firstrun import FirstRunWizard
+
         wiz = FirstRunWizard(ctx.data_dir, ctx.settings)
         if not wiz.exec() or wiz.result_value is None:
             win.deleteLater()

@@ -15,13 +15,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from ..services import Services
-from ..services.vault import Changes, Store
 from ..settings import Settings
+
+if TYPE_CHECKING:  # the store's code loads after the unlock window shows (ui/preload.py)
+    from ..services import Services
+    from ..services.vault import Changes, Store
 
 
 class AppContext(QObject):
@@ -95,4 +97,6 @@ class AppContext(QObject):
         with self._pending_lock:
             batch, self._pending = self._pending, []
         if batch and self.services is not None:
+            from ..services.vault import Changes  # loaded: a store is open
+
             self.storeChanged.emit(Changes.union(batch))

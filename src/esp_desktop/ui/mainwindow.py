@@ -2,16 +2,21 @@
 
 Locking saves the educator page's pending edits, tells every view to drop its caseload data
 (``ctx.storeLocked``), closes the store and shows the unlock screen; unlocking returns to the same place.
+
+Start-up (issue 15): this module imports only Qt, the unlock screen and small widgets, so the window shows the
+unlock screen at once; the store's code and the screens' modules load on a background thread meanwhile
+(ui/preload.py). Each screen is built on its first visit (``_page``), the sync controller on the first unlock.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QSize, Qt, QThreadPool
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -33,30 +38,62 @@ from .. import __version__
 from ..core import clock
 from ..services import vault
 from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
-from .caseload.page import CaseloadPage
-from .compliance.page import DashboardPage
+from . import preload
 from .context import AppContext
-from .educator.page import EducatorPage
-from .learning.catalog import CatalogDialog
-from .learning.sessions import SessionsDialog
-from .panel.page import PanelPage
-from .search.page import SearchPage
 from .settings.autolock import IdleWatcher
-from .settings.dialog import AboutDialog, SettingsDialog
-from .settings.program import PeopleDialog, ProfileDialog, SchoolYearDialog, SitesDialog
 from .settings.unlock import UnlockScreen
-from .sync.controller import SyncController, SyncStatus
-from .sync.dialogs import ConflictsDialog
 from .widgets import tasks
 from .widgets.common import show_error
 from .widgets.drafts import DIALOGS, apply_values
-from .widgets.fields import select_row
-from .widgets.forms import FormDialog
 from .widgets.icons import app_icon, icon
 from .widgets.write import ui_write
 
+if TYPE_CHECKING:  # imported when first needed (their modules load in the background: ui/preload.py)
+    from .caseload.page import CaseloadPage
+    from .compliance.page import DashboardPage
+    from .educator.page import EducatorPage
+    from .panel.page import PanelPage
+    from .search.page import SearchPage
+    from .sync.controller import SyncController, SyncStatus
+    from .widgets.forms import FormDialog
+
 log = logging.getLogger(__name__)
 PANEL_TYPES = ("panel_meeting", "panel_case", "panel_attendance", "panel_motion", "panel_decision")
+
+# The screens in sidebar order: key -> (title, icon, "module:Class" under ui/, the slot that loads a screen
+# built while the store is already unlocked: the one it connects to ctx.storeUnlocked).
+SCREENS: dict[str, tuple[str, str, str, str | None]] = {
+    "caseload": ("Caseload", "users", "caseload.page:CaseloadPage", "refresh"),
+    "dashboard": ("Compliance", "clipboard-check", "compliance.page:DashboardPage", "refresh_soon"),
+    "panel": ("Panel meetings", "gavel", "panel.page:PanelPage", "_unlocked"),
+    "search": ("Search", "search", "search.page:SearchPage", None),
+    "educator": ("Educator", "user", "educator.page:EducatorPage", None),
+}
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``then`` once the window has painted for the first time (or after ``fallback_ms`` if it never
+    does, e.g. hidden): the background import starts after the unlock window is on screen, not while its first
+    frame competes with it for the interpreter."""
+
+    def __init__(self, window: QWidget, then: Callable[[], object], fallback_ms: int = 1000) -> None:
+        super().__init__(window)
+        self._then: Callable[[], object] | None = then
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.UpdateRequest and self._then is not None:
+            QTimer.singleShot(0, self._fire)  # after this paint
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            parent = self.parent()
+            if isinstance(parent, QObject):
+                parent.removeEventFilter(self)
+            then()
 
 
 class MainWindow(QMainWindow):
@@ -72,14 +109,9 @@ class MainWindow(QMainWindow):
 
         self.unlock_screen = UnlockScreen(ctx.data_dir, ctx.settings)
         self.unlock_screen.unlocked.connect(self.attach)
-        self.caseload = CaseloadPage(ctx)
-        self.dashboard = DashboardPage(ctx)
-        self.panel = PanelPage(ctx)
-        self.search = SearchPage(ctx)
-        # The educator page is the heaviest screen: built on first use, not at start-up.
-        self._educator_page: EducatorPage | None = None
-        self._educator_host = QWidget()
-        QVBoxLayout(self._educator_host).setContentsMargins(0, 0, 0, 0)
+        self._built: dict[str, QWidget] = {}  # the screens built so far (each on its first visit)
+        self._sync: SyncController | None = None
+        self._preload_gate: _AfterFirstPaint | None = None
         self.pages = QStackedWidget()
         self.nav = QListWidget()
         self.nav.setObjectName("sidebar")
@@ -87,19 +119,15 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setFixedWidth(176)
         self.screens: dict[str, QWidget] = {}
-        for key, title, icon_name, page in (
-            ("caseload", "Caseload", "users", self.caseload),
-            ("dashboard", "Compliance", "clipboard-check", self.dashboard),
-            ("panel", "Panel meetings", "gavel", self.panel),
-            ("search", "Search", "search", self.search),
-            ("educator", "Educator", "user", self._educator_host),
-        ):
+        for key, (title, icon_name, _cls, _slot) in SCREENS.items():
             it = QListWidgetItem(icon(icon_name), title)
             it.setSizeHint(QSize(0, 38))
             it.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(it)
-            self.pages.addWidget(page)
-            self.screens[key] = page
+            host = QWidget()  # the screen goes in here when first shown
+            QVBoxLayout(host).setContentsMargins(0, 0, 0, 0)
+            self.pages.addWidget(host)
+            self.screens[key] = host
         self.nav_educator = self.nav.item(4)
         self.nav_educator.setHidden(True)  # shown once an educator is open
         self.nav.currentRowChanged.connect(self._nav_changed)
@@ -115,7 +143,6 @@ class MainWindow(QMainWindow):
         self.top.addWidget(workspace)
         self.setCentralWidget(self.top)
 
-        self.sync = SyncController(ctx, self)
         self._build_actions()
         self.idle = IdleWatcher(self)
         self.idle.set_minutes(ctx.settings.get(AUTO_LOCK_MINUTES))
@@ -127,6 +154,65 @@ class MainWindow(QMainWindow):
         ctx.openRecordRequested.connect(self.open_record)
         ctx.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._show_locked()
+
+    # --- screens, built on first use -----------------------------------------------------------------------
+
+    def _page(self, key: str) -> QWidget:
+        page = self._built.get(key)
+        if page is None:
+            _title, _icon, where, slot = SCREENS[key]
+            module, cls = where.split(":")
+            page = getattr(importlib.import_module(f".{module}", __package__), cls)(self.ctx)
+            assert page is not None
+            self._built[key] = page
+            layout = self.screens[key].layout()
+            assert layout is not None
+            layout.addWidget(page)
+            if key == "educator":
+                page.educatorGone.connect(self._educator_gone)
+            if slot and self.is_unlocked:  # it missed ctx.storeUnlocked
+                getattr(page, slot)()
+        return page
+
+    @property
+    def caseload(self) -> CaseloadPage:
+        return cast("CaseloadPage", self._page("caseload"))
+
+    @property
+    def dashboard(self) -> DashboardPage:
+        return cast("DashboardPage", self._page("dashboard"))
+
+    @property
+    def panel(self) -> PanelPage:
+        return cast("PanelPage", self._page("panel"))
+
+    @property
+    def search(self) -> SearchPage:
+        return cast("SearchPage", self._page("search"))
+
+    @property
+    def educator(self) -> EducatorPage:
+        return cast("EducatorPage", self._page("educator"))
+
+    @property
+    def _educator_page(self) -> EducatorPage | None:
+        return cast("EducatorPage | None", self._built.get("educator"))
+
+    @property
+    def sync(self) -> SyncController:
+        """Built on the first unlock (it follows ctx.storeUnlocked / storeLocked from then on)."""
+        if self._sync is None:
+            from .sync.controller import SyncController, SyncStatus
+
+            self._sync = SyncController(self.ctx, self)
+            self._sync_status = SyncStatus(self._sync)
+            self.toolbar.insertWidget(self.act_sync, self._sync_status)
+        return self._sync
+
+    @property
+    def sync_status(self) -> SyncStatus:
+        _ = self.sync
+        return self._sync_status
 
     # --- actions, menus, toolbar --------------------------------------------------------------------------
 
@@ -165,21 +251,22 @@ class MainWindow(QMainWindow):
         self.act_calendar = self._action("School &calendar…", self.open_school_calendar, icon_name="calendar-clock")
         self.act_restore = self._action("&Restore from backup…", self.restore_backup, icon_name="download")
         self.act_remove_demo = self._action("Remove &demo data…", self.remove_demo, icon_name="trash-2")
-        self.act_profile = self._action("Your &profile…", lambda: self._program(ProfileDialog), icon_name="user")
-        self.act_sites = self._action("&Sites…", lambda: self._program(SitesDialog), icon_name="school")
-        self.act_people = self._action("P&eople…", lambda: self._program(PeopleDialog), icon_name="users")
-        self.act_year = self._action("Start a new school &year…", lambda: self._program(SchoolYearDialog),
+        self.act_profile = self._action("Your &profile…", lambda: self._program("ProfileDialog"), icon_name="user")
+        self.act_sites = self._action("&Sites…", lambda: self._program("SitesDialog"), icon_name="school")
+        self.act_people = self._action("P&eople…", lambda: self._program("PeopleDialog"), icon_name="users")
+        self.act_year = self._action("Start a new school &year…", lambda: self._program("SchoolYearDialog"),
                                      icon_name="calendar")
-        self.act_catalog = self._action("Professional &learning catalog…", lambda: self._program(CatalogDialog),
+        self.act_catalog = self._action("Professional &learning catalog…", lambda: self._open_learning("pl_entry"),
                                         icon_name="book-open")
-        self.act_sessions = self._action("CT-led P&D sessions…", lambda: self._program(SessionsDialog),
+        self.act_sessions = self._action("CT-led P&D sessions…", lambda: self._open_learning("pd_session"),
                                          icon_name="users")
         self.act_roster = self._action("Import r&oster…", self.import_roster, icon_name="file-input")
         self.act_tables = self._action("Export &tables (CSV, XLSX)…", lambda: self.district_export("tables"),
                                        icon_name="file-output")
         self.act_report = self._action("Caseload &report…", lambda: self.district_export("report"),
                                        icon_name="chart-column")
-        self.act_sync = self._action("S&ync now", self.sync.sync_now, shortcut="Ctrl+Shift+S", icon_name="refresh-cw")
+        self.act_sync = self._action("S&ync now", lambda: self.sync.sync_now(), shortcut="Ctrl+Shift+S",
+                                     icon_name="refresh-cw")
         self.act_conflicts = self._action("Sync &conflicts…", self.show_conflicts, icon_name="triangle-alert")
         self.act_settings = self._action("&Settings…", self.open_settings, shortcut="Ctrl+,", icon_name="settings")
         self.act_quit = self._action("&Quit", self.close, shortcut="Ctrl+Q", needs_store=False)
@@ -236,14 +323,14 @@ class MainWindow(QMainWindow):
             tb.addAction(a)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        tb.addWidget(spacer)
-        self.sync_status = SyncStatus(self.sync)
-        tb.addWidget(self.sync_status)
+        tb.addWidget(spacer)  # the sync status goes here, before Sync now, on the first unlock
         tb.addAction(self.act_sync)
         self.addToolBar(tb)
 
     def show_conflicts(self) -> None:
         if self.is_unlocked and self.sync.server:
+            from .sync.dialogs import ConflictsDialog
+
             ConflictsDialog(self.sync, self).exec()
         elif self.is_unlocked:
             self.statusBar().showMessage("Sync is not set up: Settings › Sync.", 8000)
@@ -258,6 +345,8 @@ class MainWindow(QMainWindow):
         self.top.setCurrentIndex(0)
         self.statusBar().showMessage("Locked")
         self.unlock_screen.passphrase.setFocus()
+        if self._preload_gate is None:  # the store's code and the screens load while the CT types
+            self._preload_gate = _AfterFirstPaint(self, lambda: preload.start())
 
     @property
     def is_unlocked(self) -> bool:
@@ -266,6 +355,7 @@ class MainWindow(QMainWindow):
     def attach(self, result) -> None:  # noqa: ANN001 - (store, services)
         store, services = result
         self.ctx.store, self.ctx.services = store, services
+        _ = self.sync  # follows storeUnlocked from its first one on
         for a in self._store_actions:
             a.setEnabled(True)
         self.toolbar.show()
@@ -291,22 +381,26 @@ class MainWindow(QMainWindow):
     # --- drafts: the exact place and everything typed survive a lock (ui/widgets/drafts.py) ---------------
 
     def open_form_dialogs(self) -> list[FormDialog]:
+        from .widgets.forms import FormDialog
+
         return [w for w in QApplication.topLevelWidgets() if isinstance(w, FormDialog) and w.isVisible()]
 
     def draft_state(self) -> dict[str, Any]:
         page = self._educator_page
+        built = self._built  # a screen never built holds nothing typed
         return {
             "screen": self.current_screen(),
             "educator": page.draft_state() if page is not None else None,
-            "panel": self.panel.draft_state(),
-            "search": self.search.query.text(),
-            "caseload_filter": self.caseload.filter_text.text(),
+            "panel": self.panel.draft_state() if "panel" in built else None,
+            "search": self.search.query.text() if "search" in built else "",
+            "caseload_filter": self.caseload.filter_text.text() if "caseload" in built else "",
             "dialogs": [d for d in (w.draft() for w in self.open_form_dialogs()) if d],
         }
 
     def restore_drafts(self, state: dict[str, Any]) -> None:
         """Back to the same screen, tab and dialogs, with what was typed (anything that no longer exists, e.g.
         removed by sync meanwhile, is skipped with a note in the status bar)."""
+        preload.ensure()  # every dialog kind in widgets.drafts.DIALOGS is registered
         skipped = 0
         ed = state.get("educator")
         if ed:
@@ -338,16 +432,6 @@ class MainWindow(QMainWindow):
         if skipped:
             self.statusBar().showMessage(f"{skipped} unsaved item(s) from before the lock refer to records that no "
                                          "longer exist.", 12000)
-
-    @property
-    def educator(self) -> EducatorPage:
-        if self._educator_page is None:
-            self._educator_page = EducatorPage(self.ctx)
-            self._educator_page.educatorGone.connect(self._educator_gone)
-            layout = self._educator_host.layout()
-            assert layout is not None
-            layout.addWidget(self._educator_page)
-        return self._educator_page
 
     def lock(self) -> bool:
         """Keep every draft (screens, half-typed lines, open dialogs) inside the encrypted store, clear every
@@ -420,8 +504,9 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
-        self.pages.setCurrentIndex(row)
         key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        self._page(key)  # built on its first visit
+        self.pages.setCurrentIndex(row)
         if key != "educator" and self.ctx.settings.get(LAST_SCREEN) != key:
             self.ctx.settings.set(LAST_SCREEN, key)
 
@@ -444,7 +529,9 @@ class MainWindow(QMainWindow):
                 self.go("panel")
                 self.panel.open_record(record_type, record_id)
             elif record_type in ("pl_entry", "pd_session"):  # not about one educator: their own dialogs
-                dlg = CatalogDialog(self.ctx, self) if record_type == "pl_entry" else SessionsDialog(self.ctx, self)
+                from .widgets.fields import select_row
+
+                dlg = self._learning_dialog(record_type)
                 dlg.open()
                 select_row(dlg.table, dlg.model.row_of(record_id))
             else:
@@ -503,9 +590,26 @@ class MainWindow(QMainWindow):
 
             DistrictExportDialog(self.ctx, mode, self).exec()
 
-    def _program(self, cls) -> None:  # noqa: ANN001 - a dialog class taking (ctx, parent)
+    def _learning_dialog(self, record_type: str) -> Any:
+        """The PL catalog (``pl_entry``) or the CT-led PD sessions (``pd_session``), imported on first use."""
+        if record_type == "pl_entry":
+            from .learning.catalog import CatalogDialog
+
+            return CatalogDialog(self.ctx, self)
+        from .learning.sessions import SessionsDialog
+
+        return SessionsDialog(self.ctx, self)
+
+    def _open_learning(self, record_type: str) -> None:
         if self.is_unlocked:
-            cls(self.ctx, self).open()
+            self._learning_dialog(record_type).open()
+
+    def _program(self, name: str) -> None:
+        """One of the Program menu's dialogs (ui/settings/program.py), by class name."""
+        if self.is_unlocked:
+            from .settings import program
+
+            getattr(program, name)(self.ctx, self).open()
 
     def remove_demo(self) -> None:
         if not self.is_unlocked:
@@ -593,11 +697,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("esp-desktop is already open here: this is its window.", 8000)
 
     def open_settings(self) -> None:
+        from .settings.dialog import SettingsDialog
+
         dlg = SettingsDialog(self.ctx, self, sync=self.sync if self.is_unlocked else None)
         if dlg.exec():
             self.idle.set_minutes(self.ctx.settings.get(AUTO_LOCK_MINUTES))
 
     def about(self) -> None:
+        from .settings.dialog import AboutDialog
+
         AboutDialog(self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

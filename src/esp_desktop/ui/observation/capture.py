@@ -135,8 +135,8 @@ class ObservationView(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.script.setWordWrap(True)  # long notes wrap: the whole line is readable without hovering
-        self.script.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         stretch_column(self.script, 1)
+        self._fit_rows_to_text()
         install_audience_menu(self.script, self._set_audience, self._extra_menu)
         self.entry = QLineEdit()
         self.entry.setPlaceholderText("Type what you see and press Enter (each line is saved at once)")
@@ -298,6 +298,22 @@ class ObservationView(QWidget):
         end = o.finished_at if o.finished_at else clock.now()
         self.clock.setText(offset_text(int((end - o.started_at).total_seconds())))
 
+    def _fit_rows_to_text(self) -> None:
+        """Wrapped lines get their height row by row: a ResizeToContents header would measure every line of the
+        script again on each line typed (O(lines) per Enter; issue 15). Rows are measured when added or changed,
+        all of them when the script is reloaded or the text column's width changes; the other columns' widths
+        follow the visible lines only."""
+        self.script.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.script.horizontalHeader().setResizeContentsPrecision(0)
+        fit = self.script.resizeRowToContents
+        self.model.rowsInserted.connect(lambda _p, first, last: [fit(r) for r in range(first, last + 1)])
+        self.model.dataChanged.connect(lambda tl, br, *_r: [fit(r) for r in range(tl.row(), br.row() + 1)])
+        self.model.modelReset.connect(self.script.resizeRowsToContents)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.timeout.connect(self.script.resizeRowsToContents)
+        self.script.horizontalHeader().sectionResized.connect(lambda i, _o, _n: self._refit.start(0) if i == 1 else None)
+
     # --- what changed in the store (this screen's writes, sync, the export dialog's "share")
     def store_changed(self, changes: Changes) -> None:
         if self.obs is None or not changes.concerns(self.educator_id):
@@ -307,14 +323,33 @@ class ObservationView(QWidget):
             if stored.updated_at != self.obs.updated_at and not self._dirty:
                 self._show_stored(stored.id)  # changed elsewhere, nothing typed here: show it
         if changes.touches("script_note"):
-            self._reload_notes()
+            self._update_notes(changes.ids("script_note"))
 
-    def _reload_notes(self) -> None:
+    def _update_notes(self, changed: frozenset[str]) -> None:
+        """Lines added at the end or edited in place (typing, tagging, sync) update only their rows: a reset of the
+        whole script re-measures every row's height, which grew with each line typed (issue 15: Enter -> painted).
+        Anything else (a line removed or moved) shows the stored lines again."""
+        assert self.obs is not None
+        notes = self.ctx.svc.observations.notes(self.obs.id)
+        shown = [r.id for r in self.model.records]
+        if [n.id for n in notes[: len(shown)]] != shown:
+            self._reload_notes(notes)
+            return
+        at_end = self.script.verticalScrollBar().value() >= self.script.verticalScrollBar().maximum()
+        for n in notes[: len(shown)]:
+            if n.id in changed:
+                self.model.replace(n)
+        for n in notes[len(shown):]:
+            self.model.append(n)
+        if at_end and len(notes) > len(shown):
+            self.script.scrollToBottom()
+
+    def _reload_notes(self, notes: list[Any] | None = None) -> None:
         """Show the stored lines again, keeping the selection and the current line."""
         keep = [n.id for n in selected_records(self.script)]
         cur = self.model.record(self.script.currentIndex().row())
         at_end = self.script.verticalScrollBar().value() >= self.script.verticalScrollBar().maximum()
-        self.model.set_records(self.ctx.svc.observations.notes(self.obs.id))
+        self.model.set_records(notes if notes is not None else self.ctx.svc.observations.notes(self.obs.id))
         self.select_notes(keep, current=cur.id if cur is not None else None)
         if at_end:
             self.script.scrollToBottom()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -16,12 +17,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import Services, vault
-from ...services.vault import Store
+from ...services import vault
 from ...settings import RUBRIC_FILE, Settings
+from .. import preload
 from ..widgets import tasks
 from ..widgets.common import error_text, muted
 from ..widgets.icons import app_icon
+
+if TYPE_CHECKING:  # loaded on a background thread while the CT types (ui/preload.py)
+    from ...services import Services
+    from ...services.vault import Store
 
 
 def open_services(store: Store, settings: Settings) -> Services:
@@ -30,7 +35,11 @@ def open_services(store: Store, settings: Settings) -> Services:
 
 
 def unlock_with_passphrase(data_dir: Path, passphrase: str, settings: Settings) -> tuple[Store, Services]:
-    store = vault.unlock(data_dir, passphrase)
+    """Off the GUI thread: Argon2id runs while the store's code is still loading (ui/preload.py); the store
+    is opened once both are done."""
+    data_key = vault.unlock_key(data_dir, passphrase)
+    preload.wait()
+    store = vault.open_with_key(data_dir, data_key)
     try:
         return store, open_services(store, settings)
     except BaseException:

@@ -1,0 +1,80 @@
+"""Start-up (issue 15): the unlock window shows before the store's code is imported; it loads in the background
+(ui/preload.py) and the caseload opens once the passphrase is typed.
+
+Run in a fresh interpreter through the real entry point (``esp-desktop --data-dir ...``, i.e. cli.main -> ui.app.run)
+with QApplication.exec replaced by a probe: what a test process has already imported must not hide an import.
+No timing is asserted (bench/startup.py measures it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.helpers.env import PASSPHRASE
+from tests.helpers.qt import need_qt
+
+need_qt()
+
+pytestmark = pytest.mark.qt
+
+PROBE = r"""
+import json, sys
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QApplication
+from esp_desktop.ui import preload
+
+start = preload.start
+preload.start = lambda: None  # first: what the unlock window itself needs
+seen = {}
+
+def probe_exec(*_args):
+    from esp_desktop.ui.mainwindow import MainWindow
+    (win,) = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    loop = QEventLoop()
+    loop.processEvents()
+    win.grab()  # the unlock window, painted
+    seen["painted"] = win.isVisible() and win.top.currentWidget() is win.unlock_screen
+    seen["modules"] = sorted(m for m in sys.modules if not m.startswith("_"))
+    start()  # as when the window shows: the store's code loads while the CT types
+    win.unlock_screen.passphrase.setText(sys.argv[2])
+    win.unlock_screen.submit()
+    while win.caseload.model.rowCount() == 0:
+        loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    seen["rows"] = win.caseload.model.rowCount()
+    seen["built"] = sorted(win._built)
+    win.close()
+    return 0
+
+QApplication.exec = probe_exec
+from esp_desktop import cli
+cli.main(["--data-dir", sys.argv[1]])
+print("PROBE " + json.dumps(seen), flush=True)
+"""
+
+# Nothing of the store, the ORM, sync, PDFs or spreadsheets may load before the unlock window is painted.
+NOT_BEFORE_UNLOCK = ("sqlalchemy", "sqlcipher3", "alembic", "pydantic", "httpx", "reportlab", "openpyxl",
+                     "icalendar", "zxcvbn", "keyring", "esp_desktop.store.vault", "esp_desktop.store.models",
+                     "esp_desktop.services.registry", "esp_desktop.sync", "esp_desktop.reports",
+                     "esp_desktop.ui.caseload", "esp_desktop.ui.educator", "esp_desktop.ui.compliance",
+                     "esp_desktop.ui.panel", "esp_desktop.ui.search", "esp_desktop.ui.sync")
+
+
+def test_unlock_window_shows_before_the_store_is_imported_and_the_caseload_opens(demo_dir):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", PROBE, str(demo_dir), PASSPHRASE], capture_output=True, text=True,
+                          env=env, timeout=120)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("PROBE ")]
+    assert done.returncode == 0 and lines, done.stderr[-2000:]
+    seen = json.loads(lines[-1][len("PROBE "):])
+    assert seen["painted"]
+    loaded = set(seen["modules"])
+    early = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_BEFORE_UNLOCK))
+    assert early == []
+    assert {"PySide6.QtWidgets", "esp_desktop.store.keys", "esp_desktop.services.vault"} <= loaded  # Argon2id ready
+    assert seen["rows"] > 0  # the demo caseload, loaded after the background import
+    assert seen["built"] == ["caseload"]  # the other screens wait for their first visit
