@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.unlock_screen = UnlockScreen(ctx.data_dir, ctx.settings)
         self.unlock_screen.unlocked.connect(self.attach)
         self._built: dict[str, QWidget] = {}  # the screens built so far (each on its first visit)
+        self.panel_mode = False  # a Panel member's device: the Panel's screen only (apply_mode)
         self._sync: SyncController | None = None
         self._preload_gate: _AfterFirstPaint | None = None
         self.pages = QStackedWidget()
@@ -170,6 +171,8 @@ class MainWindow(QMainWindow):
             layout.addWidget(page)
             if key == "educator":
                 page.educatorGone.connect(self._educator_gone)
+            if key == "panel":
+                cast("PanelPage", page).set_panel_mode(self.panel_mode)
             if slot and self.is_unlocked:  # it missed ctx.storeUnlocked
                 getattr(page, slot)()
         return page
@@ -482,7 +485,9 @@ class MainWindow(QMainWindow):
 
         store = self.ctx.store
         panel = store is not None and is_panel_device(store)
-        self.panel.set_panel_mode(panel)
+        self.panel_mode = panel
+        if panel or "panel" in self._built:  # a CT's Panel screen waits for its first visit
+            self.panel.set_panel_mode(panel)
         for key in ("caseload", "dashboard", "search"):
             self.nav.item(list(self.screens).index(key)).setHidden(panel)
         for a in (self.act_new, self.act_remove_demo, self.act_profile, self.act_sites, self.act_people,
@@ -496,7 +501,7 @@ class MainWindow(QMainWindow):
         return self.nav.currentItem().data(Qt.ItemDataRole.UserRole) if self.nav.currentItem() else "caseload"
 
     def go(self, key: str) -> None:
-        if self.panel.panel_mode:
+        if self.panel_mode:
             key = "panel"  # a Panel member's device has the Panel's screen only
         keys = list(self.screens)
         self.nav.setCurrentRow(keys.index(key))
