@@ -67,3 +67,15 @@ def test_next_school_year_follows_a_label_and_refuses_anything_else() -> None:
     assert rules.next_school_year("2099-00") == "2100-01"
     with pytest.raises(ValueError, match="not a school year"):
         rules.next_school_year("banana")
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (date(2026, 9, 8), date(2027, 5, 31)),  # a September start ends the next May
+        (date(2027, 1, 4), date(2027, 5, 31)),  # 147 days: this May
+        (date(2027, 3, 15), date(2028, 5, 31)),  # 77 days to this May is too short: the next one
+    ],
+)
+def test_default_cycle_end_is_the_last_of_may_at_least_90_days_on(start: date, expected: date) -> None:
+    assert rules.default_cycle_end(start) == expected
