@@ -11,8 +11,8 @@ OWN = {"demo"}  # the demo loader's own bookkeeping (marking its records) is not
 
 
 def service_areas() -> dict[str, str]:
-    """Services attribute -> service class name, read from services/__init__.py (``self.goals = GoalService``)."""
-    tree = ast.parse((SRC / "services" / "__init__.py").read_text(encoding="utf-8"))
+    """Services attribute -> service class name, read from services/registry.py (``self.goals = GoalService``)."""
+    tree = ast.parse((SRC / "services" / "registry.py").read_text(encoding="utf-8"))
     out = {}
     for node in ast.walk(tree):
         if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
