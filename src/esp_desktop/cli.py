@@ -141,16 +141,7 @@ def export_reader(args: argparse.Namespace, svc: Any) -> Any:
 
 
 def resolve_site(svc: Any, ref: str) -> str:
-    needle = ref.casefold().strip()
-    sites = svc.caseload.sites()
-    for pred in (lambda x: x.id == ref, lambda x: (x.code or "").casefold() == needle,
-                 lambda x: x.name.casefold() == needle, lambda x: needle in x.name.casefold()):
-        hits = [x for x in sites if pred(x)]
-        if len(hits) == 1:
-            return str(hits[0].id)
-        if len(hits) > 1:
-            raise EspError(f"{ref!r} matches several sites ({', '.join(sorted(h.name for h in hits))}).")
-    raise EspError(f"No site matches {ref!r}.")
+    return str(svc.caseload.find_site(ref).id)
 
 
 def cmd_export(args: argparse.Namespace, cli: Cli) -> int:

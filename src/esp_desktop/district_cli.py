@@ -79,19 +79,7 @@ def _prefix(ref: str, ids: list[str], what: str) -> str:
 
 
 def resolve_site(svc: Any, ref: str | None) -> str | None:
-    if not ref:
-        return None
-    sites = svc.caseload.sites()
-    needle = ref.casefold().strip()
-    for pred in (lambda x: x.id == ref, lambda x: (x.code or "").casefold() == needle,
-                 lambda x: x.name.casefold() == needle, lambda x: len(needle) >= 4 and x.id.startswith(needle),
-                 lambda x: needle in x.name.casefold()):
-        hits = [x for x in sites if pred(x)]
-        if len(hits) == 1:
-            return str(hits[0].id)
-        if len(hits) > 1:
-            raise ValidationError(f"{ref!r} matches several schools ({', '.join(h.name for h in hits)}).")
-    raise NotFound(f"No school matches {ref!r}.")
+    return str(svc.caseload.find_site(ref).id) if ref else None
 
 
 def cmd_platform(args: argparse.Namespace, cli: Any) -> int:

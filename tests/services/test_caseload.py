@@ -119,3 +119,18 @@ def test_duplicate_employee_id_refused(svc) -> None:
     svc.caseload.add_educator(given_name="A", family_name="B", employee_id="E7")
     with pytest.raises(ValidationError, match="already on file"):
         svc.caseload.add_educator(given_name="C", family_name="D", employee_id="E7")
+
+
+def test_find_site_by_id_code_name_prefix_or_unique_part(svc) -> None:
+    from esp_desktop.core.errors import NotFound, ValidationError
+
+    a = svc.caseload.add_site(name="Hernández K-8", code="HKE")
+    b = svc.caseload.add_site(name="Henderson Upper", code="HUP")
+    assert svc.caseload.find_site(a.id).id == a.id
+    assert svc.caseload.find_site("hke").id == a.id and svc.caseload.find_site("henderson upper").id == b.id
+    assert svc.caseload.find_site(b.id[:8]).id == b.id
+    assert svc.caseload.find_site("K-8").id == a.id
+    with pytest.raises(ValidationError, match="several schools"):
+        svc.caseload.find_site("He")
+    with pytest.raises(NotFound, match="No school matches"):
+        svc.caseload.find_site("Lincoln")

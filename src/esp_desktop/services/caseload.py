@@ -148,6 +148,21 @@ class CaseloadService(Service):
                 q = q.where(Site.archived.is_(False))
             return list(s.scalars(q))
 
+    def find_site(self, ref: str) -> Site:
+        """The one school a CT means by ``ref`` on the command line: its id, code or name (any case), an id prefix
+        of 4+ characters, or a unique part of its name. Several or none: a plain refusal that names them."""
+        needle = ref.casefold().strip()
+        sites = self.sites()
+        for pred in (lambda x: x.id == ref.strip(), lambda x: (x.code or "").casefold() == needle,
+                     lambda x: x.name.casefold() == needle, lambda x: len(needle) >= 4 and x.id.startswith(needle),
+                     lambda x: needle in x.name.casefold()):
+            hits = [x for x in sites if pred(x)]
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                raise ValidationError(f"{ref!r} matches several schools ({', '.join(sorted(h.name for h in hits))}).")
+        raise NotFound(f"No school matches {ref!r}.")
+
     def add_person(self, *, name: str, role: str, email: str | None = None, phone: str | None = None,
                    site_id: str | None = None) -> Person:
         if not name.strip():
