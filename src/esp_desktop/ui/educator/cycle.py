@@ -151,8 +151,47 @@ class _DocTab(QWidget):
             self, work, on_done=lambda r: self.ctx.statusMessage.emit(f"Written to {path} ({r.pages} page(s))."),
             on_error=lambda exc: show_error(self, exc, title="Export failed"))
 
+    # what each document's service calls its id, and the status lines of its writes
+    id_kw = "document_id"
+    saved_text = ""
+    corrected_text = "Correction started."
+
+    def _save_fn(self, doc_id: str) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def _is_draft(self) -> bool:
+        return self.doc is not None and self.doc.status == DocumentStatus.DRAFT
+
+    def save(self) -> None:
+        if self._is_draft():
+            self._write(self._save_fn(self.doc.id), self.saved_text)
+
     def save_pending(self) -> None:
         """Keep what was typed in a draft (called when switching version, educator, or locking)."""
+        if self._is_draft() and self.educator_id:
+            ui_write(self, self._save_fn(self.doc.id), ctx=self.ctx, report=self.report)
+
+    def _save_then(self, call: Callable[[str], Any], done_text: str) -> None:
+        """Save what was typed, then ``call(doc_id)`` (finalize, sign ...), as one user action."""
+        if self.doc is None:
+            return
+        doc_id, save = self.doc.id, self._save_fn(self.doc.id)
+
+        def run() -> Any:
+            save()
+            return call(doc_id)
+
+        self._write(run, done_text)
+
+    def correct(self) -> None:
+        if self.doc is not None:
+            kw = {self.id_kw: self.doc.id}
+            self._write(lambda: self.service.correct(**kw), self.corrected_text)
+
+    def delete(self) -> None:
+        if self.doc is not None:
+            doc_id = self.doc.id
+            self._write(lambda: self.service.delete_draft(doc_id), "Draft deleted.")
 
     def clear(self) -> None:
         self.educator_id = None
@@ -165,6 +204,8 @@ class _DocTab(QWidget):
 
 
 class SelfAssessmentTab(_DocTab):
+    saved_text = "Self-assessment saved."
+    corrected_text = "Correction started: a new version."
     kind = "self-assessment"
     noun = "self-assessment"
 
@@ -266,34 +307,8 @@ class SelfAssessmentTab(_DocTab):
             eid = self.educator_id
             self._write(lambda: self.service.draft(educator_id=eid), "New self-assessment: type in the form.")
 
-    def save(self) -> None:
-        if self.doc is not None and self.doc.status == DocumentStatus.DRAFT:
-            self._write(self._save_fn(self.doc.id), "Self-assessment saved.")
-
-    def save_pending(self) -> None:
-        if self.doc is not None and self.doc.status == DocumentStatus.DRAFT and self.educator_id:
-            ui_write(self, self._save_fn(self.doc.id), ctx=self.ctx, report=self.report)
-
     def finalize(self) -> None:
-        if self.doc is None:
-            return
-        doc_id, save = self.doc.id, self._save_fn(self.doc.id)
-
-        def run() -> Any:
-            save()
-            return self.service.finalize(document_id=doc_id)
-
-        self._write(run, "Self-assessment finalized.")
-
-    def correct(self) -> None:
-        if self.doc is not None:
-            doc_id = self.doc.id
-            self._write(lambda: self.service.correct(document_id=doc_id), "Correction started: a new version.")
-
-    def delete(self) -> None:
-        if self.doc is not None:
-            doc_id = self.doc.id
-            self._write(lambda: self.service.delete_draft(doc_id), "Draft deleted.")
+        self._save_then(lambda i: self.service.finalize(document_id=i), "Self-assessment finalized.")
 
     def import_form(self) -> None:
         if not self.educator_id:
@@ -328,6 +343,9 @@ class SelfAssessmentTab(_DocTab):
 
 
 class PlanTab(_DocTab):
+    id_kw = "plan_id"
+    saved_text = "Plan saved."
+    corrected_text = "Correction started: sign it again."
     kind = "educator-plan"
     noun = "Educator Plan"
 
@@ -553,34 +571,9 @@ class PlanTab(_DocTab):
             eid = self.educator_id
             self._write(lambda: self.service.draft(educator_id=eid), "New Educator Plan (dates from the cycle).")
 
-    def save(self) -> None:
-        if self.doc is not None and self.doc.status == DocumentStatus.DRAFT:
-            self._write(self._save_fn(self.doc.id), "Plan saved.")
-
-    def save_pending(self) -> None:
-        if self.doc is not None and self.doc.status == DocumentStatus.DRAFT and self.educator_id:
-            ui_write(self, self._save_fn(self.doc.id), ctx=self.ctx, report=self.report)
-
     def sign(self, role: str) -> None:
-        if self.doc is None:
-            return
-        plan_id, save = self.doc.id, self._save_fn(self.doc.id)
-
-        def run() -> Any:
-            save()
-            return self.service.sign(plan_id=plan_id, role=role)
-
-        self._write(run, "Signature recorded." if role == "evaluator" else "The educator's signature is recorded.")
-
-    def correct(self) -> None:
-        if self.doc is not None:
-            plan_id = self.doc.id
-            self._write(lambda: self.service.correct(plan_id=plan_id), "Correction started: sign it again.")
-
-    def delete(self) -> None:
-        if self.doc is not None:
-            plan_id = self.doc.id
-            self._write(lambda: self.service.delete_draft(plan_id), "Draft deleted.")
+        self._save_then(lambda i: self.service.sign(plan_id=i, role=role),
+                        "Signature recorded." if role == "evaluator" else "The educator's signature is recorded.")
 
     def clear(self) -> None:
         super().clear()
@@ -592,6 +585,8 @@ class PlanTab(_DocTab):
 
 
 class ProgressTab(_DocTab):
+    id_kw = "report_id"
+    saved_text = "Report saved."
     kind = "progress-report"
     noun = "progress report"
 
@@ -696,34 +691,9 @@ class ProgressTab(_DocTab):
             self._write(lambda: self.service.draft(educator_id=eid), "Drafted from the records: read it, then "
                         "finalize.")
 
-    def save(self) -> None:
-        if self.doc is not None and self.doc.status == DocumentStatus.DRAFT:
-            self._write(self._save_fn(self.doc.id), "Report saved.")
-
-    def save_pending(self) -> None:
-        if self.doc is not None and self.doc.status == DocumentStatus.DRAFT and self.educator_id:
-            ui_write(self, self._save_fn(self.doc.id), ctx=self.ctx, report=self.report)
-
     def finalize(self) -> None:
-        if self.doc is None:
-            return
-        report_id, save = self.doc.id, self._save_fn(self.doc.id)
-
-        def run() -> Any:
-            save()
-            return self.service.finalize(report_id=report_id)
-
-        self._write(run, "Progress report finalized: export it for the Panel.")
-
-    def correct(self) -> None:
-        if self.doc is not None:
-            report_id = self.doc.id
-            self._write(lambda: self.service.correct(report_id=report_id), "Correction started.")
-
-    def delete(self) -> None:
-        if self.doc is not None:
-            report_id = self.doc.id
-            self._write(lambda: self.service.delete_draft(report_id), "Draft deleted.")
+        self._save_then(lambda i: self.service.finalize(report_id=i),
+                        "Progress report finalized: export it for the Panel.")
 
     def clear(self) -> None:
         super().clear()
