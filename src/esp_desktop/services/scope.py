@@ -8,18 +8,16 @@ output can say so (never silently empty), in the words the policy allows for its
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import policy
 from ..core.enums import ReaderKind
 from ..core.errors import ValidationError
-from ..store.models import Educator, Enrolment
+from ..store.facts import Facts
 
 
 @dataclass
@@ -99,9 +97,5 @@ def build_scope(s: Session, kind: ReaderKind, *, educator_id: str | None = None,
                            with_private=with_private)
     if kind is not ReaderKind.EDUCATOR and educator_id:
         reader = policy.Reader(reader.kind, frozenset({educator_id}), reader.sites, reader.with_private)
-    programs: dict[str, list[str]] = defaultdict(list)
-    q = select(Enrolment).where(Enrolment.deleted.is_(False)).order_by(Enrolment.created_at)
-    for en in s.scalars(q):
-        programs[en.educator_id].append(en.program)
-    sites = {e.id: frozenset(e.site_ids or ()) for e in s.scalars(select(Educator).where(Educator.deleted.is_(False)))}
-    return Scope(reader, {k: tuple(v) for k, v in programs.items()}, sites)
+    facts = Facts.load(s)  # the same program history and sites as exports, PDFs, search and sync
+    return Scope(reader, facts.programs, facts.sites)
