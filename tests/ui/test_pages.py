@@ -17,6 +17,7 @@ pytestmark = pytest.mark.qt
 
 
 def test_dashboard_counts_late_items_and_opens_the_educator(qtbot, demo_dir):
+    from esp_desktop.core import timefmt
     from esp_desktop.ui.widgets.style import LATE
 
     win = make_window(qtbot, demo_dir)
@@ -30,6 +31,8 @@ def test_dashboard_counts_late_items_and_opens_the_educator(qtbot, demo_dir):
         assert model.index(r, 2).data() == f"{cc.announced_done} / {cc.announced_required}"
         assert model.index(r, 3).data() == f"{cc.unannounced_done} / {cc.unannounced_required}"
         assert model.item(r, 0).rowCount() == len(cc.items)
+        if cc.next_due:  # dates in the one screen format (core/timefmt.py), e.g. "Wed 25 Nov 2026"
+            assert model.index(r, 4).data() == f"{cc.next_due.label} · {timefmt.screen_date(cc.next_due.due_on)}"
     late = [(r, cc) for r, cc in enumerate(cycles) if cc.late]
     assert late, "the demo caseload has a late item"
     r, cc = late[0]

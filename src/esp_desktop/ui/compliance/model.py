@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
 
+from ...core import timefmt
 from ...core.enums import label
 from ...services import CycleCompliance, DueItem
 from ..widgets.style import LATE, MUTED, OK, WARN, themed
@@ -26,8 +29,8 @@ CONTACT_COLUMNS = ("Educator", "Program", "Last contact", "Last visit", "Days si
 VISIT_WARN_DAYS = 30
 
 
-def _d(d) -> str:  # noqa: ANN001
-    return f"{d:%d %b %Y}" if d else ""
+def _d(d: date | None) -> str:
+    return timefmt.screen_date(d)  # the screens' one date format (core/timefmt.py)
 
 
 def _item(
