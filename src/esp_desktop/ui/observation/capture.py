@@ -326,22 +326,27 @@ class ObservationView(QWidget):
             self._update_notes(changes.ids("script_note"))
 
     def _update_notes(self, changed: frozenset[str]) -> None:
-        """Lines added at the end or edited in place (typing, tagging, sync) update only their rows: a reset of the
-        whole script re-measures every row's height, which grew with each line typed (issue 15: Enter -> painted).
-        Anything else (a line removed or moved) shows the stored lines again."""
+        """Lines added at the end or edited in place (typing, tagging, sync) update only their rows, and only the
+        changed lines are read back: a reset of the whole script re-measures every row's height, and re-reading
+        every line grew with each line typed (issue 15: Enter -> painted). Anything else (a line removed, restored
+        or moved) shows the stored lines again."""
         assert self.obs is not None
-        notes = self.ctx.svc.observations.notes(self.obs.id)
-        shown = [r.id for r in self.model.records]
-        if [n.id for n in notes[: len(shown)]] != shown:
-            self._reload_notes(notes)
+        notes = self.ctx.svc.observations.notes_among(self.obs.id, changed)
+        rows = self.model.records
+        shown = {r.id: r for r in rows} if notes else {}
+        last_seq = rows[-1].seq if rows else 0
+        added = [n for n in notes if n.id not in shown and not n.deleted]
+        if (any(n.deleted or n.seq != shown[n.id].seq for n in notes if n.id in shown)
+                or (added and added[0].seq <= last_seq)):
+            self._reload_notes()
             return
         at_end = self.script.verticalScrollBar().value() >= self.script.verticalScrollBar().maximum()
-        for n in notes[: len(shown)]:
-            if n.id in changed:
+        for n in notes:
+            if n.id in shown:
                 self.model.replace(n)
-        for n in notes[len(shown):]:
+        for n in added:
             self.model.append(n)
-        if at_end and len(notes) > len(shown):
+        if at_end and added:
             self.script.scrollToBottom()
 
     def _reload_notes(self, notes: list[Any] | None = None) -> None:
