@@ -18,6 +18,7 @@ pytestmark = pytest.mark.qt
 if HAVE_QT:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit
 
     from esp_desktop.ui.educator.page import EducatorPage
 
@@ -128,6 +129,25 @@ def test_open_record_opens_the_observation_of_a_note(qtbot, ctx) -> None:
     view = page.observations.capture
     assert view.obs.id == obs.id
     assert view.script.selectionModel().selectedRows()[0].row() == 2
+
+
+def test_a_line_is_corrected_in_place_with_f2(qtbot, ctx) -> None:
+    page = _page(qtbot, ctx, "Darnell")
+    page.tabs.setCurrentWidget(page.observations)
+    qtbot.mouseClick(page.observations.new_btn, Qt.MouseButton.LeftButton)
+    view = page.observations.capture
+    qtbot.keyClicks(view.entry, "Teacher modles the task.")
+    qtbot.keyClick(view.entry, Qt.Key.Key_Return)
+    view.script.setFocus()
+    view.script.setCurrentIndex(view.model.index(0, 1))
+    qtbot.keyClick(view.script, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor is not view.entry and editor.text() == "Teacher modles the task."
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Teacher models the task.")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: [n.text for n in ctx.svc.observations.notes(view.obs.id)] == ["Teacher models the task."])
+    assert view.model.index(0, 1).data() == "Teacher models the task."
 
 
 def test_script_follows_lines_written_elsewhere_row_by_row(qtbot, ctx) -> None:
