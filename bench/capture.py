@@ -5,7 +5,7 @@ through the ORM with the app's flush hooks: versions, audit rows, search index),
 the CT opens an educator, starts a new observation and types 200 lines. Each figure is one line: Enter pressed
 in the note field -> ``add_line`` committed it (synchronous=FULL, as the app runs) -> the script table repainted.
 
-    .venv/bin/python bench/capture.py [--scale 1.0] [--lines 200]
+    .venv/bin/python bench/capture.py [--scale 1.0] [--lines 200] [--store DIR] [--before ../main --runs 2]
 Last line: {"metric": "capture_line_p99_ms", "value": <p99 ms>, "goal": 16, ...}
 """
 
@@ -109,18 +109,20 @@ def timed_add(**kw):
         svc_ms.append((time.perf_counter() - t) * 1000)
 win.ctx.svc.observations.add_note = timed_add
 words = "students work in pairs on fractions while the teacher checks understanding at table".split()
-times = []
+times, cpu = [], []
 for i in range(lines):
     view.entry.setText(f"Line {i}: " + " ".join(words[: 6 + i % 8]))
     view.entry.setFocus()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     QTest.keyClick(view.entry, Qt.Key.Key_Return)  # add_line: committed before it returns
     view.script.viewport().repaint()               # and painted
     times.append(time.perf_counter() - t0)
+    cpu.append(time.process_time() - c0)
     pump()                                         # what else the event loop has (storeChanged, timers)
 rows = view.model.rowCount()
 assert rows == lines, (rows, lines)
-print("RESULT " + json.dumps({"ms": [t * 1000 for t in times], "service_ms": svc_ms}), flush=True)
+print("RESULT " + json.dumps({"ms": [t * 1000 for t in times], "cpu_ms": [t * 1000 for t in cpu],
+                                  "service_ms": svc_ms}), flush=True)
 win.close()
 """
 
@@ -142,37 +144,77 @@ def fsync_ms(folder: Path, n: int = 200) -> list[float]:
     return out
 
 
+def run_child(folder: Path, educator_id: str, lines: int, src: Path | None = None) -> dict[str, list[float]]:
+    """Type ``lines`` lines in a fresh process (``src``: another checkout's sources, for a before/after pair)."""
+    import subprocess
+
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    done = subprocess.run([sys.executable, "-c", CHILD, str(folder), PASSPHRASE, educator_id, str(lines)],
+                          capture_output=True, text=True, timeout=900, env=env)
+    out = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
+    if done.returncode != 0 or not out:
+        raise SystemExit(f"capture child failed ({done.returncode}): {done.stderr[-2000:]}")
+    return json.loads(out[-1][7:])
+
+
+def summary(name: str, ms: list[float]) -> str:
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return (f"{name}: median {statistics.median(ms):.1f} ms, p95 {q[94]:.1f} ms, p99 {q[98]:.1f} ms, "
+            f"min {min(ms):.1f} ms, max {max(ms):.1f} ms")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--scale", type=float, default=1.0, help="fraction of the ~100k notes")
     ap.add_argument("--lines", type=int, default=200)
+    ap.add_argument("--store", type=Path, help="keep the built store here and reuse it (each run types into a copy)")
+    ap.add_argument("--before", type=Path, help="another checkout (e.g. a worktree of main): its src/ is measured "
+                    "too, run for run in turn with this one (before, after, before, after...)")
+    ap.add_argument("--runs", type=int, default=1, help="runs of each side")
     args = ap.parse_args()
-    import subprocess
+    import shutil
 
     with tempfile.TemporaryDirectory(prefix="esp-bench-capture-") as tmp:
-        folder = Path(tmp) / "store"
-        t0 = time.perf_counter()
-        educator_id, notes = build(folder, args.scale)
-        print(f"store with {notes} script notes built in {time.perf_counter() - t0:.1f} s")
-        done = subprocess.run([sys.executable, "-c", CHILD, str(folder), PASSPHRASE, educator_id, str(args.lines)],
-                              capture_output=True, text=True, timeout=900)
-        out = [ln for ln in done.stdout.splitlines() if ln.startswith("RESULT ")]
-        if done.returncode != 0 or not out:
-            raise SystemExit(f"capture child failed ({done.returncode}): {done.stderr[-2000:]}")
-        result = json.loads(out[-1][7:])
-        ms, service = result["ms"], result["service_ms"]
-        fsync = fsync_ms(folder)
-    q = statistics.quantiles(ms, n=100, method="inclusive")
-    qs = statistics.quantiles(service, n=100, method="inclusive")
+        built = args.store or Path(tmp) / "built"
+        if not (built / "esp.db").exists():
+            t0 = time.perf_counter()
+            educator_id, notes = build(built, args.scale)
+            (built / "bench.json").write_text(json.dumps({"educator_id": educator_id, "notes": notes}))
+            print(f"store with {notes} script notes built in {time.perf_counter() - t0:.1f} s")
+        meta = json.loads((built / "bench.json").read_text())
+        educator_id, notes = meta["educator_id"], meta["notes"]
+        sides = [("before", args.before / "src"), ("after", None)] if args.before else [("this", None)]
+        results: dict[str, dict[str, list[float]]] = {name: {} for name, _ in sides}
+        for run in range(args.runs):
+            for name, src in sides:
+                folder = Path(tmp) / f"run{run}-{name}"
+                shutil.copytree(built, folder)  # every run types into the same store
+                r = run_child(folder, educator_id, args.lines, src)
+                shutil.rmtree(folder)
+                med = statistics.median(r["ms"])
+                print(f"run {run + 1} {name}: median {med:.1f} ms, p99 "
+                      f"{statistics.quantiles(r['ms'], n=100, method='inclusive')[98]:.1f} ms, "
+                      f"CPU median {statistics.median(r['cpu_ms']):.1f} ms", flush=True)
+                for k, v in r.items():
+                    results[name].setdefault(k, []).extend(v)
+        fsync = fsync_ms(Path(tmp))
     qf = statistics.quantiles(fsync, n=100, method="inclusive")
-    print(f"of which the service call (ORM, flush hooks, SQL, commit): median {statistics.median(service):.1f} ms, "
-          f"p99 {qs[98]:.1f} ms; the rest is the screen (entry, model update, repaint)")
     print(f"one fsync of 4 KiB on the store's disk (synchronous=FULL commits wait for it): median "
           f"{statistics.median(fsync):.1f} ms, p99 {qf[98]:.1f} ms")
-    print(f"{len(ms)} lines typed: median {statistics.median(ms):.1f} ms, p95 {q[94]:.1f} ms, p99 {q[98]:.1f} ms, "
-          f"min {min(ms):.1f} ms, max {max(ms):.1f} ms")
+    for name, _ in sides:
+        r = results[name]
+        print(f"== {name} ({len(r['ms'])} lines typed in {args.runs} run(s))")
+        print("  " + summary("Enter -> committed and painted", r["ms"]))
+        print("  " + summary("  CPU time of this process", r["cpu_ms"]))
+        print("  " + summary("  of which the service call (ORM, flush hooks, SQL, commit)", r["service_ms"]))
+    r = results[sides[-1][0]]
+    q, qs = (statistics.quantiles(r[k], n=100, method="inclusive") for k in ("ms", "service_ms"))
     print(json.dumps({"metric": "capture_line_p99_ms", "value": round(q[98], 1), "goal": 16, "notes": notes,
-                      "median_ms": round(statistics.median(ms), 1),
+                      "median_ms": round(statistics.median(r["ms"]), 1),
+                      "cpu_median_ms": round(statistics.median(r["cpu_ms"]), 1),
+                      "cpu_p99_ms": round(statistics.quantiles(r["cpu_ms"], n=100, method="inclusive")[98], 1),
                       "service_p99_ms": round(qs[98], 1), "fsync_p99_ms": round(qf[98], 1)}))
     return 0
 

@@ -5,7 +5,7 @@ Every scripted line is committed on its own (autosave): a crash or power cut los
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -217,6 +217,16 @@ class ObservationService(Service):
     def notes(self, observation_id: str) -> list[ScriptNote]:
         with self.session() as s:
             q = self.live(ScriptNote).where(ScriptNote.observation_id == observation_id)
+            return list(s.scalars(q.order_by(ScriptNote.seq)))
+
+    def notes_among(self, observation_id: str, note_ids: Iterable[str]) -> list[ScriptNote]:
+        """The observation's lines among ``note_ids`` (deleted ones included, so a screen can drop them), in
+        script order: what a screen re-reads after a commit instead of the whole script (issue 15)."""
+        ids = list(note_ids)
+        if not ids:
+            return []
+        with self.session() as s:
+            q = select(ScriptNote).where(ScriptNote.observation_id == observation_id, ScriptNote.id.in_(ids))
             return list(s.scalars(q.order_by(ScriptNote.seq)))
 
     def delete(self, observation_id: str) -> None:

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.qt
 if HAVE_QT:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication, QLineEdit
 
     from esp_desktop.ui.educator.page import EducatorPage
 
@@ -128,6 +129,68 @@ def test_open_record_opens_the_observation_of_a_note(qtbot, ctx) -> None:
     view = page.observations.capture
     assert view.obs.id == obs.id
     assert view.script.selectionModel().selectedRows()[0].row() == 2
+
+
+def test_a_line_is_corrected_in_place_with_f2(qtbot, ctx) -> None:
+    page = _page(qtbot, ctx, "Darnell")
+    page.tabs.setCurrentWidget(page.observations)
+    qtbot.mouseClick(page.observations.new_btn, Qt.MouseButton.LeftButton)
+    view = page.observations.capture
+    qtbot.keyClicks(view.entry, "Teacher modles the task.")
+    qtbot.keyClick(view.entry, Qt.Key.Key_Return)
+    view.script.setFocus()
+    view.script.setCurrentIndex(view.model.index(0, 1))
+    qtbot.keyClick(view.script, Qt.Key.Key_F2)
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor is not view.entry and editor.text() == "Teacher modles the task."
+    editor.selectAll()
+    qtbot.keyClicks(editor, "Teacher models the task.")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next turn of the event loop
+    qtbot.waitUntil(lambda: [n.text for n in ctx.svc.observations.notes(view.obs.id)] == ["Teacher models the task."])
+    assert view.model.index(0, 1).data() == "Teacher models the task."
+
+
+def test_script_follows_lines_written_elsewhere_row_by_row(qtbot, ctx) -> None:
+    """The script reads back only the lines a commit changed (issue 15), yet always shows what the store holds:
+    lines added, edited, tagged, deleted and restored elsewhere (sync, the command line) or typed here."""
+    minh = educator_named(ctx, "Minh")
+    obs = ctx.svc.observations.for_educator(minh.id)[0]
+    page = EducatorPage(ctx)
+    qtbot.addWidget(page)
+    page.open_record("observation", obs.id)
+    view = page.observations.capture
+    svc = ctx.svc.observations
+
+    def shown() -> list[tuple[str, str, list[str]]]:
+        return [(n.id, n.text, n.indicator_codes) for n in view.model.records]
+
+    def stored() -> list[tuple[str, str, list[str]]]:
+        return [(n.id, n.text, n.indicator_codes) for n in svc.notes(obs.id)]
+
+    assert shown() == stored() and len(shown()) >= 3
+    first, second = view.model.records[0], view.model.records[1]
+    resets: list[int] = []
+    view.model.modelReset.connect(lambda: resets.append(1))
+    steps = [
+        lambda: svc.add_note(observation_id=obs.id, text="Added by sync."),
+        lambda: svc.edit_note(second.id, text="Edited on the other laptop."),
+        lambda: svc.toggle_tag(first.id, "II-B"),
+    ]
+    for step in steps:
+        step()
+        ctx.flush_changes()
+        assert shown() == stored()
+    assert not resets, "added, edited and tagged lines update their own rows"
+    qtbot.keyClicks(view.entry, "Typed here.")
+    qtbot.keyClick(view.entry, Qt.Key.Key_Return)
+    assert shown() == stored() and shown()[-1][1] == "Typed here."
+    assert not resets
+    svc.delete_notes([second.id])
+    ctx.flush_changes()
+    assert shown() == stored() and second.id not in [n[0] for n in shown()]
+    svc.restore_notes([second.id])
+    ctx.flush_changes()
+    assert shown() == stored() and shown()[1][0] == second.id, "a restored line is back in its place"
 
 
 def test_lines_survive_a_crash(demo_dir: Path) -> None:

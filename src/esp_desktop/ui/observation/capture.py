@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -54,7 +55,7 @@ from ..widgets.icons import icon
 from ..widgets.style import set_tone, tone
 from ..widgets.write import ui_write
 from .conference import TEXT_FIELDS, ConferencePanel
-from .script_model import ScriptModel, offset_text
+from .script_model import TEXT_COLUMN, ScriptModel, offset_text
 from .tag_panel import TagPanel
 
 AUTOSAVE_MS = 800
@@ -135,6 +136,11 @@ class ObservationView(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.script.setWordWrap(True)  # long notes wrap: the whole line is readable without hovering
+        # Time and text are plain text: Qt's own delegate paints them without calling Python per cell (the chip
+        # delegate stays on the tag and audience columns). Issue 15: Enter -> painted.
+        plain = QStyledItemDelegate(self.script)
+        for col in (0, TEXT_COLUMN):
+            self.script.setItemDelegateForColumn(col, plain)
         stretch_column(self.script, 1)
         self._fit_rows_to_text()
         install_audience_menu(self.script, self._set_audience, self._extra_menu)
@@ -326,22 +332,27 @@ class ObservationView(QWidget):
             self._update_notes(changes.ids("script_note"))
 
     def _update_notes(self, changed: frozenset[str]) -> None:
-        """Lines added at the end or edited in place (typing, tagging, sync) update only their rows: a reset of the
-        whole script re-measures every row's height, which grew with each line typed (issue 15: Enter -> painted).
-        Anything else (a line removed or moved) shows the stored lines again."""
+        """Lines added at the end or edited in place (typing, tagging, sync) update only their rows, and only the
+        changed lines are read back: a reset of the whole script re-measures every row's height, and re-reading
+        every line grew with each line typed (issue 15: Enter -> painted). Anything else (a line removed, restored
+        or moved) shows the stored lines again."""
         assert self.obs is not None
-        notes = self.ctx.svc.observations.notes(self.obs.id)
-        shown = [r.id for r in self.model.records]
-        if [n.id for n in notes[: len(shown)]] != shown:
-            self._reload_notes(notes)
+        notes = self.ctx.svc.observations.notes_among(self.obs.id, changed)
+        rows = self.model.records
+        shown = {r.id: r for r in rows} if notes else {}
+        last_seq = rows[-1].seq if rows else 0
+        added = [n for n in notes if n.id not in shown and not n.deleted]
+        if (any(n.deleted or n.seq != shown[n.id].seq for n in notes if n.id in shown)
+                or (added and added[0].seq <= last_seq)):
+            self._reload_notes()
             return
         at_end = self.script.verticalScrollBar().value() >= self.script.verticalScrollBar().maximum()
-        for n in notes[: len(shown)]:
-            if n.id in changed:
+        for n in notes:
+            if n.id in shown:
                 self.model.replace(n)
-        for n in notes[len(shown):]:
+        for n in added:
             self.model.append(n)
-        if at_end and len(notes) > len(shown):
+        if at_end and added:
             self.script.scrollToBottom()
 
     def _reload_notes(self, notes: list[Any] | None = None) -> None:

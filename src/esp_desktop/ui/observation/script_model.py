@@ -8,9 +8,25 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from ...core import timefmt
-from ..widgets.record_model import Column, Index, RecordTableModel, audience_column, tags_column
+from ..widgets.record_model import (
+    CHIPS_ROLE,
+    ID_ROLE,
+    RECORD_ROLE,
+    Column,
+    Index,
+    RecordTableModel,
+    audience_column,
+    tags_column,
+)
 
 TEXT_COLUMN = 1
+# The view asks every visible cell for some eight roles on each paint (font, alignment, colours, check state...);
+# the script answers only these, as plain ints: an enum member looked up per call cost more than the answer.
+_DISPLAY, _EDIT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole)
+_SERVED = frozenset({_DISPLAY, _EDIT, int(Qt.ItemDataRole.AccessibleTextRole), int(Qt.ItemDataRole.ToolTipRole),
+                     int(RECORD_ROLE), int(CHIPS_ROLE), int(ID_ROLE)})
+_FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+_EDITABLE = _FLAGS | Qt.ItemFlag.ItemIsEditable
 
 
 def offset_text(seconds: int | None) -> str:
@@ -40,14 +56,20 @@ class ScriptModel(RecordTableModel):
         self.on_edit: Callable[[Any, str], Any] | None = None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        f = super().flags(index)
-        if index.column() == TEXT_COLUMN and self.on_edit is not None:
-            f |= Qt.ItemFlag.ItemIsEditable
-        return f
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return _EDITABLE if index.column() == TEXT_COLUMN and self.on_edit is not None else _FLAGS
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.EditRole and index.isValid() and index.column() == TEXT_COLUMN:
-            return self.records[index.row()].text
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        """Painting a frame asks this some 600 times (issue 15: Enter -> painted): roles the script does not
+        answer return at once, the text is read straight from the record."""
+        if role not in _SERVED or not index.isValid():
+            return None
+        if role == _DISPLAY:
+            v = self.columns[index.column()].value(self.records[index.row()])
+            return "" if v is None else str(v)
+        if role == _EDIT:
+            return self.records[index.row()].text if index.column() == TEXT_COLUMN else None
         return super().data(index, role)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 - Qt override
