@@ -108,11 +108,13 @@ while win.caseload.model.rowCount() == 0:
 pump()
 win.grab()                                       # painted
 unlock_ms = (time.perf_counter() - t_submit) * 1000
-from esp_desktop.store import keys
-kf = keys.KeyFile.read(data_dir / "esp.key")
-t0 = time.perf_counter()
-keys.derive_key(passphrase, kf.salt, kf.kdf)     # Argon2id as the unlock ran it
-argon_ms = (time.perf_counter() - t0) * 1000
+argon_ms = 0.0
+if not tour:  # the tour measures peak RSS: a second Argon2id (64 MiB) there would be the bench's peak, not the app's
+    from esp_desktop.store import keys
+    kf = keys.KeyFile.read(data_dir / "esp.key")
+    t0 = time.perf_counter()
+    keys.derive_key(passphrase, kf.salt, kf.kdf)     # Argon2id as the unlock ran it
+    argon_ms = (time.perf_counter() - t0) * 1000
 if tour:
     for key in ("dashboard", "panel", "search", "caseload"):
         win.go(key)

@@ -69,7 +69,7 @@ from .errors import (
     SyncError,
     UntrustedServer,
 )
-from .state import SyncState, load_state, save_state
+from .state import SyncState, load_state, read_state, save_state
 from .transport import Transport
 
 log = logging.getLogger(__name__)
@@ -521,12 +521,6 @@ def _live_among(conn: Any, envs: list[P.RecordEnvelope]) -> int:
         for part in chunks(ids):
             n += len(list(conn.execute(select(t.c.id).where(t.c.id.in_(part), t.c.deleted.is_(False)))))
     return n
-
-
-def read_state(store: Store) -> SyncState:
-    """This store's sync state, without a server address or a client (status displays)."""
-    with store.engine.connect() as conn:
-        return load_state(conn)
 
 
 def rewrap_sync_key(store: Store, new_passphrase: str) -> bool:

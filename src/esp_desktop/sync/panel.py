@@ -35,11 +35,11 @@ from ..store.hooks import SEARCH_INDEX
 from ..store.models import RECORD_TYPES, Meta, Record, SearchMap, SyncRecordState
 from ..store.records import apply_record_dict, record_to_dict
 from . import protocol as P
+from .role import META_KEY, PANEL_ROLE, state_of
+from .role import is_panel_device as is_panel_device  # where callers found it before sync/role.py
 
 log = logging.getLogger(__name__)
 
-META_KEY = "sync"  # the same bookkeeping row as a CT's device: it says which kind of device this is
-PANEL_ROLE = "panel"
 WRITABLE = ("panel_attendance", "panel_motion", "panel_decision")  # what a Panel device records
 CHANGE_NS = uuid.UUID("a4f1c0d2-6c8e-4d8b-9f3a-1e7b2c5d9a40")
 CHUNK = 400
@@ -57,17 +57,6 @@ class PanelReport:
     rejected: list[str] = field(default_factory=list)
     conflicts: int = 0  # a Panel device keeps none: what the server refuses is reported in ``rejected``
     last_sync: dt.datetime | None = None
-
-
-def state_of(store: Any) -> dict[str, Any]:
-    with store.session() as s:
-        row = s.get(Meta, META_KEY)
-        return dict(row.value) if row else {}
-
-
-def is_panel_device(store: Any) -> bool:
-    """Was this store enrolled for a member of the ESP Panel?"""
-    return state_of(store).get("role") == PANEL_ROLE
 
 
 class PanelSync:

@@ -63,6 +63,13 @@ def load_state(conn: Connection) -> SyncState:
         return SyncState()
 
 
+def read_state(store: Any) -> SyncState:
+    """This store's sync state, without a server address or a client (status displays: the engine and httpx load
+    only when a sync runs)."""
+    with store.engine.connect() as conn:
+        return load_state(conn)
+
+
 def save_state(conn: Connection, state: SyncState) -> None:
     value = state.model_dump(mode="json", exclude_defaults=True)
     stmt = sqlite_insert(_META).values(key=META_KEY, value=value)

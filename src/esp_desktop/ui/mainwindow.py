@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
     def apply_mode(self) -> None:
         """A store enrolled for a member of the ESP Panel shows the Panel's screen only (its meetings, agenda
         cases and packets); a CT's store shows everything."""
-        from ..sync.panel import is_panel_device
+        from ..sync.role import is_panel_device
 
         store = self.ctx.store
         panel = store is not None and is_panel_device(store)

@@ -32,7 +32,7 @@ from ...core import timefmt
 from ...core.errors import EspError
 from ...services import vault
 from ...settings import SYNC_CA_CERT, SYNC_INTERVAL_MINUTES, SYNC_SERVER
-from ...sync.panel import PanelSync, is_panel_device
+from ...sync.role import is_panel_device
 from ..context import AppContext
 from ..widgets import tasks
 from ..widgets.icons import icon
@@ -93,7 +93,7 @@ class SyncController(QObject):
         if self.ctx.store is None:
             return
         if self.server:
-            from ...sync.client import read_state
+            from ...sync.state import read_state
 
             st = read_state(self.ctx.open_store)
             self.enrolled = st.enrolled_with(self.server)
@@ -119,7 +119,7 @@ class SyncController(QObject):
             if interactive:
                 self._tell("Sync is not set up", "Enter the server address in Settings › Sync first.")
             return
-        from ...sync.client import read_state
+        from ...sync.state import read_state
 
         code = self.pending_code
         st = read_state(self.ctx.open_store)
@@ -171,6 +171,8 @@ class SyncController(QObject):
                     c.enrol(code, device_name=platform.node() or "esp-desktop")
                     enrolled.append(True)
                 if is_panel_device(store):  # a Panel member's device: no sync key, the Panel's records only
+                    from ...sync.panel import PanelSync
+
                     panel = PanelSync(store, server_url=self.server,
                                       ca_cert=self.ctx.settings.get(SYNC_CA_CERT) or None)
                     try:
