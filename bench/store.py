@@ -25,7 +25,7 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -158,7 +158,7 @@ def grow_index(store: Store, target: int, rnd: random.Random) -> int:
     return have
 
 
-def prefix_search(store: Store, user_text: str, limit: int = 50) -> list[Any]:
+def prefix_search(store: Store, user_text: str, limit: int = 50) -> Sequence[Any]:
     """The query as built before issue 15 (the last word a prefix term), for the same-run comparison."""
     from sqlalchemy import text
 
@@ -209,7 +209,8 @@ def main() -> None:
     fts_lines: list[str] = []
     with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
         if args.fts_only:
-            results, st = {}, open_store(Path(d2), encrypted=True)
+            results: dict[str, dict[str, Any]] = {}
+            st = open_store(Path(d2), encrypted=True)
         else:
             results, stores = run_pair(args.scale, {"sqlite": Path(d1), "sqlcipher": Path(d2)})
             stores["sqlite"].close()
