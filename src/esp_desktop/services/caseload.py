@@ -34,6 +34,14 @@ class CaseloadRow:
     late: bool
 
 
+@dataclass(frozen=True)
+class CaseloadScreen:
+    rows: list[CaseloadRow]
+    active: int  # active PA and PAR educators (they count toward the cap)
+    cap: int
+    sites: list[Site]  # every site, archived ones too, by name
+
+
 class CaseloadService(Service):
     # --- profile, sites, people -------------------------------------------------------------------------
 
@@ -504,34 +512,45 @@ class CaseloadService(Service):
     def caseload(self, *, include_ended: bool = False, include_archived: bool = False) -> list[CaseloadRow]:
         """Every educator on the caseload with their next due item: the compliance dashboard's own items (the
         same rules, computed for every cycle in a few queries), the earliest open one per educator."""
+        with self.session() as s:
+            return self._caseload_in(s, list(s.scalars(self.live(Site))), include_ended, include_archived)
+
+    def screen(self, *, include_ended: bool = False, include_archived: bool = False) -> CaseloadScreen:
+        """What the caseload screen shows, read in one unit of work (the first thing a CT sees after unlocking)."""
+        with self.session() as s:
+            sites = list(s.scalars(self.live(Site).order_by(Site.name)))
+            return CaseloadScreen(self._caseload_in(s, sites, include_ended, include_archived),
+                                  self._active_capped(s), self.cap_in(s), sites)
+
+    def _caseload_in(self, s: Session, all_sites: list[Site], include_ended: bool,
+                     include_archived: bool) -> list[CaseloadRow]:
         today = self.today()
         rows = []
-        with self.session() as s:
-            sites = {x.id: x.name for x in s.scalars(self.live(Site))}
-            compliance = self._svc.compliance
-            due: dict[str, DueItem] = {}
-            for di in compliance.open_items(compliance.dashboard_in(s, today), horizon=date.max):
-                cur = due.get(di.educator_id)
-                if cur is None or di.due_on < cur.due_on:
-                    due[di.educator_id] = di
-            cycles = compliance.current_cycles_in(s)
-            enrolments = self.enrolments_by_educator_in(s)
-            for e in s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)):
-                if e.archived and not include_archived:
-                    continue
-                en = current_enrolment(enrolments.get(e.id, ()))
-                if not include_ended and en is not None and en.status not in [a.value for a in ACTIVE]:
-                    continue
-                cyc = cycles.get(e.id)
-                item: DueItem | None = due.get(e.id)
-                rows.append(CaseloadRow(
-                    educator=e, enrolment=en,
-                    site_names=tuple(sites.get(i, "?") for i in e.site_ids),
-                    plan_type=cyc.plan_type if cyc else None,
-                    next_due=item.due_on if item else None,
-                    next_due_label=item.label if item else "",
-                    late=bool(item and item.state == "late"),
-                ))
+        sites = {x.id: x.name for x in all_sites}
+        compliance = self._svc.compliance
+        due: dict[str, DueItem] = {}
+        for di in compliance.open_items(compliance.dashboard_in(s, today), horizon=date.max):
+            cur = due.get(di.educator_id)
+            if cur is None or di.due_on < cur.due_on:
+                due[di.educator_id] = di
+        cycles = compliance.current_cycles_in(s)
+        enrolments = self.enrolments_by_educator_in(s)
+        for e in s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)):
+            if e.archived and not include_archived:
+                continue
+            en = current_enrolment(enrolments.get(e.id, ()))
+            if not include_ended and en is not None and en.status not in [a.value for a in ACTIVE]:
+                continue
+            cyc = cycles.get(e.id)
+            item: DueItem | None = due.get(e.id)
+            rows.append(CaseloadRow(
+                educator=e, enrolment=en,
+                site_names=tuple(sites.get(i, "?") for i in e.site_ids),
+                plan_type=cyc.plan_type if cyc else None,
+                next_due=item.due_on if item else None,
+                next_due_label=item.label if item else "",
+                late=bool(item and item.state == "late"),
+            ))
         return rows
 
 
