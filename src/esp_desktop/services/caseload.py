@@ -528,14 +528,17 @@ class CaseloadService(Service):
         rows = []
         sites = {x.id: x.name for x in all_sites}
         compliance = self._svc.compliance
+        educators = list(s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)))
+        enrolments = self.enrolments_by_educator_in(s)
+        all_cycles = compliance.cycles_by_educator_in(s)
         due: dict[str, DueItem] = {}
-        for di in compliance.open_items(compliance.dashboard_in(s, today), horizon=date.max):
+        dashboard = compliance.dashboard_in(s, today, educators=educators, enrolments=enrolments, cycles=all_cycles)
+        for di in compliance.open_items(dashboard, horizon=date.max):
             cur = due.get(di.educator_id)
             if cur is None or di.due_on < cur.due_on:
                 due[di.educator_id] = di
-        cycles = compliance.current_cycles_in(s)
-        enrolments = self.enrolments_by_educator_in(s)
-        for e in s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)):
+        cycles = compliance.current_cycles_in(s, all_cycles)
+        for e in educators:
             if e.archived and not include_archived:
                 continue
             en = current_enrolment(enrolments.get(e.id, ()))

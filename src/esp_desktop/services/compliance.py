@@ -23,6 +23,7 @@ from ..store.models import (
     CoachingActivity,
     Contact,
     Educator,
+    Enrolment,
     EvaluationCycle,
     Observation,
     ProgressReport,
@@ -222,21 +223,21 @@ class ComplianceService(Service):
         return _cycle_on(s.scalars(self.live(EvaluationCycle).where(EvaluationCycle.educator_id == educator_id)
                                    .order_by(EvaluationCycle.start_on.desc())), on)
 
-    def cycles_on_in(self, s: Session, on: date) -> dict[str, EvaluationCycle]:
-        """``cycle_on_in`` for every educator with a cycle, in one query (educator id -> cycle)."""
+    def cycles_by_educator_in(self, s: Session) -> dict[str, list[EvaluationCycle]]:
+        """Every educator's cycles, newest first, in one query (educator id -> cycles)."""
         by_educator: dict[str, list[EvaluationCycle]] = {}
         for c in s.scalars(self.live(EvaluationCycle).order_by(EvaluationCycle.start_on.desc())):
             by_educator.setdefault(c.educator_id, []).append(c)
-        return {eid: c for eid, cycles in by_educator.items() if (c := _cycle_on(cycles, on)) is not None}
+        return by_educator
 
-    def current_cycles_in(self, s: Session) -> dict[str, EvaluationCycle]:
+    def current_cycles_in(self, s: Session, cycles: dict[str, list[EvaluationCycle]] | None = None,
+                          ) -> dict[str, EvaluationCycle]:
+        """Each educator's cycle that started last by today (else their first one): the plan shown beside them.
+        ``cycles``: ``cycles_by_educator_in``, when the caller has it already."""
         today = self.today()
-        out: dict[str, EvaluationCycle] = {}
-        for c in s.scalars(self.live(EvaluationCycle).order_by(EvaluationCycle.start_on)):
-            prev = out.get(c.educator_id)
-            if prev is None or c.start_on <= today:
-                out[c.educator_id] = c
-        return out
+        by_educator = self.cycles_by_educator_in(s) if cycles is None else cycles
+        return {eid: next((c for c in newest_first if c.start_on <= today), newest_first[-1])
+                for eid, newest_first in by_educator.items() if newest_first}
 
     def compliance(self, cycle_id: str, *, today: date | None = None) -> CycleCompliance:
         with self.session() as s:
@@ -247,9 +248,10 @@ class ComplianceService(Service):
     def _compliance(self, s: Session, c: EvaluationCycle, name: str, today: date,
                     cal: Calendars | None = None, settings: cr.ComplianceSettings | None = None, *,
                     progress_reports: bool = True, records: CycleRecords | None = None,
-                    progress_finals: Sequence[ProgressReport] | None = None) -> CycleCompliance:
-        """One cycle's compliance. ``records`` and ``progress_finals`` come preloaded when many cycles are
-        computed at once (``dashboard``); the rules applied are the same either way."""
+                    progress_finals: Sequence[ProgressReport] | None = None,
+                    progress_every: int | None = None) -> CycleCompliance:
+        """One cycle's compliance. ``records``, ``progress_finals`` and ``progress_every`` come preloaded when
+        many cycles are computed at once (``dashboard``); the rules applied are the same either way."""
         cal = cal or self._cal(s)
         settings = settings or self._svc.calendars.settings_in(s)
         records = records or self.records_in(s, [c])[c.id]
@@ -297,7 +299,8 @@ class ComplianceService(Service):
                                  rules.item_state(due, done_on, today), label, done_on, doc.id if doc else None))
         e = s.get(Educator, c.educator_id) if progress_reports else None
         if e is not None:  # the progress reports to the ESP Panel are due items of the cycle too (issue 14)
-            items += self._svc.progress.items_for(s, e, c, today, cal=cal, finals=progress_finals)
+            items += self._svc.progress.items_for(s, e, c, today, cal=cal, finals=progress_finals,
+                                                  every=progress_every)
         return CycleCompliance(
             cycle=c,
             announced_done=len(done[ObservationKind.ANNOUNCED]), announced_required=c.required_announced,
@@ -344,24 +347,30 @@ class ComplianceService(Service):
         with self.session() as s:
             return self.dashboard_in(s, today)
 
-    def dashboard_in(self, s: Session, today: date) -> list[CycleCompliance]:
+    def dashboard_in(self, s: Session, today: date, *, educators: Sequence[Educator] | None = None,
+                     enrolments: dict[str, list[Enrolment]] | None = None,
+                     cycles: dict[str, list[EvaluationCycle]] | None = None) -> list[CycleCompliance]:
         """``dashboard`` inside the caller's unit of work: a handful of queries for the whole caseload (the
-        caseload table shows each educator's next due item from it, right after the unlock)."""
+        caseload table shows each educator's next due item from it, right after the unlock). ``educators``
+        (live ones), ``enrolments`` and ``cycles`` (``..._by_educator_in``): when the caller has read them already."""
         cal, settings = self._cal(s), self._svc.calendars.settings_in(s)
-        enrolments = self._svc.caseload.enrolments_by_educator_in(s)
-        cycles = self.cycles_on_in(s, today)
+        if enrolments is None:
+            enrolments = self._svc.caseload.enrolments_by_educator_in(s)
+        if cycles is None:
+            cycles = self.cycles_by_educator_in(s)
         cases: list[tuple[EvaluationCycle, Educator]] = []
-        for e in s.scalars(self.live(Educator)):
+        for e in (s.scalars(self.live(Educator)) if educators is None else educators):
             en = open_enrolment(enrolments.get(e.id, ()))
             if en is None or en.program != Program.PAR or en.status != EnrolmentStatus.ENROLLED:
                 continue
-            c = cycles.get(e.id)
+            c = _cycle_on(cycles.get(e.id, ()), today)
             if c is not None:
                 cases.append((c, e))
         records = self.records_in(s, [c for c, _ in cases])
         finals = self._svc.progress.finals_in(s, [e.id for _, e in cases])
+        every = self._svc.panel._settings(s).progress_every
         out = [self._compliance(s, c, e.display_name, today, cal, settings, records=records[c.id],
-                                progress_finals=finals.get(e.id, [])) for c, e in cases]
+                                progress_finals=finals.get(e.id, []), progress_every=every) for c, e in cases]
         return sorted(out, key=lambda cc: (cc.next_due.due_on if cc.next_due else date.max))
 
     @staticmethod

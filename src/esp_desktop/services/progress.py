@@ -67,10 +67,11 @@ class ProgressReportService(DocumentService):
     # --- when they are due -----------------------------------------------------------------------------------
 
     def _schedule(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date, *,
-                  cal: Calendars | None = None, finals: Sequence[ProgressReport] | None = None) -> ProgressSchedule:
-        """``cal`` and ``finals`` (the educator's final reports, from ``finals_in``): already loaded by a caller
-        that schedules many cycles at once (the compliance dashboard); else read here."""
-        every = self._svc.panel._settings(s).progress_every
+                  cal: Calendars | None = None, finals: Sequence[ProgressReport] | None = None,
+                  every: int | None = None) -> ProgressSchedule:
+        """``cal``, ``finals`` (the educator's final reports, from ``finals_in``) and ``every`` (the Panel's
+        setting): already read by a caller that schedules many cycles at once (the compliance dashboard)."""
+        every = self._svc.panel._settings(s).progress_every if every is None else every
         cal = cal or self._svc.calendars.calendars_in(s)
         dues = panel_rules.progress_due_dates(cycle.start_on, cycle.end_on, every=every,
                                               add_school_days=cal.add_school_days)
@@ -113,9 +114,10 @@ class ProgressReportService(DocumentService):
         return sorted(out, key=lambda i: (i.due_on, i.educator_name))
 
     def items_for(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date, *,
-                  cal: Calendars | None = None, finals: Sequence[ProgressReport] | None = None) -> list[DueItem]:
+                  cal: Calendars | None = None, finals: Sequence[ProgressReport] | None = None,
+                  every: int | None = None) -> list[DueItem]:
         """One cycle's progress reports as compliance items (``what == "progress_report"``)."""
-        sched = self._schedule(s, e, cycle, today, cal=cal, finals=finals)
+        sched = self._schedule(s, e, cycle, today, cal=cal, finals=finals, every=every)
         return [DueItem(e.id, e.display_name, cycle.id, "progress_report", None, slot.due_on, slot.state,
                         f"Progress report {n} to the Panel", slot.sent_on) for n, slot in enumerate(sched.slots, 1)]
 
