@@ -134,3 +134,76 @@ def test_find_site_by_id_code_name_prefix_or_unique_part(svc) -> None:
         svc.caseload.find_site("He")
     with pytest.raises(NotFound, match="No school matches"):
         svc.caseload.find_site("Lincoln")
+
+
+def _next_due_by_dashboard(svc) -> dict[str, tuple]:
+    """Each educator's next due item as the compliance dashboard shows it, cycle by cycle."""
+    out = {}
+    for cc in svc.compliance.dashboard():
+        single = svc.compliance.compliance(cc.cycle.id)  # the cycle on its own: its own queries
+        assert single.items == cc.items and single.observations == cc.observations
+        nd = cc.next_due
+        out[cc.cycle.educator_id] = (nd.due_on, nd.label, nd.state == "late") if nd else (None, "", False)
+    return out
+
+
+def _check_next_due_matches_dashboard(svc) -> list:
+    rows = svc.caseload.caseload(include_ended=True, include_archived=True)
+    expected = _next_due_by_dashboard(svc)
+    for r in rows:
+        assert (r.next_due, r.next_due_label, r.late) == expected.get(r.educator.id, (None, "", False)), \
+            r.educator.display_name
+    return rows
+
+
+def test_caseload_next_due_is_the_compliance_dashboards(svc) -> None:
+    from datetime import UTC, datetime
+
+    def par(i: int, start: date, end: date, *, cycle: bool = True):
+        e = svc.caseload.add_educator(given_name=f"Test{i}", family_name="Educator", employee_id=f"X{i}")
+        en = svc.caseload.refer(educator_id=e.id, program="PAR", referred_on=date(2026, 8, 20))
+        svc.caseload.record_intake(enrolment_id=en.id, held_on=date(2026, 8, 25))
+        en = svc.caseload.enrol(enrolment_id=en.id, enrolled_on=date(2026, 9, 1))
+        if cycle:
+            svc.compliance.start_cycle(educator_id=e.id, start_on=start, end_on=end, plan_type="directed_growth")
+        return e, en
+
+    def observe(e, kind: str, day: date, *, feedback: bool = True) -> None:
+        o = svc.observations.start(educator_id=e.id, kind=kind, observed_on=day,
+                                   started_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC))
+        svc.observations.add_note(observation_id=o.id, text="Students explain their reasoning.",
+                                  indicator_codes=["II-A"])
+        if feedback:
+            svc.observations.give_feedback(observation_id=o.id, on=day, feedback="Plan a question for each pair.")
+        svc.observations.finish(observation_id=o.id,
+                                finished_at=datetime(day.year, day.month, day.day, 9, 45, tzinfo=UTC))
+
+    # several PAR cases in different states, PA and informal ones beside them
+    a, _ = par(1, date(2026, 9, 8), date(2027, 1, 29))
+    observe(a, "announced", date(2026, 9, 22))
+    observe(a, "unannounced", date(2026, 10, 14))
+    observe(a, "unannounced", date(2026, 11, 18), feedback=False)  # its feedback is the open item
+    par(2, date(2026, 9, 8), date(2027, 6, 15))  # nothing done yet: late items
+    c, _ = par(3, date(2026, 9, 8), date(2027, 6, 15))
+    observe(c, "announced", date(2026, 9, 15))
+    report = svc.progress.draft(educator_id=c.id)
+    svc.progress.update(report.id, observations="Two visits.", next_steps="Unannounced visit in December.")
+    svc.progress.finalize(report_id=report.id)
+    par(4, date(2026, 9, 8), date(2027, 6, 15), cycle=False)  # enrolled, no cycle yet: nothing due
+    e5, en5 = par(5, date(2026, 9, 8), date(2027, 6, 15))
+    svc.caseload.complete(enrolment_id=en5.id, reason="Moved district.")  # ended: off the dashboard
+    for i, program in ((6, "PA"), (7, "PA"), (8, "informal")):
+        _enrol(svc, i, program)
+
+    rows = _check_next_due_matches_dashboard(svc)
+    shown = {r.educator.employee_id: r for r in rows}
+    assert shown["X2"].late and shown["X2"].next_due is not None
+    assert shown["X1"].next_due is not None and shown["X3"].next_due is not None
+    assert all(shown[x].next_due is None for x in ("X4", "X5", "X6", "X7", "X8"))
+    assert {r.next_due_label for r in rows} - {""}  # something is due: the comparison is not all-empty
+
+
+def test_caseload_next_due_matches_the_dashboard_on_the_demo_caseload(demo_svc) -> None:
+    rows = _check_next_due_matches_dashboard(demo_svc)
+    programs = {r.enrolment.program for r in rows if r.enrolment}
+    assert {"PAR", "PA"} <= programs and sum(r.next_due is not None for r in rows) >= 2

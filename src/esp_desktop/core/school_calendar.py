@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..resources import resource_path
@@ -78,8 +78,18 @@ class SchoolCalendar:
         return next((c for c in self.closures if c.covers(day)), None)
 
     def is_school_day(self, day: date) -> bool:
-        return (self.first_day <= day <= self.last_day and day.weekday() < 5
-                and self.closure_on(day) is None)
+        return day in self._school_days
+
+    @cached_property
+    def _school_days(self) -> frozenset[date]:
+        # Due dates walk the calendar day by day (every cycle's schedule, every progress report): a set answers
+        # each day at once instead of scanning every closure. The rule is the one below, applied once per day.
+        days, d = set(), self.first_day
+        while d <= self.last_day:
+            if d.weekday() < 5 and self.closure_on(d) is None:
+                days.add(d)
+            d += timedelta(days=1)
+        return frozenset(days)
 
     def school_day_count(self) -> int:
         n, d = 0, self.first_day

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,7 +15,9 @@ from ..core.enums import EnrolmentStatus, PersonRole, Program, label
 from ..core.errors import CaseloadCapExceeded, NotFound, RuleViolation, ValidationError
 from ..store.models import RECORD_TYPES, CTProfile, Educator, Enrolment, IntakeMeeting, Person, Site
 from .base import Service
-from .compliance import DueItem
+
+if TYPE_CHECKING:
+    from .compliance import DueItem
 
 ACTIVE = (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED, EnrolmentStatus.ENROLLED)
 EDUCATOR_FIELDS = ("given_name", "family_name", "employee_id", "email", "role_subject", "grade_band", "site_ids")
@@ -30,6 +32,14 @@ class CaseloadRow:
     next_due: date | None
     next_due_label: str
     late: bool
+
+
+@dataclass(frozen=True)
+class CaseloadScreen:
+    rows: list[CaseloadRow]
+    active: int  # active PA and PAR educators (they count toward the cap)
+    cap: int
+    sites: list[Site]  # every site, archived ones too, by name
 
 
 class CaseloadService(Service):
@@ -434,16 +444,23 @@ class CaseloadService(Service):
 
     def active_enrolment_in(self, s: Session, educator_id: str) -> Enrolment | None:
         """The educator's open enrolment, inside the caller's unit of work ``s`` (other services use it too)."""
-        q = self.live(Enrolment).where(
-            Enrolment.educator_id == educator_id, Enrolment.status.in_([a.value for a in ACTIVE])
-        )
-        return s.scalars(q.order_by(Enrolment.created_at.desc())).first()
+        return open_enrolment(self._enrolments_in(s, educator_id))
 
     def _current_or_latest(self, s: Session, educator_id: str) -> Enrolment | None:
         """The open enrolment, else the most recent ended one."""
-        return self.active_enrolment_in(s, educator_id) or s.scalars(
-            self.live(Enrolment).where(Enrolment.educator_id == educator_id)
-            .order_by(Enrolment.created_at.desc())).first()
+        return current_enrolment(self._enrolments_in(s, educator_id))
+
+    def _enrolments_in(self, s: Session, educator_id: str) -> list[Enrolment]:
+        q = self.live(Enrolment).where(Enrolment.educator_id == educator_id)
+        return list(s.scalars(q.order_by(Enrolment.created_at.desc())))
+
+    def enrolments_by_educator_in(self, s: Session) -> dict[str, list[Enrolment]]:
+        """Every educator's live enrolments, newest first, in one query (for ``open_enrolment`` and
+        ``current_enrolment`` over a whole caseload)."""
+        out: dict[str, list[Enrolment]] = {}
+        for en in s.scalars(self.live(Enrolment).order_by(Enrolment.created_at.desc())):
+            out.setdefault(en.educator_id, []).append(en)
+        return out
 
     def _open_enrolment(self, s: Session, enrolment_id: str) -> Enrolment:
         en = self.get(s, Enrolment, enrolment_id, what="Enrolment")
@@ -493,32 +510,65 @@ class CaseloadService(Service):
     # --- the caseload table -------------------------------------------------------------------------------
 
     def caseload(self, *, include_ended: bool = False, include_archived: bool = False) -> list[CaseloadRow]:
-        sites = {x.id: x.name for x in self.sites()}
+        """Every educator on the caseload with their next due item: the compliance dashboard's own items (the
+        same rules, computed for every cycle in a few queries), the earliest open one per educator."""
+        with self.session() as s:
+            return self._caseload_in(s, list(s.scalars(self.live(Site))), include_ended, include_archived)
+
+    def screen(self, *, include_ended: bool = False, include_archived: bool = False) -> CaseloadScreen:
+        """What the caseload screen shows, read in one unit of work (the first thing a CT sees after unlocking)."""
+        with self.session() as s:
+            sites = list(s.scalars(self.live(Site).order_by(Site.name)))
+            return CaseloadScreen(self._caseload_in(s, sites, include_ended, include_archived),
+                                  self._active_capped(s), self.cap_in(s), sites)
+
+    def _caseload_in(self, s: Session, all_sites: list[Site], include_ended: bool,
+                     include_archived: bool) -> list[CaseloadRow]:
+        today = self.today()
+        rows = []
+        sites = {x.id: x.name for x in all_sites}
+        compliance = self._svc.compliance
+        educators = list(s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)))
+        enrolments = self.enrolments_by_educator_in(s)
+        all_cycles = compliance.cycles_by_educator_in(s)
         due: dict[str, DueItem] = {}
-        for di in self._svc.compliance.due_items(within_days=10_000):
+        dashboard = compliance.dashboard_in(s, today, educators=educators, enrolments=enrolments, cycles=all_cycles)
+        for di in compliance.open_items(dashboard, horizon=date.max):
             cur = due.get(di.educator_id)
             if cur is None or di.due_on < cur.due_on:
                 due[di.educator_id] = di
-        rows = []
-        with self.session() as s:
-            cycles = self._svc.compliance.current_cycles_in(s)
-            for e in s.scalars(self.live(Educator).order_by(Educator.family_name, Educator.given_name)):
-                if e.archived and not include_archived:
-                    continue
-                en = self._current_or_latest(s, e.id)
-                if not include_ended and en is not None and en.status not in [a.value for a in ACTIVE]:
-                    continue
-                cyc = cycles.get(e.id)
-                item: DueItem | None = due.get(e.id)
-                rows.append(CaseloadRow(
-                    educator=e, enrolment=en,
-                    site_names=tuple(sites.get(i, "?") for i in e.site_ids),
-                    plan_type=cyc.plan_type if cyc else None,
-                    next_due=item.due_on if item else None,
-                    next_due_label=item.label if item else "",
-                    late=bool(item and item.state == "late"),
-                ))
+        cycles = compliance.current_cycles_in(s, all_cycles)
+        for e in educators:
+            if e.archived and not include_archived:
+                continue
+            en = current_enrolment(enrolments.get(e.id, ()))
+            if not include_ended and en is not None and en.status not in [a.value for a in ACTIVE]:
+                continue
+            cyc = cycles.get(e.id)
+            item: DueItem | None = due.get(e.id)
+            rows.append(CaseloadRow(
+                educator=e, enrolment=en,
+                site_names=tuple(sites.get(i, "?") for i in e.site_ids),
+                plan_type=cyc.plan_type if cyc else None,
+                next_due=item.due_on if item else None,
+                next_due_label=item.label if item else "",
+                late=bool(item and item.state == "late"),
+            ))
         return rows
+
+
+def open_enrolment(newest_first: Iterable[Enrolment]) -> Enrolment | None:
+    """An educator's open enrolment (referred, intake scheduled or enrolled): the newest open one."""
+    return next((en for en in newest_first if en.status in _ACTIVE_VALUES), None)
+
+
+def current_enrolment(newest_first: Iterable[Enrolment]) -> Enrolment | None:
+    """An educator's open enrolment, else their most recent ended one."""
+    ens = list(newest_first)
+    return open_enrolment(ens) or (ens[0] if ens else None)
+
+
+_ACTIVE_VALUES = frozenset(a.value for a in ACTIVE)
 
 
 def _check_location(latitude: float | None, longitude: float | None) -> None:

@@ -6,6 +6,7 @@ with the educator, with feedback given, count; unannounced ones must be spaced o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -17,8 +18,18 @@ from ..core.enums import Audience, DocumentStatus, EnrolmentStatus, ObservationK
 from ..core.errors import RuleViolation, ValidationError
 from ..core.rubric import shipped_rubrics
 from ..core.school_calendar import Calendars
-from ..store.models import AssessmentDocument, CoachingActivity, Contact, Educator, EvaluationCycle, Observation
+from ..store.models import (
+    AssessmentDocument,
+    CoachingActivity,
+    Contact,
+    Educator,
+    Enrolment,
+    EvaluationCycle,
+    Observation,
+    ProgressReport,
+)
 from .base import Service
+from .caseload import open_enrolment
 
 CYCLE_FIELDS = ("start_on", "end_on", "plan_type", "secondary_evaluator_id", "formative_due_on", "summative_due_on",
                 "required_announced", "required_unannounced", "minimum_exception", "rubric_id")
@@ -94,6 +105,16 @@ class CycleCompliance:
     @property
     def minimum_exception(self) -> str | None:
         return self.cycle.minimum_exception
+
+
+@dataclass(frozen=True)
+class CycleRecords:
+    """What one cycle's compliance reads from the store: its observations (in date order) and the final formative
+    and summative documents that satisfy its steps. ``ComplianceService.records_in`` loads them for many cycles in
+    a few queries (the dashboard, the caseload's next due items) instead of a few queries per cycle."""
+
+    observations: list[Observation]
+    final_documents: dict[str, AssessmentDocument | None]
 
 
 @dataclass(frozen=True)
@@ -199,21 +220,24 @@ class ComplianceService(Service):
 
     def cycle_on_in(self, s: Session, educator_id: str, on: date) -> EvaluationCycle | None:
         """The cycle running on ``on`` (else the latest), inside the caller's unit of work ``s``."""
-        cycles = list(s.scalars(self.live(EvaluationCycle).where(EvaluationCycle.educator_id == educator_id)
-                                .order_by(EvaluationCycle.start_on.desc())))
-        for c in cycles:
-            if c.start_on <= on <= c.end_on:
-                return c
-        return cycles[0] if cycles else None  # the latest one, even if it has ended
+        return _cycle_on(s.scalars(self.live(EvaluationCycle).where(EvaluationCycle.educator_id == educator_id)
+                                   .order_by(EvaluationCycle.start_on.desc())), on)
 
-    def current_cycles_in(self, s: Session) -> dict[str, EvaluationCycle]:
+    def cycles_by_educator_in(self, s: Session) -> dict[str, list[EvaluationCycle]]:
+        """Every educator's cycles, newest first, in one query (educator id -> cycles)."""
+        by_educator: dict[str, list[EvaluationCycle]] = {}
+        for c in s.scalars(self.live(EvaluationCycle).order_by(EvaluationCycle.start_on.desc())):
+            by_educator.setdefault(c.educator_id, []).append(c)
+        return by_educator
+
+    def current_cycles_in(self, s: Session, cycles: dict[str, list[EvaluationCycle]] | None = None,
+                          ) -> dict[str, EvaluationCycle]:
+        """Each educator's cycle that started last by today (else their first one): the plan shown beside them.
+        ``cycles``: ``cycles_by_educator_in``, when the caller has it already."""
         today = self.today()
-        out: dict[str, EvaluationCycle] = {}
-        for c in s.scalars(self.live(EvaluationCycle).order_by(EvaluationCycle.start_on)):
-            prev = out.get(c.educator_id)
-            if prev is None or c.start_on <= today:
-                out[c.educator_id] = c
-        return out
+        by_educator = self.cycles_by_educator_in(s) if cycles is None else cycles
+        return {eid: next((c for c in newest_first if c.start_on <= today), newest_first[-1])
+                for eid, newest_first in by_educator.items() if newest_first}
 
     def compliance(self, cycle_id: str, *, today: date | None = None) -> CycleCompliance:
         with self.session() as s:
@@ -223,13 +247,15 @@ class ComplianceService(Service):
 
     def _compliance(self, s: Session, c: EvaluationCycle, name: str, today: date,
                     cal: Calendars | None = None, settings: cr.ComplianceSettings | None = None, *,
-                    progress_reports: bool = True) -> CycleCompliance:
+                    progress_reports: bool = True, records: CycleRecords | None = None,
+                    progress_finals: Sequence[ProgressReport] | None = None,
+                    progress_every: int | None = None) -> CycleCompliance:
+        """One cycle's compliance. ``records``, ``progress_finals`` and ``progress_every`` come preloaded when
+        many cycles are computed at once (``dashboard``); the rules applied are the same either way."""
         cal = cal or self._cal(s)
         settings = settings or self._svc.calendars.settings_in(s)
-        obs = list(s.scalars(self.live(Observation).where(
-            Observation.educator_id == c.educator_id,
-            Observation.observed_on >= c.start_on, Observation.observed_on <= c.end_on,
-        ).order_by(Observation.observed_on)))
+        records = records or self.records_in(s, [c])[c.id]
+        obs = records.observations
         by_id = {o.id: o for o in obs}
         standing = cr.standings([cr.ObservationFacts(
             id=o.id, kind=o.kind, observed_on=o.observed_on, finished=o.status == ObservationStatus.FINISHED,
@@ -266,14 +292,15 @@ class ComplianceService(Service):
             if due is None:
                 continue
             due = cal.due_on(due, not_after=max(c.end_on, due))
-            doc = self._final_document(s, c, kind)
+            doc = records.final_documents.get(kind)
             done_on = clock.to_local(doc.finalized_at).date() if doc and doc.finalized_at else None
             label = "Formative assessment" if kind == "formative" else "Summative recommendation"
             items.append(DueItem(c.educator_id, name, c.id, kind, None, due,
                                  rules.item_state(due, done_on, today), label, done_on, doc.id if doc else None))
         e = s.get(Educator, c.educator_id) if progress_reports else None
         if e is not None:  # the progress reports to the ESP Panel are due items of the cycle too (issue 14)
-            items += self._svc.progress.items_for(s, e, c, today)
+            items += self._svc.progress.items_for(s, e, c, today, cal=cal, finals=progress_finals,
+                                                  every=progress_every)
         return CycleCompliance(
             cycle=c,
             announced_done=len(done[ObservationKind.ANNOUNCED]), announced_required=c.required_announced,
@@ -283,34 +310,79 @@ class ComplianceService(Service):
         )
 
     def _final_document(self, s: Session, c: EvaluationCycle, kind: str) -> AssessmentDocument | None:
-        return s.scalars(self.live(AssessmentDocument).where(
+        return _final_for(c, kind, s.scalars(self.live(AssessmentDocument).where(
             AssessmentDocument.educator_id == c.educator_id, AssessmentDocument.kind == kind,
             AssessmentDocument.status == DocumentStatus.FINAL.value,
-            (AssessmentDocument.cycle_id == c.id) | AssessmentDocument.cycle_id.is_(None),
-        ).order_by(AssessmentDocument.finalized_at)).first()
+        ).order_by(AssessmentDocument.finalized_at, AssessmentDocument.id)))
+
+    def records_in(self, s: Session, cycles: Sequence[EvaluationCycle]) -> dict[str, CycleRecords]:
+        """Each cycle's observations and final formative/summative documents (cycle id -> records), read in two
+        queries however many cycles there are."""
+        if not cycles:
+            return {}
+        ids = sorted({c.educator_id for c in cycles})
+        lo, hi = min(c.start_on for c in cycles), max(c.end_on for c in cycles)
+        obs: dict[str, list[Observation]] = {}
+        for o in s.scalars(self.live(Observation).where(
+                Observation.educator_id.in_(ids), Observation.observed_on >= lo, Observation.observed_on <= hi,
+        ).order_by(Observation.observed_on, Observation.created_at, Observation.id)):
+            obs.setdefault(o.educator_id, []).append(o)
+        docs: dict[str, list[AssessmentDocument]] = {}
+        for d in s.scalars(self.live(AssessmentDocument).where(
+                AssessmentDocument.educator_id.in_(ids), AssessmentDocument.kind.in_(_STEP_DOCUMENTS),
+                AssessmentDocument.status == DocumentStatus.FINAL.value,
+        ).order_by(AssessmentDocument.finalized_at, AssessmentDocument.id)):
+            docs.setdefault(d.educator_id, []).append(d)
+        out = {}
+        for c in cycles:
+            mine = docs.get(c.educator_id, [])
+            out[c.id] = CycleRecords(
+                observations=[o for o in obs.get(c.educator_id, []) if c.start_on <= o.observed_on <= c.end_on],
+                final_documents={kind: _final_for(c, kind, mine) for kind in _STEP_DOCUMENTS})
+        return out
 
     def dashboard(self, *, today: date | None = None) -> list[CycleCompliance]:
         """Compliance of the current cycle of every actively enrolled PAR educator."""
         today = today or self.today()
-        out = []
         with self.session() as s:
-            cal, settings = self._cal(s), self._svc.calendars.settings_in(s)
-            for e in s.scalars(self.live(Educator)):
-                en = self._svc.caseload.active_enrolment_in(s, e.id)
-                if en is None or en.program != Program.PAR or en.status != EnrolmentStatus.ENROLLED:
-                    continue
-                c = self.cycle_on_in(s, e.id, today)
-                if c is not None:
-                    out.append(self._compliance(s, c, e.display_name, today, cal, settings))
+            return self.dashboard_in(s, today)
+
+    def dashboard_in(self, s: Session, today: date, *, educators: Sequence[Educator] | None = None,
+                     enrolments: dict[str, list[Enrolment]] | None = None,
+                     cycles: dict[str, list[EvaluationCycle]] | None = None) -> list[CycleCompliance]:
+        """``dashboard`` inside the caller's unit of work: a handful of queries for the whole caseload (the
+        caseload table shows each educator's next due item from it, right after the unlock). ``educators``
+        (live ones), ``enrolments`` and ``cycles`` (``..._by_educator_in``): when the caller has read them already."""
+        cal, settings = self._cal(s), self._svc.calendars.settings_in(s)
+        if enrolments is None:
+            enrolments = self._svc.caseload.enrolments_by_educator_in(s)
+        if cycles is None:
+            cycles = self.cycles_by_educator_in(s)
+        cases: list[tuple[EvaluationCycle, Educator]] = []
+        for e in (s.scalars(self.live(Educator)) if educators is None else educators):
+            en = open_enrolment(enrolments.get(e.id, ()))
+            if en is None or en.program != Program.PAR or en.status != EnrolmentStatus.ENROLLED:
+                continue
+            c = _cycle_on(cycles.get(e.id, ()), today)
+            if c is not None:
+                cases.append((c, e))
+        records = self.records_in(s, [c for c, _ in cases])
+        finals = self._svc.progress.finals_in(s, [e.id for _, e in cases])
+        every = self._svc.panel._settings(s).progress_every
+        out = [self._compliance(s, c, e.display_name, today, cal, settings, records=records[c.id],
+                                progress_finals=finals.get(e.id, []), progress_every=every) for c, e in cases]
         return sorted(out, key=lambda cc: (cc.next_due.due_on if cc.next_due else date.max))
+
+    @staticmethod
+    def open_items(cycles: Iterable[CycleCompliance], *, horizon: date) -> list[DueItem]:
+        """What is not done and due by ``horizon`` across these cycles: late first, then by date and name."""
+        items = [i for cc in cycles for i in cc.items if i.state != "done" and i.due_on <= horizon]
+        return sorted(items, key=lambda i: (i.state != "late", i.due_on, i.educator_name))
 
     def due_items(self, *, within_days: int = rules.DUE_SOON_DAYS, today: date | None = None) -> list[DueItem]:
         """What is late, or due in the next ``within_days`` days, across the caseload."""
         today = today or self.today()
-        horizon = today + timedelta(days=within_days)
-        items = [i for cc in self.dashboard(today=today) for i in cc.items
-                 if i.state != "done" and i.due_on <= horizon]
-        return sorted(items, key=lambda i: (i.state != "late", i.due_on, i.educator_name))
+        return self.open_items(self.dashboard(today=today), horizon=today + timedelta(days=within_days))
 
     def contact_summary(self, *, today: date | None = None) -> dict[str, ContactSummary]:
         """Last contact and days since the last visit, for everyone on the caseload."""
@@ -327,3 +399,22 @@ class ComplianceService(Service):
                 out[e.id] = ContactSummary(e.id, last_contact, last_visit,
                                            (today - last_visit).days if last_visit else None)
         return out
+
+
+_STEP_DOCUMENTS = ("formative", "summative")
+
+
+def _cycle_on(cycles_newest_first: Iterable[EvaluationCycle], on: date) -> EvaluationCycle | None:
+    """The cycle running on ``on``, else the latest one even if it has ended (cycles newest first)."""
+    latest = None
+    for c in cycles_newest_first:
+        if c.start_on <= on <= c.end_on:
+            return c
+        latest = latest or c
+    return latest
+
+
+def _final_for(c: EvaluationCycle, kind: str, finals_in_order: Iterable[AssessmentDocument]) -> AssessmentDocument | None:
+    """The first final document of ``kind`` for this cycle (or for no cycle in particular) satisfies its step."""
+    return next((d for d in finals_in_order if d.kind == kind and d.cycle_id in (c.id, None)), None)
+

@@ -8,6 +8,7 @@ uses records the Panel may read: CT-private notes never reach it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..core import panel_rules, policy, rules, timefmt
 from ..core.enums import DocumentStatus, EnrolmentStatus, ObservationStatus, Program, label
 from ..core.errors import RuleViolation, ValidationError
+from ..core.school_calendar import Calendars
 from ..store.models import (
     CoachingActivity,
     Educator,
@@ -64,16 +66,30 @@ class ProgressReportService(DocumentService):
 
     # --- when they are due -----------------------------------------------------------------------------------
 
-    def _schedule(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date) -> ProgressSchedule:
-        every = self._svc.panel._settings(s).progress_every
+    def _schedule(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date, *,
+                  cal: Calendars | None = None, finals: Sequence[ProgressReport] | None = None,
+                  every: int | None = None) -> ProgressSchedule:
+        """``cal``, ``finals`` (the educator's final reports, from ``finals_in``) and ``every`` (the Panel's
+        setting): already read by a caller that schedules many cycles at once (the compliance dashboard)."""
+        every = self._svc.panel._settings(s).progress_every if every is None else every
+        cal = cal or self._svc.calendars.calendars_in(s)
         dues = panel_rules.progress_due_dates(cycle.start_on, cycle.end_on, every=every,
-                                              add_school_days=self._svc.calendars.calendars_in(s).add_school_days)
-        sent = [d.finalized_at.date() for d in s.scalars(self.live(ProgressReport).where(
-            ProgressReport.educator_id == e.id, ProgressReport.status == DocumentStatus.FINAL.value))
-            if d.finalized_at and d.supersedes_id is None]  # a correction re-sends a report, it is not a new one
+                                              add_school_days=cal.add_school_days)
+        if finals is None:
+            finals = self.finals_in(s, [e.id]).get(e.id, [])
+        sent = [d.finalized_at.date() for d in finals
+                if d.finalized_at and d.supersedes_id is None]  # a correction re-sends a report, it is not a new one
         matched = panel_rules.progress_schedule(dues, sent, start=cycle.start_on)
         slots = tuple(ProgressSlot(due, done, rules.item_state(due, done, today)) for due, done in matched)
         return ProgressSchedule(e.id, e.display_name, cycle, every, slots, max(sent, default=None))
+
+    def finals_in(self, s: Session, educator_ids: Sequence[str]) -> dict[str, list[ProgressReport]]:
+        """The final progress reports of these educators, by educator (one query for a whole caseload)."""
+        out: dict[str, list[ProgressReport]] = {}
+        for r in s.scalars(self.live(ProgressReport).where(
+                ProgressReport.educator_id.in_(educator_ids), ProgressReport.status == DocumentStatus.FINAL.value)):
+            out.setdefault(r.educator_id, []).append(r)
+        return out
 
     def schedule(self, educator_id: str, *, today: date | None = None) -> ProgressSchedule | None:
         """When this PAR case's progress reports are due, and which were sent (None: no evaluation cycle)."""
@@ -97,9 +113,11 @@ class ProgressReportService(DocumentService):
                     out += self.items_for(s, e, cycle, today)
         return sorted(out, key=lambda i: (i.due_on, i.educator_name))
 
-    def items_for(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date) -> list[DueItem]:
+    def items_for(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date, *,
+                  cal: Calendars | None = None, finals: Sequence[ProgressReport] | None = None,
+                  every: int | None = None) -> list[DueItem]:
         """One cycle's progress reports as compliance items (``what == "progress_report"``)."""
-        sched = self._schedule(s, e, cycle, today)
+        sched = self._schedule(s, e, cycle, today, cal=cal, finals=finals, every=every)
         return [DueItem(e.id, e.display_name, cycle.id, "progress_report", None, slot.due_on, slot.state,
                         f"Progress report {n} to the Panel", slot.sent_on) for n, slot in enumerate(sched.slots, 1)]
 

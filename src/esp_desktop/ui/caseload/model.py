@@ -24,11 +24,15 @@ class CaseloadModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self.rows: list[CaseloadRow] = []
+        self._texts: list[tuple[str, ...]] = []  # each row's cells, worked out once per reload
         self.plan_name = lambda code: code or ""  # set to the rubric's plan-type names by the page
 
     def set_rows(self, rows: list[CaseloadRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows)
+        # Qt asks for every visible cell many times (painting, measuring columns, sorting): the texts are made
+        # here once rather than on each of those calls.
+        self._texts = [tuple(self._text(r, c) for c in range(len(COLUMNS))) for r in self.rows]
         self.endResetModel()
 
     def clear(self) -> None:
@@ -71,11 +75,11 @@ class CaseloadModel(QAbstractTableModel):
         return ""
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
+        if role not in _ROLES or not index.isValid() or index.row() >= len(self.rows):
             return None
         r, col = self.rows[index.row()], index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._text(r, col)
+            return self._texts[index.row()][col]
         if role == Qt.ItemDataRole.ForegroundRole and r.late and col in (5, 6):
             return QBrush(QColor(themed(LATE)))
         if role == Qt.ItemDataRole.FontRole and col == 6 and r.late:
@@ -97,8 +101,15 @@ class CaseloadModel(QAbstractTableModel):
                 return r.next_due or date.max
             if col == 6:
                 return 0 if r.late else 1
-            return self._text(r, col).casefold()
+            return self._texts[index.row()][col].casefold()
         return None
+
+
+# The roles ``data`` answers; the view asks for a dozen others per cell (size hints, alignment, check state...).
+_ROLES = frozenset({
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ForegroundRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole, ID_ROLE, ROW_ROLE, SORT_ROLE,
+})
 
 
 class CaseloadFilter(QSortFilterProxyModel):

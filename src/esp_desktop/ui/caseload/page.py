@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -32,6 +33,9 @@ from ..widgets.icons import icon
 from ..widgets.write import ui_write
 from .dialogs import EducatorDialog, EndDialog, EnrolDialog, IntakeDialog, ReferDialog
 from .model import ROW_ROLE, CaseloadFilter, CaseloadModel
+
+if TYPE_CHECKING:
+    from ...services.caseload import CaseloadScreen
 
 OPEN = (EnrolmentStatus.REFERRED, EnrolmentStatus.INTAKE_SCHEDULED, EnrolmentStatus.ENROLLED)
 # what the table shows: names, programs, sites, plans, next due items and the cap
@@ -182,12 +186,7 @@ class CaseloadPage(QWidget):
         include_ended, include_archived = self.ended.isChecked(), self.archived.isChecked()
 
         def load():  # noqa: ANN202 - off the GUI thread
-            return (
-                svc.caseload.caseload(include_ended=include_ended, include_archived=include_archived),
-                svc.caseload.active_count(),
-                svc.caseload.cap(),
-                svc.caseload.sites(),
-            )
+            return svc.caseload.screen(include_ended=include_ended, include_archived=include_archived)
 
         tasks.run_in_background(self, load, on_done=self._loaded, on_error=error_reporter(self, self.ctx))
 
@@ -195,10 +194,10 @@ class CaseloadPage(QWidget):
         if changes.touches(*SHOWN_TYPES):
             self.refresh()
 
-    def _loaded(self, result) -> None:  # noqa: ANN001
+    def _loaded(self, result: CaseloadScreen) -> None:
         if self.ctx.services is None:  # locked while loading: drop the result
             return
-        rows, active, cap, sites = result
+        rows, active, cap, sites = result.rows, result.active, result.cap, result.sites
         selected = self.selected_row()
         keep = self._select_after or (selected.educator.id if selected else None)
         self._select_after = None

@@ -327,24 +327,39 @@ class FitColumns(QObject):
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
+        # What each column's contents want is measured once per reload (measuring asks the model for every
+        # visible cell, the costly part); a resize of the view only shares out the new width.
+        self._want: list[int] | None = None
         view.viewport().installEventFilter(self)
         model = view.model()
         model.modelReset.connect(self.fit)
         model.layoutChanged.connect(self.fit)
+        for changed in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
+            changed.connect(self._stale)
+
+    def _stale(self, *_args: object) -> None:
+        self._want = None
 
     def eventFilter(self, obj: QObject, ev: QEvent) -> bool:  # noqa: N802 - Qt override
         if ev.type() == QEvent.Type.Resize:
-            self.fit()
+            self._share_out()
         return False
 
     def fit(self) -> None:
+        """Measure the contents again (after a reload) and fit the columns to the view."""
+        self._want = None
+        self._share_out()
+
+    def _share_out(self) -> None:
         v, model = self.view, self.view.model()
         n = model.columnCount()
         if n == 0:
             return
         avail = v.viewport().width()
-        want = [max(v.sizeHintForColumn(c), v.horizontalHeader().sectionSizeHint(c), self.floor)
-                for c in range(n)]
+        if self._want is None or len(self._want) != n:
+            self._want = [max(v.sizeHintForColumn(c), v.horizontalHeader().sectionSizeHint(c), self.floor)
+                          for c in range(n)]
+        want = self._want
         total = sum(want)
         if total <= avail:
             extra = avail - total
