@@ -55,7 +55,7 @@ from ..widgets.icons import icon
 from ..widgets.style import set_tone, tone
 from ..widgets.write import ui_write
 from .conference import TEXT_FIELDS, ConferencePanel
-from .script_model import TEXT_COLUMN, ScriptModel, offset_text
+from .script_model import TEXT_COLUMN, CachedChipDelegate, ScriptModel, offset_text
 from .tag_panel import TagPanel
 
 AUTOSAVE_MS = 800
@@ -136,11 +136,12 @@ class ObservationView(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.script.setWordWrap(True)  # long notes wrap: the whole line is readable without hovering
-        # Time and text are plain text: Qt's own delegate paints them without calling Python per cell (the chip
-        # delegate stays on the tag and audience columns). Issue 15: Enter -> painted.
+        # Time and text are plain text: Qt's own delegate paints them without calling Python per cell; tags and
+        # audience chips are painted from cached pixmaps. Issue 15: Enter -> painted.
         plain = QStyledItemDelegate(self.script)
         for col in (0, TEXT_COLUMN):
             self.script.setItemDelegateForColumn(col, plain)
+        self.script.setItemDelegate(CachedChipDelegate(self.script))
         stretch_column(self.script, 1)
         self._fit_rows_to_text()
         install_audience_menu(self.script, self._set_audience, self._extra_menu)
