@@ -88,6 +88,7 @@ class ObservationView(QWidget):
         self._dirty: set[str] = set()
         self._loading = False
         self.undo_stack: list[list[str]] = []  # deleted lines, newest last (Ctrl+Z), until the CT leaves
+        self._fresh: dict[str, Any] = {}  # id -> the line add_line has just committed (while its change is shown)
         self._build()
 
     # --- layout
@@ -338,7 +339,12 @@ class ObservationView(QWidget):
         every line grew with each line typed (issue 15: Enter -> painted). Anything else (a line removed, restored
         or moved) shows the stored lines again."""
         assert self.obs is not None
-        notes = self.ctx.svc.observations.notes_among(self.obs.id, changed)
+        # A line this screen just wrote is the service's own answer (Anki-style: the operation returns what it
+        # changed); only lines changed by others are read back.
+        fresh = [n for i, n in self._fresh.items() if i in changed]
+        rest = changed.difference(self._fresh)
+        notes = fresh + (self.ctx.svc.observations.notes_among(self.obs.id, rest) if rest else [])
+        notes.sort(key=lambda n: n.seq)
         rows = self.model.records
         shown = {r.id: r for r in rows} if notes else {}
         last_seq = rows[-1].seq if rows else 0
@@ -406,7 +412,16 @@ class ObservationView(QWidget):
         if not text.strip() or not self.start():
             return
         obs_id = self.obs.id
-        note = self._write(lambda: self.ctx.svc.observations.add_note(observation_id=obs_id, text=text))
+
+        def write() -> Any:
+            n = self.ctx.svc.observations.add_note(observation_id=obs_id, text=text)
+            self._fresh[n.id] = n  # committed: store_changed shows it without reading it back
+            return n
+
+        try:
+            note = self._write(write)
+        finally:
+            self._fresh.clear()
         if note is None:
             return  # the line stays in the entry
         self.entry.setText("")  # (not clear(): setText also ends the line's own undo, so Ctrl+Z undoes deletes)
