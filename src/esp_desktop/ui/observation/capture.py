@@ -55,7 +55,7 @@ from ..widgets.icons import icon
 from ..widgets.style import set_tone, tone
 from ..widgets.write import ui_write
 from .conference import TEXT_FIELDS, ConferencePanel
-from .script_model import TEXT_COLUMN, ScriptModel, offset_text
+from .script_model import TEXT_COLUMN, CachedChipDelegate, ScriptModel, offset_text
 from .tag_panel import TagPanel
 
 AUTOSAVE_MS = 800
@@ -88,6 +88,7 @@ class ObservationView(QWidget):
         self._dirty: set[str] = set()
         self._loading = False
         self.undo_stack: list[list[str]] = []  # deleted lines, newest last (Ctrl+Z), until the CT leaves
+        self._fresh: dict[str, Any] = {}  # id -> the line add_line has just committed (while its change is shown)
         self._build()
 
     # --- layout
@@ -136,11 +137,12 @@ class ObservationView(QWidget):
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
         self.script.setWordWrap(True)  # long notes wrap: the whole line is readable without hovering
-        # Time and text are plain text: Qt's own delegate paints them without calling Python per cell (the chip
-        # delegate stays on the tag and audience columns). Issue 15: Enter -> painted.
+        # Time and text are plain text: Qt's own delegate paints them without calling Python per cell; tags and
+        # audience chips are painted from cached pixmaps. Issue 15: Enter -> painted.
         plain = QStyledItemDelegate(self.script)
         for col in (0, TEXT_COLUMN):
             self.script.setItemDelegateForColumn(col, plain)
+        self.script.setItemDelegate(CachedChipDelegate(self.script))
         stretch_column(self.script, 1)
         self._fit_rows_to_text()
         install_audience_menu(self.script, self._set_audience, self._extra_menu)
@@ -337,7 +339,12 @@ class ObservationView(QWidget):
         every line grew with each line typed (issue 15: Enter -> painted). Anything else (a line removed, restored
         or moved) shows the stored lines again."""
         assert self.obs is not None
-        notes = self.ctx.svc.observations.notes_among(self.obs.id, changed)
+        # A line this screen just wrote is the service's own answer (Anki-style: the operation returns what it
+        # changed); only lines changed by others are read back.
+        fresh = [n for i, n in self._fresh.items() if i in changed]
+        rest = changed.difference(self._fresh)
+        notes = fresh + (self.ctx.svc.observations.notes_among(self.obs.id, rest) if rest else [])
+        notes.sort(key=lambda n: n.seq)
         rows = self.model.records
         shown = {r.id: r for r in rows} if notes else {}
         last_seq = rows[-1].seq if rows else 0
@@ -405,7 +412,16 @@ class ObservationView(QWidget):
         if not text.strip() or not self.start():
             return
         obs_id = self.obs.id
-        note = self._write(lambda: self.ctx.svc.observations.add_note(observation_id=obs_id, text=text))
+
+        def write() -> Any:
+            n = self.ctx.svc.observations.add_note(observation_id=obs_id, text=text)
+            self._fresh[n.id] = n  # committed: store_changed shows it without reading it back
+            return n
+
+        try:
+            note = self._write(write)
+        finally:
+            self._fresh.clear()
         if note is None:
             return  # the line stays in the entry
         self.entry.setText("")  # (not clear(): setText also ends the line's own undo, so Ctrl+Z undoes deletes)

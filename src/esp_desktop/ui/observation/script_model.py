@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from ...core import timefmt
+from ..widgets.fields import ChipDelegate
 from ..widgets.record_model import (
     CHIPS_ROLE,
     ID_ROLE,
@@ -83,3 +86,52 @@ class ScriptModel(RecordTableModel):
             return False
         self.replace(saved)  # (the view may already have reloaded the lines from the store)
         return True
+
+
+class CachedChipDelegate(ChipDelegate):
+    """The chip delegate's look, painted from a pixmap made once per set of chips and cell size: the script repaints
+    every visible row on each line typed, and drawing each chip in Python was most of a frame (issue 15)."""
+
+    MAX_CACHED = 512
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._pixmaps: dict[tuple[Any, ...], QPixmap] = {}
+
+    def paint(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        chips = index.data(CHIPS_ROLE)
+        opt: Any = option  # Any: PySide6's stubs lack QStyleOption's members (rect, widget, font...)
+        widget = opt.widget
+        if widget is None or chips is None:
+            super().paint(p, option, index)
+            return
+        # Background, selection and focus as the style draws them; the option carries no text or icon.
+        widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, option, p, widget)
+        if not chips:
+            return
+        rect, dpr = opt.rect, p.device().devicePixelRatioF()
+        key = (tuple(chips), rect.width(), rect.height(), dpr, opt.font.key(), opt.palette.text().color().rgba())
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = self._render(option, index, rect.width(), rect.height(), dpr)
+            if len(self._pixmaps) >= self.MAX_CACHED:
+                self._pixmaps.clear()
+            self._pixmaps[key] = pixmap
+        p.drawPixmap(rect.topLeft(), pixmap)
+
+    def _render(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex, w: int, h: int,
+                dpr: float) -> QPixmap:
+        """The chips exactly as ChipDelegate paints them, on a transparent pixmap (no selection: drawn beneath)."""
+        pixmap = QPixmap(max(1, round(w * dpr)), max(1, round(h * dpr)))
+        pixmap.setDevicePixelRatio(dpr)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        opt: Any = QStyleOptionViewItem(option)
+        opt.rect = QRect(0, 0, w, h)
+        opt.state &= ~(QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus | QStyle.StateFlag.State_MouseOver)
+        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.Alternate
+        painter = QPainter(pixmap)
+        try:
+            super().paint(painter, opt, index)
+        finally:
+            painter.end()
+        return pixmap
