@@ -9,14 +9,17 @@ records. Prints figures, then the headline JSON line:
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
 import json
+import math
 import os
 import pwd
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +30,42 @@ from pathlib import Path
 import httpx
 
 CTS, PUSHES_PER_CT, BATCH = 12, 8, 200
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _tree(root: int) -> list[int]:
+    """`root` and its descendants (from /proc: no psutil here)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(children.get(pid, []))
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """user+sys CPU seconds of each live process (threads included)."""
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    return out
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(after[p] - before.get(p, 0.0) for p in after)
 
 
 def free_port() -> int:
@@ -55,6 +94,9 @@ class Cluster:
         prefix = ["runuser", "-u", self.user, "--"] if self.user else []
         subprocess.run([*prefix, *cmd], check=True, capture_output=True, timeout=120)
 
+    def postmaster(self) -> int:
+        return int((self.root / "data" / "postmaster.pid").read_text().split()[0])
+
     def new_db(self) -> str:
         import psycopg
 
@@ -70,9 +112,17 @@ class Cluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def esp_central(data_dir: Path, db_url: str, *args: str, **kw: object) -> subprocess.CompletedProcess[str]:
+def server_env(src: Path | None) -> dict[str, str]:
+    """The environment of esp-central's processes: `src` (another checkout's src/, --compare) comes first."""
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return env
+
+
+def esp_central(data_dir: Path, db_url: str, *args: str, src: Path | None = None) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "esp_desktop.server.cli", "--data-dir", str(data_dir), "--db", db_url, *args]
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=120, **kw)  # type: ignore[call-overload]
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=300, env=server_env(src))
 
 
 def bodies(n: int) -> list[bytes]:
@@ -131,14 +181,15 @@ async def push_all(url: str, tokens: list[str], work: dict[str, list[bytes]]) ->
     return time.perf_counter() - start
 
 
-def run(cluster: Cluster, workers: int) -> float:
-    """Pushes per second with `workers` worker processes (a fresh database and data directory)."""
+def run(cluster: Cluster, workers: int, src: Path | None = None, label: str = "") -> float:
+    """Pushes per second with `workers` worker processes (a fresh database and data directory); `src`: the
+    esp-central code to run (another checkout's src/), by default this one's."""
     data_dir = Path(tempfile.mkdtemp(prefix="esp-bench-central-"))
     try:
         db_url = cluster.new_db()
-        esp_central(data_dir, db_url, "init")
+        esp_central(data_dir, db_url, "init", src=src)
         codes = [
-            esp_central(data_dir, db_url, "user", "add", "--name", f"CT {i}", "--role", "ct").stdout.split()[-1]
+            esp_central(data_dir, db_url, "user", "add", "--name", f"CT {i}", "--role", "ct", src=src).stdout.split()[-1]
             for i in range(CTS)
         ]
         port = free_port()
@@ -148,9 +199,10 @@ def run(cluster: Cluster, workers: int) -> float:
             [*cmd, "serve", "--port", str(port), "--workers", str(workers)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=server_env(src),
         )
         try:
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180
             while True:
                 try:
                     if httpx.get(f"{url}/v1/health").status_code == 200:
@@ -164,33 +216,75 @@ def run(cluster: Cluster, workers: int) -> float:
             warm = {t: bodies(1) for t in tokens}  # connections, imports and caches of every worker
             asyncio.run(push_all(url, tokens, warm))
             work = {t: bodies(PUSHES_PER_CT) for t in tokens}
+            server_pids, pg_pids = _tree(proc.pid), _tree(cluster.postmaster())
+            cpu0 = cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time()
+            load0 = os.getloadavg()[0]
             seconds = asyncio.run(push_all(url, tokens, work))
+            cpu1 = cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time()
+            load1 = os.getloadavg()[0]
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(30)
         pushes = CTS * PUSHES_PER_CT
-        print(f"{workers} worker(s): {pushes} pushes of {BATCH} records in {seconds:.2f} s: "
-              f"{pushes / seconds:.1f} pushes/s, {pushes * BATCH / seconds:.0f} records/s")
+        # CPU of each process that did work: with several workers, whether both carried the load
+        busy = sorted((cpu1[0][p] - cpu0[0].get(p, 0.0) for p in cpu1[0]), reverse=True)
+        shares = "/".join(f"{c:.1f}" for c in busy[:workers])
+        per_push = {
+            "esp-central": spent(cpu0[0], cpu1[0]) / pushes * 1000,
+            "postgres": spent(cpu0[1], cpu1[1]) / pushes * 1000,
+            "load generator": (cpu1[2] - cpu0[2]) / pushes * 1000,
+        }
+        print(f"{label}{workers} worker(s): {pushes} pushes of {BATCH} records in {seconds:.2f} s: "
+              f"{pushes / seconds:.1f} pushes/s, {pushes * BATCH / seconds:.0f} records/s; CPU ms per push: "
+              + ", ".join(f"{k} {v:.1f}" for k, v in per_push.items())
+              + f"; busiest processes' CPU s {shares}; load average {load0:.1f} -> {load1:.1f}", flush=True)
         return pushes / seconds
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+def spread(values: list[float]) -> str:
+    values = [v for v in values if not math.isnan(v)]
+    if not values:
+        return "no run"
+    return f"median {statistics.median(values):.1f} (min {min(values):.1f}, max {max(values):.1f})"
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each configuration, alternated")
+    parser.add_argument("--compare", type=Path, help="another checkout (its src/ is run too, alternated): before/after")
+    args = parser.parse_args()
     if not shutil.which("initdb"):
         print("PostgreSQL (initdb, pg_ctl) is not on PATH; skipped", file=sys.stderr)
         print(json.dumps({"metric": "central_push_rps_2_workers_vs_1", "value": None, "goal": 1.6}))
         return
     cluster = Cluster()
+    results: dict[tuple[str, int], list[float]] = {}
+    sources: list[tuple[str, Path | None]] = [("", None)]
+    if args.compare:
+        sources = [("before: ", (args.compare / "src").resolve()), ("after: ", None)]
     try:
-        # Alternate 1 and 2 workers, twice, and take each one's best: other load on a shared machine hits both.
-        one, two = [], []
-        for _ in range(2):
-            one.append(run(cluster, 1))
-            two.append(run(cluster, 2))
+        # Alternate 1 and 2 workers (and before/after): other load on a shared machine hits all of them.
+        for _ in range(args.rounds):
+            for label, src in sources:
+                for workers in (1, 2):
+                    try:
+                        rps = run(cluster, workers, src, label)
+                    except RuntimeError as exc:  # e.g. workers killed as hung while starting (a busy machine)
+                        print(f"{label}{workers} worker(s): {exc}", flush=True)
+                        rps = math.nan
+                    results.setdefault((label, workers), []).append(rps)
     finally:
         cluster.stop()
-    print(json.dumps({"metric": "central_push_rps_2_workers_vs_1", "value": round(max(two) / max(one), 2), "goal": 1.6}))
+    for label, _src in sources:
+        one, two = results[(label, 1)], results[(label, 2)]
+        ratios = [b / a for a, b in zip(one, two, strict=True)]
+        print(f"{label}pushes/s on 1 worker {spread(one)}; on 2 {spread(two)}; 2/1 per round {spread(ratios)}")
+    one, two = results[("after: " if args.compare else "", 1)], results[("after: " if args.compare else "", 2)]
+    best = [max((v for v in runs if not math.isnan(v)), default=math.nan) for runs in (one, two)]
+    value = None if math.isnan(best[0] + best[1]) else round(best[1] / best[0], 2)
+    print(json.dumps({"metric": "central_push_rps_2_workers_vs_1", "value": value, "goal": 1.6}))
 
 
 if __name__ == "__main__":

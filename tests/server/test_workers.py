@@ -3,14 +3,18 @@ processes, with no in-process lock to lean on."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import threading
+import time
 import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 
-from esp_desktop.server import db
+from esp_desktop.server import db, workers
 from esp_desktop.server.service import Central
 from tests.helpers.central import CentralProcess, change, envelope
 from tests.helpers.server_fixtures import BACKENDS, make_db_url
@@ -146,3 +150,59 @@ def test_two_workers_twelve_pushers_every_device_pulls_every_record_once(backend
             for client in clients:
                 client.close()
         admin.client.close()
+
+
+def _sockets_by_pid(pids: list[int], port: int) -> dict[int, tuple[int, int]]:
+    """(listening sockets, established connections) on `port` held by each process: socket inodes of its
+    descriptors matched against the kernel's TCP tables."""
+    states: dict[str, str] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port:  # the local address' port
+                states[fields[9]] = fields[3]  # inode -> state (0A listening, 01 established)
+    held = {}
+    for pid in pids:
+        fd_dir = Path(f"/proc/{pid}/fd")
+        links = [os.readlink(fd_dir / fd) for fd in os.listdir(fd_dir)]
+        mine = [states.get(link[8:-1]) for link in links if link.startswith("socket:[")]
+        held[pid] = (mine.count("0A"), mine.count("01"))
+    return held
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not workers.balanced(), reason="connections spread over workers by SO_REUSEPORT (Linux)")
+def test_connections_spread_over_the_workers(tmp_path, request):
+    """Each worker listens on its own socket: long-lived connections (a CT's sync) are not all accepted by
+    whichever worker woke first (with one shared socket, twelve CTs syncing at once all landed on one worker)."""
+    data_dir, db_url = _initialised(tmp_path, "sqlite", request)
+    Central(engine=db.make_engine(db_url), data_dir=data_dir).engine.dispose()
+    with CentralProcess(data_dir, db_url, workers=2) as server:
+        kids = server.children()
+        assert len(kids) >= 2, server.output()
+        # 24 connections opened at once (as twelve CTs starting a sync together): the kernel completes them
+        # before any worker accepts. Each is hashed to a worker's own socket, so all 24 on one worker has a
+        # probability of 2**-23; with one shared socket, the first worker to wake took them all.
+        # The workers are stopped meanwhile, so that none of them accepts before all 24 wait.
+        deadline = time.monotonic() + 90
+        while len(workers_ := [pid for pid, n in _sockets_by_pid(kids, server.port).items() if n[0]]) < 2:
+            assert time.monotonic() < deadline, server.output()  # both workers listening
+            time.sleep(0.2)
+        for pid in workers_:
+            os.kill(pid, signal.SIGSTOP)
+        try:
+            conns = [socket.create_connection(("127.0.0.1", server.port), timeout=60) for _ in range(24)]
+        finally:
+            for pid in workers_:
+                os.kill(pid, signal.SIGCONT)
+        try:
+            for conn in conns:
+                conn.sendall(b"GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            for conn in conns:
+                assert conn.recv(4096).startswith(b"HTTP/1.1 200 ")
+            held = _sockets_by_pid(workers_, server.port)
+            assert sum(n[1] for n in held.values()) == 24, held
+            assert all(n[1] > 0 for n in held.values()), held
+        finally:
+            for conn in conns:
+                conn.close()

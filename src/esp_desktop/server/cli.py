@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from esp_desktop.core.enums import ReaderKind
 from esp_desktop.core.policy import READER_NAMES, READER_ROLES
-from esp_desktop.server import db
+from esp_desktop.server import db, workers
 from esp_desktop.server.restore import restore
 from esp_desktop.server.security import write_dev_cert
 from esp_desktop.server.service import ROLES, Central, CentralError
@@ -173,12 +173,8 @@ def _serve(args: argparse.Namespace, data_dir: Path) -> int:
     # Worker processes import the app factory and find the data directory and database in the environment.
     os.environ["ESP_CENTRAL_DATA_DIR"] = str(data_dir.resolve())
     os.environ["ESP_CENTRAL_DB"] = db.resolve_db_url(data_dir, args.db)
-    uvicorn.run(
-        "esp_desktop.server.app:from_environment",
-        factory=True,
-        workers=args.workers,
-        **options,
-    )
+    # Each worker listens on its own socket, so connections spread over the workers (workers.py).
+    workers.serve("esp_desktop.server.app:from_environment", workers=args.workers, **options)
     return 0
 
 
