@@ -27,6 +27,7 @@ from esp_desktop.reports.layout import (
     fmt_short,
     keep,
     p,
+    plain,
     px,
     section,
     spacer,
@@ -127,10 +128,10 @@ def _conference(notes: Sequence[ConferenceNoteVM], missing: str) -> list[Flowabl
 
 
 def _script_note(note: ScriptNoteVM) -> Paragraph:
-    tail = ""
-    if note.equity_areas:
-        tail = f' <font color="#5F6B76" size="7.6">· Equity: {m(_codes(note.equity_areas))}</font>'
     # the time is the paragraph's bullet, so wrapped lines hang neatly under the text
+    if not note.equity_areas:
+        return plain(note.text, S.note, bullet=note.at)
+    tail = f' <font color="#5F6B76" size="7.6">· Equity: {m(_codes(note.equity_areas))}</font>'
     return Paragraph(f"{m(note.text)}{tail}", S.note, bulletText=note.at)
 
 

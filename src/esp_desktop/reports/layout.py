@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -31,6 +32,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag
 
 from esp_desktop.core import timefmt
 from esp_desktop.reports import fonts
@@ -120,6 +123,12 @@ def fmt_short(d: date | None) -> str:
     return timefmt.iso_date(d)
 
 
+def sentence(text: str) -> str:
+    """`text` ending in exactly one full stop: a reason the CT typed may already end with one ("… Standard III.")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def fmt_hours(minutes: int) -> str:
     return f"{minutes / 60:.1f}"
 
@@ -132,9 +141,32 @@ def tstyle(cmds: Sequence[tuple]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SANS), *cmds])
 
 
+# style -> the text fragment reportlab's parser makes for plain text in that style (see `plain`)
+_plain_frags: WeakKeyDictionary[ParagraphStyle, ParaFrag] = WeakKeyDictionary()
+
+
+def plain(text: object, style: ParagraphStyle = S.body, *, bullet: str | None = None) -> Paragraph:
+    """A paragraph of *user* text (escaped, with font fallback); `bullet` is a plain bullet text.
+
+    Text that needs no markup (one line, every character in DejaVu Sans: nearly all of it) skips
+    reportlab's mini-XML parser, which costs more than laying the paragraph out: the paragraph gets the one
+    fragment the parser would have made for it (the style's fragment for "x", with this text, whitespace
+    cleaned as the parser cleans it). Anything else is parsed as before.
+    """
+    s = "" if text is None else unicodedata.normalize("NFC", str(text))
+    if s and "\n" not in s and style.textTransform is None and fonts.covered(s):
+        cleaned = cleanBlockQuotedText(s)
+        if cleaned:
+            frag = _plain_frags.get(style)
+            if frag is None:
+                frag = _plain_frags[style] = Paragraph("x", style).frags[0]
+            return Paragraph(cleaned, style, bulletText=bullet, frags=[frag.clone(text=cleaned)])
+    return Paragraph(m(s), style, bulletText=bullet)
+
+
 def p(text: object, style: ParagraphStyle = S.body) -> Paragraph:
     """A paragraph of *user* text (escaped, with font fallback)."""
-    return Paragraph(m(text), style)
+    return plain(text, style)
 
 
 def px(markup_text: str, style: ParagraphStyle = S.body) -> Paragraph:
@@ -162,7 +194,7 @@ class SectionRule(Flowable):
 
 def section(title: str) -> list[Flowable]:
     # CondPageBreak keeps a heading from being stranded at the bottom of a page.
-    return [CondPageBreak(1.3 * inch), px(m(title), S.h1), SectionRule()]
+    return [CondPageBreak(1.3 * inch), plain(title, S.h1), SectionRule()]
 
 
 def subsection(title: str, style: ParagraphStyle = S.h2) -> list[Flowable]:
@@ -170,7 +202,7 @@ def subsection(title: str, style: ParagraphStyle = S.h2) -> list[Flowable]:
 
 
 def empty(text: str) -> Paragraph:
-    return Paragraph(m(text), S.empty)
+    return plain(text, S.empty)
 
 
 def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2, skip_empty: bool = False) -> Table:
@@ -181,8 +213,8 @@ def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2, skip_empty: 
     for label, value in pairs:
         cells.append(
             [
-                Paragraph(m(label.upper()), S.label),
-                Paragraph(m(value if value not in (None, "") else "—"), S.value),
+                plain(label.upper(), S.label),
+                plain(value if value not in (None, "") else "—", S.value),
             ]
         )
     rows: list[list[object]] = []
