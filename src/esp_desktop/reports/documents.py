@@ -18,6 +18,7 @@ from esp_desktop.reports.layout import (
     CONTENT_WIDTH,
     MUTED,
     RULE,
+    Para,
     S,
     SectionRule,
     empty,
@@ -132,7 +133,7 @@ def _script_note(note: ScriptNoteVM) -> Paragraph:
     if not note.equity_areas:
         return plain(note.text, S.note, bullet=note.at)
     tail = f' <font color="#5F6B76" size="7.6">· Equity: {m(_codes(note.equity_areas))}</font>'
-    return Paragraph(f"{m(note.text)}{tail}", S.note, bulletText=note.at)
+    return Para(f"{m(note.text)}{tail}", S.note, bulletText=note.at)
 
 
 def _recommendations(recs: Sequence[RecommendationVM], missing: str) -> list[Flowable]:

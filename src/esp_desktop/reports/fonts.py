@@ -126,20 +126,26 @@ def _covered(ch: str, covered: frozenset[int]) -> bool:
     return ord(ch) in covered or ch in "\n\t"
 
 
-def _all_covered(text: str, covered: frozenset[int]) -> bool:
-    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call
-    if text.isascii():
-        return True
-    return all(_covered(ch, covered) for ch in set(text))
+@lru_cache(maxsize=1)
+def _coverage() -> frozenset[int]:
+    """The code points DejaVu Sans has, and the line break and tab (`markup` and reportlab handle those)."""
+    return register() | {ord("\n"), ord("\t")}
+
+
+def _all_covered(text: str) -> bool:
+    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call, the rest one more
+    return text.isascii() or _coverage().issuperset(map(ord, text))
 
 
 def covered(text: str) -> bool:
     """Whether DejaVu Sans has every character of `text` (no run needs the CJK fallback)."""
-    return _all_covered(text, register())
+    return _all_covered(text)
 
 
 def runs(text: str) -> list[tuple[str, bool]]:
     """Split text into (chunk, needs_fallback) runs."""
+    if _all_covered(text):  # the common case (every page header and footer)
+        return [(text, False)] if text else []
     covered = register()
     out: list[tuple[str, bool]] = []
     for ch in text:
@@ -159,8 +165,7 @@ def markup(text: object) -> str:
         return ""
     # NFC: decomposed accents (e + combining marks) would print as detached marks.
     s = unicodedata.normalize("NFC", str(text))
-    covered = register()
-    if _all_covered(s, covered):  # fast path: the common case
+    if _all_covered(s):  # fast path: the common case
         return escape(s).replace("\n", "<br/>")
     parts = []
     for chunk, fallback in runs(s):
@@ -192,6 +197,6 @@ def string_width(text: str, *, font: str, size: float) -> float:
 
 def plain_lines(text: str, *, font: str, size: float, width: float) -> list[str] | None:
     """Wrap `text` into lines of at most `width` in `font`, or None if it needs the CJK fallback."""
-    if not _all_covered(text, register()):
+    if not _all_covered(text):
         return None
     return simpleSplit(text, font, size, width)

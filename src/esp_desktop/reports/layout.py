@@ -141,6 +141,26 @@ def tstyle(cmds: Sequence[tuple]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SANS), *cmds])
 
 
+class Para(Paragraph):
+    """A Paragraph that lays its lines out once per width.
+
+    Platypus asks a paragraph for its size more than once at the same width (a table measures its cells, then
+    measures them again to draw them; KeepTogether measures its content, then the frame does), and every
+    time reportlab breaks the lines afresh: a quarter of a packet's line breaking. The lines depend only on
+    the text, the style and the width, so the last result is kept for that width.
+    """
+
+    _laid_out_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        # split() drops blPara when the paragraph must move on whole (then it is laid out again)
+        if availWidth == self._laid_out_at and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._laid_out_at = availWidth
+        return size
+
+
 # style -> the text fragment reportlab's parser makes for plain text in that style (see `plain`)
 _plain_frags: WeakKeyDictionary[ParagraphStyle, ParaFrag] = WeakKeyDictionary()
 
@@ -159,9 +179,9 @@ def plain(text: object, style: ParagraphStyle = S.body, *, bullet: str | None = 
         if cleaned:
             frag = _plain_frags.get(style)
             if frag is None:
-                frag = _plain_frags[style] = Paragraph("x", style).frags[0]
-            return Paragraph(cleaned, style, bulletText=bullet, frags=[frag.clone(text=cleaned)])
-    return Paragraph(m(s), style, bulletText=bullet)
+                frag = _plain_frags[style] = Paragraph("x", style).frags[0]  # parsed once per style
+            return Para(cleaned, style, bulletText=bullet, frags=[frag.clone(text=cleaned)])
+    return Para(m(s), style, bulletText=bullet)
 
 
 def p(text: object, style: ParagraphStyle = S.body) -> Paragraph:
@@ -171,7 +191,7 @@ def p(text: object, style: ParagraphStyle = S.body) -> Paragraph:
 
 def px(markup_text: str, style: ParagraphStyle = S.body) -> Paragraph:
     """A paragraph of trusted markup built by the renderer (user parts already passed through `m`)."""
-    return Paragraph(markup_text, style)
+    return Para(markup_text, style)
 
 
 class SectionRule(Flowable):
@@ -261,7 +281,7 @@ def table(
         lines = fonts.plain_lines(h, font=hs.fontName, size=hs.fontSize, width=col_w[i] - 2 * CELL_PAD)
         # plain strings where possible (cheap), styled by the header row commands below
         head.append(
-            "\n".join(lines) if lines is not None else Paragraph(m(h), head_right if i in numeric else hs)
+            "\n".join(lines) if lines is not None else Para(m(h), head_right if i in numeric else hs)
         )
     body = []
     for row in rows:
@@ -282,7 +302,7 @@ def table(
             else:
                 if ci in numeric:
                     style = ParagraphStyle(f"{style.name}_r", parent=style, alignment=2)
-                out.append(Paragraph(m(text), style))
+                out.append(Para(m(text), style))
         body.append(out)
     t = Table([head, *body], colWidths=col_w, repeatRows=1, hAlign="LEFT")
     cmds = [
