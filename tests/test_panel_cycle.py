@@ -106,6 +106,7 @@ def test_a_par_case_through_the_whole_cycle(svc, export) -> None:
               "Rehearse the morning routine", "Co-plan routines weekly", "First benchmark", "Jordan Ellis",
               "September 22, 2026"):
         assert s in t, s
+    assert "December 18, 2026" in t and "2026-12-18" not in t  # the action's "By" date, as documents print dates
 
     # Observations: 1 announced + 4 unannounced, with evidence and coaching
     ev1 = svc.evidence.add(educator_id=e.id, title="Routine plan", category="products_of_practice",
@@ -144,6 +145,10 @@ def test_a_par_case_through_the_whole_cycle(svc, export) -> None:
     t = export("progress-report", "panel", educator_id=e.id)
     assert "Progress report 1 to the ESP Panel" in t and "Routine 1 is tighter." in t and "60%" in t
     assert "Transition 1 took" not in t  # scripted lines are CT-private
+    # dates as documents print them; the report is late: it answers the first due date (30 school days after the
+    # cycle's start), missed on October 22, and covers the cycle so far
+    assert "September 8, 2026 – November 23, 2026" in t and "October 22, 2026" in t
+    assert "2026-09-08" not in t and "2026-10-22" not in t
 
     # The summative recommendation
     with on(date(2026, 12, 14)):
@@ -216,8 +221,10 @@ def test_a_par_case_through_the_whole_cycle(svc, export) -> None:
     t = export("minutes", "panel", meeting_id=later.id)
     assert "Earlier decisions revised at this meeting" in t and "superseded by version 2" in t
     assert "revises version 1 of January 4, 2027" in t and "family-conference log" in t
+    assert "log for Standard III. " in t and "III.." not in t  # the reason's own full stop, not a second one
     t = export("minutes", "panel", meeting_id=meeting.id)
     assert "superseded by version 2 of February 1, 2027" in t and "Modify the recommended ratings" in t
     assert any(a.action == "panel_decision_revised" for a in svc.audit.history(educator_id=e.id))
     t = export("final-evaluation", "educator", educator_id=e.id)
     assert "version 2" in t and "The Panel revised its decision (version 2)" in t
+    assert "log for Standard III. " in t and "III.." not in t

@@ -27,6 +27,7 @@ from esp_desktop.reports.layout import (
     p,
     px,
     section,
+    sentence,
     spacer,
     subsection,
     table,
@@ -89,7 +90,8 @@ def _decision(d: DecisionVM, rubric: Rubric, *, heading: str = "Decision") -> li
         head += f" (version {d.version})"
     out: list[Flowable] = [px(f"<b>{m(head)}</b>", S.h3)]
     if d.revises:
-        out.append(p(f"This decision revises {d.revises}. Reason: {d.revision_reason or 'not stated'}.", S.body))
+        out.append(p(f"This decision revises {d.revises}. Reason: {sentence(d.revision_reason or 'not stated')}",
+                     S.body))
     grid = _ratings(d, rubric)
     if grid is not None:
         out.append(grid)
@@ -101,7 +103,7 @@ def _decision(d: DecisionVM, rubric: Rubric, *, heading: str = "Decision") -> li
     if d.vote:
         bits.append(f"vote {d.vote}")
     bits.append(f"recorded by {d.recorded_by}")
-    out.append(p(" · ".join(bits) + ".", S.small))
+    out.append(p(sentence(" · ".join(bits)), S.small))
     return out
 
 
@@ -202,7 +204,7 @@ def final_evaluation_story(doc: FinalEvaluationDoc) -> list[Flowable]:
         "presented the evidence and a rating recommendation; both are shown side by side.", S.small))
     if ev.decision_version > 1:
         story.append(p(f"The Panel revised its decision (version {ev.decision_version}). Reason: "
-                       f"{ev.revision_reason or 'not stated'}.", S.body))
+                       f"{sentence(ev.revision_reason or 'not stated')}", S.body))
     story += section("Ratings: the Panel's final rating and the consulting teacher's recommendation")
     rows: list[list[object]] = [[base._standard_label(doc.rubric, r.standard), r.final or "Not rated",
                                  r.recommended or "—"] for r in ev.ratings]
@@ -310,8 +312,8 @@ def plan_story(doc: PlanDoc) -> list[Flowable]:
     story += section("Actions and supports")
     if pl.actions:
         story.append(table(["Action by the educator", "Supports provided", "By"],
-                           [[a.action, a.supports, fmt_short(a.due) if a.due else "—"] for a in pl.actions],
-                           [3.2, 2.8, 0.9]))
+                           [[a.action, a.supports, fmt_date(a.due) if a.due else "—"] for a in pl.actions],
+                           [3.0, 2.6, 1.3]))
     else:
         story.append(empty("No actions are written yet."))
     story += section("Timeline")
@@ -339,8 +341,8 @@ def progress_story(doc: ProgressReportDoc) -> list[Flowable]:
         title, f"{doc.educator.name} · {fmt_date(r.period_start)} – {fmt_date(r.period_end)}")
     story.append(facts([
         ("Educator", doc.educator.name), ("School site(s)", "; ".join(doc.educator.sites)),
-        ("Consulting teacher", doc.ct_name), ("Period", f"{fmt_short(r.period_start)} – {fmt_short(r.period_end)}"),
-        ("Due", fmt_short(r.due_on) if r.due_on else ""), ("Status", _status(r.status, r.version)),
+        ("Consulting teacher", doc.ct_name), ("Period", f"{fmt_date(r.period_start)} – {fmt_date(r.period_end)}"),
+        ("Due", fmt_date(r.due_on) if r.due_on else ""), ("Status", _status(r.status, r.version)),
     ], columns=3, skip_empty=True))
     for heading, text, missing in (
         ("Observations", r.observations, "No observations in this period."),

@@ -18,6 +18,7 @@ from esp_desktop.reports.layout import (
     CONTENT_WIDTH,
     MUTED,
     RULE,
+    Para,
     S,
     SectionRule,
     empty,
@@ -27,6 +28,7 @@ from esp_desktop.reports.layout import (
     fmt_short,
     keep,
     p,
+    plain,
     px,
     section,
     spacer,
@@ -127,11 +129,11 @@ def _conference(notes: Sequence[ConferenceNoteVM], missing: str) -> list[Flowabl
 
 
 def _script_note(note: ScriptNoteVM) -> Paragraph:
-    tail = ""
-    if note.equity_areas:
-        tail = f' <font color="#5F6B76" size="7.6">· Equity: {m(_codes(note.equity_areas))}</font>'
     # the time is the paragraph's bullet, so wrapped lines hang neatly under the text
-    return Paragraph(f"{m(note.text)}{tail}", S.note, bulletText=note.at)
+    if not note.equity_areas:
+        return plain(note.text, S.note, bullet=note.at)
+    tail = f' <font color="#5F6B76" size="7.6">· Equity: {m(_codes(note.equity_areas))}</font>'
+    return Para(f"{m(note.text)}{tail}", S.note, bulletText=note.at)
 
 
 def _recommendations(recs: Sequence[RecommendationVM], missing: str) -> list[Flowable]:

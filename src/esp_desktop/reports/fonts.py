@@ -14,6 +14,8 @@ import threading
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -44,6 +46,37 @@ class FontError(RuntimeError):
     """The bundled fonts are missing (a broken install)."""
 
 
+class _TTFont(TTFont):
+    """A TTFont whose `splitString` maps already-seen text with one C-level `str.translate`.
+
+    reportlab's `splitString` (called for every run of text drawn) walks the text character by character in
+    Python to give each character its code in the font subset embedded in this document: ~10% of rendering a
+    40-page packet. Once every character of a run has its code in subset 0 (after the first few paragraphs,
+    nearly every run), the answer is a table look-up. Anything else (a character seen for the first time,
+    subsets beyond the first) goes to reportlab's own method, so the bytes written are the same.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # per document: (number of assignments when built, translate table, characters it maps)
+        self._subset0: WeakKeyDictionary[Any, tuple[int, dict[int, str], frozenset[str]]] = WeakKeyDictionary()
+
+    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str) and text:
+            assignments = state.assignments
+            cached = self._subset0.get(doc)
+            if cached is None or cached[0] != len(assignments):  # assignments only ever grow
+                table = {code: chr(n) for code, n in assignments.items() if n < 256}
+                if 32 in assignments:
+                    table[0xA0] = table[32]  # reportlab prints a no-break space as a space
+                cached = (len(assignments), table, frozenset(map(chr, table)))
+                self._subset0[doc] = cached
+            if cached[2].issuperset(text):
+                return [(0, text.translate(cached[1]).encode("latin-1"))]
+        return super().splitString(text, doc, encoding)
+
+
 def fonts_dir() -> Path:
     """Locate ``resources/fonts``: $ESP_RESOURCES, the installed package data, or the source checkout."""
     candidates = []
@@ -66,7 +99,7 @@ def register() -> frozenset[int]:
     with _lock:
         for name, filename in _FILES.items():
             if name not in pdfmetrics.getRegisteredFontNames():
-                pdfmetrics.registerFont(TTFont(name, str(base / filename)))
+                pdfmetrics.registerFont(_TTFont(name, str(base / filename)))
         # <b>/<i> inside paragraphs resolve through this mapping.
         addMapping(SANS, 0, 0, SANS)
         addMapping(SANS, 1, 0, SANS_BOLD)
@@ -82,7 +115,7 @@ def _ensure_cjk() -> None:
         return
     with _lock:
         if not _cjk_loaded:
-            pdfmetrics.registerFont(TTFont(CJK, str(fonts_dir() / _CJK_FILE)))
+            pdfmetrics.registerFont(_TTFont(CJK, str(fonts_dir() / _CJK_FILE)))
             for bold in (0, 1):
                 for italic in (0, 1):
                     addMapping(CJK, bold, italic, CJK)  # no bold/italic CJK faces: reuse the regular one
@@ -93,15 +126,26 @@ def _covered(ch: str, covered: frozenset[int]) -> bool:
     return ord(ch) in covered or ch in "\n\t"
 
 
-def _all_covered(text: str, covered: frozenset[int]) -> bool:
-    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call
-    if text.isascii():
-        return True
-    return all(_covered(ch, covered) for ch in set(text))
+@lru_cache(maxsize=1)
+def _coverage() -> frozenset[int]:
+    """The code points DejaVu Sans has, and the line break and tab (`markup` and reportlab handle those)."""
+    return register() | {ord("\n"), ord("\t")}
+
+
+def _all_covered(text: str) -> bool:
+    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call, the rest one more
+    return text.isascii() or _coverage().issuperset(map(ord, text))
+
+
+def covered(text: str) -> bool:
+    """Whether DejaVu Sans has every character of `text` (no run needs the CJK fallback)."""
+    return _all_covered(text)
 
 
 def runs(text: str) -> list[tuple[str, bool]]:
     """Split text into (chunk, needs_fallback) runs."""
+    if _all_covered(text):  # the common case (every page header and footer)
+        return [(text, False)] if text else []
     covered = register()
     out: list[tuple[str, bool]] = []
     for ch in text:
@@ -121,8 +165,7 @@ def markup(text: object) -> str:
         return ""
     # NFC: decomposed accents (e + combining marks) would print as detached marks.
     s = unicodedata.normalize("NFC", str(text))
-    covered = register()
-    if _all_covered(s, covered):  # fast path: the common case
+    if _all_covered(s):  # fast path: the common case
         return escape(s).replace("\n", "<br/>")
     parts = []
     for chunk, fallback in runs(s):
@@ -154,6 +197,6 @@ def string_width(text: str, *, font: str, size: float) -> float:
 
 def plain_lines(text: str, *, font: str, size: float, width: float) -> list[str] | None:
     """Wrap `text` into lines of at most `width` in `font`, or None if it needs the CJK fallback."""
-    if not _all_covered(text, register()):
+    if not _all_covered(text):
         return None
     return simpleSplit(text, font, size, width)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -31,6 +32,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaFrag
 
 from esp_desktop.core import timefmt
 from esp_desktop.reports import fonts
@@ -120,6 +123,12 @@ def fmt_short(d: date | None) -> str:
     return timefmt.iso_date(d)
 
 
+def sentence(text: str) -> str:
+    """`text` ending in exactly one full stop: a reason the CT typed may already end with one ("… Standard III.")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
 def fmt_hours(minutes: int) -> str:
     return f"{minutes / 60:.1f}"
 
@@ -132,14 +141,57 @@ def tstyle(cmds: Sequence[tuple]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SANS), *cmds])
 
 
+class Para(Paragraph):
+    """A Paragraph that lays its lines out once per width.
+
+    Platypus asks a paragraph for its size more than once at the same width (a table measures its cells, then
+    measures them again to draw them; KeepTogether measures its content, then the frame does), and every
+    time reportlab breaks the lines afresh: a quarter of a packet's line breaking. The lines depend only on
+    the text, the style and the width, so the last result is kept for that width.
+    """
+
+    _laid_out_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
+        # split() drops blPara when the paragraph must move on whole (then it is laid out again)
+        if availWidth == self._laid_out_at and "blPara" in self.__dict__:
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        self._laid_out_at = availWidth
+        return size
+
+
+# style -> the text fragment reportlab's parser makes for plain text in that style (see `plain`)
+_plain_frags: WeakKeyDictionary[ParagraphStyle, ParaFrag] = WeakKeyDictionary()
+
+
+def plain(text: object, style: ParagraphStyle = S.body, *, bullet: str | None = None) -> Paragraph:
+    """A paragraph of *user* text (escaped, with font fallback); `bullet` is a plain bullet text.
+
+    Text that needs no markup (one line, every character in DejaVu Sans: nearly all of it) skips
+    reportlab's mini-XML parser, which costs more than laying the paragraph out: the paragraph gets the one
+    fragment the parser would have made for it (the style's fragment for "x", with this text, whitespace
+    cleaned as the parser cleans it). Anything else is parsed as before.
+    """
+    s = "" if text is None else unicodedata.normalize("NFC", str(text))
+    if s and "\n" not in s and style.textTransform is None and fonts.covered(s):
+        cleaned = cleanBlockQuotedText(s)
+        if cleaned:
+            frag = _plain_frags.get(style)
+            if frag is None:
+                frag = _plain_frags[style] = Paragraph("x", style).frags[0]  # parsed once per style
+            return Para(cleaned, style, bulletText=bullet, frags=[frag.clone(text=cleaned)])
+    return Para(m(s), style, bulletText=bullet)
+
+
 def p(text: object, style: ParagraphStyle = S.body) -> Paragraph:
     """A paragraph of *user* text (escaped, with font fallback)."""
-    return Paragraph(m(text), style)
+    return plain(text, style)
 
 
 def px(markup_text: str, style: ParagraphStyle = S.body) -> Paragraph:
     """A paragraph of trusted markup built by the renderer (user parts already passed through `m`)."""
-    return Paragraph(markup_text, style)
+    return Para(markup_text, style)
 
 
 class SectionRule(Flowable):
@@ -162,7 +214,7 @@ class SectionRule(Flowable):
 
 def section(title: str) -> list[Flowable]:
     # CondPageBreak keeps a heading from being stranded at the bottom of a page.
-    return [CondPageBreak(1.3 * inch), px(m(title), S.h1), SectionRule()]
+    return [CondPageBreak(1.3 * inch), plain(title, S.h1), SectionRule()]
 
 
 def subsection(title: str, style: ParagraphStyle = S.h2) -> list[Flowable]:
@@ -170,7 +222,7 @@ def subsection(title: str, style: ParagraphStyle = S.h2) -> list[Flowable]:
 
 
 def empty(text: str) -> Paragraph:
-    return Paragraph(m(text), S.empty)
+    return plain(text, S.empty)
 
 
 def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2, skip_empty: bool = False) -> Table:
@@ -181,8 +233,8 @@ def facts(pairs: Sequence[tuple[str, object]], *, columns: int = 2, skip_empty: 
     for label, value in pairs:
         cells.append(
             [
-                Paragraph(m(label.upper()), S.label),
-                Paragraph(m(value if value not in (None, "") else "—"), S.value),
+                plain(label.upper(), S.label),
+                plain(value if value not in (None, "") else "—", S.value),
             ]
         )
     rows: list[list[object]] = []
@@ -229,7 +281,7 @@ def table(
         lines = fonts.plain_lines(h, font=hs.fontName, size=hs.fontSize, width=col_w[i] - 2 * CELL_PAD)
         # plain strings where possible (cheap), styled by the header row commands below
         head.append(
-            "\n".join(lines) if lines is not None else Paragraph(m(h), head_right if i in numeric else hs)
+            "\n".join(lines) if lines is not None else Para(m(h), head_right if i in numeric else hs)
         )
     body = []
     for row in rows:
@@ -250,7 +302,7 @@ def table(
             else:
                 if ci in numeric:
                     style = ParagraphStyle(f"{style.name}_r", parent=style, alignment=2)
-                out.append(Paragraph(m(text), style))
+                out.append(Para(m(text), style))
         body.append(out)
     t = Table([head, *body], colWidths=col_w, repeatRows=1, hAlign="LEFT")
     cmds = [
