@@ -15,7 +15,6 @@ from .. import __version__
 from ..settings import THEME, USE_KEYRING
 from .context import AppContext
 from .widgets import style
-from .widgets.elide import ElidedTextTips
 from .widgets.icons import app_icon
 
 log = logging.getLogger(__name__)
@@ -54,10 +53,22 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
         f.setPointSizeF(10)
         app.setFont(f)
     app.setStyleSheet(style.style_sheet(style.LIGHT))
-    if not any(isinstance(c, ElidedTextTips) for c in app.children()):
-        app.installEventFilter(ElidedTextTips(app))  # elided cells, headers and combos show in full on hover
     configure_thread_pool()
     return app
+
+
+def install_tips(app: QApplication) -> None:
+    """Elided cells, headers and combos show in full on hover: one app-wide event filter (once per app).
+
+    Installed after the first window has painted (MainWindow does it; the first-run wizard before it opens), not
+    in setup_application: a Python filter on the application sees every event of every object, and the first
+    time shiboken hands an object or event of a new Qt class to Python it builds that class's Python enums
+    (~150 classes at start-up, a third of the unlock window's own cost, issue 15). Tooltips come after a hover.
+    """
+    from .widgets.elide import ElidedTextTips
+
+    if not any(isinstance(c, ElidedTextTips) for c in app.children()):
+        app.installEventFilter(ElidedTextTips(app))
 
 
 def apply_theme(app: QApplication, theme: str) -> str:
@@ -103,6 +114,8 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     if not vault.exists(Path(data_dir)):
         from .settings.firstrun import FirstRunWizard
 
+        if isinstance(app, QApplication):
+            install_tips(app)
         wiz = FirstRunWizard(ctx.data_dir, ctx.settings)
         if not wiz.exec() or wiz.result_value is None:
             win.deleteLater()

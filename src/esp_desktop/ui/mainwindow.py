@@ -147,10 +147,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.idle = IdleWatcher(self)
         self.idle.set_minutes(ctx.settings.get(AUTO_LOCK_MINUTES))
-        self.idle.idle.connect(ctx.lockRequested)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
+        self.idle.idle.connect(ctx.lockRequested)  # it watches the app's input while unlocked (attach)
         ctx.lockRequested.connect(self.lock)
         ctx.openRecordRequested.connect(self.open_record)
         ctx.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
@@ -349,7 +346,26 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Locked")
         self.unlock_screen.passphrase.setFocus()
         if self._preload_gate is None:  # the store's code and the screens load while the CT types
-            self._preload_gate = _AfterFirstPaint(self, lambda: preload.start())
+            self._preload_gate = _AfterFirstPaint(self, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Once the unlock window is on screen: what its first frame does not need."""
+        self._install_app_filters(idle=False)
+        preload.start()
+
+    def _install_app_filters(self, *, idle: bool) -> None:
+        """The app-wide Python event filters (see ui.app.install_tips for why none runs before the first frame):
+        the elided-text tooltips always, the idle watcher only while unlocked (nothing to auto-lock before)."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        from .app import install_tips
+
+        install_tips(app)
+        if idle:
+            app.installEventFilter(self.idle)  # installing it again moves it to the front: still one filter
+        else:
+            app.removeEventFilter(self.idle)
 
     @property
     def is_unlocked(self) -> bool:
@@ -379,6 +395,7 @@ class MainWindow(QMainWindow):
             else:
                 self.go(screen if screen in self.screens and screen != "educator" else "caseload")
         self.statusBar().showMessage("Unlocked", 4000)
+        self._install_app_filters(idle=True)
         self.idle.arm()
 
     # --- drafts: the exact place and everything typed survive a lock (ui/widgets/drafts.py) ---------------
@@ -456,6 +473,7 @@ class MainWindow(QMainWindow):
             self.educator.educator_id if self.current_screen() == "educator" and self._educator_page else None,
         )
         self.idle.disarm()
+        self._install_app_filters(idle=False)
         self._close_dialogs()
         self.ctx.storeLocked.emit()
         if self._educator_page is not None:
