@@ -9,7 +9,7 @@ from typing import cast
 
 from PySide6.QtCore import Qt, QThread, QThreadPool
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..settings import THEME, USE_KEYRING
@@ -122,6 +122,8 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
             return None
         win.attach(wiz.result_value)
         if wiz.backup_error:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(win, "Backup not written", wiz.backup_error)
     else:
         opened = try_keyring_unlock(ctx)
@@ -153,6 +155,8 @@ def configure_logging(data_dir: Path, *, verbose: bool = False) -> Path:
 
     def excepthook(kind, exc, tb) -> None:  # noqa: ANN001 - a slot raised: log it, say it plainly, carry on
         log.error("unhandled error", exc_info=(kind, exc, tb))
+        from PySide6.QtWidgets import QMessageBox
+
         from .widgets.common import UNEXPECTED
 
         if QApplication.instance() is not None:
@@ -177,6 +181,8 @@ def run(data_dir: Path, *, verbose: bool = False) -> int:
             print("esp-desktop is already open on this data folder: its window was brought forward.", file=sys.stderr)
             return 0
     except AlreadyOpen as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(None, "esp-desktop is already open", str(exc))
         return 1
     win = build_window(Path(data_dir))

@@ -20,13 +20,10 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -35,18 +32,18 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..core import clock
 from ..services import vault
 from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
 from . import preload
 from .context import AppContext
 from .settings.autolock import IdleWatcher
 from .settings.unlock import UnlockScreen
-from .widgets import tasks
 from .widgets.common import show_error
-from .widgets.drafts import DIALOGS, apply_values
 from .widgets.icons import app_icon, icon
-from .widgets.write import ui_write
+
+# Imported where used, not here: what the unlock window's first frame does not need (issue 15): each Qt class
+# a module names is set up (its Python enums built) on import. QDialog, QFileDialog, QMessageBox, core.clock,
+# widgets.drafts / tasks / write.
 
 if TYPE_CHECKING:  # imported when first needed (their modules load in the background: ui/preload.py)
     from .caseload.page import CaseloadPage
@@ -120,8 +117,11 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(18, 18))
         self.nav.setFixedWidth(176)
         self.screens: dict[str, QWidget] = {}
+        # icons are drawn after the first frame (_draw_icons): SVG rendering is not needed to type a passphrase
+        self._icons: list[tuple[QAction | QListWidgetItem, str]] = []
         for key, (title, icon_name, _cls, _slot) in SCREENS.items():
-            it = QListWidgetItem(icon(icon_name), title)
+            it = QListWidgetItem(title)
+            self._icons.append((it, icon_name))
             it.setSizeHint(QSize(0, 38))
             it.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(it)
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         a = QAction(text, self)
         if icon_name:
-            a.setIcon(icon(icon_name))
+            self._icons.append((a, icon_name))
         if shortcut is not None:
             seqs = shortcut if isinstance(shortcut, list) else [shortcut]
             a.setShortcuts([QKeySequence(s) for s in seqs])
@@ -350,8 +350,15 @@ class MainWindow(QMainWindow):
 
     def _after_first_frame(self) -> None:
         """Once the unlock window is on screen: what its first frame does not need."""
+        self._draw_icons()
         self._install_app_filters(idle=False)
         preload.start()
+
+    def _draw_icons(self) -> None:
+        """The sidebar's and the actions' icons (menus; the toolbar shows once unlocked)."""
+        todo, self._icons = self._icons, []
+        for target, name in todo:
+            target.setIcon(icon(name))
 
     def _install_app_filters(self, *, idle: bool) -> None:
         """The app-wide Python event filters (see ui.app.install_tips for why none runs before the first frame):
@@ -375,6 +382,7 @@ class MainWindow(QMainWindow):
         store, services = result
         self.ctx.store, self.ctx.services = store, services
         _ = self.sync  # follows storeUnlocked from its first one on
+        self._draw_icons()  # unlocked before the first frame (keyring, tests)
         for a in self._store_actions:
             a.setEnabled(True)
         self.toolbar.show()
@@ -420,6 +428,8 @@ class MainWindow(QMainWindow):
     def restore_drafts(self, state: dict[str, Any]) -> None:
         """Back to the same screen, tab and dialogs, with what was typed (anything that no longer exists, e.g.
         removed by sync meanwhile, is skipped with a note in the status bar)."""
+        from .widgets.drafts import DIALOGS, apply_values
+
         preload.ensure()  # every dialog kind in widgets.drafts.DIALOGS is registered
         skipped = 0
         ed = state.get("educator")
@@ -490,6 +500,8 @@ class MainWindow(QMainWindow):
 
     def _close_dialogs(self) -> None:
         """Open dialogs may show caseload data (names, notes): close them, as if cancelled, before locking."""
+        from PySide6.QtWidgets import QDialog
+
         for w in QApplication.topLevelWidgets():
             if isinstance(w, QDialog) and w.isVisible():
                 w.reject()
@@ -585,6 +597,11 @@ class MainWindow(QMainWindow):
     def write_backup(self) -> None:
         if not self.is_unlocked:
             return
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..core import clock
+        from .widgets import tasks
+
         default = str(Path.home() / f"esp-backup-{clock.today():%Y-%m-%d}.espbak")
         f, _ = QFileDialog.getSaveFileName(self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)")
         if not f:
@@ -637,6 +654,10 @@ class MainWindow(QMainWindow):
     def remove_demo(self) -> None:
         if not self.is_unlocked:
             return
+        from PySide6.QtWidgets import QMessageBox
+
+        from .widgets.write import ui_write
+
         summary = self.ctx.svc.demo.summary()
         if summary is None:
             QMessageBox.information(self, "Remove demo data", "There is no demo data in this store.")
@@ -667,7 +688,10 @@ class MainWindow(QMainWindow):
             self.go("caseload")
 
     def restore_backup(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from .settings.restore import RestoreDialog, restore
+        from .widgets import tasks
 
         f, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(Path.home()),
                                            "esp-desktop backup (*.espbak)")

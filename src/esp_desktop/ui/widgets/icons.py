@@ -6,7 +6,6 @@ from functools import lru_cache
 
 from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QIcon, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
 
 from ...resources import resource_path
 from .style import colors
@@ -23,6 +22,8 @@ def _icon(name: str, color: str, size: int) -> QIcon:
     path = resource_path("icons", f"{name}.svg")
     if not path.exists():
         return QIcon()
+    from PySide6.QtSvg import QSvgRenderer  # loads Qt's SVG module: after the unlock window's first frame
+
     svg = path.read_text(encoding="utf-8").replace("currentColor", color)
     renderer = QSvgRenderer(QByteArray(svg.encode()))
     pm = QPixmap(QSize(size, size))
