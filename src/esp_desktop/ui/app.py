@@ -41,13 +41,17 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
     app = cast(QApplication | None, QApplication.instance())  # this process only ever makes a QApplication
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        # Fusion: the same, calm look on every platform; the style sheet refines it. Chosen on the command line
+        # Qt reads, as setStyle("Fusion") would, minus handing the new QStyle to Python (which builds QStyle's
+        # Python enums before the first frame, issue 15)
+        app = QApplication([*(argv if argv is not None else sys.argv[:1]), "-style", "Fusion"])
+    else:
+        app.setStyle("Fusion")
     app.setOrganizationName("esp-desktop")
     app.setApplicationName("esp-desktop")
     app.setApplicationDisplayName("esp-desktop")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
-    app.setStyle("Fusion")  # the same, calm look on every platform; the style sheet refines it
     if app.font().pointSizeF() < 10:
         f = QFont(app.font())
         f.setPointSizeF(10)

@@ -13,20 +13,18 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QSizePolicy,
     QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -46,6 +44,8 @@ from .widgets.icons import app_icon, icon
 # widgets.drafts / tasks / write.
 
 if TYPE_CHECKING:  # imported when first needed (their modules load in the background: ui/preload.py)
+    from PySide6.QtWidgets import QListWidget, QToolBar
+
     from .caseload.page import CaseloadPage
     from .compliance.page import DashboardPage
     from .educator.page import EducatorPage
@@ -68,28 +68,33 @@ SCREENS: dict[str, tuple[str, str, str, str | None]] = {
 }
 
 
+@dataclass(frozen=True)
+class _Workspace:
+    nav: QListWidget
+    pages: QStackedWidget
+    screens: dict[str, QWidget]
+    nav_educator: QListWidgetItem
+    toolbar: QToolBar
+
+
 class _AfterFirstPaint(QObject):
     """Calls ``then`` once the window has painted for the first time (or after ``fallback_ms`` if it never
     does, e.g. hidden): the background import starts after the unlock window is on screen, not while its first
-    frame competes with it for the interpreter."""
+    frame competes with it for the interpreter. The window reports its paints (``painted``) from its
+    paintEvent: an event filter would send every event of the window through Python before the first frame."""
 
     def __init__(self, window: QWidget, then: Callable[[], object], fallback_ms: int = 1000) -> None:
         super().__init__(window)
         self._then: Callable[[], object] | None = then
-        window.installEventFilter(self)
         QTimer.singleShot(fallback_ms, self._fire)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.UpdateRequest and self._then is not None:
+    def painted(self) -> None:
+        if self._then is not None:
             QTimer.singleShot(0, self._fire)  # after this paint
-        return False
 
     def _fire(self) -> None:
         then, self._then = self._then, None
         if then is not None:
-            parent = self.parent()
-            if isinstance(parent, QObject):
-                parent.removeEventFilter(self)
             then()
 
 
@@ -110,39 +115,12 @@ class MainWindow(QMainWindow):
         self.panel_mode = False  # a Panel member's device: the Panel's screen only (apply_mode)
         self._sync: SyncController | None = None
         self._preload_gate: _AfterFirstPaint | None = None
-        self.pages = QStackedWidget()
-        self.nav = QListWidget()
-        self.nav.setObjectName("sidebar")
-        self.nav.setAccessibleName("Navigation")
-        self.nav.setIconSize(QSize(18, 18))
-        self.nav.setFixedWidth(176)
-        self.screens: dict[str, QWidget] = {}
         # icons are drawn after the first frame (_draw_icons): SVG rendering is not needed to type a passphrase
         self._icons: list[tuple[QAction | QListWidgetItem, str]] = []
-        for key, (title, icon_name, _cls, _slot) in SCREENS.items():
-            it = QListWidgetItem(title)
-            self._icons.append((it, icon_name))
-            it.setSizeHint(QSize(0, 38))
-            it.setData(Qt.ItemDataRole.UserRole, key)
-            self.nav.addItem(it)
-            host = QWidget()  # the screen goes in here when first shown
-            QVBoxLayout(host).setContentsMargins(0, 0, 0, 0)
-            self.pages.addWidget(host)
-            self.screens[key] = host
-        self.nav_educator = self.nav.item(4)
-        self.nav_educator.setHidden(True)  # shown once an educator is open
-        self.nav.currentRowChanged.connect(self._nav_changed)
-
-        workspace = QWidget()
-        h = QHBoxLayout(workspace)
-        h.setContentsMargins(0, 0, 0, 0)
-        h.setSpacing(0)
-        h.addWidget(self.nav)
-        h.addWidget(self.pages, 1)
         self.top = QStackedWidget()
         self.top.addWidget(self.unlock_screen)
-        self.top.addWidget(workspace)
         self.setCentralWidget(self.top)
+        self._workspace: _Workspace | None = None  # sidebar, pages and toolbar: after the first frame
 
         self._build_actions()
         self.idle = IdleWatcher(self)
@@ -152,6 +130,82 @@ class MainWindow(QMainWindow):
         ctx.openRecordRequested.connect(self.open_record)
         ctx.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self._show_locked()
+
+    # --- the workspace: sidebar, screens' hosts and toolbar (built after the first frame, or when first used) --
+
+    def _ensure_workspace(self) -> _Workspace:
+        """The sidebar, one host per screen and the toolbar; none of them shows while locked, so they are built
+        once the unlock window has painted (or at once if something asks for them first)."""
+        if self._workspace is not None:
+            return self._workspace
+        from PySide6.QtWidgets import QListWidget, QSizePolicy, QToolBar
+
+        pages = QStackedWidget()
+        nav = QListWidget()
+        nav.setObjectName("sidebar")
+        nav.setAccessibleName("Navigation")
+        nav.setIconSize(QSize(18, 18))
+        nav.setFixedWidth(176)
+        screens: dict[str, QWidget] = {}
+        for key, (title, icon_name, _cls, _slot) in SCREENS.items():
+            it = QListWidgetItem(title)
+            self._icons.append((it, icon_name))
+            it.setSizeHint(QSize(0, 38))
+            it.setData(Qt.ItemDataRole.UserRole, key)
+            nav.addItem(it)
+            host = QWidget()  # the screen goes in here when first shown
+            QVBoxLayout(host).setContentsMargins(0, 0, 0, 0)
+            pages.addWidget(host)
+            screens[key] = host
+        nav_educator = nav.item(4)
+        nav_educator.setHidden(True)  # shown once an educator is open
+
+        workspace = QWidget()
+        h = QHBoxLayout(workspace)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.setSpacing(0)
+        h.addWidget(nav)
+        h.addWidget(pages, 1)
+        self.top.addWidget(workspace)
+
+        tb = QToolBar("Main toolbar")
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setIconSize(QSize(18, 18))
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for a in (self.act_lock, self.act_new, self.act_search):
+            tb.addAction(a)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        tb.addWidget(spacer)  # the sync status goes here, before Sync now, on the first unlock
+        tb.addAction(self.act_sync)
+        tb.setVisible(self.is_unlocked)  # nothing to do there while locked
+        self.addToolBar(tb)
+
+        self._workspace = _Workspace(nav, pages, screens, nav_educator, tb)
+        nav.currentRowChanged.connect(self._nav_changed)
+        return self._workspace
+
+    @property
+    def nav(self) -> QListWidget:
+        return self._ensure_workspace().nav
+
+    @property
+    def pages(self) -> QStackedWidget:
+        return self._ensure_workspace().pages
+
+    @property
+    def screens(self) -> dict[str, QWidget]:
+        """Each screen's host in the stack (in sidebar order); the screen itself is built on its first visit."""
+        return self._ensure_workspace().screens
+
+    @property
+    def nav_educator(self) -> QListWidgetItem:
+        return self._ensure_workspace().nav_educator
+
+    @property
+    def toolbar(self) -> QToolBar:
+        return self._ensure_workspace().toolbar
 
     # --- screens, built on first use -----------------------------------------------------------------------
 
@@ -314,19 +368,6 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&Help")
         m.addAction(self.act_about)
 
-        self.toolbar = tb = QToolBar("Main toolbar")
-        tb.setObjectName("mainToolbar")
-        tb.setMovable(False)
-        tb.setIconSize(QSize(18, 18))
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.act_lock, self.act_new, self.act_search):
-            tb.addAction(a)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        tb.addWidget(spacer)  # the sync status goes here, before Sync now, on the first unlock
-        tb.addAction(self.act_sync)
-        self.addToolBar(tb)
-
     def show_conflicts(self) -> None:
         if self.is_unlocked and self.sync.server:
             from .sync.dialogs import ConflictsDialog
@@ -340,7 +381,8 @@ class MainWindow(QMainWindow):
     def _show_locked(self) -> None:
         for a in self._store_actions:
             a.setEnabled(False)
-        self.toolbar.hide()  # nothing to do there while locked
+        if self._workspace is not None:
+            self._workspace.toolbar.hide()  # nothing to do there while locked
         self.unlock_screen.reset()
         self.top.setCurrentIndex(0)
         self.statusBar().showMessage("Locked")
@@ -350,6 +392,7 @@ class MainWindow(QMainWindow):
 
     def _after_first_frame(self) -> None:
         """Once the unlock window is on screen: what its first frame does not need."""
+        self._ensure_workspace()
         self._draw_icons()
         self._install_app_filters(idle=False)
         preload.start()
@@ -754,6 +797,11 @@ class MainWindow(QMainWindow):
         from .settings.dialog import AboutDialog
 
         AboutDialog(self).exec()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self._preload_gate is not None:
+            self._preload_gate.painted()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.is_unlocked and not self.lock():
