@@ -179,8 +179,9 @@ class MainWindow(QMainWindow):
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         tb.addWidget(spacer)  # the sync status goes here, before Sync now, on the first unlock
         tb.addAction(self.act_sync)
-        tb.setVisible(self.is_unlocked)  # nothing to do there while locked
+        tb.hide()  # hidden before it has a parent: shown parentless, it would open as a window of its own
         self.addToolBar(tb)
+        tb.setVisible(self.is_unlocked)  # nothing to do there while locked
 
         self._workspace = _Workspace(nav, pages, screens, nav_educator, tb)
         nav.currentRowChanged.connect(self._nav_changed)
