@@ -56,9 +56,10 @@ cli.main(["--data-dir", sys.argv[1]])
 print("PROBE " + json.dumps(seen), flush=True)
 """
 
-# Nothing of the store, the ORM, sync, PDFs or spreadsheets may load before the unlock window is painted.
-NOT_BEFORE_UNLOCK = ("sqlalchemy", "sqlcipher3", "alembic", "pydantic", "httpx", "reportlab", "openpyxl",
-                     "icalendar", "zxcvbn", "keyring", "esp_desktop.store.vault", "esp_desktop.store.models",
+# Nothing of the store, the ORM, sync, PDFs or spreadsheets, not even Argon2id's library, may load before the unlock
+# window is painted.
+NOT_BEFORE_UNLOCK = ("cryptography", "sqlalchemy", "sqlcipher3", "alembic", "pydantic", "httpx", "reportlab",
+                     "openpyxl", "icalendar", "zxcvbn", "keyring", "esp_desktop.store.vault", "esp_desktop.store.models",
                      "esp_desktop.services.registry", "esp_desktop.sync", "esp_desktop.reports",
                      "esp_desktop.ui.caseload", "esp_desktop.ui.educator", "esp_desktop.ui.compliance",
                      "esp_desktop.ui.panel", "esp_desktop.ui.search", "esp_desktop.ui.sync")
@@ -75,6 +76,6 @@ def test_unlock_window_shows_before_the_store_is_imported_and_the_caseload_opens
     loaded = set(seen["modules"])
     early = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_BEFORE_UNLOCK))
     assert early == []
-    assert {"PySide6.QtWidgets", "esp_desktop.store.keys", "esp_desktop.services.vault"} <= loaded  # Argon2id ready
+    assert {"PySide6.QtWidgets", "esp_desktop.store.keys", "esp_desktop.services.vault"} <= loaded  # the key file's code
     assert seen["rows"] > 0  # the demo caseload, loaded after the background import
     assert seen["built"] == ["caseload"]  # the other screens wait for their first visit

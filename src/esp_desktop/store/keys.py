@@ -12,14 +12,12 @@ import base64
 import json
 import logging
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
+# `cryptography` and `secrets` are imported where a key is derived or made, not with this module: the unlock
+# window reads whether a store exists through here, and paints before they load (issue 15; ui/preload.py then
+# loads them on a background thread while the CT types).
 from ..core.errors import StoreCorrupt, StoreMissing, WrongPassphrase
 
 log = logging.getLogger(__name__)
@@ -153,6 +151,8 @@ def derive_key(passphrase: str, salt: bytes, kdf: dict) -> bytes:
     check_kdf(kdf)
     if not 8 <= len(salt) <= 64:
         raise StoreCorrupt("The key derivation salt is damaged.")
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     return Argon2id(
         salt=salt,
         length=32,
@@ -163,6 +163,10 @@ def derive_key(passphrase: str, salt: bytes, kdf: dict) -> bytes:
 
 
 def wrap_key(data_key: bytes, passphrase: str, *, store_id: str, kdf: dict | None = None) -> KeyFile:
+    import secrets
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     kdf = dict(kdf or DEFAULT_KDF)
     salt = secrets.token_bytes(16)
     kf = KeyFile(store_id=store_id, kdf=kdf, salt=salt, nonce=secrets.token_bytes(12), wrapped=b"")
@@ -177,6 +181,9 @@ def unwrap_key(kf: KeyFile, passphrase: str) -> bytes:
 
 
 def unwrap_with_kek(kf: KeyFile, kek: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
         return AESGCM(kek).decrypt(kf.nonce, kf.wrapped, kf.aad())
     except InvalidTag:
@@ -184,6 +191,8 @@ def unwrap_with_kek(kf: KeyFile, kek: bytes) -> bytes:
 
 
 def new_data_key() -> bytes:
+    import secrets
+
     return secrets.token_bytes(32)
 
 

@@ -9,13 +9,12 @@ from typing import cast
 
 from PySide6.QtCore import Qt, QThread, QThreadPool
 from PySide6.QtGui import QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from .. import __version__
 from ..settings import THEME, USE_KEYRING
 from .context import AppContext
 from .widgets import style
-from .widgets.elide import ElidedTextTips
 from .widgets.icons import app_icon
 
 log = logging.getLogger(__name__)
@@ -42,22 +41,38 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
     app = cast(QApplication | None, QApplication.instance())  # this process only ever makes a QApplication
     if app is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        # Fusion: the same, calm look on every platform; the style sheet refines it. Chosen on the command line
+        # Qt reads, as setStyle("Fusion") would, minus handing the new QStyle to Python (which builds QStyle's
+        # Python enums before the first frame, issue 15)
+        app = QApplication([*(argv if argv is not None else sys.argv[:1]), "-style", "Fusion"])
+    else:
+        app.setStyle("Fusion")
     app.setOrganizationName("esp-desktop")
     app.setApplicationName("esp-desktop")
     app.setApplicationDisplayName("esp-desktop")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
-    app.setStyle("Fusion")  # the same, calm look on every platform; the style sheet refines it
     if app.font().pointSizeF() < 10:
         f = QFont(app.font())
         f.setPointSizeF(10)
         app.setFont(f)
     app.setStyleSheet(style.style_sheet(style.LIGHT))
-    if not any(isinstance(c, ElidedTextTips) for c in app.children()):
-        app.installEventFilter(ElidedTextTips(app))  # elided cells, headers and combos show in full on hover
     configure_thread_pool()
     return app
+
+
+def install_tips(app: QApplication) -> None:
+    """Elided cells, headers and combos show in full on hover: one app-wide event filter (once per app).
+
+    Installed after the first window has painted (MainWindow does it; the first-run wizard before it opens), not
+    in setup_application: a Python filter on the application sees every event of every object, and the first
+    time shiboken hands an object or event of a new Qt class to Python it builds that class's Python enums
+    (~150 classes at start-up, a third of the unlock window's own cost, issue 15). Tooltips come after a hover.
+    """
+    from .widgets.elide import ElidedTextTips
+
+    if not any(isinstance(c, ElidedTextTips) for c in app.children()):
+        app.installEventFilter(ElidedTextTips(app))
 
 
 def apply_theme(app: QApplication, theme: str) -> str:
@@ -103,12 +118,16 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     if not vault.exists(Path(data_dir)):
         from .settings.firstrun import FirstRunWizard
 
+        if isinstance(app, QApplication):
+            install_tips(app)
         wiz = FirstRunWizard(ctx.data_dir, ctx.settings)
         if not wiz.exec() or wiz.result_value is None:
             win.deleteLater()
             return None
         win.attach(wiz.result_value)
         if wiz.backup_error:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(win, "Backup not written", wiz.backup_error)
     else:
         opened = try_keyring_unlock(ctx)
@@ -140,6 +159,8 @@ def configure_logging(data_dir: Path, *, verbose: bool = False) -> Path:
 
     def excepthook(kind, exc, tb) -> None:  # noqa: ANN001 - a slot raised: log it, say it plainly, carry on
         log.error("unhandled error", exc_info=(kind, exc, tb))
+        from PySide6.QtWidgets import QMessageBox
+
         from .widgets.common import UNEXPECTED
 
         if QApplication.instance() is not None:
@@ -164,6 +185,8 @@ def run(data_dir: Path, *, verbose: bool = False) -> int:
             print("esp-desktop is already open on this data folder: its window was brought forward.", file=sys.stderr)
             return 0
     except AlreadyOpen as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(None, "esp-desktop is already open", str(exc))
         return 1
     win = build_window(Path(data_dir))

@@ -13,42 +13,39 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
-    QFileDialog,
     QHBoxLayout,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
-    QSizePolicy,
     QStackedWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import __version__
-from ..core import clock
 from ..services import vault
 from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
 from . import preload
 from .context import AppContext
 from .settings.autolock import IdleWatcher
 from .settings.unlock import UnlockScreen
-from .widgets import tasks
 from .widgets.common import show_error
-from .widgets.drafts import DIALOGS, apply_values
 from .widgets.icons import app_icon, icon
-from .widgets.write import ui_write
+
+# Imported where used, not here: what the unlock window's first frame does not need (issue 15): each Qt class
+# a module names is set up (its Python enums built) on import. QDialog, QFileDialog, QMessageBox, core.clock,
+# widgets.drafts / tasks / write.
 
 if TYPE_CHECKING:  # imported when first needed (their modules load in the background: ui/preload.py)
+    from PySide6.QtWidgets import QListWidget, QToolBar
+
     from .caseload.page import CaseloadPage
     from .compliance.page import DashboardPage
     from .educator.page import EducatorPage
@@ -71,28 +68,33 @@ SCREENS: dict[str, tuple[str, str, str, str | None]] = {
 }
 
 
+@dataclass(frozen=True)
+class _Workspace:
+    nav: QListWidget
+    pages: QStackedWidget
+    screens: dict[str, QWidget]
+    nav_educator: QListWidgetItem
+    toolbar: QToolBar
+
+
 class _AfterFirstPaint(QObject):
     """Calls ``then`` once the window has painted for the first time (or after ``fallback_ms`` if it never
     does, e.g. hidden): the background import starts after the unlock window is on screen, not while its first
-    frame competes with it for the interpreter."""
+    frame competes with it for the interpreter. The window reports its paints (``painted``) from its
+    paintEvent: an event filter would send every event of the window through Python before the first frame."""
 
     def __init__(self, window: QWidget, then: Callable[[], object], fallback_ms: int = 1000) -> None:
         super().__init__(window)
         self._then: Callable[[], object] | None = then
-        window.installEventFilter(self)
         QTimer.singleShot(fallback_ms, self._fire)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.UpdateRequest and self._then is not None:
+    def painted(self) -> None:
+        if self._then is not None:
             QTimer.singleShot(0, self._fire)  # after this paint
-        return False
 
     def _fire(self) -> None:
         then, self._then = self._then, None
         if then is not None:
-            parent = self.parent()
-            if isinstance(parent, QObject):
-                parent.removeEventFilter(self)
             then()
 
 
@@ -113,48 +115,98 @@ class MainWindow(QMainWindow):
         self.panel_mode = False  # a Panel member's device: the Panel's screen only (apply_mode)
         self._sync: SyncController | None = None
         self._preload_gate: _AfterFirstPaint | None = None
-        self.pages = QStackedWidget()
-        self.nav = QListWidget()
-        self.nav.setObjectName("sidebar")
-        self.nav.setAccessibleName("Navigation")
-        self.nav.setIconSize(QSize(18, 18))
-        self.nav.setFixedWidth(176)
-        self.screens: dict[str, QWidget] = {}
+        # icons are drawn after the first frame (_draw_icons): SVG rendering is not needed to type a passphrase
+        self._icons: list[tuple[QAction | QListWidgetItem, str]] = []
+        self.top = QStackedWidget()
+        self.top.addWidget(self.unlock_screen)
+        self.setCentralWidget(self.top)
+        self._workspace: _Workspace | None = None  # sidebar, pages and toolbar: after the first frame
+
+        self._build_actions()
+        self.idle = IdleWatcher(self)
+        self.idle.set_minutes(ctx.settings.get(AUTO_LOCK_MINUTES))
+        self.idle.idle.connect(ctx.lockRequested)  # it watches the app's input while unlocked (attach)
+        ctx.lockRequested.connect(self.lock)
+        ctx.openRecordRequested.connect(self.open_record)
+        ctx.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self._show_locked()
+
+    # --- the workspace: sidebar, screens' hosts and toolbar (built after the first frame, or when first used) --
+
+    def _ensure_workspace(self) -> _Workspace:
+        """The sidebar, one host per screen and the toolbar; none of them shows while locked, so they are built
+        once the unlock window has painted (or at once if something asks for them first)."""
+        if self._workspace is not None:
+            return self._workspace
+        from PySide6.QtWidgets import QListWidget, QSizePolicy, QToolBar
+
+        pages = QStackedWidget()
+        nav = QListWidget()
+        nav.setObjectName("sidebar")
+        nav.setAccessibleName("Navigation")
+        nav.setIconSize(QSize(18, 18))
+        nav.setFixedWidth(176)
+        screens: dict[str, QWidget] = {}
         for key, (title, icon_name, _cls, _slot) in SCREENS.items():
-            it = QListWidgetItem(icon(icon_name), title)
+            it = QListWidgetItem(title)
+            self._icons.append((it, icon_name))
             it.setSizeHint(QSize(0, 38))
             it.setData(Qt.ItemDataRole.UserRole, key)
-            self.nav.addItem(it)
+            nav.addItem(it)
             host = QWidget()  # the screen goes in here when first shown
             QVBoxLayout(host).setContentsMargins(0, 0, 0, 0)
-            self.pages.addWidget(host)
-            self.screens[key] = host
-        self.nav_educator = self.nav.item(4)
-        self.nav_educator.setHidden(True)  # shown once an educator is open
-        self.nav.currentRowChanged.connect(self._nav_changed)
+            pages.addWidget(host)
+            screens[key] = host
+        nav_educator = nav.item(4)
+        nav_educator.setHidden(True)  # shown once an educator is open
 
         workspace = QWidget()
         h = QHBoxLayout(workspace)
         h.setContentsMargins(0, 0, 0, 0)
         h.setSpacing(0)
-        h.addWidget(self.nav)
-        h.addWidget(self.pages, 1)
-        self.top = QStackedWidget()
-        self.top.addWidget(self.unlock_screen)
+        h.addWidget(nav)
+        h.addWidget(pages, 1)
         self.top.addWidget(workspace)
-        self.setCentralWidget(self.top)
 
-        self._build_actions()
-        self.idle = IdleWatcher(self)
-        self.idle.set_minutes(ctx.settings.get(AUTO_LOCK_MINUTES))
-        self.idle.idle.connect(ctx.lockRequested)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.idle)
-        ctx.lockRequested.connect(self.lock)
-        ctx.openRecordRequested.connect(self.open_record)
-        ctx.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 8000))
-        self._show_locked()
+        tb = QToolBar("Main toolbar")
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setIconSize(QSize(18, 18))
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for a in (self.act_lock, self.act_new, self.act_search):
+            tb.addAction(a)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        tb.addWidget(spacer)  # the sync status goes here, before Sync now, on the first unlock
+        tb.addAction(self.act_sync)
+        tb.hide()  # hidden before it has a parent: shown parentless, it would open as a window of its own
+        self.addToolBar(tb)
+        tb.setVisible(self.is_unlocked)  # nothing to do there while locked
+
+        self._workspace = _Workspace(nav, pages, screens, nav_educator, tb)
+        nav.currentRowChanged.connect(self._nav_changed)
+        return self._workspace
+
+    @property
+    def nav(self) -> QListWidget:
+        return self._ensure_workspace().nav
+
+    @property
+    def pages(self) -> QStackedWidget:
+        return self._ensure_workspace().pages
+
+    @property
+    def screens(self) -> dict[str, QWidget]:
+        """Each screen's host in the stack (in sidebar order); the screen itself is built on its first visit."""
+        return self._ensure_workspace().screens
+
+    @property
+    def nav_educator(self) -> QListWidgetItem:
+        return self._ensure_workspace().nav_educator
+
+    @property
+    def toolbar(self) -> QToolBar:
+        return self._ensure_workspace().toolbar
 
     # --- screens, built on first use -----------------------------------------------------------------------
 
@@ -230,7 +282,7 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         a = QAction(text, self)
         if icon_name:
-            a.setIcon(icon(icon_name))
+            self._icons.append((a, icon_name))
         if shortcut is not None:
             seqs = shortcut if isinstance(shortcut, list) else [shortcut]
             a.setShortcuts([QKeySequence(s) for s in seqs])
@@ -317,19 +369,6 @@ class MainWindow(QMainWindow):
         m = mb.addMenu("&Help")
         m.addAction(self.act_about)
 
-        self.toolbar = tb = QToolBar("Main toolbar")
-        tb.setObjectName("mainToolbar")
-        tb.setMovable(False)
-        tb.setIconSize(QSize(18, 18))
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.act_lock, self.act_new, self.act_search):
-            tb.addAction(a)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        tb.addWidget(spacer)  # the sync status goes here, before Sync now, on the first unlock
-        tb.addAction(self.act_sync)
-        self.addToolBar(tb)
-
     def show_conflicts(self) -> None:
         if self.is_unlocked and self.sync.server:
             from .sync.dialogs import ConflictsDialog
@@ -343,13 +382,41 @@ class MainWindow(QMainWindow):
     def _show_locked(self) -> None:
         for a in self._store_actions:
             a.setEnabled(False)
-        self.toolbar.hide()  # nothing to do there while locked
+        if self._workspace is not None:
+            self._workspace.toolbar.hide()  # nothing to do there while locked
         self.unlock_screen.reset()
         self.top.setCurrentIndex(0)
         self.statusBar().showMessage("Locked")
         self.unlock_screen.passphrase.setFocus()
         if self._preload_gate is None:  # the store's code and the screens load while the CT types
-            self._preload_gate = _AfterFirstPaint(self, lambda: preload.start())
+            self._preload_gate = _AfterFirstPaint(self, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Once the unlock window is on screen: what its first frame does not need."""
+        self._ensure_workspace()
+        self._draw_icons()
+        self._install_app_filters(idle=False)
+        preload.start()
+
+    def _draw_icons(self) -> None:
+        """The sidebar's and the actions' icons (menus; the toolbar shows once unlocked)."""
+        todo, self._icons = self._icons, []
+        for target, name in todo:
+            target.setIcon(icon(name))
+
+    def _install_app_filters(self, *, idle: bool) -> None:
+        """The app-wide Python event filters (see ui.app.install_tips for why none runs before the first frame):
+        the elided-text tooltips always, the idle watcher only while unlocked (nothing to auto-lock before)."""
+        app = QApplication.instance()
+        if not isinstance(app, QApplication):
+            return
+        from .app import install_tips
+
+        install_tips(app)
+        if idle:
+            app.installEventFilter(self.idle)  # installing it again moves it to the front: still one filter
+        else:
+            app.removeEventFilter(self.idle)
 
     @property
     def is_unlocked(self) -> bool:
@@ -359,6 +426,7 @@ class MainWindow(QMainWindow):
         store, services = result
         self.ctx.store, self.ctx.services = store, services
         _ = self.sync  # follows storeUnlocked from its first one on
+        self._draw_icons()  # unlocked before the first frame (keyring, tests)
         for a in self._store_actions:
             a.setEnabled(True)
         self.toolbar.show()
@@ -379,6 +447,7 @@ class MainWindow(QMainWindow):
             else:
                 self.go(screen if screen in self.screens and screen != "educator" else "caseload")
         self.statusBar().showMessage("Unlocked", 4000)
+        self._install_app_filters(idle=True)
         self.idle.arm()
 
     # --- drafts: the exact place and everything typed survive a lock (ui/widgets/drafts.py) ---------------
@@ -403,6 +472,8 @@ class MainWindow(QMainWindow):
     def restore_drafts(self, state: dict[str, Any]) -> None:
         """Back to the same screen, tab and dialogs, with what was typed (anything that no longer exists, e.g.
         removed by sync meanwhile, is skipped with a note in the status bar)."""
+        from .widgets.drafts import DIALOGS, apply_values
+
         preload.ensure()  # every dialog kind in widgets.drafts.DIALOGS is registered
         skipped = 0
         ed = state.get("educator")
@@ -456,6 +527,7 @@ class MainWindow(QMainWindow):
             self.educator.educator_id if self.current_screen() == "educator" and self._educator_page else None,
         )
         self.idle.disarm()
+        self._install_app_filters(idle=False)
         self._close_dialogs()
         self.ctx.storeLocked.emit()
         if self._educator_page is not None:
@@ -472,6 +544,8 @@ class MainWindow(QMainWindow):
 
     def _close_dialogs(self) -> None:
         """Open dialogs may show caseload data (names, notes): close them, as if cancelled, before locking."""
+        from PySide6.QtWidgets import QDialog
+
         for w in QApplication.topLevelWidgets():
             if isinstance(w, QDialog) and w.isVisible():
                 w.reject()
@@ -567,6 +641,11 @@ class MainWindow(QMainWindow):
     def write_backup(self) -> None:
         if not self.is_unlocked:
             return
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..core import clock
+        from .widgets import tasks
+
         default = str(Path.home() / f"esp-backup-{clock.today():%Y-%m-%d}.espbak")
         f, _ = QFileDialog.getSaveFileName(self, "Write encrypted backup", default, "esp-desktop backup (*.espbak)")
         if not f:
@@ -619,6 +698,10 @@ class MainWindow(QMainWindow):
     def remove_demo(self) -> None:
         if not self.is_unlocked:
             return
+        from PySide6.QtWidgets import QMessageBox
+
+        from .widgets.write import ui_write
+
         summary = self.ctx.svc.demo.summary()
         if summary is None:
             QMessageBox.information(self, "Remove demo data", "There is no demo data in this store.")
@@ -649,7 +732,10 @@ class MainWindow(QMainWindow):
             self.go("caseload")
 
     def restore_backup(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         from .settings.restore import RestoreDialog, restore
+        from .widgets import tasks
 
         f, _ = QFileDialog.getOpenFileName(self, "Restore from backup", str(Path.home()),
                                            "esp-desktop backup (*.espbak)")
@@ -712,6 +798,11 @@ class MainWindow(QMainWindow):
         from .settings.dialog import AboutDialog
 
         AboutDialog(self).exec()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self._preload_gate is not None:
+            self._preload_gate.painted()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.is_unlocked and not self.lock():

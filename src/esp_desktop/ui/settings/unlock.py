@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 from ...services import vault
 from ...settings import RUBRIC_FILE, Settings
 from .. import preload
-from ..widgets import tasks
 from ..widgets.common import error_text, muted
 from ..widgets.icons import app_icon
 
@@ -136,6 +135,8 @@ class UnlockScreen(QWidget):
             return
         self.error.clear()
         self._set_busy(True)
+        from ..widgets import tasks  # not needed before the first frame (issue 15)
+
         tasks.run_in_background(
             self,
             lambda: unlock_with_passphrase(self.data_dir, text, self.settings),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ...core import timefmt
 from ...core.errors import EspError, explain_os_error
@@ -33,6 +33,8 @@ def error_text(exc: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "Could not do that") -> None:
+    from PySide6.QtWidgets import QMessageBox  # not at import: the unlock window paints without it (issue 15)
+
     QMessageBox.warning(parent, title, error_text(exc))
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QIcon, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon
 
 from ...resources import resource_path
 from .style import colors
@@ -23,6 +22,11 @@ def _icon(name: str, color: str, size: int) -> QIcon:
     path = resource_path("icons", f"{name}.svg")
     if not path.exists():
         return QIcon()
+    # SVG rendering (Qt's SVG module, QPainter) is not needed for the unlock window's first frame (issue 15)
+    from PySide6.QtCore import QByteArray, Qt
+    from PySide6.QtGui import QPainter, QPixmap
+    from PySide6.QtSvg import QSvgRenderer
+
     svg = path.read_text(encoding="utf-8").replace("currentColor", color)
     renderer = QSvgRenderer(QByteArray(svg.encode()))
     pm = QPixmap(QSize(size, size))
@@ -33,7 +37,8 @@ def _icon(name: str, color: str, size: int) -> QIcon:
     return QIcon(pm)
 
 
-def app_icon() -> QIcon:
+@lru_cache(maxsize=1)
+def app_icon() -> QIcon:  # once: the application, the main window and the unlock card all ask for it at start-up
     ic = QIcon()
     for s in (16, 32, 48, 64, 128, 256):
         f = resource_path("icons", "app", f"esp-desktop-{s}.png")
