@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import clock, rules
@@ -26,7 +28,6 @@ from ..store.models import (
     Enrolment,
     EvaluationCycle,
     Observation,
-    ProgressReport,
 )
 from .base import Service
 from .caseload import open_enrolment
@@ -113,8 +114,9 @@ class CycleRecords:
     and summative documents that satisfy its steps. ``ComplianceService.records_in`` loads them for many cycles in
     a few queries (the dashboard, the caseload's next due items) instead of a few queries per cycle."""
 
-    observations: list[Observation]
-    final_documents: dict[str, AssessmentDocument | None]
+    observations: list[Any]  # rows: id, educator_id, kind, status, observed_on, observer_person_id, audience,
+    #                               feedback_given_on
+    final_documents: dict[str, Any]  # id, educator_id, kind, cycle_id, finalized_at (None: not finalized yet)
 
 
 @dataclass(frozen=True)
@@ -248,7 +250,7 @@ class ComplianceService(Service):
     def _compliance(self, s: Session, c: EvaluationCycle, name: str, today: date,
                     cal: Calendars | None = None, settings: cr.ComplianceSettings | None = None, *,
                     progress_reports: bool = True, records: CycleRecords | None = None,
-                    progress_finals: Sequence[ProgressReport] | None = None,
+                    progress_finals: Sequence[Any] | None = None,
                     progress_every: int | None = None) -> CycleCompliance:
         """One cycle's compliance. ``records``, ``progress_finals`` and ``progress_every`` come preloaded when
         many cycles are computed at once (``dashboard``); the rules applied are the same either way."""
@@ -310,10 +312,11 @@ class ComplianceService(Service):
         )
 
     def _final_document(self, s: Session, c: EvaluationCycle, kind: str) -> AssessmentDocument | None:
-        return _final_for(c, kind, s.scalars(self.live(AssessmentDocument).where(
+        doc: AssessmentDocument | None = _final_for(c, kind, s.scalars(self.live(AssessmentDocument).where(
             AssessmentDocument.educator_id == c.educator_id, AssessmentDocument.kind == kind,
             AssessmentDocument.status == DocumentStatus.FINAL.value,
         ).order_by(AssessmentDocument.finalized_at, AssessmentDocument.id)))
+        return doc
 
     def records_in(self, s: Session, cycles: Sequence[EvaluationCycle]) -> dict[str, CycleRecords]:
         """Each cycle's observations and final formative/summative documents (cycle id -> records), read in two
@@ -322,15 +325,24 @@ class ComplianceService(Service):
             return {}
         ids = sorted({c.educator_id for c in cycles})
         lo, hi = min(c.start_on for c in cycles), max(c.end_on for c in cycles)
-        obs: dict[str, list[Observation]] = {}
-        for o in s.scalars(self.live(Observation).where(
-                Observation.educator_id.in_(ids), Observation.observed_on >= lo, Observation.observed_on <= hi,
+        # Only the columns the rules read (the documents' ratings and texts stay on disk).
+        obs: dict[str, list[Any]] = {}  # rows of the columns below
+        for o in s.execute(select(
+                Observation.id, Observation.educator_id, Observation.kind, Observation.status,
+                Observation.observed_on, Observation.observer_person_id, Observation.audience,
+                Observation.feedback_given_on,
+        ).where(
+                Observation.deleted.is_(False), Observation.educator_id.in_(ids),
+                Observation.observed_on >= lo, Observation.observed_on <= hi,
         ).order_by(Observation.observed_on, Observation.created_at, Observation.id)):
             obs.setdefault(o.educator_id, []).append(o)
-        docs: dict[str, list[AssessmentDocument]] = {}
-        for d in s.scalars(self.live(AssessmentDocument).where(
-                AssessmentDocument.educator_id.in_(ids), AssessmentDocument.kind.in_(_STEP_DOCUMENTS),
-                AssessmentDocument.status == DocumentStatus.FINAL.value,
+        docs: dict[str, list[Any]] = {}  # rows of the columns below
+        for d in s.execute(select(
+                AssessmentDocument.id, AssessmentDocument.educator_id, AssessmentDocument.kind,
+                AssessmentDocument.cycle_id, AssessmentDocument.finalized_at,
+        ).where(
+                AssessmentDocument.deleted.is_(False), AssessmentDocument.educator_id.in_(ids),
+                AssessmentDocument.kind.in_(_STEP_DOCUMENTS), AssessmentDocument.status == DocumentStatus.FINAL.value,
         ).order_by(AssessmentDocument.finalized_at, AssessmentDocument.id)):
             docs.setdefault(d.educator_id, []).append(d)
         out = {}
@@ -414,7 +426,8 @@ def _cycle_on(cycles_newest_first: Iterable[EvaluationCycle], on: date) -> Evalu
     return latest
 
 
-def _final_for(c: EvaluationCycle, kind: str, finals_in_order: Iterable[AssessmentDocument]) -> AssessmentDocument | None:
-    """The first final document of ``kind`` for this cycle (or for no cycle in particular) satisfies its step."""
+def _final_for(c: EvaluationCycle, kind: str, finals_in_order: Iterable[Any]) -> Any:
+    """The first final document of ``kind`` for this cycle (or for no cycle in particular) satisfies its step
+    (documents, or rows of their kind and cycle_id, in the order they were finalized)."""
     return next((d for d in finals_in_order if d.kind == kind and d.cycle_id in (c.id, None)), None)
 

@@ -11,7 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..core import panel_rules, policy, rules, timefmt
@@ -67,7 +69,7 @@ class ProgressReportService(DocumentService):
     # --- when they are due -----------------------------------------------------------------------------------
 
     def _schedule(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date, *,
-                  cal: Calendars | None = None, finals: Sequence[ProgressReport] | None = None,
+                  cal: Calendars | None = None, finals: Sequence[Any] | None = None,
                   every: int | None = None) -> ProgressSchedule:
         """``cal``, ``finals`` (the educator's final reports, from ``finals_in``) and ``every`` (the Panel's
         setting): already read by a caller that schedules many cycles at once (the compliance dashboard)."""
@@ -83,11 +85,13 @@ class ProgressReportService(DocumentService):
         slots = tuple(ProgressSlot(due, done, rules.item_state(due, done, today)) for due, done in matched)
         return ProgressSchedule(e.id, e.display_name, cycle, every, slots, max(sent, default=None))
 
-    def finals_in(self, s: Session, educator_ids: Sequence[str]) -> dict[str, list[ProgressReport]]:
-        """The final progress reports of these educators, by educator (one query for a whole caseload)."""
-        out: dict[str, list[ProgressReport]] = {}
-        for r in s.scalars(self.live(ProgressReport).where(
-                ProgressReport.educator_id.in_(educator_ids), ProgressReport.status == DocumentStatus.FINAL.value)):
+    def finals_in(self, s: Session, educator_ids: Sequence[str]) -> dict[str, list[Any]]:
+        """When these educators' final progress reports were sent (educator_id, finalized_at, supersedes_id), by
+        educator: one query for a whole caseload."""
+        out: dict[str, list[Any]] = {}
+        for r in s.execute(select(ProgressReport.educator_id, ProgressReport.finalized_at, ProgressReport.supersedes_id)
+                           .where(ProgressReport.deleted.is_(False), ProgressReport.educator_id.in_(educator_ids),
+                                  ProgressReport.status == DocumentStatus.FINAL.value)):
             out.setdefault(r.educator_id, []).append(r)
         return out
 
@@ -114,7 +118,7 @@ class ProgressReportService(DocumentService):
         return sorted(out, key=lambda i: (i.due_on, i.educator_name))
 
     def items_for(self, s: Session, e: Educator, cycle: EvaluationCycle, today: date, *,
-                  cal: Calendars | None = None, finals: Sequence[ProgressReport] | None = None,
+                  cal: Calendars | None = None, finals: Sequence[Any] | None = None,
                   every: int | None = None) -> list[DueItem]:
         """One cycle's progress reports as compliance items (``what == "progress_report"``)."""
         sched = self._schedule(s, e, cycle, today, cal=cal, finals=finals, every=every)
