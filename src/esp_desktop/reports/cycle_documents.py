@@ -313,7 +313,7 @@ def plan_story(doc: PlanDoc) -> list[Flowable]:
     if pl.actions:
         story.append(table(["Action by the educator", "Supports provided", "By"],
                            [[a.action, a.supports, fmt_date(a.due) if a.due else "—"] for a in pl.actions],
-                           [3.0, 2.6, 1.3]))
+                           [2.9, 2.5, 1.5]))
     else:
         story.append(empty("No actions are written yet."))
     story += section("Timeline")
