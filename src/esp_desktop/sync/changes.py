@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import pydantic_core
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
@@ -23,7 +24,7 @@ from ..store.facts import Facts
 from ..store.models import RECORD_TYPES, SyncConflict, SyncRecordState
 from ..store.records import row_to_dict
 from . import crypto
-from .apply import chunks, table_of
+from .apply import canonical_json, chunks, table_of
 
 CHANGE_NS = uuid.UUID("6f1d7a52-3c1e-4f0e-9a55-2b8f6f0c5e11")
 _STATE: Any = SyncRecordState.__table__
@@ -49,10 +50,6 @@ class Outgoing:
         """The same change under a new random id (after the server answered ``replay_mismatch``)."""
         fresh = str(uuid.uuid4())
         return replace(self, change_id=fresh, wire=self.wire.replace(self.change_id, fresh, 1))
-
-
-def canonical_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def change_id(device_id: str, rid: str, base: int, local_version: int, canonical: str,
@@ -151,9 +148,9 @@ def build_outgoing(
         if env["audience"] == "ct_private":
             # Sealed for the version the server gives an accepted change: base + 1.
             env["ciphertext"] = sealer.seal_text(canonical, record_type=rtype, record_id=rid, version=base + 1)
-            record_json = json.dumps(env, separators=(",", ":"))
+            record_json = pydantic_core.to_json(env).decode()
         else:
-            record_json = json.dumps(env, separators=(",", ":"))[:-1] + ',"payload":' + canonical + "}"
+            record_json = pydantic_core.to_json(env).decode()[:-1] + ',"payload":' + canonical + "}"
         ccid = change_id(device_id, rid, base, data["version"], canonical, resolves.get(rid))
         head = f'{{"client_change_id":"{ccid}","base_version":{base},'
         if resolves.get(rid):

@@ -413,8 +413,9 @@ class SyncClient:
         with self.store.engine.connect() as conn:
             changes = build_outgoing(conn, device_id=st.device_id, key=key,
                                      upload=lambda rid: attachments.upload(self.transport, self.store.attachments, rid))
-            known_live = server_live_count(conn)
-        deleting = sum(1 for c in changes if c.deleted and c.base_version)
+            deleting = sum(1 for c in changes if c.deleted and c.base_version)
+            # (counted only when something is being deleted: the count reads every table)
+            known_live = server_live_count(conn) if deleting and not allow_mass_delete else 0
         if (
             not allow_mass_delete
             and known_live >= MASS_DELETE_MIN_RECORDS
