@@ -20,7 +20,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 # only lower-cased). Other words keep FTS5's own folding: they are queried as a prefix, not expanded.
 _PLAIN = re.compile(r"[A-Za-z0-9]+")
 # Expand the word being typed into at most this many exact terms; a shorter prefix with more terms stays a prefix
-# query (it uses the index's short-prefix index: store migration 0010).
+# query (FTS5 then merges its doclist: slow for a 1-2 letter prefix at a million notes, docs/benchmarks.md).
 EXPAND_MOST = 32
 # The index's vocabulary, one row per indexed instance; read one row per term (see prefix_terms). A temp table:
 # it lives with the connection, holds nothing itself, and is no part of the store's schema.
