@@ -220,7 +220,8 @@ def run(cluster: Cluster, workers: int, src: Path | None = None, label: str = ""
             cpu0 = cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time()
             load0 = os.getloadavg()[0]
             seconds = asyncio.run(push_all(url, tokens, work))
-            cpu1 = cpu_seconds(server_pids), cpu_seconds(pg_pids), time.process_time()
+            # the trees again: processes started meanwhile (a connection pool growing) count from zero
+            cpu1 = cpu_seconds(_tree(proc.pid)), cpu_seconds(_tree(cluster.postmaster())), time.process_time()
             load1 = os.getloadavg()[0]
         finally:
             proc.send_signal(signal.SIGTERM)

@@ -74,8 +74,8 @@ class Database:
     @contextlib.contextmanager
     def _write(self) -> Iterator[Session]:
         """One write transaction. Nothing here is a process-local lock: several worker processes may write at
-        once. SQLite takes its single write lock at BEGIN (db.for_writing); PostgreSQL writers lock the rows
-        they change (the sequence counter, a CT's user row while they push)."""
+        once. SQLite takes its single write lock at BEGIN (db.for_writing); PostgreSQL writers lock only the rows
+        they change (a CT's user row while they push: positions come from the transaction id, positions.py)."""
         with self._writes.begin() as session:
             yield session
 
