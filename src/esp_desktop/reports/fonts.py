@@ -133,8 +133,10 @@ def _coverage() -> frozenset[int]:
 
 
 def _all_covered(text: str) -> bool:
-    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call, the rest one more
-    return text.isascii() or _coverage().issuperset(map(ord, text))
+    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call, the rest one more.
+    # _coverage() first: it registers the fonts, which every paragraph built from `markup` needs (cached).
+    coverage = _coverage()
+    return text.isascii() or coverage.issuperset(map(ord, text))
 
 
 def covered(text: str) -> bool:
