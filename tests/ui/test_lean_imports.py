@@ -7,14 +7,9 @@ process has already imported must not hide an import. No memory figure is assert
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.helpers.env import PASSPHRASE
+from tests.helpers.probe import loaded_early, run_probe
 from tests.helpers.qt import need_qt
 
 need_qt()
@@ -55,13 +50,8 @@ NOT_UNTIL_USED = ("httpx", "pydantic", "esp_desktop.sync.client", "esp_desktop.s
 
 
 def test_every_screen_visited_loads_no_sync_pdf_or_spreadsheet_code(demo_dir):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", PROBE, str(demo_dir), PASSPHRASE], capture_output=True, text=True,
-                          env=env, timeout=120)
-    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("PROBE ")]
-    assert done.returncode == 0 and lines, done.stderr[-2000:]
-    seen = json.loads(lines[-1][len("PROBE "):])
+    seen = run_probe(PROBE, demo_dir)
     loaded = set(seen["modules"])
     assert {"sqlalchemy", "esp_desktop.ui.educator.page", "esp_desktop.ui.sync.controller"} <= loaded  # the tour ran
-    early = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_UNTIL_USED))
+    early = loaded_early(sorted(loaded), NOT_UNTIL_USED)
     assert early == []

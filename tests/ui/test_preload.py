@@ -8,14 +8,9 @@ No timing is asserted (bench/startup.py measures it).
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 
-from tests.helpers.env import PASSPHRASE
+from tests.helpers.probe import loaded_early, run_probe
 from tests.helpers.qt import need_qt
 
 need_qt()
@@ -66,15 +61,10 @@ NOT_BEFORE_UNLOCK = ("cryptography", "sqlalchemy", "sqlcipher3", "alembic", "pyd
 
 
 def test_unlock_window_shows_before_the_store_is_imported_and_the_caseload_opens(demo_dir):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", PROBE, str(demo_dir), PASSPHRASE], capture_output=True, text=True,
-                          env=env, timeout=120)
-    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("PROBE ")]
-    assert done.returncode == 0 and lines, done.stderr[-2000:]
-    seen = json.loads(lines[-1][len("PROBE "):])
+    seen = run_probe(PROBE, demo_dir)
     assert seen["painted"]
     loaded = set(seen["modules"])
-    early = sorted(m for m in loaded if any(m == n or m.startswith(n + ".") for n in NOT_BEFORE_UNLOCK))
+    early = loaded_early(sorted(loaded), NOT_BEFORE_UNLOCK)
     assert early == []
     assert {"PySide6.QtWidgets", "esp_desktop.store.keys", "esp_desktop.services.vault"} <= loaded  # the key file's code
     assert seen["rows"] > 0  # the demo caseload, loaded after the background import
