@@ -380,7 +380,7 @@ class ComplianceService(Service):
                 cases.append((c, e))
         records = self.records_in(s, [c for c, _ in cases])
         finals = self._svc.progress.finals_in(s, [e.id for _, e in cases])
-        every = self._svc.panel._settings(s).progress_every
+        every = self._svc.panel.settings_in(s).progress_every
         out = [self._compliance(s, c, e.display_name, today, cal, settings, records=records[c.id],
                                 progress_finals=finals.get(e.id, []), progress_every=every) for c, e in cases]
         return sorted(out, key=lambda cc: (cc.next_due.due_on if cc.next_due else date.max))

@@ -85,10 +85,10 @@ class PanelService(Service):
 
     def settings(self) -> PanelSettings:
         with self.session() as s:
-            return self._settings(s)
+            return self.settings_in(s)
 
     @staticmethod
-    def _settings(s: Session) -> PanelSettings:
+    def settings_in(s: Session) -> PanelSettings:
         row = s.get(Meta, SETTINGS_KEY)
         v = dict(row.value) if row is not None else {}
         try:
@@ -261,7 +261,7 @@ class PanelService(Service):
     def _quorum(self, s: Session, m: PanelMeeting) -> int:
         if m.quorum:
             return m.quorum
-        setting = self._settings(s).quorum
+        setting = self.settings_in(s).quorum
         if setting:
             return setting
         active = s.scalar(select(func.count()).select_from(PanelMember).where(
@@ -269,7 +269,7 @@ class PanelService(Service):
         return panel_rules.default_quorum(active)
 
     def _majority(self, s: Session, m: PanelMeeting) -> str:
-        return m.majority_rule or self._settings(s).majority_rule
+        return m.majority_rule or self.settings_in(s).majority_rule
 
     # --- the agenda -----------------------------------------------------------------------------------------
 
@@ -278,7 +278,7 @@ class PanelService(Service):
         with self.session() as s:
             m = self.get(s, PanelMeeting, meeting_id, what="Panel meeting")
             self.get(s, Educator, educator_id, what="Educator")
-            settings = self._settings(s)
+            settings = self.settings_in(s)
             # The meeting carries the program's rules from its first agenda case on, so a Panel member's
             # device (which has no copy of the CT's settings) counts the quorum and the votes the same way.
             if m.majority_rule is None:

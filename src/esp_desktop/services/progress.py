@@ -73,7 +73,7 @@ class ProgressReportService(DocumentService):
                   every: int | None = None) -> ProgressSchedule:
         """``cal``, ``finals`` (the educator's final reports, from ``finals_in``) and ``every`` (the Panel's
         setting): already read by a caller that schedules many cycles at once (the compliance dashboard)."""
-        every = self._svc.panel._settings(s).progress_every if every is None else every
+        every = self._svc.panel.settings_in(s).progress_every if every is None else every
         cal = cal or self._svc.calendars.calendars_in(s)
         dues = panel_rules.progress_due_dates(cycle.start_on, cycle.end_on, every=every,
                                               add_school_days=cal.add_school_days)
