@@ -27,6 +27,7 @@ def main() -> None:
     app = QApplication([])
     ctx = open_context(Path(sys.argv[1]))
     page = EducatorPage(ctx)
+    page.resize(1280, 800)  # a window's size (its tabs are built on first show: no size hint from them)
     page.show()
     page.show_educator(educator_named(ctx, "Darnell").id)
     page.tabs.setCurrentWidget(page.observations)

@@ -11,7 +11,8 @@ Interface used by the main window (keep it stable):
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar, cast, overload
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -29,7 +30,7 @@ from ..assessments.tab import AssessmentsTab
 from ..context import AppContext
 from ..export.dialog import ExportDialog
 from ..widgets.elide import ElidedLabel
-from ..widgets.fields import MessageBar
+from ..widgets.fields import MessageBar, Report
 from ..widgets.icons import icon
 from ..widgets.tempfiles import OpenedCopies
 from .cycle import PlanTab, ProgressTab, SelfAssessmentTab
@@ -56,8 +57,66 @@ OVERVIEW_TYPES = (
 ASSESSMENT_TYPES = ("assessment", "acknowledgement", "educator_response", "enrolment", "evidence")
 
 
+T = TypeVar("T", bound=QWidget)
+
+
+class LazyTab(Generic[T]):
+    """One of the page's tabs, built the first time it is shown or used (reading ``page.<name>`` builds it) and
+    then loaded with the open educator: building all eleven at once cost ~11 MB of widgets (issue 15)."""
+
+    def __init__(self, make: Callable[[EducatorPage], T], icon_name: str, title: str) -> None:
+        self.make, self.icon_name, self.title = make, icon_name, title
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, page: None, owner: type | None = None) -> LazyTab[T]: ...
+    @overload
+    def __get__(self, page: EducatorPage, owner: type | None = None) -> T: ...
+    def __get__(self, page: EducatorPage | None, owner: type | None = None) -> LazyTab[T] | T:
+        if page is None:
+            return self
+        return cast(T, page._tab(self))
+
+
+def _opens_records(page: EducatorPage, tab: T) -> T:
+    tab.openRequested.connect(page.open_record)  # type: ignore[attr-defined]
+    return tab
+
+
+def _cycle_step(page: EducatorPage, tab: T) -> T:
+    tab.clear_message = page.message.hide  # type: ignore[attr-defined]
+    return tab
+
+
 class EducatorPage(QWidget):
     educatorGone = Signal()  # the open educator was removed elsewhere (demo data removed, sync)
+    ctx: AppContext
+    report: Report
+    copies: OpenedCopies
+    message: MessageBar
+
+    overview = LazyTab(lambda p: _opens_records(p, OverviewTab(p.ctx, p.report)), "layout-dashboard", "&Overview")
+    observations = LazyTab(lambda p: ObservationsTab(p.ctx, p.report), "notebook-pen", "O&bservations")
+    evidence = LazyTab(lambda p: EvidenceTab(p.ctx, p.report, p.copies), "paperclip", "&Evidence")
+    coaching = LazyTab(lambda p: CoachingTab(p.ctx, p.report), "handshake", "&Coaching log")
+    contacts = LazyTab(lambda p: ContactsTab(p.ctx, p.report), "message-square", "Co&ntacts")
+    self_assessment = LazyTab(lambda p: _cycle_step(p, SelfAssessmentTab(p.ctx, p.report)), "user",
+                              "Se&lf-assessment")
+    plan = LazyTab(lambda p: _cycle_step(p, PlanTab(p.ctx, p.report)), "target", "E&ducator plan")
+    assessments = LazyTab(lambda p: AssessmentsTab(p.ctx, p.report), "scale", "&Assessments")
+    learning = LazyTab(lambda p: _opens_records(p, LearningTab(p.ctx, p.report)), "graduation-cap", "Learn&ing")
+    progress = LazyTab(lambda p: _cycle_step(p, ProgressTab(p.ctx, p.report)), "file-text", "Progress &reports")
+    history = LazyTab(lambda p: _opens_records(p, HistoryTab(p.ctx, p.report)), "history",
+                      "Histor&y")  # Alt+H is the Help menu
+    TABS: tuple[LazyTab[Any], ...] = (overview, observations, evidence, coaching, contacts, self_assessment, plan,
+                                      assessments, learning, progress, history)
+    # the tabs that list one record type each, and steps 1-2 of the cycle and the reports to the Panel, by the
+    # record type each shows
+    RECORD_TABS = {"evidence": "evidence", "coaching": "coaching", "contact": "contacts"}
+    CYCLE_TABS = {"self_assessment": "self_assessment", "educator_plan": "plan", "progress_report": "progress"}
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,47 +128,16 @@ class EducatorPage(QWidget):
         self.subtitle = ElidedLabel()
         self.subtitle.setObjectName("muted")
         self.message = MessageBar(self)
-        report = self.message.show_error
+        self.report = self.message.show_error
 
         self.copies = OpenedCopies()  # decrypted attachment copies, deleted on clear/lock/quit
-        self.overview = OverviewTab(ctx, report)
-        self.observations = ObservationsTab(ctx, report)
-        self.evidence = EvidenceTab(ctx, report, self.copies)
-        self.coaching = CoachingTab(ctx, report)
-        self.contacts = ContactsTab(ctx, report)
-        self.assessments = AssessmentsTab(ctx, report)
-        self.history = HistoryTab(ctx, report)
-        self.learning = LearningTab(ctx, report)
-        self.self_assessment = SelfAssessmentTab(ctx, report)
-        self.plan = PlanTab(ctx, report)
-        self.progress = ProgressTab(ctx, report)
-        # steps 1-2 of the cycle and the reports to the Panel, by the record type each shows
-        self.cycle_tabs = {"self_assessment": self.self_assessment, "educator_plan": self.plan,
-                           "progress_report": self.progress}
-        for ctab in self.cycle_tabs.values():
-            ctab.clear_message = self.message.hide
-        # the tabs that list one record type each, by that type
-        self.record_tabs = {"evidence": self.evidence, "coaching": self.coaching, "contact": self.contacts}
+        self.built: dict[str, Any] = {}  # the tabs built so far, by name
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Educator sections")
         self.tabs.setDocumentMode(True)
-        for w, ic, text in (
-            (self.overview, "layout-dashboard", "&Overview"),
-            (self.observations, "notebook-pen", "O&bservations"),
-            (self.evidence, "paperclip", "&Evidence"),
-            (self.coaching, "handshake", "&Coaching log"),
-            (self.contacts, "message-square", "Co&ntacts"),
-            (self.self_assessment, "user", "Se&lf-assessment"),
-            (self.plan, "target", "E&ducator plan"),
-            (self.assessments, "scale", "&Assessments"),
-            (self.learning, "graduation-cap", "Learn&ing"),
-            (self.progress, "file-text", "Progress &reports"),
-            (self.history, "history", "Histor&y"),  # Alt+H is the Help menu
-        ):
-            self.tabs.addTab(w, icon(ic), text)
-        self.overview.openRequested.connect(self.open_record)
-        self.history.openRequested.connect(self.open_record)
-        self.learning.openRequested.connect(self.open_record)
+        for spec in self.TABS:  # an empty stand-in until the tab is first shown
+            self.tabs.addTab(QWidget(), icon(spec.icon_name), spec.title)
+        self.tabs.currentChanged.connect(lambda i: self._tab(self.TABS[i]))
 
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -129,21 +157,35 @@ class EducatorPage(QWidget):
         if app is not None:
             app.aboutToQuit.connect(self.copies.cleanup)
 
+    def _tab(self, spec: LazyTab[Any]) -> Any:
+        """The tab, built in its stand-in's place (and loaded) if this is its first use."""
+        tab = self.built.get(spec.name)
+        if tab is None:
+            tab = self.built[spec.name] = spec.make(self)
+            i, current = self.TABS.index(spec), self.tabs.currentIndex()
+            stand_in, tab_icon = self.tabs.widget(i), self.tabs.tabIcon(i)
+            blocked = self.tabs.blockSignals(True)  # the swap is not a change of tab
+            self.tabs.removeTab(i)
+            self.tabs.insertTab(i, tab, tab_icon, spec.title)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(blocked)
+            stand_in.deleteLater()
+            if self.educator_id:
+                tab.load(self.educator_id)
+        return tab
+
+    def _built(self, *names: str) -> list[Any]:
+        """Those of these tabs built so far (a tab not built yet has nothing to save, clear or refresh)."""
+        return [self.built[name] for name in names if name in self.built]
+
     # --- public interface
     def show_educator(self, educator_id: str) -> None:
         self.save_pending()
         self.clear()
         self.educator_id = educator_id
         self._show_title()
-        self.overview.load(educator_id)
-        self.observations.load(educator_id)
-        for tab in self.record_tabs.values():
+        for tab in self.built.values():  # the others load when first shown
             tab.load(educator_id)
-        self.assessments.load(educator_id)
-        self.learning.load(educator_id)
-        for ctab in self.cycle_tabs.values():
-            ctab.load(educator_id)
-        self.history.load(educator_id)
         self.tabs.setCurrentWidget(self.overview)
 
     def _show_title(self) -> None:
@@ -166,34 +208,33 @@ class EducatorPage(QWidget):
             self.message.show_error(exc)
 
     def save_pending(self) -> None:
-        self.observations.save_pending()
-        for tab in self.record_tabs.values():
+        for tab in self._built("observations", *self.RECORD_TABS.values(), "assessments", *self.CYCLE_TABS.values()):
             tab.save_pending()
-        self.assessments.save_pending()
-        for ctab in self.cycle_tabs.values():
-            ctab.save_pending()
 
     # --- drafts: the exact place and what was typed, kept while locked (ui/widgets/drafts.py)
     def draft_state(self) -> dict[str, Any] | None:
         if not self.educator_id:
             return None
+        observations, assessments = self.built.get("observations"), self.built.get("assessments")
         return {
             "educator_id": self.educator_id,
             "tab": self.tabs.currentIndex(),
-            "observations": self.observations.draft_state(),
-            "records": {rtype: tab.draft_state() for rtype, tab in self.record_tabs.items()},
-            "assessments": self.assessments.draft_state() if self.assessments.rating_forms_offered else None,
+            "observations": observations.draft_state() if observations else None,
+            "records": {rtype: self.built[name].draft_state()
+                        for rtype, name in self.RECORD_TABS.items() if name in self.built},
+            "assessments": assessments.draft_state() if assessments and assessments.rating_forms_offered else None,
         }
 
     def restore_draft(self, state: dict[str, Any]) -> None:
         self.show_educator(state["educator_id"])
         for rtype, tab_state in (state.get("records") or {}).items():
-            if rtype in self.record_tabs and tab_state:
-                self.record_tabs[rtype].restore_draft(tab_state)
+            if rtype in self.RECORD_TABS and tab_state:
+                getattr(self, self.RECORD_TABS[rtype]).restore_draft(tab_state)
         if state.get("assessments"):
             self.assessments.restore_draft(state["assessments"])
         self.tabs.setCurrentIndex(int(state.get("tab") or 0))
-        self.observations.restore_draft(state.get("observations") or {})
+        if state.get("observations"):
+            self.observations.restore_draft(state["observations"])
 
     def clear(self) -> None:
         self.educator_id = None
@@ -201,15 +242,8 @@ class EducatorPage(QWidget):
         self.subtitle.clear()
         self.message.clear()
         self.message.hide()
-        self.overview.clear()
-        self.observations.clear()
-        for tab in self.record_tabs.values():
+        for tab in self.built.values():
             tab.clear()
-        self.assessments.clear()
-        self.learning.clear()
-        for ctab in self.cycle_tabs.values():
-            ctab.clear()
-        self.history.clear()
         self.copies.cleanup()
 
     def export_pdf(self) -> None:
@@ -217,9 +251,11 @@ class EducatorPage(QWidget):
         if not self.educator_id or self.ctx.services is None:
             return
         self.save_pending()  # export what the CT sees, including edits not yet saved
-        obs = self.observations.model.record(self.observations.table.currentIndex().row())
-        obs_id = self.observations.capture.obs.id if self.observations.capture.obs is not None else None
-        ExportDialog(self.ctx, self.educator_id, observation_id=obs_id or (obs.id if obs else None), parent=self).exec()
+        obs_id = None
+        if (tab := self.built.get("observations")) is not None:  # not built: no observation chosen
+            obs = tab.model.record(tab.table.currentIndex().row())
+            obs_id = tab.capture.obs.id if tab.capture.obs is not None else (obs.id if obs else None)
+        ExportDialog(self.ctx, self.educator_id, observation_id=obs_id, parent=self).exec()
 
     # --- internals
     def _educator_of(self, record_type: str, record_id: str) -> str | None:
@@ -232,8 +268,8 @@ class EducatorPage(QWidget):
         return hist[0].educator_id if hist and hist[0].educator_id else self.educator_id
 
     def _open(self, record_type: str, record_id: str) -> None:
-        if record_type in self.cycle_tabs:
-            ctab = self.cycle_tabs[record_type]
+        if record_type in self.CYCLE_TABS:
+            ctab = getattr(self, self.CYCLE_TABS[record_type])
             self.tabs.setCurrentWidget(ctab)
             ctab.load(self.educator_id or "", record_id)
         elif record_type == "educator":
@@ -246,8 +282,8 @@ class EducatorPage(QWidget):
             self.tabs.setCurrentWidget(self.observations)
             if obs_id:
                 self.observations.open_observation(obs_id, note_id=record_id)
-        elif record_type in self.record_tabs:
-            tab = self.record_tabs[record_type]
+        elif record_type in self.RECORD_TABS:
+            tab = getattr(self, self.RECORD_TABS[record_type])
             self.tabs.setCurrentWidget(tab)
             tab.select(record_id)
             tab.table.setFocus()
@@ -284,24 +320,31 @@ class EducatorPage(QWidget):
             self.clear()
             self.educatorGone.emit()
             return
-        try:
+        try:  # a tab not built yet loads what is current when first shown
             if changes.touches("educator", "enrolment"):
                 self._show_title()
             if changes.touches(*OVERVIEW_TYPES):
-                self.overview.refresh()
-            if changes.touches("observation", "site"):
-                self.observations.refresh()
-            self.observations.capture.store_changed(changes)
-            for rtype, tab in self.record_tabs.items():
-                if changes.touches(rtype):
+                for tab in self._built("overview"):
                     tab.refresh()
+            for tab in self._built("observations"):
+                if changes.touches("observation", "site"):
+                    tab.refresh()
+                tab.capture.store_changed(changes)
+            for rtype, name in self.RECORD_TABS.items():
+                if changes.touches(rtype):
+                    for tab in self._built(name):
+                        tab.refresh()
             if changes.touches(*ASSESSMENT_TYPES):
-                self.assessments.refresh()
-            self.learning.store_changed(changes)
-            for ctype, ctab in self.cycle_tabs.items():
+                for tab in self._built("assessments"):
+                    tab.refresh()
+            for tab in self._built("learning"):
+                tab.store_changed(changes)
+            for ctype, name in self.CYCLE_TABS.items():
                 if changes.touches(ctype, "goal", "prescription", "enrolment", "evaluation_cycle"):
-                    ctab.refresh()
+                    for tab in self._built(name):
+                        tab.refresh()
             if changes.types - {"script_note"}:
-                self.history.load(self.educator_id)
+                for tab in self._built("history"):
+                    tab.load(self.educator_id)
         except Exception as exc:  # noqa: BLE001 - e.g. the educator was removed elsewhere meanwhile
             self.message.show_error(exc)
