@@ -1,8 +1,9 @@
 """Memory (issue 15): a CT's day on every screen does not load the code of what it did not do.
 
 The sync engine (httpx, the pydantic protocol: ~15 MB), PDFs (reportlab), spreadsheets (openpyxl), calendar
-export (icalendar) and passphrase scoring (zxcvbn) load on first use. Run in a fresh interpreter: what a test
-process has already imported must not hide an import. No memory figure is asserted (bench/startup.py measures it).
+export (icalendar), passphrase scoring (zxcvbn) and `cryptography` (~9 MB) load on first use. Run in a fresh
+interpreter: what a test process has already imported must not hide an import. No memory figure is asserted
+(bench/startup.py measures it).
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ print("PROBE " + json.dumps({"screen": win.pages.currentIndex(), "modules": sort
 win.close()
 """
 
+# cryptography: the unlock opens the key file in a helper process (store/keyhelper.py); attachments, backups and
+# sync load it when used. Loaded here, it means the unlock ran Argon2id (64 MiB) in the app.
 NOT_UNTIL_USED = ("httpx", "pydantic", "esp_desktop.sync.client", "esp_desktop.sync.panel", "esp_desktop.sync.protocol",
-                  "reportlab", "openpyxl", "icalendar", "zxcvbn")
+                  "reportlab", "openpyxl", "icalendar", "zxcvbn", "cryptography")
 
 
 def test_every_screen_visited_loads_no_sync_pdf_or_spreadsheet_code(demo_dir):

@@ -75,6 +75,7 @@ __all__ = [
     "passphrase_strength",
     "remember_in_keyring",
     "restore",
+    "start_key_helper",
     "unlock",
     "unlock_from_keyring",
     "unlock_key",
@@ -95,10 +96,18 @@ def unlock(data_dir: Path, passphrase: str) -> Store:
     return open_with_key(data_dir, unlock_key(data_dir, passphrase))
 
 
-def unlock_key(data_dir: Path, passphrase: str) -> bytes:
+def unlock_key(data_dir: Path, passphrase: str, *, in_helper: bool = False) -> bytes:
     """The store's data key from the passphrase (Argon2id; ``WrongPassphrase`` if it does not open the key file).
-    Needs only store/keys.py, so it runs while the rest of the store is still being imported."""
-    return keys.unwrap_key(keys.read_keyfile(Path(data_dir)), passphrase)
+    Needs only store/keys.py, so it runs while the rest of the store is still being imported. ``in_helper``:
+    Argon2id runs in a helper process (store/keyhelper.py; the app's unlock screen)."""
+    return keys.unwrap_key(keys.read_keyfile(Path(data_dir)), passphrase, in_helper=in_helper)
+
+
+def start_key_helper() -> None:
+    """Start the helper process for ``unlock_key(..., in_helper=True)`` now, while the CT types (once)."""
+    from ..store import keyhelper
+
+    keyhelper.start()
 
 
 def open_with_key(data_dir: Path, data_key: bytes) -> Store:

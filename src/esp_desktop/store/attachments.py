@@ -13,9 +13,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
+# `cryptography` loads when a file is sealed or opened: a day without attachments never needs it (issue 15: ~9 MB;
+# the unlock opens the key file in a helper process, store/keyhelper.py)
 from ..core.errors import StoreCorrupt
 from .records import is_record_id
 
@@ -61,6 +60,8 @@ class AttachmentStore:
     def put(self, attachment_id: str, data: bytes, filename: str, *, key: bytes | None = None) -> SealedFile:
         if len(data) > MAX_ATTACHMENT_BYTES:
             raise StoreCorrupt(f"{filename} is larger than {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB.")
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         key = key or AESGCM.generate_key(bit_length=256)
         nonce = secrets.token_bytes(12)
         self.path_for(attachment_id)  # validates the id before any work
@@ -78,6 +79,9 @@ class AttachmentStore:
         if not p.exists():
             raise StoreCorrupt(f"The attachment file {p.name} is missing.")
         blob = p.read_bytes()
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
         try:
             data = AESGCM(bytes.fromhex(file_key)).decrypt(blob[:12], blob[12:], attachment_id.encode())
         except (InvalidTag, ValueError):

@@ -175,7 +175,13 @@ def wrap_key(data_key: bytes, passphrase: str, *, store_id: str, kdf: dict | Non
     return kf
 
 
-def unwrap_key(kf: KeyFile, passphrase: str) -> bytes:
+def unwrap_key(kf: KeyFile, passphrase: str, *, in_helper: bool = False) -> bytes:
+    """The data key (``WrongPassphrase`` if the passphrase does not open it). ``in_helper``: in a short-lived
+    helper process (store/keyhelper.py), as the app's unlock does, so the app never holds Argon2id's memory."""
+    if in_helper:
+        from . import keyhelper
+
+        return keyhelper.unwrap_key(kf, passphrase)
     kek = derive_key(passphrase, kf.salt, kf.kdf)
     return unwrap_with_kek(kf, kek)
 

@@ -1,11 +1,10 @@
 """What the unlocked window needs, imported on a background thread while the CT types the passphrase.
 
 The unlock screen imports only Qt and the key file's code (store/keys.py through services.vault; `cryptography`
-loads on first use), so it shows at once, as KeePassXC's does (issue 15). ``start()`` then imports Argon2id's
-library first, then the store (SQLAlchemy, SQLCipher, the models, the services) and the screens' modules on one
-daemon thread; the unlock task derives the key with Argon2id in parallel (a passphrase submitted before
-`cryptography` finished loading waits on Python's per-module import lock) and calls ``wait()`` before it opens
-the store, so the store's modules are imported by this thread only.
+loads on first use), so it shows at once, as KeePassXC's does (issue 15). ``start()`` then imports the store
+(SQLAlchemy, SQLCipher, the models, the services) and the screens' modules on one daemon thread; the unlock task
+has the key file opened with Argon2id in a helper process (store/keyhelper.py) in parallel and calls ``wait()``
+before it opens the store, so the store's modules are imported by this thread only.
 Nothing here touches the store or holds a secret: it only loads code.
 
 Importing a module that defines Qt widget classes is safe off the GUI thread (no widget is created); the screens
@@ -23,10 +22,7 @@ log = logging.getLogger(__name__)
 # Everything the main window imported before it was made lazy: the screens, the dialogs whose drafts are
 # restored after an unlock (widgets/drafts.DIALOGS is filled as their modules load), sync.
 MODULES = (
-    # first, Argon2id and AES-GCM (store/keys.py imports them on first use): a passphrase typed at once waits
-    # for these only, not for the store's code, before its key is derived
-    "cryptography.hazmat.primitives.kdf.argon2",
-    "cryptography.hazmat.primitives.ciphers.aead",
+    # not `cryptography` (~9 MB): the unlock opens the key file in a helper process (store/keyhelper.py)
     "esp_desktop.services.registry",
     "esp_desktop.ui.caseload.page",
     "esp_desktop.ui.compliance.page",

@@ -36,7 +36,7 @@ def open_services(store: Store, settings: Settings) -> Services:
 def unlock_with_passphrase(data_dir: Path, passphrase: str, settings: Settings) -> tuple[Store, Services]:
     """Off the GUI thread: Argon2id runs while the store's code is still loading (ui/preload.py); the store
     is opened once both are done."""
-    data_key = vault.unlock_key(data_dir, passphrase)
+    data_key = vault.unlock_key(data_dir, passphrase, in_helper=True)  # Argon2id's 64 MiB in a helper process
     preload.wait()
     store = vault.open_with_key(data_dir, data_key)
     try:
@@ -79,7 +79,7 @@ class UnlockScreen(QWidget):
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
         self.error = QLabel()
-        self.passphrase.textEdited.connect(lambda _t: self.error.clear())
+        self.passphrase.textEdited.connect(self._typing)
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Unlock error")
@@ -113,6 +113,10 @@ class UnlockScreen(QWidget):
         h.addStretch(1)
         outer.addLayout(h)
         outer.addStretch(2)
+
+    def _typing(self, _text: str) -> None:
+        self.error.clear()
+        vault.start_key_helper()  # the helper that will open the key file loads while the CT types
 
     def reset(self) -> None:
         self.passphrase.clear()
