@@ -35,9 +35,9 @@ def open_services(store: Store, settings: Settings) -> Services:
 
 def unlock_with_passphrase(data_dir: Path, passphrase: str, settings: Settings) -> tuple[Store, Services]:
     """Off the GUI thread: Argon2id runs while the store's code is still loading (ui/preload.py); the store
-    is opened once both are done."""
+    is opened once both are done (the other screens' code is not waited for)."""
     data_key = vault.unlock_key(data_dir, passphrase)
-    preload.wait()
+    preload.wait_for_store()
     store = vault.open_with_key(data_dir, data_key)
     try:
         return store, open_services(store, settings)
@@ -135,6 +135,10 @@ class UnlockScreen(QWidget):
             return
         self.error.clear()
         self._set_busy(True)
+        # submitted before the window's first frame started the background load: it starts now, beside Argon2id;
+        # the other screens' code waits until the first screen after the unlock is shown (MainWindow)
+        preload.hold()
+        preload.start()
         from ..widgets import tasks  # not needed before the first frame (issue 15)
 
         tasks.run_in_background(
@@ -150,6 +154,7 @@ class UnlockScreen(QWidget):
         self.unlocked.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
+        preload.resume()
         self._set_busy(False)
         self.error.setText(error_text(exc))
         self.passphrase.selectAll()
