@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..services import vault
-from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
+from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN, THEME
 from . import preload
 from .context import AppContext
 from .settings.autolock import IdleWatcher
@@ -44,6 +44,7 @@ from .widgets.icons import app_icon, icon
 # widgets.drafts / tasks / write.
 
 if TYPE_CHECKING:  # imported when first needed (their modules load in the background: ui/preload.py)
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QListWidget, QToolBar
 
     from .caseload.page import CaseloadPage
@@ -109,6 +110,8 @@ class _AfterNextPaint(QObject):
         QTimer.singleShot(fallback_ms, self._fire)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        from PySide6.QtCore import QEvent
+
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             QTimer.singleShot(0, self._fire)  # after this paint
@@ -164,6 +167,7 @@ class MainWindow(QMainWindow):
         once the unlock window has painted (or at once if something asks for them first)."""
         if self._workspace is not None:
             return self._workspace
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QListWidget, QSizePolicy, QToolBar
 
         pages = QStackedWidget()
@@ -176,8 +180,7 @@ class MainWindow(QMainWindow):
         for key, (title, icon_name, _cls, _slot) in SCREENS.items():
             it = QListWidgetItem(title)
             self._icons.append((it, icon_name))
-            it.setSizeHint(QSize(0, 38))
-            it.setData(Qt.ItemDataRole.UserRole, key)
+            it.setSizeHint(QSize(0, 38))  # row n is the screen SCREENS lists n-th
             nav.addItem(it)
             host = QWidget()  # the screen goes in here when first shown
             QVBoxLayout(host).setContentsMargins(0, 0, 0, 0)
@@ -322,7 +325,7 @@ class MainWindow(QMainWindow):
             seqs = shortcut if isinstance(shortcut, list) else [shortcut]
             a.setShortcuts([QKeySequence(s) for s in seqs])
             a.setToolTip(f"{text.replace('&', '').rstrip('…')} ({QKeySequence(seqs[0]).toString()})")
-        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # shortcut context: QAction's default, the window (not named here: a `Qt.*` enum, see ui/app.py)
         a.triggered.connect(slot)
         if needs_store:
             self._store_actions.append(a)
@@ -431,6 +434,11 @@ class MainWindow(QMainWindow):
         self._ensure_workspace()
         self._draw_icons()
         self._install_app_filters(idle=False)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            from .app import settle_theme
+
+            settle_theme(app, self.ctx.settings.get(THEME))
         preload.start()
         preload.on_store_ready(self._storeCodeLoaded.emit)
 
@@ -618,7 +626,8 @@ class MainWindow(QMainWindow):
             self.go("panel")
 
     def current_screen(self) -> str:
-        return self.nav.currentItem().data(Qt.ItemDataRole.UserRole) if self.nav.currentItem() else "caseload"
+        row = self.nav.currentRow()
+        return list(SCREENS)[row] if row >= 0 else "caseload"
 
     def go(self, key: str) -> None:
         if self.panel_mode:
@@ -629,7 +638,7 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
-        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        key = list(SCREENS)[row]
         self._page(key)  # built on its first visit
         self.pages.setCurrentIndex(row)
         if key != "educator" and self.ctx.settings.get(LAST_SCREEN) != key:

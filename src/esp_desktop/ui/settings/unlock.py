@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -62,12 +62,9 @@ class UnlockScreen(QWidget):
         card.setMaximumWidth(440)
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(64, 64))
-        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title = QLabel("esp-desktop is locked")
         title.setObjectName("pageTitle")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint = muted("Enter your passphrase to open your caseload.")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText("Passphrase")
@@ -88,7 +85,11 @@ class UnlockScreen(QWidget):
         self.progress.setTextVisible(False)
         self.progress.hide()
         folder = muted(f"Data folder: {self.data_dir}")
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder.setProperty("selectable", True)
+        # centred and selectable by the style sheet (qproperty-*): naming a `Qt.*` enum here would build all of the
+        # Qt namespace's Python enums before the first frame (~30 ms, issue 15)
+        for label in (logo, title, hint):
+            label.setProperty("centered", True)
 
         row = QHBoxLayout()
         row.addWidget(self.passphrase, 1)
