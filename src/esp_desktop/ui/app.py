@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import Qt, QThread, QThreadPool
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QThread, QThreadPool
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from .. import __version__
@@ -40,7 +40,9 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication with names, icon and the one style sheet (reused if one exists, e.g. in tests)."""
     app = cast(QApplication | None, QApplication.instance())  # this process only ever makes a QApplication
     if app is None:
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        # High-DPI scale factors are not rounded (Qt 6's default rounding policy, PassThrough). Nothing before the
+        # unlock window's first frame names a `Qt.*` enum: the first use builds all of the Qt namespace's Python
+        # enums at once (~30 ms, issue 15).
         # Fusion: the same, calm look on every platform; the style sheet refines it. Chosen on the command line
         # Qt reads, as setStyle("Fusion") would, minus handing the new QStyle to Python (which builds QStyle's
         # Python enums before the first frame, issue 15)
@@ -75,19 +77,41 @@ def install_tips(app: QApplication) -> None:
         app.installEventFilter(ElidedTextTips(app))
 
 
-def apply_theme(app: QApplication, theme: str) -> str:
-    """Light, dark, or the system's choice ("system"); returns the theme applied. Screens built afterwards
-    (and every style-sheet colour at once) follow; icons already drawn keep their tint until the next start."""
-    if theme not in ("light", "dark"):
-        from PySide6.QtCore import Qt as _Qt
+def system_theme(app: QApplication) -> str:
+    """The system's colour scheme: "dark" if it says so, else "light"."""
+    from PySide6.QtCore import Qt
 
-        scheme = app.styleHints().colorScheme()
-        theme = "dark" if scheme == _Qt.ColorScheme.Dark else "light"
+    return "dark" if app.styleHints().colorScheme() == Qt.ColorScheme.Dark else "light"
+
+
+def _palette_theme(app: QApplication) -> str:
+    """The system's colour scheme as the platform's own palette shows it (before ours is set; a dark scheme
+    comes with a dark palette), read without building the Qt namespace's Python enums (see system_theme)."""
+    from PySide6.QtGui import QPalette
+
+    return "dark" if app.palette().color(QPalette.ColorRole.Window).lightness() < 128 else "light"
+
+
+def apply_theme(app: QApplication, theme: str, *, first_frame: bool = False) -> str:
+    """Light, dark, or the system's choice ("system"); returns the theme applied. Screens built afterwards
+    (and every style-sheet colour at once) follow; icons already drawn keep their tint until the next start.
+
+    ``first_frame`` (the unlock window, issue 15): "system" is read from the platform's palette, not from its
+    colour scheme, whose enum is one of the Qt namespace's (~30 ms to build them all); ``settle_theme`` checks
+    the scheme once the window has painted."""
+    if theme not in ("light", "dark"):
+        theme = _palette_theme(app) if first_frame else system_theme(app)
     t = style.DARK if theme == "dark" else style.LIGHT
     style.use(t)
     app.setPalette(style.palette(t))
     app.setStyleSheet(style.style_sheet(t))
     return theme
+
+
+def settle_theme(app: QApplication, theme: str) -> None:
+    """After the first frame: the "system" theme from the colour scheme itself, if the palette guessed wrong."""
+    if theme not in ("light", "dark") and style.is_dark() != (system_theme(app) == "dark"):
+        apply_theme(app, theme)
 
 
 def try_keyring_unlock(ctx: AppContext):  # noqa: ANN201 - (store, services) or None
@@ -113,7 +137,7 @@ def build_window(data_dir: Path):  # noqa: ANN201 - (MainWindow, ok)
     ctx = AppContext(Path(data_dir))
     app = QApplication.instance()
     if isinstance(app, QApplication):
-        apply_theme(app, ctx.settings.get(THEME))
+        apply_theme(app, ctx.settings.get(THEME), first_frame=True)  # settled after the first frame (MainWindow)
     win = MainWindow(ctx)
     if not vault.exists(Path(data_dir)):
         from .settings.firstrun import FirstRunWizard

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 
 from ..settings import Settings
 
@@ -45,7 +45,7 @@ class AppContext(QObject):
         self._pending_lock = threading.Lock()
         self._unsubscribe: Any = None
         self.is_unattended = False  # locking (maybe idle): writes must not stop to ask the CT anything
-        self._wake.connect(self.flush_changes, Qt.ConnectionType.QueuedConnection)
+        self._waking = False  # _wake connected (with the first store: not before the unlock window's first frame)
 
     # --- the unlocked store ---------------------------------------------------------------------------------
     @property
@@ -63,6 +63,11 @@ class AppContext(QObject):
         self._store = store
         feed = getattr(store, "changes", None)
         if feed is not None:
+            if not self._waking:  # the connection type is a `Qt.*` enum: not named before the first frame (ui/app.py)
+                from PySide6.QtCore import Qt
+
+                self._wake.connect(self.flush_changes, Qt.ConnectionType.QueuedConnection)
+                self._waking = True
             self._unsubscribe = feed.subscribe(self._committed)
 
     @contextmanager

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QObject, QSize, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QObject, QSize, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..services import vault
-from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN
+from ..settings import AUTO_LOCK_MINUTES, LAST_SCREEN, THEME
 from . import preload
 from .context import AppContext
 from .settings.autolock import IdleWatcher
@@ -44,6 +44,7 @@ from .widgets.icons import app_icon, icon
 # widgets.drafts / tasks / write.
 
 if TYPE_CHECKING:  # imported when first needed (their modules load in the background: ui/preload.py)
+    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QListWidget, QToolBar
 
     from .caseload.page import CaseloadPage
@@ -98,7 +99,33 @@ class _AfterFirstPaint(QObject):
             then()
 
 
+class _AfterNextPaint(QObject):
+    """Calls ``then`` once ``widget`` has painted next (or after ``fallback_ms``): an event filter on that one
+    widget, removed when it fired."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], object], fallback_ms: int = 2000) -> None:
+        super().__init__(widget)
+        self._then: Callable[[], object] | None = then
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._fire)  # after this paint
+        return False
+
+    def _fire(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+
 class MainWindow(QMainWindow):
+    _storeCodeLoaded = Signal()  # internal: from the preload thread, once the caseload page can be built
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -115,6 +142,8 @@ class MainWindow(QMainWindow):
         self.panel_mode = False  # a Panel member's device: the Panel's screen only (apply_mode)
         self._sync: SyncController | None = None
         self._preload_gate: _AfterFirstPaint | None = None
+        self._first_screen_pending = False  # unlocked, the caseload's rows not shown yet (_caseload_loaded)
+        self._storeCodeLoaded.connect(self._build_first_screen)  # queued: emitted on the preload thread
         # icons are drawn after the first frame (_draw_icons): SVG rendering is not needed to type a passphrase
         self._icons: list[tuple[QAction | QListWidgetItem, str]] = []
         self.top = QStackedWidget()
@@ -138,6 +167,7 @@ class MainWindow(QMainWindow):
         once the unlock window has painted (or at once if something asks for them first)."""
         if self._workspace is not None:
             return self._workspace
+        from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QListWidget, QSizePolicy, QToolBar
 
         pages = QStackedWidget()
@@ -150,8 +180,7 @@ class MainWindow(QMainWindow):
         for key, (title, icon_name, _cls, _slot) in SCREENS.items():
             it = QListWidgetItem(title)
             self._icons.append((it, icon_name))
-            it.setSizeHint(QSize(0, 38))
-            it.setData(Qt.ItemDataRole.UserRole, key)
+            it.setSizeHint(QSize(0, 38))  # row n is the screen SCREENS lists n-th
             nav.addItem(it)
             host = QWidget()  # the screen goes in here when first shown
             QVBoxLayout(host).setContentsMargins(0, 0, 0, 0)
@@ -221,6 +250,8 @@ class MainWindow(QMainWindow):
             layout = self.screens[key].layout()
             assert layout is not None
             layout.addWidget(page)
+            if key == "caseload":
+                page.loaded.connect(self._caseload_loaded)
             if key == "educator":
                 page.educatorGone.connect(self._educator_gone)
             if key == "panel":
@@ -228,6 +259,13 @@ class MainWindow(QMainWindow):
             if slot and self.is_unlocked:  # it missed ctx.storeUnlocked
                 getattr(page, slot)()
         return page
+
+    def _caseload_loaded(self) -> None:
+        """The first screen after an unlock has its rows: once they are painted, the other screens' code may load
+        (the unlock screen held it, so that nothing else competes for the interpreter meanwhile)."""
+        if self._first_screen_pending:
+            self._first_screen_pending = False
+            _AfterNextPaint(self.caseload.table.viewport(), preload.resume)
 
     @property
     def caseload(self) -> CaseloadPage:
@@ -287,7 +325,7 @@ class MainWindow(QMainWindow):
             seqs = shortcut if isinstance(shortcut, list) else [shortcut]
             a.setShortcuts([QKeySequence(s) for s in seqs])
             a.setToolTip(f"{text.replace('&', '').rstrip('…')} ({QKeySequence(seqs[0]).toString()})")
-        a.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        # shortcut context: QAction's default, the window (not named here: a `Qt.*` enum, see ui/app.py)
         a.triggered.connect(slot)
         if needs_store:
             self._store_actions.append(a)
@@ -396,7 +434,19 @@ class MainWindow(QMainWindow):
         self._ensure_workspace()
         self._draw_icons()
         self._install_app_filters(idle=False)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            from .app import settle_theme
+
+            settle_theme(app, self.ctx.settings.get(THEME))
         preload.start()
+        preload.on_store_ready(self._storeCodeLoaded.emit)
+
+    def _build_first_screen(self) -> None:
+        """The caseload page, the first screen after an unlock, built while the CT types (its code has just
+        loaded): after Argon2id only its query and its paint remain."""
+        if not self.is_unlocked and "caseload" not in self._built:
+            self._page("caseload")
 
     def _draw_icons(self) -> None:
         """The sidebar's and the actions' icons (menus; the toolbar shows once unlocked)."""
@@ -425,6 +475,7 @@ class MainWindow(QMainWindow):
     def attach(self, result) -> None:  # noqa: ANN001 - (store, services)
         store, services = result
         self.ctx.store, self.ctx.services = store, services
+        self._first_screen_pending = True
         _ = self.sync  # follows storeUnlocked from its first one on
         self._draw_icons()  # unlocked before the first frame (keyring, tests)
         for a in self._store_actions:
@@ -446,6 +497,9 @@ class MainWindow(QMainWindow):
                 self.open_record("educator", educator_id)
             else:
                 self.go(screen if screen in self.screens and screen != "educator" else "caseload")
+        if self.current_screen() != "caseload":
+            self._first_screen_pending = False
+            preload.resume()  # held by the unlock screen until the first screen is shown (_caseload_loaded)
         self.statusBar().showMessage("Unlocked", 4000)
         self._install_app_filters(idle=True)
         self.idle.arm()
@@ -572,7 +626,8 @@ class MainWindow(QMainWindow):
             self.go("panel")
 
     def current_screen(self) -> str:
-        return self.nav.currentItem().data(Qt.ItemDataRole.UserRole) if self.nav.currentItem() else "caseload"
+        row = self.nav.currentRow()
+        return list(SCREENS)[row] if row >= 0 else "caseload"
 
     def go(self, key: str) -> None:
         if self.panel_mode:
@@ -583,7 +638,7 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
-        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        key = list(SCREENS)[row]
         self._page(key)  # built on its first visit
         self.pages.setCurrentIndex(row)
         if key != "educator" and self.ctx.settings.get(LAST_SCREEN) != key:

@@ -1,14 +1,21 @@
 """What the unlocked window needs, imported on a background thread while the CT types the passphrase.
 
 The unlock screen imports only Qt and the key file's code (store/keys.py through services.vault; `cryptography`
-loads on first use), so it shows at once, as KeePassXC's does (issue 15). ``start()`` then imports the store
-(SQLAlchemy, SQLCipher, the models, the services) and the screens' modules on one daemon thread; the unlock task
-has the key file opened with Argon2id in a helper process (store/keyhelper.py) in parallel and calls ``wait()``
-before it opens the store, so the store's modules are imported by this thread only.
-Nothing here touches the store or holds a secret: it only loads code.
+loads on first use), so it shows at once, as KeePassXC's does (issue 15). ``start()`` then loads, on one daemon
+thread and in this order:
 
-Importing a module that defines Qt widget classes is safe off the GUI thread (no widget is created); the screens
-themselves are built on the GUI thread, each on its first visit (ui/mainwindow.py).
+1. the store (SQLAlchemy, SQLCipher, the models, the services; ``STORE``): the unlock task has the key file
+   opened with Argon2id by a helper process in parallel (store/keyhelper.py; not `cryptography` here: the app
+   loads it when an attachment, backup or sync needs it) and waits for this part only (``wait_for_store``)
+   before it opens the store, so the store's modules are imported by this thread only;
+2. the caseload page, the first screen after an unlock (``on_store_ready`` callbacks run here, e.g. to build it
+   on the GUI thread while the CT types);
+3. every other screen's module (``SCREENS``). An unlock holds this part (``hold``) until its first screen is
+   shown (``resume``), so a passphrase submitted at once does not share the interpreter with them.
+
+Nothing here touches the store or holds a secret: it only loads code. Importing a module that defines Qt widget
+classes is safe off the GUI thread (no widget is created); the screens themselves are built on the GUI thread,
+each on its first visit (ui/mainwindow.py).
 """
 
 from __future__ import annotations
@@ -16,15 +23,16 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-# Everything the main window imported before it was made lazy: the screens, the dialogs whose drafts are
+# The store and the services (not `cryptography`, ~9 MB: the unlock opens the key file in a helper process)
+STORE = ("esp_desktop.services.registry",)
+CASELOAD = "esp_desktop.ui.caseload.page"
+# Everything else the main window imported before it was made lazy: the screens, the dialogs whose drafts are
 # restored after an unlock (widgets/drafts.DIALOGS is filled as their modules load), sync.
-MODULES = (
-    # not `cryptography` (~9 MB): the unlock opens the key file in a helper process (store/keyhelper.py)
-    "esp_desktop.services.registry",
-    "esp_desktop.ui.caseload.page",
+SCREENS = (
     "esp_desktop.ui.compliance.page",
     "esp_desktop.ui.panel.page",
     "esp_desktop.ui.search.page",
@@ -35,23 +43,48 @@ MODULES = (
     "esp_desktop.ui.sync.dialogs",
     "esp_desktop.ui.widgets.forms",
 )
+MODULES = (*STORE, CASELOAD, *SCREENS)
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
+_store_ready = threading.Event()
 _done = threading.Event()
+_go = threading.Event()  # cleared while an unlock holds the screens' modules back
+_go.set()
+_on_store_ready: list[Callable[[], object]] | None = []  # None once they ran
+
+
+def _import(names: tuple[str, ...], *, gate: threading.Event | None = None) -> None:
+    for name in names:
+        if gate is not None:
+            gate.wait()
+        importlib.import_module(name)
 
 
 def _load() -> None:
     try:
-        for name in MODULES:
-            importlib.import_module(name)
-        from ..services import vault
+        try:
+            _import(STORE)
+            from ..services import vault
 
-        vault.warm_up()
+            vault.warm_up()
+        finally:
+            _store_ready.set()
+        _import((CASELOAD,))
+        _store_ready_callbacks()
+        _import(SCREENS, gate=_go)
     except Exception:  # the same import fails again, in plain words, where it is needed
         log.exception("preloading failed")
     finally:
         _done.set()
+
+
+def _store_ready_callbacks() -> None:
+    global _on_store_ready
+    with _lock:
+        todo, _on_store_ready = _on_store_ready or [], None
+    for then in todo:
+        then()
 
 
 def start() -> None:
@@ -64,11 +97,41 @@ def start() -> None:
         _thread.start()
 
 
-def wait(timeout: float | None = None) -> bool:
-    """Block until the background load finished (at once if it never started); False on timeout."""
+def on_store_ready(then: Callable[[], object]) -> None:
+    """Call ``then`` once the background load has imported the store and the caseload page: on the loading
+    thread, or at once on this one if that already happened (never if the import failed)."""
     with _lock:
-        started = _thread is not None
-    return _done.wait(timeout) if started else True
+        if _on_store_ready is not None:
+            _on_store_ready.append(then)
+            return
+    then()
+
+
+def _started() -> bool:
+    with _lock:
+        return _thread is not None
+
+
+def wait_for_store(timeout: float | None = None) -> bool:
+    """Block until the store's code is imported (at once if the background load never started)."""
+    return _store_ready.wait(timeout) if _started() else True
+
+
+def wait(timeout: float | None = None) -> bool:
+    """Block until the whole background load finished (at once if it never started); False on timeout."""
+    if not _started():
+        return True
+    resume()  # whoever waits for everything must not wait for a held load
+    return _done.wait(timeout)
+
+
+def hold() -> None:
+    """An unlock is running: the screens' modules wait (the one being imported finishes first)."""
+    _go.clear()
+
+
+def resume() -> None:
+    _go.set()
 
 
 def ensure() -> None:

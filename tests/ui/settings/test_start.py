@@ -10,7 +10,7 @@ from tests.helpers.qt import need_qt
 need_qt()
 
 from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QWizard  # noqa: E402
+from PySide6.QtWidgets import QLabel, QWizard  # noqa: E402
 
 from tests.helpers.qt import make_window, on_modal, type_unlock  # noqa: E402
 
@@ -111,6 +111,36 @@ def test_unlock_wrong_then_right_passphrase(qtbot, demo_dir):
         i for i in range(win.caseload.model.rowCount()) if win.caseload.model.index(i, 6).data() == "Late"
     ]
     assert len(shown_late) == len(late)
+
+
+def test_unlock_card_is_centred_and_its_folder_selectable(qtbot, demo_dir):
+    """The style sheet does it (no `Qt.*` enum is named before the first frame, issue 15): it must still be done."""
+    win = make_window(qtbot, demo_dir)
+    card = win.unlock_screen
+    centred = [w for w in card.findChildren(QLabel) if w.alignment() == Qt.AlignmentFlag.AlignCenter]
+    assert {w.text() for w in centred} >= {"esp-desktop is locked", "Enter your passphrase to open your caseload."}
+    assert any(w.pixmap() is not None and not w.pixmap().isNull() for w in centred)  # the logo
+    (folder,) = [w for w in card.findChildren(QLabel) if w.text().startswith("Data folder:")]
+    assert folder.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def test_the_first_frames_system_theme_is_settled_by_the_colour_scheme(qtbot):
+    """The unlock window's first frame reads "system" from the platform's palette; once it has painted, the colour
+    scheme decides (here the offscreen platform reports none: light), whatever the palette suggested."""
+    from esp_desktop.ui.app import apply_theme, settle_theme, setup_application
+    from esp_desktop.ui.widgets import style
+
+    app = setup_application()
+    try:
+        app.setPalette(style.palette(style.DARK))  # a platform palette that looks dark
+        assert apply_theme(app, "system", first_frame=True) == "dark" and style.is_dark()
+        settle_theme(app, "system")
+        assert not style.is_dark() and app.palette().color(app.palette().ColorRole.Window).lightness() > 128
+        apply_theme(app, "dark")
+        settle_theme(app, "dark")  # a theme the CT chose stays
+        assert style.is_dark()
+    finally:
+        apply_theme(app, "light")
 
 
 def test_app_run_builds_window_for_existing_store(qtbot, demo_dir):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,8 @@ SHOWN_TYPES = ("educator", "enrolment", "intake_meeting", "evaluation_cycle", "o
 
 
 class CaseloadPage(QWidget):
+    loaded = Signal()  # the table shows the store's educators (after each load)
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -215,6 +217,7 @@ class CaseloadPage(QWidget):
         if keep:
             self.select_educator(keep)
         self._update_buttons()
+        self.loaded.emit()
 
     def set_cap(self, active: int, cap: int) -> None:
         self.cap.setText(f"{active} / {cap}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,9 +35,9 @@ def open_services(store: Store, settings: Settings) -> Services:
 
 def unlock_with_passphrase(data_dir: Path, passphrase: str, settings: Settings) -> tuple[Store, Services]:
     """Off the GUI thread: Argon2id runs while the store's code is still loading (ui/preload.py); the store
-    is opened once both are done."""
+    is opened once both are done (the other screens' code is not waited for)."""
     data_key = vault.unlock_key(data_dir, passphrase, in_helper=True)  # Argon2id's 64 MiB in a helper process
-    preload.wait()
+    preload.wait_for_store()
     store = vault.open_with_key(data_dir, data_key)
     try:
         return store, open_services(store, settings)
@@ -62,12 +62,9 @@ class UnlockScreen(QWidget):
         card.setMaximumWidth(440)
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(64, 64))
-        logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title = QLabel("esp-desktop is locked")
         title.setObjectName("pageTitle")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint = muted("Enter your passphrase to open your caseload.")
-        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText("Passphrase")
@@ -88,7 +85,11 @@ class UnlockScreen(QWidget):
         self.progress.setTextVisible(False)
         self.progress.hide()
         folder = muted(f"Data folder: {self.data_dir}")
-        folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        folder.setProperty("selectable", True)
+        # centred and selectable by the style sheet (qproperty-*): naming a `Qt.*` enum here would build all of the
+        # Qt namespace's Python enums before the first frame (~30 ms, issue 15)
+        for label in (logo, title, hint):
+            label.setProperty("centered", True)
 
         row = QHBoxLayout()
         row.addWidget(self.passphrase, 1)
@@ -139,6 +140,10 @@ class UnlockScreen(QWidget):
             return
         self.error.clear()
         self._set_busy(True)
+        # submitted before the window's first frame started the background load: it starts now, beside Argon2id;
+        # the other screens' code waits until the first screen after the unlock is shown (MainWindow)
+        preload.hold()
+        preload.start()
         from ..widgets import tasks  # not needed before the first frame (issue 15)
 
         tasks.run_in_background(
@@ -154,6 +159,7 @@ class UnlockScreen(QWidget):
         self.unlocked.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
+        preload.resume()
         self._set_busy(False)
         self.error.setText(error_text(exc))
         self.passphrase.selectAll()

@@ -89,6 +89,8 @@ QListWidget#sidebar::item {{ padding: 0 10px; margin: 1px 8px; border-radius: 5p
 QListWidget#sidebar::item:selected {{ background: {t['ACCENT']}; color: {t['ON_ACCENT']}; }}
 QListWidget#sidebar::item:hover:!selected {{ background: {t['HOVER']}; }}
 QLabel#pageTitle {{ font-size: 15pt; font-weight: 600; }}
+QLabel[centered="true"] {{ qproperty-alignment: AlignCenter; }}
+QLabel[selectable="true"] {{ qproperty-textInteractionFlags: TextSelectableByMouse; }}
 QLabel#formTitle {{ font-size: 11pt; font-weight: 600; }}
 QLabel#muted, QLabel[muted="true"] {{ color: {t['MUTED']}; }}
 QLabel#error {{ color: {t['LATE']}; font-weight: 600; }}
