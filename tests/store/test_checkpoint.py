@@ -58,8 +58,8 @@ def test_commits_leave_the_checkpoint_to_a_quiet_moment(data_dir: Path, tmp_path
         assert cp.done == 0
         assert not names & _names_in_database_file_alone(data_dir, tmp_path), "only the WAL holds them so far"
 
-        cp.pace(quiet=0.05, longest=3600)  # the store goes quiet: the checkpoint comes on its own, off the committing thread
         svc.caseload.add_educator(given_name="Line", family_name="Last")
+        cp.pace(quiet=0.05, longest=3600)  # the store is quiet: the checkpoint comes on its own, off the committing thread
         assert _wait_for(lambda: cp.done >= 1)
         assert names | {"Last"} <= _names_in_database_file_alone(data_dir, tmp_path)
         assert _wait_for(lambda: not any(t.name == "wal-checkpoint" for t in threading.enumerate())), \

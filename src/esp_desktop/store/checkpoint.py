@@ -3,7 +3,7 @@
 SQLite's automatic checkpoint runs inside the commit that takes the WAL past 1,000 pages: about every 50 script
 lines a CT's Enter waited for ~4 MB to be copied into the database file and fsynced (issue 15). The store's
 connections turn it off (``PRAGMA wal_autocheckpoint=0``, store/db.py) and this thread checkpoints instead, once
-no commit has come for ``quiet`` seconds, or ``longest`` seconds after the first commit it has not copied yet
+no connection has been used for ``quiet`` seconds, or ``longest`` seconds after the first use it has not copied yet
 (a long sync or import still keeps the WAL short), and at close.
 
 Durability does not depend on it: a commit is durable in the WAL (synchronous=FULL) and a crash replays the WAL
@@ -32,7 +32,9 @@ class Checkpointer:
         self._last = 0.0
         self._closed = False
         self._thread: threading.Thread | None = None  # runs while commits wait for a checkpoint, then ends
-        event.listen(engine, "commit", self._committed)
+        # A connection back in the pool has finished its work, commit included (the "commit" event comes before the
+        # commit itself: a checkpoint due then could miss the very commit that woke it).
+        event.listen(engine, "checkin", self._checked_in)
 
     def pace(self, *, quiet: float, longest: float) -> None:
         """Change how long the store must be quiet, and the longest a commit waits to be copied (tests)."""
@@ -40,7 +42,9 @@ class Checkpointer:
             self.quiet, self.longest = quiet, longest
             self._cond.notify_all()
 
-    def _committed(self, _conn: Any) -> None:
+    def _checked_in(self, _dbapi_conn: Any, _record: Any) -> None:
+        if threading.current_thread() is self._thread:
+            return  # the checkpoint's own connection
         with self._cond:
             self._last = time.monotonic()
             if self._first is None:
@@ -93,5 +97,5 @@ class Checkpointer:
             thread = self._thread
         if thread is not None:
             thread.join()
-        event.remove(self.engine, "commit", self._committed)
+        event.remove(self.engine, "checkin", self._checked_in)
         self.checkpoint()
