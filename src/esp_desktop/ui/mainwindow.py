@@ -44,7 +44,6 @@ from .widgets.icons import app_icon, icon
 # widgets.drafts / tasks / write.
 
 if TYPE_CHECKING:  # imported when first needed (their modules load in the background: ui/preload.py)
-    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QListWidget, QToolBar
 
     from .caseload.page import CaseloadPage
@@ -56,6 +55,7 @@ if TYPE_CHECKING:  # imported when first needed (their modules load in the backg
     from .widgets.forms import FormDialog
 
 log = logging.getLogger(__name__)
+RESUME_PRELOAD_MS = 500  # after the first screen's rows arrived (_caseload_loaded)
 PANEL_TYPES = ("panel_meeting", "panel_case", "panel_attendance", "panel_motion", "panel_decision")
 
 # The screens in sidebar order: key -> (title, icon, "module:Class" under ui/, the slot that loads a screen
@@ -92,30 +92,6 @@ class _AfterFirstPaint(QObject):
     def painted(self) -> None:
         if self._then is not None:
             QTimer.singleShot(0, self._fire)  # after this paint
-
-    def _fire(self) -> None:
-        then, self._then = self._then, None
-        if then is not None:
-            then()
-
-
-class _AfterNextPaint(QObject):
-    """Calls ``then`` once ``widget`` has painted next (or after ``fallback_ms``): an event filter on that one
-    widget, removed when it fired."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], object], fallback_ms: int = 2000) -> None:
-        super().__init__(widget)
-        self._then: Callable[[], object] | None = then
-        widget.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self._fire)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._fire)  # after this paint
-        return False
 
     def _fire(self) -> None:
         then, self._then = self._then, None
@@ -261,11 +237,12 @@ class MainWindow(QMainWindow):
         return page
 
     def _caseload_loaded(self) -> None:
-        """The first screen after an unlock has its rows: once they are painted, the other screens' code may load
-        (the unlock screen held it, so that nothing else competes for the interpreter meanwhile)."""
+        """The first screen after an unlock has its rows. The other screens' code, held since the passphrase was
+        submitted, loads once they are painted and the CT has had a first look (a screen opened sooner imports its
+        own module): nothing else competes for the interpreter meanwhile."""
         if self._first_screen_pending:
             self._first_screen_pending = False
-            _AfterNextPaint(self.caseload.table.viewport(), preload.resume)
+            QTimer.singleShot(RESUME_PRELOAD_MS, preload.resume)
 
     @property
     def caseload(self) -> CaseloadPage:
