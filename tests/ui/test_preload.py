@@ -96,6 +96,8 @@ win.unlock_screen.passphrase.setText(sys.argv[2])
 win.unlock_screen.submit()  # before the first frame: nothing has started the background load yet
 seen = {}
 win.caseload.loaded.connect(lambda: seen.setdefault("at_rows", sorted(sys.modules)))
+win.top.currentChanged.connect(  # the workspace replaces the (busy) card: with the caseload's rows, never empty
+    lambda i: seen.setdefault("shown", [win.caseload.model.rowCount(), win.unlock_screen.busy]) if i == 1 else None)
 while win.caseload.model.rowCount() == 0:
     loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
 import time
@@ -119,5 +121,7 @@ def test_a_passphrase_submitted_at_once_waits_for_the_store_not_for_every_screen
     seen = run_probe(AT_ONCE, demo_dir)
     assert loaded_early(seen["at_rows"], OTHER_SCREENS) == []  # the caseload came first
     assert "sqlalchemy" in seen["at_rows"] and "esp_desktop.ui.caseload.page" in seen["at_rows"]
+    rows, card_busy = seen["shown"]
+    assert rows > 0 and card_busy  # no frame of an empty table while the first query runs
     assert seen["finished"]
     assert set(seen["modules"]) <= set(seen["after"])  # then the rest, once the rows were shown
