@@ -105,8 +105,8 @@ if typing_s:                                     # the CT types the passphrase m
 win.unlock_screen.passphrase.setText(passphrase)
 t_submit = time.perf_counter()
 win.unlock_screen.submit()                       # key derivation and loading run in the background
-while win.caseload.model.rowCount() == 0:
-    pump()
+while win.caseload.model.rowCount() == 0:        # idle until something happens, as app.exec() is (a spinning
+    loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # loop would take the GIL from the unlock)
 pump()
 win.grab()                                       # painted
 unlock_ms = (time.perf_counter() - t_submit) * 1000
