@@ -44,7 +44,6 @@ from .widgets.icons import app_icon, icon
 # widgets.drafts / tasks / write.
 
 if TYPE_CHECKING:  # imported when first needed (their modules load in the background: ui/preload.py)
-    from PySide6.QtCore import QEvent
     from PySide6.QtWidgets import QListWidget, QToolBar
 
     from .caseload.page import CaseloadPage
@@ -56,6 +55,8 @@ if TYPE_CHECKING:  # imported when first needed (their modules load in the backg
     from .widgets.forms import FormDialog
 
 log = logging.getLogger(__name__)
+FIRST_SCREEN_WAIT_MS = 3000  # the workspace shows by then even if the caseload's rows have not come (_show_workspace)
+RESUME_PRELOAD_MS = 500  # the other screens' code loads this long after the first screen shows
 PANEL_TYPES = ("panel_meeting", "panel_case", "panel_attendance", "panel_motion", "panel_decision")
 
 # The screens in sidebar order: key -> (title, icon, "module:Class" under ui/, the slot that loads a screen
@@ -99,30 +100,6 @@ class _AfterFirstPaint(QObject):
             then()
 
 
-class _AfterNextPaint(QObject):
-    """Calls ``then`` once ``widget`` has painted next (or after ``fallback_ms``): an event filter on that one
-    widget, removed when it fired."""
-
-    def __init__(self, widget: QWidget, then: Callable[[], object], fallback_ms: int = 2000) -> None:
-        super().__init__(widget)
-        self._then: Callable[[], object] | None = then
-        widget.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self._fire)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._fire)  # after this paint
-        return False
-
-    def _fire(self) -> None:
-        then, self._then = self._then, None
-        if then is not None:
-            then()
-
-
 class MainWindow(QMainWindow):
     _storeCodeLoaded = Signal()  # internal: from the preload thread, once the caseload page can be built
 
@@ -142,7 +119,7 @@ class MainWindow(QMainWindow):
         self.panel_mode = False  # a Panel member's device: the Panel's screen only (apply_mode)
         self._sync: SyncController | None = None
         self._preload_gate: _AfterFirstPaint | None = None
-        self._first_screen_pending = False  # unlocked, the caseload's rows not shown yet (_caseload_loaded)
+        self._first_screen_pending = False  # unlocked, the workspace not shown yet (_show_workspace)
         self._storeCodeLoaded.connect(self._build_first_screen)  # queued: emitted on the preload thread
         # icons are drawn after the first frame (_draw_icons): SVG rendering is not needed to type a passphrase
         self._icons: list[tuple[QAction | QListWidgetItem, str]] = []
@@ -261,11 +238,20 @@ class MainWindow(QMainWindow):
         return page
 
     def _caseload_loaded(self) -> None:
-        """The first screen after an unlock has its rows: once they are painted, the other screens' code may load
-        (the unlock screen held it, so that nothing else competes for the interpreter meanwhile)."""
-        if self._first_screen_pending:
-            self._first_screen_pending = False
-            _AfterNextPaint(self.caseload.table.viewport(), preload.resume)
+        self._show_workspace()
+
+    def _show_workspace(self) -> None:
+        """Unlocked: the workspace replaces the unlock card (still busy) once the first screen has its data: the
+        caseload's rows (_caseload_loaded; no frame of an empty table is painted while its query runs), another
+        screen at once. The other screens' code, held since the passphrase was submitted, loads once the CT has
+        had a first look (a screen opened sooner imports its own module): nothing else competes for the
+        interpreter meanwhile."""
+        if not self._first_screen_pending or not self.is_unlocked:
+            return
+        self._first_screen_pending = False
+        self.toolbar.show()
+        self.top.setCurrentIndex(1)
+        QTimer.singleShot(RESUME_PRELOAD_MS, preload.resume)
 
     @property
     def caseload(self) -> CaseloadPage:
@@ -418,6 +404,7 @@ class MainWindow(QMainWindow):
     # --- lock / unlock ------------------------------------------------------------------------------------
 
     def _show_locked(self) -> None:
+        self._first_screen_pending = False
         for a in self._store_actions:
             a.setEnabled(False)
         if self._workspace is not None:
@@ -480,8 +467,8 @@ class MainWindow(QMainWindow):
         self._draw_icons()  # unlocked before the first frame (keyring, tests)
         for a in self._store_actions:
             a.setEnabled(True)
-        self.toolbar.show()
-        self.top.setCurrentIndex(1)
+        if not self.isVisible():  # unlocked before the window shows (keyring): nothing to wait for on screen
+            self._show_workspace()
         self.apply_mode()
         self.ctx.storeUnlocked.emit()
         try:
@@ -498,8 +485,9 @@ class MainWindow(QMainWindow):
             else:
                 self.go(screen if screen in self.screens and screen != "educator" else "caseload")
         if self.current_screen() != "caseload":
-            self._first_screen_pending = False
-            preload.resume()  # held by the unlock screen until the first screen is shown (_caseload_loaded)
+            self._show_workspace()
+        else:  # once the caseload has its rows (_caseload_loaded), or after a while if they never come
+            QTimer.singleShot(FIRST_SCREEN_WAIT_MS, self._show_workspace)
         self.statusBar().showMessage("Unlocked", 4000)
         self._install_app_filters(idle=True)
         self.idle.arm()

@@ -8,10 +8,11 @@ thread and in this order:
    opened with Argon2id by a helper process in parallel (store/keyhelper.py; not `cryptography` here: the app
    loads it when an attachment, backup or sync needs it) and waits for this part only (``wait_for_store``)
    before it opens the store, so the store's modules are imported by this thread only;
-2. the caseload page, the first screen after an unlock (``on_store_ready`` callbacks run here, e.g. to build it
-   on the GUI thread while the CT types);
-3. every other screen's module (``SCREENS``). An unlock holds this part (``hold``) until its first screen is
-   shown (``resume``), so a passphrase submitted at once does not share the interpreter with them.
+2. what every unlock builds (``FIRST``): the caseload page, the first screen, and the sync controller
+   (``on_store_ready`` callbacks run then, e.g. to build the caseload page on the GUI thread while the CT types);
+3. every other screen's module (``SCREENS``). An unlock holds this part (``hold``) until its first screen has
+   been shown (``resume``, ui/mainwindow.py), so a passphrase submitted at once does not share the interpreter
+   with them.
 
 Nothing here touches the store or holds a secret: it only loads code. Importing a module that defines Qt widget
 classes is safe off the GUI thread (no widget is created); the screens themselves are built on the GUI thread,
@@ -29,7 +30,8 @@ log = logging.getLogger(__name__)
 
 # The store and the services (not `cryptography`, ~9 MB: the unlock opens the key file in a helper process)
 STORE = ("esp_desktop.services.registry",)
-CASELOAD = "esp_desktop.ui.caseload.page"
+# what every unlock builds: the caseload page, the first screen, and the sync controller (MainWindow.attach)
+FIRST = ("esp_desktop.ui.caseload.page", "esp_desktop.ui.sync.controller")
 # Everything else the main window imported before it was made lazy: the screens, the dialogs whose drafts are
 # restored after an unlock (widgets/drafts.DIALOGS is filled as their modules load), sync.
 SCREENS = (
@@ -39,11 +41,10 @@ SCREENS = (
     "esp_desktop.ui.educator.page",
     "esp_desktop.ui.settings.dialog",
     "esp_desktop.ui.settings.program",
-    "esp_desktop.ui.sync.controller",
     "esp_desktop.ui.sync.dialogs",
     "esp_desktop.ui.widgets.forms",
 )
-MODULES = (*STORE, CASELOAD, *SCREENS)
+MODULES = (*STORE, *FIRST, *SCREENS)
 
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -70,7 +71,7 @@ def _load() -> None:
             vault.warm_up()
         finally:
             _store_ready.set()
-        _import((CASELOAD,))
+        _import(FIRST)
         _store_ready_callbacks()
         _import(SCREENS, gate=_go)
     except Exception:  # the same import fails again, in plain words, where it is needed
@@ -98,7 +99,7 @@ def start() -> None:
 
 
 def on_store_ready(then: Callable[[], object]) -> None:
-    """Call ``then`` once the background load has imported the store and the caseload page: on the loading
+    """Call ``then`` once the background load has imported the store and ``FIRST``: on the loading
     thread, or at once on this one if that already happened (never if the import failed)."""
     with _lock:
         if _on_store_ready is not None:

@@ -154,7 +154,7 @@ class UnlockScreen(QWidget):
         )
 
     def _done(self, result: tuple[Store, Services]) -> None:
-        self._set_busy(False)
+        # still busy: the window shows this card until the first screen has its data, and reset()s it when locked
         self.passphrase.clear()
         self.unlocked.emit(result)
 
