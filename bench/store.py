@@ -80,13 +80,14 @@ def workload(store: Store, scale: float, rnd: random.Random, t: dict[str, Any]) 
         for eid in educator_ids:
             for k in range(obs_per_year):
                 day = date(2023 + y, 9, 1) + timedelta(days=k * 4)
+                start = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
                 with store.session() as s:  # one observation = one transaction, like a sync pull
                     o = Observation(educator_id=eid, kind="unannounced", observed_on=day, status="finished",
-                                    started_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC))
+                                    started_at=start)
                     s.add(o)
                     for n in range(notes_per_obs):
                         s.add(ScriptNote(observation_id=o.id, educator_id=eid, seq=n + 1,
-                                         at=o.started_at + timedelta(seconds=40 * n),
+                                         at=start + timedelta(seconds=40 * n),
                                          text=" ".join(rnd.choices(WORDS, k=14)), indicator_codes=["II-A"]))
                     s.add(EvidenceItem(educator_id=eid, title="Artifact", category="products_of_practice",
                                        kind="artifact", collected_on=day, description=" ".join(rnd.choices(WORDS, k=30))))
@@ -157,8 +158,8 @@ def grow_index(store: Store, target: int, rnd: random.Random) -> int:
     educators = [str(uuid.uuid4()) for _ in range(12)]
     while have < target:
         n = min(20_000, target - have)
-        rows = [("script_note", str(uuid.uuid4()), educators[i % 12], " ".join(rnd.choices(WORDS, k=14)))
-                for i in range(n)]
+        rows: list[tuple[str, str, str | None, str | None]] = [
+            ("script_note", str(uuid.uuid4()), educators[i % 12], " ".join(rnd.choices(WORDS, k=14))) for i in range(n)]
         with store.engine.begin() as conn:
             hooks.reindex_rows(conn, rows)
         have += n
