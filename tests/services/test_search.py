@@ -113,6 +113,13 @@ def test_a_removed_word_leaves_the_term_list_and_a_kept_one_stays(svc) -> None:
     assert svc.search.search("okon") == []
 
 
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(alphabet=st.characters(max_codepoint=127)), min_size=1, max_size=3))
+def test_ascii_text_splits_as_fts5_splits_it(store, texts: list[str]) -> None:
+    with store.session() as s:
+        assert search_terms.terms_of(s.connection(), texts) == search_terms.split_by_fts5(s.connection(), texts)
+
+
 def test_the_term_list_splits_words_as_the_index_does(store) -> None:
     with store.session() as s:
         schema = s.execute(text("SELECT sql FROM sqlite_master WHERE name = 'search_index'")).scalar()
