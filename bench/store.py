@@ -13,7 +13,7 @@ writer the sync engine uses (store.hooks.reindex_rows, 20k rows per transaction;
 needed by the query, which reads the index only) and the same queries are timed again: fts_p95_ms.
 ``--fts-notes 0`` skips that (the p95 is then over the workload's ~100k notes).
 
-    python bench/store.py [--scale 1.0] [--fts-notes 1000000] [--fts-only]
+    python bench/store.py [--scale 1.0] [--fts-notes 1000000] [--fts-only [--fts-dir DIR]]
 Prints one JSON line per metric.
 """
 
@@ -48,7 +48,14 @@ PRAGMAS = ("page_size", "cache_size", "journal_mode", "synchronous", "temp_store
 
 
 def open_store(folder: Path, encrypted: bool) -> Store:
-    key = keys.new_data_key() if encrypted else None
+    """A store in ``folder``; an encrypted one keeps its key in ``bench.key`` there, so a grown index can be reused
+    (``--fts-dir``). Opening runs the store's migrations, as the app does."""
+    key = None
+    if encrypted:
+        key_file = folder / "bench.key"
+        if not key_file.exists():
+            key_file.write_bytes(keys.new_data_key())
+        key = key_file.read_bytes()
     engine = make_engine(folder / "esp.db", key, same_sqlite=True)
     with engine.begin() as conn:
         migrate.upgrade(conn)
@@ -73,13 +80,14 @@ def workload(store: Store, scale: float, rnd: random.Random, t: dict[str, Any]) 
         for eid in educator_ids:
             for k in range(obs_per_year):
                 day = date(2023 + y, 9, 1) + timedelta(days=k * 4)
+                start = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
                 with store.session() as s:  # one observation = one transaction, like a sync pull
                     o = Observation(educator_id=eid, kind="unannounced", observed_on=day, status="finished",
-                                    started_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC))
+                                    started_at=start)
                     s.add(o)
                     for n in range(notes_per_obs):
                         s.add(ScriptNote(observation_id=o.id, educator_id=eid, seq=n + 1,
-                                         at=o.started_at + timedelta(seconds=40 * n),
+                                         at=start + timedelta(seconds=40 * n),
                                          text=" ".join(rnd.choices(WORDS, k=14)), indicator_codes=["II-A"]))
                     s.add(EvidenceItem(educator_id=eid, title="Artifact", category="products_of_practice",
                                        kind="artifact", collected_on=day, description=" ".join(rnd.choices(WORDS, k=30))))
@@ -150,8 +158,8 @@ def grow_index(store: Store, target: int, rnd: random.Random) -> int:
     educators = [str(uuid.uuid4()) for _ in range(12)]
     while have < target:
         n = min(20_000, target - have)
-        rows = [("script_note", str(uuid.uuid4()), educators[i % 12], " ".join(rnd.choices(WORDS, k=14)))
-                for i in range(n)]
+        rows: list[tuple[str, str, str | None, str | None]] = [
+            ("script_note", str(uuid.uuid4()), educators[i % 12], " ".join(rnd.choices(WORDS, k=14))) for i in range(n)]
         with store.engine.begin() as conn:
             hooks.reindex_rows(conn, rows)
         have += n
@@ -204,13 +212,18 @@ def main() -> None:
                     help="grow the encrypted store's search index to this many rows for fts_p95_ms (0: do not)")
     ap.add_argument("--fts-only", action="store_true",
                     help="skip the SQLCipher/SQLite workload: an empty encrypted store, its index grown, fts_p95_ms only")
+    ap.add_argument("--fts-dir", type=Path,
+                    help="with --fts-only: grow the store in this folder and keep it; a later run reopens it (the "
+                         "queries then start on a freshly opened store, as after an unlock)")
     args = ap.parse_args()
     fts: dict[str, float] = {}
     fts_lines: list[str] = []
     with tempfile.TemporaryDirectory() as d1, tempfile.TemporaryDirectory() as d2:
         if args.fts_only:
             results: dict[str, dict[str, Any]] = {}
-            st = open_store(Path(d2), encrypted=True)
+            if args.fts_dir:
+                args.fts_dir.mkdir(parents=True, exist_ok=True)
+            st = open_store(args.fts_dir or Path(d2), encrypted=True)
         else:
             results, stores = run_pair(args.scale, {"sqlite": Path(d1), "sqlcipher": Path(d2)})
             stores["sqlite"].close()

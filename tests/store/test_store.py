@@ -18,6 +18,7 @@ from esp_desktop.store.check import check_store
 from esp_desktop.store.vault import Vault
 from tests.helpers.cases import enrolled
 from tests.helpers.env import PASSPHRASE
+from tests.helpers.terms import indexed_terms, listed_terms
 
 
 def test_database_file_is_encrypted_and_key_file_has_kdf_params(data_dir: Path) -> None:
@@ -107,7 +108,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0009"
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0010"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
@@ -294,6 +295,32 @@ def test_upgrade_from_0002_backfills_the_search_map(data_dir: Path) -> None:
     assert [h.record_id for h in svc.search.search("blocks")] == [n.id]
     s.close()
 
+
+
+def test_upgrade_from_0009_lists_the_indexed_terms(data_dir: Path) -> None:
+    from esp_desktop.services import Services
+
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    svc = Services(s)
+    o = svc.observations.start(educator_id=enrolled(svc).id, kind="announced")
+    n = svc.observations.add_note(observation_id=o.id, text="Students used manipulatives")
+    gone = svc.observations.add_note(observation_id=o.id, text="Okonkwo's fractions")
+    svc.observations.delete_notes([gone.id])
+    with s.engine.begin() as conn:  # back to a revision-0009 store: no term list yet
+        from alembic import command
+
+        command.downgrade(migrate.alembic_config(conn), "0009")
+        assert "search_term" not in inspect(conn).get_table_names()
+    s.close()
+    s = Vault(data_dir).unlock(PASSPHRASE)
+    listed = listed_terms(s)  # the deleted note's words are not listed
+    assert listed == indexed_terms(s) and {"manipulatives", "used"} <= listed and not {"okonkwo", "fractions"} & listed
+    svc = Services(s)
+    assert [h.record_id for h in svc.search.search("manip")] == [n.id]
+    svc.observations.edit_note(n.id, text="Students used base-ten blocks")
+    assert svc.search.search("manip") == [] and "manipulatives" not in listed_terms(s)
+    assert [h.record_id for h in svc.search.search("bloc")] == [n.id]
+    s.close()
 
 
 def test_upgrade_from_0004_adds_district_posts_and_keeps_observations(data_dir: Path) -> None:

@@ -23,6 +23,7 @@ from esp_desktop.sync.client import SyncClient
 from esp_desktop.sync.panel import PanelSync, PanelSyncError, is_panel_device
 from tests.helpers import central as C
 from tests.helpers.env import PASSPHRASE
+from tests.helpers.terms import indexed_terms, listed_terms
 
 MEMBERS = ["Erin Berg", "Jerome Doyle", "Ana Ruiz"]
 
@@ -138,6 +139,7 @@ def test_a_panel_device_sees_the_agenda_case_records_a_decision_and_loses_a_remo
         with panel_store.session() as s:  # nothing of that case is left in the search index either
             hits = s.execute(text("SELECT count(*) FROM search_index WHERE educator_id = :e"), {"e": other.id})
             assert hits.scalar() == 0
+        assert listed_terms(panel_store) == indexed_terms(panel_store)  # nor its words in the term list
         assert _ids(panel_store, par.id)  # the decided case stays
     finally:
         ct_sync.close()

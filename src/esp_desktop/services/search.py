@@ -22,9 +22,6 @@ _PLAIN = re.compile(r"[A-Za-z0-9]+")
 # Expand the word being typed into at most this many exact terms; a shorter prefix with more terms stays a prefix
 # query (FTS5 then merges its doclist: slow for a 1-2 letter prefix at a million notes, docs/benchmarks.md).
 EXPAND_MOST = 32
-# The index's vocabulary, one row per indexed instance; read one row per term (see prefix_terms). A temp table:
-# it lives with the connection, holds nothing itself, and is no part of the store's schema.
-_VOCAB = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms USING fts5vocab(main, search_index, 'instance')"
 
 
 @dataclass(frozen=True)
@@ -59,25 +56,13 @@ def fts_query(user_text: str, expand: Callable[[str], list[str] | None] | None =
 
 def prefix_terms(s: Any, prefix: str, most: int | None = None) -> list[str] | None:
     """The indexed terms starting with ``prefix`` (already folded as the index folds it), or None if there are
-    more than ``most`` (default EXPAND_MOST). Each step reads one indexed instance of the next term (the 'instance'
-    vocabulary walks lazily), so the cost follows the number of terms, not of rows."""
+    more than ``most`` (default EXPAND_MOST). One range read of the index's term list (store/search_terms.py)."""
     most = EXPAND_MOST if most is None else most
-    conn = s.connection()
-    if not conn.info.get(_VOCAB):  # once per database connection (temp tables live with it)
-        conn.exec_driver_sql(_VOCAB)
-        conn.info[_VOCAB] = True
-    found: list[str] = []
-    low, high = prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    while len(found) <= most:
-        term = conn.exec_driver_sql("SELECT term FROM temp.search_terms WHERE term >= ? AND term < ? LIMIT 1",
-                                    (low, high)).scalar()
-        if term is None:
-            return found
-        found.append(term)
-        # The smallest string after ``term``. (A bound after ``term`` computed in SQL, or ``term > ?``, is not
-        # handed to the vocabulary as a seek: it would walk every instance of ``term``.)
-        low = term + "\x00"
-    return None
+    high = prefix[:-1] + chr(ord(prefix[-1]) + 1)  # the first string after every string starting with ``prefix``
+    terms = list(s.connection().exec_driver_sql(
+        "SELECT term FROM search_term WHERE term >= ? AND term < ? ORDER BY term LIMIT ?", (prefix, high, most + 1)
+    ).scalars())
+    return None if len(terms) > most else terms
 
 
 class SearchService(Service):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..core import clock, policy
 from ..core.enums import DocumentStatus
 from ..core.errors import ImmutableRecord
+from . import search_terms
 from .changes import ChangeFeed, Changes
 from .models import RECORD_TYPES, AuditEvent, Record, SearchMap
 
@@ -150,18 +151,22 @@ def reindex(conn: Any, objs: list[Record], *, inserted: Collection[str] = ()) ->
 def reindex_rows(conn: Any, rows: list[tuple[str, str, str | None, str | None]], *,
                  inserted: Collection[str] = ()) -> None:
     """Replace the full-text rows of records given as ``(record_type, record_id, educator_id, body)``; a body of
-    None or "" (deleted, or nothing to index) only drops the old row. The bulk form the sync engine uses.
-    ``inserted``: ids of records this flush has just inserted: they have no rows to drop (a line typed in the
-    capture screen skips the look-up; issue 15)."""
+    None or "" (deleted, or nothing to index) only drops the old row. The bulk form the sync engine uses. The
+    index's term list (store/search_terms.py) follows. ``inserted``: ids of records this flush has just inserted:
+    they have no rows to drop (a line typed in the capture screen skips the look-up; issue 15)."""
     idx = _SEARCH_TABLE
     ids = [r[1] for r in rows if r[1] not in inserted]
+    dropped: set[str] = set()
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         old = list(conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(chunk))).scalars())
         if old:
-            conn.execute(delete(idx).where(idx.c.rowid.in_(old)))
+            dropped |= search_terms.drop_rows(conn, old)
             conn.execute(delete(SearchMap).where(SearchMap.record_id.in_(chunk)))
     live = [r for r in rows if r[3]]
+    added = search_terms.terms_of(conn, (r[3] or "" for r in live))
+    search_terms.remember(conn, added)
+    search_terms.forget_unused(conn, dropped - added)
     if not live:
         return
     # Rowids only grow, so "ORDER BY rowid DESC" in search means most recently written first.

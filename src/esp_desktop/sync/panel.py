@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from ..core import clock
 from ..core.errors import EspError
+from ..store import search_terms
 from ..store.facts import Facts
-from ..store.hooks import SEARCH_INDEX
 from ..store.models import RECORD_TYPES, Meta, Record, SearchMap, SyncRecordState
 from ..store.records import apply_record_dict, record_to_dict
 from . import protocol as P
@@ -216,9 +216,7 @@ class PanelSync:
                 table: Any = model.__table__  # type: ignore[attr-defined]
                 removed += conn.execute(delete(table).where(table.c.id.in_(chunk))).rowcount or 0
             rows = [r for (r,) in conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(chunk)))]
-            if rows:
-                conn.exec_driver_sql(f"DELETE FROM {SEARCH_INDEX} WHERE rowid IN ({','.join('?' * len(rows))})",
-                                     tuple(rows))
+            search_terms.forget_unused(conn, search_terms.drop_rows(conn, rows))
             conn.execute(delete(SearchMap).where(SearchMap.record_id.in_(chunk)))
             conn.execute(delete(SyncRecordState).where(SyncRecordState.record_id.in_(chunk)))
         s.expire_all()

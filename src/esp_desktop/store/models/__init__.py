@@ -13,7 +13,7 @@ from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id
 from .caseload import Enrolment, EvaluationCycle, IntakeMeeting
 from .district import AssessmentPost, ObservationPost
 from .learning import CatalogEntry, LearningMatch, LearningPriority, PDSession
-from .local import AuditEvent, Meta, SearchMap, SyncConflict, SyncHeldDeletion, SyncRecordState
+from .local import AuditEvent, Meta, SearchMap, SearchTerm, SyncConflict, SyncHeldDeletion, SyncRecordState
 from .observations import Observation, ScriptNote
 from .panel import PanelAttendance, PanelDecisionRecord, PanelMember, PanelMotion
 from .people import CTProfile, Educator, Person, Site
@@ -25,8 +25,8 @@ __all__ = [
     "CatalogEntry", "LearningMatch", "LearningPriority", "PDSession",
     "CoachingActivity", "Contact", "Educator", "EducatorResponse", "Enrolment", "EvaluationCycle", "EvidenceItem", "Goal",
     "GoalProgress", "IntakeMeeting", "Meta", "Observation", "ObservationPost", "PanelCase", "PanelMeeting", "Person",
-    "Prescription", "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "Site", "SyncConflict", "SyncHeldDeletion",
-    "SyncRecordState", "UTCDateTime", "new_id",
+    "Prescription", "RECORD_TYPES", "Record", "ScriptNote", "SearchMap", "SearchTerm", "Site", "SyncConflict",
+    "SyncHeldDeletion", "SyncRecordState", "UTCDateTime", "new_id",
     "EducatorPlan", "PanelAttendance", "PanelDecisionRecord", "PanelMember", "PanelMotion", "ProgressReport",
     "SelfAssessment",
 ]

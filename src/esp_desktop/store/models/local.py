@@ -88,3 +88,13 @@ class SearchMap(Base):
     __tablename__ = "search_map"
     record_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     fts_rowid: Mapped[int] = mapped_column(Integer, unique=True)
+
+
+class SearchTerm(Base):
+    """Every term the full-text index holds, in order (store/search_terms.py keeps it): the word being typed is
+    expanded into the terms it starts with one range read here. FTS5's own vocabulary cannot say cheaply that no
+    further term starts with a prefix (it reads the last term's whole list of rows to get past it)."""
+
+    __tablename__ = "search_term"
+    __table_args__ = {"sqlite_with_rowid": False}
+    term: Mapped[str] = mapped_column(String, primary_key=True)
