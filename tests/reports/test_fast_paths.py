@@ -1,8 +1,8 @@
 """The renderer's shortcuts print what reportlab's general paths print (issue 15: a 40-page packet in 0.25 s).
 
 `layout.rich` (and `plain`, `px` without tags) skips the mini-XML parser, `fonts._TTFont.splitString` maps text
-already seen with a table, `layout.Para` keeps its lines for the width it was laid out at: each must give the same
-lines and the same bytes as the path it shortcuts.
+already seen with a table, `fonts._TTFont.stringWidth` remembers widths, `layout.Para` keeps its lines for the
+width it was laid out at: each must give the same lines and the same bytes as the path it shortcuts.
 """
 
 from __future__ import annotations
@@ -153,6 +153,16 @@ def test_split_string_gives_reportlabs_bytes() -> None:
     assert {n >> 8 for n in ours.state[d1].assignments.values()} == {0, 1, 2}
 
 
+def test_string_width_is_reportlabs() -> None:
+    fonts.register()
+    ours = pdfmetrics.getFont(fonts.SANS)
+    theirs = TTFont("plain-dejavu-widths", str(fonts.fonts_dir() / "DejaVuSans.ttf"))
+    for text in [*TEXTS, "Zoë", " ", "-"]:
+        for size in (7.6, 9.3, 9.3, 13):  # the second 9.3 is remembered
+            assert ours.stringWidth(text, size) == theirs.stringWidth(text, size)
+    assert ours.stringWidth("Zoë".encode(), 9.3, "utf8") == theirs.stringWidth("Zoë".encode(), 9.3, "utf8")
+
+
 def test_sentence_ends_in_one_full_stop() -> None:
     assert sentence("The CT brought the log for Standard III.") == "The CT brought the log for Standard III."
     assert sentence("The CT brought the log for Standard III") == "The CT brought the log for Standard III."
@@ -180,6 +190,7 @@ def test_packet_unchanged_by_the_shortcuts(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(layout, "px", unparsed_px)
     monkeypatch.setattr(documents, "px", unparsed_px)
     monkeypatch.setattr(fonts._TTFont, "splitString", TTFont.splitString)
+    monkeypatch.setattr(fonts._TTFont, "stringWidth", TTFont.stringWidth)
     monkeypatch.setattr(layout.Para, "wrap", Paragraph.wrap)  # lines broken afresh on every measure
     slow = render_pdf(doc, tmp_path / "slow.pdf", audience="panel")
     assert fast.pages == slow.pages
