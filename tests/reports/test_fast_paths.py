@@ -1,8 +1,8 @@
 """The renderer's shortcuts print what reportlab's general paths print (issue 15: a 40-page packet in 0.25 s).
 
-`layout.plain` skips the mini-XML parser for text without markup, `fonts._TTFont.splitString` maps text already
-seen with a table, `layout.Para` keeps its lines for the width it was laid out at: each must give the same lines
-and the same bytes as the path it shortcuts.
+`layout.rich` (and `plain`, `px` without tags) skips the mini-XML parser, `fonts._TTFont.splitString` maps text
+already seen with a table, `fonts._TTFont.stringWidth` remembers widths, `layout.Para` keeps its lines for the
+width it was laid out at: each must give the same lines and the same bytes as the path it shortcuts.
 """
 
 from __future__ import annotations
@@ -10,13 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, paraparser
 
 from esp_desktop.reports import fonts
 from esp_desktop.reports.fonts import markup
-from esp_desktop.reports.layout import S, plain, sentence
+from esp_desktop.reports.layout import S, plain, px, rich, sentence
 
 TEXTS = (
     "Transitions took 6 minutes; 9 of 24 students were off task.",
@@ -56,6 +57,81 @@ def test_plain_paragraphs_lay_out_as_parsed_ones(text: str, style) -> None:
         assert vars(fast.frags[0]) == vars(parsed.frags[0])
 
 
+# the renderer's own tags (documents.py), with their closing tags
+TAGS = (
+    ('<font color="#5F6B76">', "</font>"),
+    ('<font color="#5F6B76" size="7.6">', "</font>"),
+    ('<font size="12">', "</font>"),
+    ("<b>", "</b>"),
+    ('<font color="white"><b>', "</b></font>"),
+)
+
+
+def _run_shapes(text: str, tag: str) -> list[tuple[tuple[str, str], ...]]:
+    return [
+        (("", f"\u2022\u2002{text} "), (tag, "(I-B · by Ana & Bo)")),  # a bullet with a grey tail
+        ((tag, "9"), ("", f"\u2002{text}")),  # a contents line
+        ((tag, text),),
+        (("", text), (tag, text), ("", " end ")),
+        ((tag, f" {text} "), (tag, "")),
+    ]
+
+
+def _merged(frags: list) -> list[dict]:
+    """The parser's fragments, neighbours that differ only in text joined (it splits text at each entity)."""
+    out: list[dict] = []
+    for f in map(vars, frags):
+        if out and {**out[-1], "text": ""} == {**f, "text": ""}:
+            out[-1] = {**out[-1], "text": out[-1]["text"] + f["text"]}
+        else:
+            out.append(dict(f))
+    return out
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The markup reportlab's parser is asked to parse."""
+    seen: list[str] = []
+    parse = paraparser.ParaParser.parse
+
+    def counting(self, text, style):  # type: ignore[no-untyped-def]
+        seen.append(text)
+        return parse(self, text, style)
+
+    monkeypatch.setattr(paraparser.ParaParser, "parse", counting)
+    return seen
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("tag", TAGS, ids=lambda t: t[0])
+def test_rich_paragraphs_lay_out_as_parsed_markup(text: str, tag: tuple[str, str], parses: list[str]) -> None:
+    open_tag, close_tag = tag
+    for runs in _run_shapes(text, open_tag):
+        parsed = Paragraph("".join(f"{t}{markup(x)}{close_tag}" if t else markup(x) for t, x in runs), S.note,
+                           bulletText="09:05")
+        rich(S.note, *runs, bullet="09:05")  # the tag's fragment is parsed once per style
+        parses.clear()
+        fast = rich(S.note, *runs, bullet="09:05")
+        # only text needing a line break or the font fallback (or nothing at all) goes through the parser
+        assert not parses or "\n" in text or "王" in text or not parsed.frags
+        assert _merged(fast.frags) == _merged(parsed.frags)  # before wrap() replaces them
+        for width in (60, 180, 468):
+            h1, lines1 = _lines(parsed, width)
+            h2, lines2 = _lines(fast, width)
+            assert h2 == h1
+            # the parser splits text at each entity ("&amp;"): a line's last word may keep its space or not
+            assert [x.rstrip() for x in lines2] == [x.rstrip() for x in lines1]
+        assert fast.getPlainText().strip() == parsed.getPlainText().strip()
+
+
+def test_markup_without_tags_skips_the_parser(parses: list[str]) -> None:
+    px("Standard II: Teaching All Students", S.h2)
+    parses.clear()
+    assert px("Standard II: Teaching   All Students", S.h2).frags[0].text == "Standard II: Teaching All Students"
+    assert px("a &amp; b", S.h2).getPlainText() == "a & b"  # an entity: parsed
+    assert parses == ["a &amp; b"]
+
+
 class _Doc:
     """reportlab keys a font's per-document subset state on the document object."""
 
@@ -77,6 +153,16 @@ def test_split_string_gives_reportlabs_bytes() -> None:
     assert {n >> 8 for n in ours.state[d1].assignments.values()} == {0, 1, 2}
 
 
+def test_string_width_is_reportlabs() -> None:
+    fonts.register()
+    ours = pdfmetrics.getFont(fonts.SANS)
+    theirs = TTFont("plain-dejavu-widths", str(fonts.fonts_dir() / "DejaVuSans.ttf"))
+    for text in [*TEXTS, "Zoë", " ", "-"]:
+        for size in (7.6, 9.3, 9.3, 13):  # the second 9.3 is remembered
+            assert ours.stringWidth(text, size) == theirs.stringWidth(text, size)
+    assert ours.stringWidth("Zoë".encode(), 9.3, "utf8") == theirs.stringWidth("Zoë".encode(), 9.3, "utf8")
+
+
 def test_sentence_ends_in_one_full_stop() -> None:
     assert sentence("The CT brought the log for Standard III.") == "The CT brought the log for Standard III."
     assert sentence("The CT brought the log for Standard III") == "The CT brought the log for Standard III."
@@ -84,21 +170,28 @@ def test_sentence_ends_in_one_full_stop() -> None:
     assert sentence("not stated") == "not stated."
 
 
-def test_packet_text_unchanged_by_the_shortcuts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The whole sample packet, rendered with and without the shortcuts, reads the same page by page."""
-    from pypdf import PdfReader
-
-    from esp_desktop.reports import layout, render_pdf
+def test_packet_unchanged_by_the_shortcuts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole sample packet, rendered with and without the shortcuts, is the same file, byte for byte."""
+    from esp_desktop.reports import documents, layout, render_pdf
     from tests.helpers.samples import sample_panel_packet
 
+    monkeypatch.setattr(rl_config, "invariant", 1)  # no creation date or random file id: equal input, equal bytes
     doc = sample_panel_packet(scale=2)
     fast = render_pdf(doc, tmp_path / "fast.pdf", audience="panel")
-    monkeypatch.setattr(layout, "plain", lambda text, style=S.body, *, bullet=None: Paragraph(
-        markup(text), style, bulletText=bullet))
-    monkeypatch.setattr("esp_desktop.reports.documents.plain", layout.plain)
+
+    def parsed(style, *runs, bullet=None):  # type: ignore[no-untyped-def]
+        close = {"<b>": "</b>", '<font color="white"><b>': "</b></font>"}
+        text = "".join(f"{t}{markup(x)}{close.get(t, '</font>')}" if t else markup(x) for t, x in runs)
+        return Paragraph(text, style, bulletText=bullet)
+
+    monkeypatch.setattr(layout, "rich", parsed)  # plain(), p(), empty(), px() without tags go through it too
+    monkeypatch.setattr(documents, "rich", parsed)
+    unparsed_px = lambda text, style=S.body: Paragraph(text, style)  # noqa: E731
+    monkeypatch.setattr(layout, "px", unparsed_px)
+    monkeypatch.setattr(documents, "px", unparsed_px)
     monkeypatch.setattr(fonts._TTFont, "splitString", TTFont.splitString)
+    monkeypatch.setattr(fonts._TTFont, "stringWidth", TTFont.stringWidth)
     monkeypatch.setattr(layout.Para, "wrap", Paragraph.wrap)  # lines broken afresh on every measure
     slow = render_pdf(doc, tmp_path / "slow.pdf", audience="panel")
     assert fast.pages == slow.pages
-    a, b = PdfReader(fast.path).pages, PdfReader(slow.path).pages
-    assert [p.extract_text() for p in a] == [p.extract_text() for p in b]
+    assert fast.path.read_bytes() == slow.path.read_bytes()

@@ -18,7 +18,6 @@ from esp_desktop.reports.layout import (
     CONTENT_WIDTH,
     MUTED,
     RULE,
-    Para,
     S,
     SectionRule,
     empty,
@@ -30,6 +29,7 @@ from esp_desktop.reports.layout import (
     p,
     plain,
     px,
+    rich,
     section,
     spacer,
     subsection,
@@ -132,8 +132,8 @@ def _script_note(note: ScriptNoteVM) -> Paragraph:
     # the time is the paragraph's bullet, so wrapped lines hang neatly under the text
     if not note.equity_areas:
         return plain(note.text, S.note, bullet=note.at)
-    tail = f' <font color="#5F6B76" size="7.6">· Equity: {m(_codes(note.equity_areas))}</font>'
-    return Para(f"{m(note.text)}{tail}", S.note, bulletText=note.at)
+    tail = ('<font color="#5F6B76" size="7.6">', f"· Equity: {_codes(note.equity_areas)}")
+    return rich(S.note, ("", f"{note.text} "), tail, bullet=note.at)
 
 
 def _recommendations(recs: Sequence[RecommendationVM], missing: str) -> list[Flowable]:
@@ -146,8 +146,8 @@ def _recommendations(recs: Sequence[RecommendationVM], missing: str) -> list[Flo
             bits.append(_codes(r.indicators))
         if r.due:
             bits.append(f"by {fmt_date(r.due)}")
-        meta = f' <font color="#5F6B76">({m(" · ".join(bits))})</font>' if bits else ""
-        out.append(px(f"•\u2002{m(r.text)}{meta}", S.bullet))
+        meta = [('<font color="#5F6B76">', f"({' · '.join(bits)})")] if bits else []
+        out.append(rich(S.bullet, ("", f"•\u2002{r.text} " if bits else f"•\u2002{r.text}"), *meta))
     return out
 
 
@@ -493,7 +493,7 @@ def _cover(doc: PanelPacketDoc) -> list[Flowable]:
         px("<b>Contents</b>", S.body_tight),
     ]
     story += [
-        px(f'<font color="#5F6B76">{i}</font>\u2002{m(t)}', S.body_tight) for i, t in enumerate(contents, 1)
+        rich(S.body_tight, ('<font color="#5F6B76">', i), ("", f"\u2002{t}")) for i, t in enumerate(contents, 1)
     ]
     story += [
         spacer(0.35 * inch),
@@ -647,14 +647,15 @@ def _panel_decision(doc: PanelPacketDoc) -> list[Flowable]:
                 ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
             ],
         )
+        centred = S.cell.clone("cb", alignment=1)
         for row in grid._cellvalues[1:]:  # checkboxes centred and a touch larger
             for i in range(1, 5):
-                row[i] = px(f'<font size="12">{box}</font>', S.cell.clone("cb", alignment=1))
+                row[i] = rich(centred, ('<font size="12">', box))
         block.append(grid)
     # the options are the decisions the app records (core.enums.PanelDecision), with the same labels
     options = [label(d) for d in decision_options("PAR" if is_evaluative(doc.case, doc.cycle) else None)]
     block += [spacer(8), px("<b>Decision</b>", S.body_tight)]
-    block += [px(f'<font size="11">{box}</font>\u2002{m(o)}', S.body_tight) for o in options]
+    block += [rich(S.body_tight, ('<font size="11">', box), ("", f"\u2002{o}")) for o in options]
     block += [spacer(6), px("<b>Rationale and conditions</b>", S.body_tight)]
     lines = Table([[""] for _ in range(5)], colWidths=[CONTENT_WIDTH], rowHeights=[20] * 5)
     lines.setStyle(tstyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))

@@ -7,6 +7,7 @@ inside a table cell) so it wraps and splits across pages.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -161,27 +162,53 @@ class Para(Paragraph):
         return size
 
 
-# style -> the text fragment reportlab's parser makes for plain text in that style (see `plain`)
-_plain_frags: WeakKeyDictionary[ParagraphStyle, ParaFrag] = WeakKeyDictionary()
+# style -> {opening tag: the text fragment reportlab's parser makes inside that tag in that style} (see `rich`)
+_frags: WeakKeyDictionary[ParagraphStyle, dict[str, ParaFrag]] = WeakKeyDictionary()
+# stands in for a tag while the runs' whitespace is cleaned as the parser cleans markup (user text never has it)
+_TAG = "\x00"
+
+
+def _close(tag: str) -> str:
+    return "".join(f"</{name}>" for name in reversed(re.findall(r"<(\w+)", tag)))
+
+
+def _frag(style: ParagraphStyle, tag: str) -> ParaFrag:
+    by_tag = _frags.get(style)
+    if by_tag is None:
+        by_tag = _frags[style] = {}
+    frag = by_tag.get(tag)
+    if frag is None:
+        frag = by_tag[tag] = Paragraph(f"{tag}x{_close(tag)}", style).frags[0]  # parsed once per style and tag
+    return frag
+
+
+def rich(style: ParagraphStyle, *runs: tuple[str, object], bullet: str | None = None) -> Paragraph:
+    """A paragraph of *user* text runs, each plain (``""``) or inside one of the renderer's opening tags.
+
+    ``rich(S.bullet, ("", "• Use exit tickets. "), ('<font color="#5F6B76">', "(I-B)"))`` prints what
+    ``px('• Use exit tickets. <font color="#5F6B76">(I-B)</font>')`` prints with the text escaped (`m`), without
+    reportlab's mini-XML parser, which costs more than laying the paragraph out: each run gets the fragment the
+    parser makes inside its tag in this style (parsed once), with the run's text, whitespace cleaned as the
+    parser cleans the whole markup. Text that needs the font fallback or a line break is parsed as before.
+    """
+    texts = ["" if t is None else unicodedata.normalize("NFC", str(t)) for _tag, t in runs]
+    if style.textTransform is None and all("\n" not in t and _TAG not in t and fonts.covered(t) for t in texts):
+        # clean the markup with every tag as one non-space character, as the parser would see it
+        marked = "".join(f"{_TAG}{t}{_TAG}" if tag else t for (tag, _), t in zip(runs, texts, strict=True))
+        pieces = cleanBlockQuotedText(marked).split(_TAG)  # outside, inside the 1st tag, outside, inside the 2nd …
+        tags = [tag for tag, _ in runs if tag]
+        frags = [
+            _frag(style, tags[i // 2] if i % 2 else "").clone(text=piece) for i, piece in enumerate(pieces) if piece
+        ]
+        if frags:
+            return Para("".join(pieces), style, bulletText=bullet, frags=frags)
+    markup_text = "".join(f"{tag}{m(t)}{_close(tag)}" if tag else m(t) for (tag, _), t in zip(runs, texts, strict=True))
+    return Para(markup_text, style, bulletText=bullet)
 
 
 def plain(text: object, style: ParagraphStyle = S.body, *, bullet: str | None = None) -> Paragraph:
-    """A paragraph of *user* text (escaped, with font fallback); `bullet` is a plain bullet text.
-
-    Text that needs no markup (one line, every character in DejaVu Sans: nearly all of it) skips
-    reportlab's mini-XML parser, which costs more than laying the paragraph out: the paragraph gets the one
-    fragment the parser would have made for it (the style's fragment for "x", with this text, whitespace
-    cleaned as the parser cleans it). Anything else is parsed as before.
-    """
-    s = "" if text is None else unicodedata.normalize("NFC", str(text))
-    if s and "\n" not in s and style.textTransform is None and fonts.covered(s):
-        cleaned = cleanBlockQuotedText(s)
-        if cleaned:
-            frag = _plain_frags.get(style)
-            if frag is None:
-                frag = _plain_frags[style] = Paragraph("x", style).frags[0]  # parsed once per style
-            return Para(cleaned, style, bulletText=bullet, frags=[frag.clone(text=cleaned)])
-    return Para(m(s), style, bulletText=bullet)
+    """A paragraph of *user* text (escaped, with font fallback); `bullet` is a plain bullet text."""
+    return rich(style, ("", text), bullet=bullet)
 
 
 def p(text: object, style: ParagraphStyle = S.body) -> Paragraph:
@@ -191,6 +218,8 @@ def p(text: object, style: ParagraphStyle = S.body) -> Paragraph:
 
 def px(markup_text: str, style: ParagraphStyle = S.body) -> Paragraph:
     """A paragraph of trusted markup built by the renderer (user parts already passed through `m`)."""
+    if not any(c in markup_text for c in "<&\n"):  # no tags or entities: the markup is its own text
+        return plain(markup_text, style)
     return Para(markup_text, style)
 
 
