@@ -79,6 +79,20 @@ def _sorted(v: Any) -> Any:
     raise _Slow  # floats (1e16 vs 1e+16), tuples, dates, ... : the standard library writes those
 
 
+def _sorted_top(data: Mapping[str, Any]) -> dict[str, Any]:
+    if not all(type(k) is str for k in data):
+        raise _Slow
+    return {k: _sorted(data[k]) for k in sorted(data)}
+
+
+def _dumps(data: Mapping[str, Any], without: str | None) -> str:
+    return json.dumps({k: v for k, v in data.items() if k != without}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=str)
+
+
+_FAST_FAILS = (_Slow, ValueError, TypeError)  # (pydantic-core's serialisation errors are ValueErrors)
+
+
 def canonical_json(data: Mapping[str, Any], *, without: str | None = None) -> str:
     """A record's JSON form as canonical text: sorted keys, no spaces, not ASCII-escaped, byte for byte what
     ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)`` writes. Change ids
@@ -89,16 +103,28 @@ def canonical_json(data: Mapping[str, Any], *, without: str | None = None) -> st
     exponent it writes differently - goes through the standard library. ``without`` leaves out one top-level key.
     """
     try:
-        if not all(type(k) is str for k in data):
-            raise _Slow
-        return pydantic_core.to_json({k: _sorted(data[k]) for k in sorted(data) if k != without}).decode()
-    except (_Slow, ValueError, TypeError):  # (pydantic-core's serialisation errors are ValueErrors)
-        return json.dumps({k: v for k, v in data.items() if k != without}, sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False, default=str)
+        top = _sorted_top(data)
+        if without is not None:
+            top.pop(without, None)
+        return pydantic_core.to_json(top).decode()
+    except _FAST_FAILS:
+        return _dumps(data, without)
 
 
 def _canon(d: dict[str, Any]) -> str:
     return canonical_json(d, without="version")
+
+
+def canonical_and_digest(data: Mapping[str, Any]) -> tuple[str, str]:
+    """``(canonical_json(data), content_digest(data))``, sorting the record once (a push needs both)."""
+    try:
+        top = _sorted_top(data)
+        full = pydantic_core.to_json(top).decode()
+        top.pop("version", None)
+        bare = pydantic_core.to_json(top).decode()
+    except _FAST_FAILS:
+        full, bare = _dumps(data, None), _dumps(data, "version")
+    return full, hashlib.sha256(bare.encode()).hexdigest()
 
 
 def same_content(local: dict[str, Any], incoming: dict[str, Any]) -> bool:

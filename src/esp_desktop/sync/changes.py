@@ -24,7 +24,7 @@ from ..store.facts import Facts
 from ..store.models import RECORD_TYPES, SyncConflict, SyncRecordState
 from ..store.records import row_to_dict
 from . import crypto
-from .apply import canonical_json, chunks, table_of
+from .apply import canonical_and_digest, chunks, table_of
 
 CHANGE_NS = uuid.UUID("6f1d7a52-3c1e-4f0e-9a55-2b8f6f0c5e11")
 _STATE: Any = SyncRecordState.__table__
@@ -44,6 +44,7 @@ class Outgoing:
     data: dict[str, Any]
     change_id: str
     wire: str
+    digest: str  # content_digest(data): kept as the server's digest once accepted
     resolves: list[str] = field(default_factory=list)
 
     def with_fresh_id(self) -> Outgoing:
@@ -129,7 +130,7 @@ def build_outgoing(
     for rtype, data in dirty_rows(conn):
         rid = data["id"]
         base = known.get(rid, 0)
-        canonical = canonical_json(data)
+        canonical, digest = canonical_and_digest(data)
         env: dict[str, Any] = {
             "type": rtype,
             "id": rid,
@@ -156,7 +157,7 @@ def build_outgoing(
         if resolves.get(rid):
             head += f'"resolves":{json.dumps(resolves[rid])},'
         out.append(Outgoing(rid, rtype, data["version"], base, bool(data["deleted"]), data, ccid,
-                            head + '"record":' + record_json + "}", resolves.get(rid, [])))
+                            head + '"record":' + record_json + "}", digest, resolves.get(rid, [])))
     return out
 
 
