@@ -30,6 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from ..core import clock
+from ..store.bulk import executemany
 from ..store.hooks import audit_rows, reindex_rows, search_body
 from ..store.models import RECORD_TYPES, SyncConflict, SyncHeldDeletion, SyncRecordState
 from ..store.records import row_to_dict, values_from_dict
@@ -79,10 +80,13 @@ def _sorted(v: Any) -> Any:
     raise _Slow  # floats (1e16 vs 1e+16), tuples, dates, ... : the standard library writes those
 
 
+_LEAVES = frozenset({str, bool, type(None)})  # written the same by both: no need to look further
+
+
 def _sorted_top(data: Mapping[str, Any]) -> dict[str, Any]:
     if not all(type(k) is str for k in data):
         raise _Slow
-    return {k: _sorted(data[k]) for k in sorted(data)}
+    return {k: v if type(v) in _LEAVES else _sorted(v) for k, v in sorted(data.items())}
 
 
 def _dumps(data: Mapping[str, Any], without: str | None) -> str:
@@ -352,11 +356,11 @@ class Applier:
         conn = self.conn
         for rtype, rows in plan.inserts.items():
             for group in _by_keys(rows):
-                conn.execute(table_of(rtype).insert(), group)
+                executemany(conn, table_of(rtype).insert(), group)
         for rtype, rows in plan.updates.items():
             t = table_of(rtype)
             for group in _by_keys(rows):
-                conn.execute(update(t).where(t.c.id == bindparam("b_id")), group)
+                executemany(conn, update(t).where(t.c.id == bindparam("b_id")), group)
         for rtype, rids in plan.redirty.items():
             t = table_of(rtype)
             for part in chunks(rids):
@@ -372,7 +376,7 @@ class Applier:
                 conn.execute(delete(_HELD).where(_HELD.c.record_id.in_(part)))
         if plan.held:
             stmt = sqlite_insert(_HELD)
-            conn.execute(stmt.on_conflict_do_update(
+            executemany(conn, stmt.on_conflict_do_update(
                 index_elements=[_HELD.c.record_id],
                 set_={"version": stmt.excluded.version, "envelope": stmt.excluded.envelope,
                       "record_type": stmt.excluded.record_type},
@@ -419,7 +423,7 @@ def upsert_states(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     stmt = sqlite_insert(_STATE)
-    conn.execute(stmt.on_conflict_do_update(
+    executemany(conn, stmt.on_conflict_do_update(
         index_elements=[_STATE.c.record_id],
         set_={"server_version": stmt.excluded.server_version, "server_digest": stmt.excluded.server_digest,
               "seen": stmt.excluded.seen, "record_type": stmt.excluded.record_type},

@@ -20,6 +20,7 @@ import pydantic_core
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
+from ..store.bulk import executemany
 from ..store.facts import Facts
 from ..store.models import RECORD_TYPES, SyncConflict, SyncRecordState
 from ..store.records import row_to_dict
@@ -169,7 +170,8 @@ def mark_synced(conn: Connection, rows: list[tuple[str, str, int, int]]) -> None
         by_type.setdefault(rtype, []).append({"b_id": rid, "b_sent": sent, "b_new": new})
     for rtype, params in by_type.items():
         t = table_of(rtype)
-        conn.execute(
+        executemany(
+            conn,
             update(t)
             .where(and_(t.c.id == bindparam("b_id"), t.c.version == bindparam("b_sent")))
             .values(version=bindparam("b_new"), sync_dirty=False),
