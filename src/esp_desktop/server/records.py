@@ -50,6 +50,25 @@ def _envelope(r: Any) -> P.RecordEnvelope:
     )
 
 
+_NO_RECORDS = '{"records":[]'
+
+
+def _served_json(r: Any) -> str:
+    """A stored row as a pulled ``ServerRecord``'s JSON: what ``ServerRecord(seq, _envelope(r)).model_dump_json()``
+    writes (fields in the models' order; tests/server/test_pull_json.py compares the two), with the stored payload
+    text spliced in instead of parsed and written again."""
+    head = pydantic_core.to_json({
+        "type": r["type"], "id": r["record_id"], "version": r["version"], "deleted": r["deleted"],
+        "audience": r["audience"], "educator_id": r["educator_id"], "updated_at": aware(r["updated_at"]),
+    }).decode()
+    tail = pydantic_core.to_json({
+        "ciphertext": r["ciphertext"], "attachment_sha256": r["attachment_sha256"], "parent_id": r["parent_id"],
+        "case": None,
+    }).decode()
+    payload = r["payload"] if r["payload"] is not None else "null"
+    return f'{{"seq":{r["seq"]},"record":{head[:-1]},"payload":{payload},{tail[1:]},"conflict":null}}'
+
+
 @dataclass
 class _Plan:
     """What one change of a push will do, decided before sequence numbers are taken."""
@@ -371,6 +390,12 @@ class Records(Database):
     # ------------------------------------------------------------------ pull
     def pull(self, who: Principal, req: P.PullRequest, *, remote: str | None = None) -> P.PullResponse:
         """Records (and, for a CT, conflict copies) changed after the cursor, oldest first."""
+        return P.PullResponse.model_validate_json(self.pull_json(who, req, remote=remote))
+
+    def pull_json(self, who: Principal, req: P.PullRequest, *, remote: str | None = None) -> bytes:
+        """``pull()``'s page as the JSON the protocol model writes, byte for byte, made without a model per
+        record: each record's payload is spliced in as stored (it was written by pydantic-core when pushed), so
+        a pull neither parses nor re-serialises what it serves. Pulls are the hot path of a sync."""
         seen = self.witness.seen()  # before the database: see epoch.went_back()
         with self._snapshots() as session:
             # One snapshot for the head and the rows (REPEATABLE READ on PostgreSQL; SQLite's read transaction
@@ -385,7 +410,7 @@ class Records(Database):
                 .order_by(Record.seq)
                 .limit(req.limit + 1)
             ).mappings()
-            items = [P.ServerRecord.model_construct(seq=r["seq"], record=_envelope(r), conflict=None) for r in recs]
+            items = [(r["seq"], _served_json(r)) for r in recs]
             if who.role == "ct":
                 for c in session.scalars(
                     select(Conflict)
@@ -401,11 +426,12 @@ class Records(Database):
                         device_id=uuid.UUID(c.device_id) if c.device_id else None,
                     )
                     env = P.RecordEnvelope.model_validate_json(c.envelope)
-                    items.append(P.ServerRecord.model_construct(seq=c.seq, record=env, conflict=info))
-                items.sort(key=lambda item: item.seq)
+                    item = P.ServerRecord.model_construct(seq=c.seq, record=env, conflict=info)
+                    items.append((c.seq, item.model_dump_json()))
+                items.sort(key=lambda item: item[0])
         more = len(items) > req.limit
         page = items[: req.limit]
-        next_cursor = page[-1].seq if more else max(top, req.cursor)
+        next_cursor = page[-1][0] if more else max(top, req.cursor)
         epoch = state.epoch
         if went_back(state, seen):
             epoch = str(self.head()[0])
@@ -413,14 +439,11 @@ class Records(Database):
             self.witness.record(state.epoch, state.top)
         if page:
             self.audit(who=who, action="pull", count=len(page), detail=f"cursor={req.cursor}", remote=remote)
-        return P.PullResponse(
-            records=page,
-            next_cursor=next_cursor,
-            more=more,
-            scope=scope,
-            server_epoch=uuid.UUID(epoch),
-            head_seq=top,
-        )
+        rest = P.PullResponse.model_construct(
+            records=[], next_cursor=next_cursor, more=more, scope=scope, server_epoch=uuid.UUID(epoch), head_seq=top
+        ).model_dump_json()
+        assert rest.startswith(_NO_RECORDS)  # records is the model's first field
+        return ('{"records":[' + ",".join(text for _, text in page) + "]" + rest[len(_NO_RECORDS):]).encode()
 
     # ------------------------------------------------------------------ sync key
     def get_sync_key(self, who: Principal) -> P.WrappedKey:

@@ -20,6 +20,7 @@ from ..core import clock, policy
 from ..core.enums import DocumentStatus
 from ..core.errors import ImmutableRecord
 from . import search_terms
+from .bulk import executemany
 from .changes import ChangeFeed, Changes
 from .models import RECORD_TYPES, AuditEvent, Record, SearchMap
 
@@ -177,14 +178,14 @@ def reindex_rows(conn: Any, rows: list[tuple[str, str, str | None, str | None]],
         fts_rows.append({"rowid": rowid, "record_type": rtype, "record_id": rid,
                          "educator_id": educator_id, "body": body})
         map_rows.append({"record_id": rid, "fts_rowid": rowid})
-    conn.execute(insert(idx), fts_rows)
-    conn.execute(insert(SearchMap), map_rows)
+    executemany(conn, insert(idx), fts_rows)
+    executemany(conn, insert(SearchMap), map_rows)
 
 
 def audit_rows(conn: Any, events: list[dict[str, Any]]) -> None:
     """Append audit events (dicts shaped like ``_event``'s) in one statement."""
     if events:
-        conn.execute(insert(AuditEvent), events)
+        executemany(conn, insert(AuditEvent), events)
 
 
 def _publisher(feed: ChangeFeed) -> Any:

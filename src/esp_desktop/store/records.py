@@ -49,6 +49,9 @@ def _parsers(rtype: str) -> dict[str, Any]:
     return out
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None), list, dict})
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, datetime | date):
         return v.isoformat()
@@ -72,7 +75,8 @@ def row_to_dict(rtype: str, row: Mapping[str, Any] | Any) -> dict[str, Any]:
     for key in _columns(rtype):
         if key in _LOCAL_ONLY or key == "id":
             continue
-        d[key] = _jsonable(row[key])
+        v = row[key]
+        d[key] = v if type(v) in _AS_IS else _jsonable(v)  # (most values: no isinstance checks per value)
     return d
 
 

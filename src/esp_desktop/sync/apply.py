@@ -30,6 +30,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
 from ..core import clock
+from ..store.bulk import executemany
 from ..store.hooks import audit_rows, reindex_rows, search_body
 from ..store.models import RECORD_TYPES, SyncConflict, SyncHeldDeletion, SyncRecordState
 from ..store.records import row_to_dict, values_from_dict
@@ -79,6 +80,23 @@ def _sorted(v: Any) -> Any:
     raise _Slow  # floats (1e16 vs 1e+16), tuples, dates, ... : the standard library writes those
 
 
+_LEAVES = frozenset({str, bool, type(None)})  # written the same by both: no need to look further
+
+
+def _sorted_top(data: Mapping[str, Any]) -> dict[str, Any]:
+    if not all(type(k) is str for k in data):
+        raise _Slow
+    return {k: v if type(v) in _LEAVES else _sorted(v) for k, v in sorted(data.items())}
+
+
+def _dumps(data: Mapping[str, Any], without: str | None) -> str:
+    return json.dumps({k: v for k, v in data.items() if k != without}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, default=str)
+
+
+_FAST_FAILS = (_Slow, ValueError, TypeError)  # (pydantic-core's serialisation errors are ValueErrors)
+
+
 def canonical_json(data: Mapping[str, Any], *, without: str | None = None) -> str:
     """A record's JSON form as canonical text: sorted keys, no spaces, not ASCII-escaped, byte for byte what
     ``json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)`` writes. Change ids
@@ -89,16 +107,28 @@ def canonical_json(data: Mapping[str, Any], *, without: str | None = None) -> st
     exponent it writes differently - goes through the standard library. ``without`` leaves out one top-level key.
     """
     try:
-        if not all(type(k) is str for k in data):
-            raise _Slow
-        return pydantic_core.to_json({k: _sorted(data[k]) for k in sorted(data) if k != without}).decode()
-    except (_Slow, ValueError, TypeError):  # (pydantic-core's serialisation errors are ValueErrors)
-        return json.dumps({k: v for k, v in data.items() if k != without}, sort_keys=True, separators=(",", ":"),
-                          ensure_ascii=False, default=str)
+        top = _sorted_top(data)
+        if without is not None:
+            top.pop(without, None)
+        return pydantic_core.to_json(top).decode()
+    except _FAST_FAILS:
+        return _dumps(data, without)
 
 
 def _canon(d: dict[str, Any]) -> str:
     return canonical_json(d, without="version")
+
+
+def canonical_and_digest(data: Mapping[str, Any]) -> tuple[str, str]:
+    """``(canonical_json(data), content_digest(data))``, sorting the record once (a push needs both)."""
+    try:
+        top = _sorted_top(data)
+        full = pydantic_core.to_json(top).decode()
+        top.pop("version", None)
+        bare = pydantic_core.to_json(top).decode()
+    except _FAST_FAILS:
+        full, bare = _dumps(data, None), _dumps(data, "version")
+    return full, hashlib.sha256(bare.encode()).hexdigest()
 
 
 def same_content(local: dict[str, Any], incoming: dict[str, Any]) -> bool:
@@ -326,11 +356,11 @@ class Applier:
         conn = self.conn
         for rtype, rows in plan.inserts.items():
             for group in _by_keys(rows):
-                conn.execute(table_of(rtype).insert(), group)
+                executemany(conn, table_of(rtype).insert(), group)
         for rtype, rows in plan.updates.items():
             t = table_of(rtype)
             for group in _by_keys(rows):
-                conn.execute(update(t).where(t.c.id == bindparam("b_id")), group)
+                executemany(conn, update(t).where(t.c.id == bindparam("b_id")), group)
         for rtype, rids in plan.redirty.items():
             t = table_of(rtype)
             for part in chunks(rids):
@@ -346,7 +376,7 @@ class Applier:
                 conn.execute(delete(_HELD).where(_HELD.c.record_id.in_(part)))
         if plan.held:
             stmt = sqlite_insert(_HELD)
-            conn.execute(stmt.on_conflict_do_update(
+            executemany(conn, stmt.on_conflict_do_update(
                 index_elements=[_HELD.c.record_id],
                 set_={"version": stmt.excluded.version, "envelope": stmt.excluded.envelope,
                       "record_type": stmt.excluded.record_type},
@@ -393,7 +423,7 @@ def upsert_states(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     stmt = sqlite_insert(_STATE)
-    conn.execute(stmt.on_conflict_do_update(
+    executemany(conn, stmt.on_conflict_do_update(
         index_elements=[_STATE.c.record_id],
         set_={"server_version": stmt.excluded.server_version, "server_digest": stmt.excluded.server_digest,
               "seen": stmt.excluded.seen, "record_type": stmt.excluded.record_type},

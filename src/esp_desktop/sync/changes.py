@@ -20,11 +20,12 @@ import pydantic_core
 from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.engine import Connection
 
+from ..store.bulk import executemany
 from ..store.facts import Facts
 from ..store.models import RECORD_TYPES, SyncConflict, SyncRecordState
 from ..store.records import row_to_dict
 from . import crypto
-from .apply import canonical_json, chunks, table_of
+from .apply import canonical_and_digest, chunks, table_of
 
 CHANGE_NS = uuid.UUID("6f1d7a52-3c1e-4f0e-9a55-2b8f6f0c5e11")
 _STATE: Any = SyncRecordState.__table__
@@ -44,6 +45,7 @@ class Outgoing:
     data: dict[str, Any]
     change_id: str
     wire: str
+    digest: str  # content_digest(data): kept as the server's digest once accepted
     resolves: list[str] = field(default_factory=list)
 
     def with_fresh_id(self) -> Outgoing:
@@ -129,7 +131,7 @@ def build_outgoing(
     for rtype, data in dirty_rows(conn):
         rid = data["id"]
         base = known.get(rid, 0)
-        canonical = canonical_json(data)
+        canonical, digest = canonical_and_digest(data)
         env: dict[str, Any] = {
             "type": rtype,
             "id": rid,
@@ -156,7 +158,7 @@ def build_outgoing(
         if resolves.get(rid):
             head += f'"resolves":{json.dumps(resolves[rid])},'
         out.append(Outgoing(rid, rtype, data["version"], base, bool(data["deleted"]), data, ccid,
-                            head + '"record":' + record_json + "}", resolves.get(rid, [])))
+                            head + '"record":' + record_json + "}", digest, resolves.get(rid, [])))
     return out
 
 
@@ -168,7 +170,8 @@ def mark_synced(conn: Connection, rows: list[tuple[str, str, int, int]]) -> None
         by_type.setdefault(rtype, []).append({"b_id": rid, "b_sent": sent, "b_new": new})
     for rtype, params in by_type.items():
         t = table_of(rtype)
-        conn.execute(
+        executemany(
+            conn,
             update(t)
             .where(and_(t.c.id == bindparam("b_id"), t.c.version == bindparam("b_sent")))
             .values(version=bindparam("b_new"), sync_dirty=False),

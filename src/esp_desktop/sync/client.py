@@ -48,7 +48,7 @@ from ..store.models import RECORD_TYPES, SyncConflict, SyncHeldDeletion, SyncRec
 from ..store.vault import Store
 from . import attachments, crypto
 from . import protocol as P
-from .apply import Applier, chunks, content_digest, count_live, table_of, upsert_states
+from .apply import Applier, chunks, count_live, table_of, upsert_states
 from .changes import (
     Outgoing,
     batches,
@@ -460,7 +460,7 @@ class SyncClient:
                     raise BadServerResponse("The sync server accepted a change without giving its version.")
                 synced.append((change.record_type, change.record_id, change.local_version, res.version))
                 states.append({"record_id": change.record_id, "record_type": change.record_type,
-                               "server_version": res.version, "server_digest": content_digest(change.data),
+                               "server_version": res.version, "server_digest": change.digest,
                                "seen": True})
                 resolved += change.resolves
             elif res.status == "conflict":
