@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..core import clock, policy
 from ..core.enums import DocumentStatus
 from ..core.errors import ImmutableRecord
-from . import search_terms
 from .bulk import executemany
 from .changes import ChangeFeed, Changes
 from .models import RECORD_TYPES, AuditEvent, Record, SearchMap
+from .search_terms import drop_index_rows, forget_unused_terms, remember_terms, terms_of
 
 SEARCH_INDEX = "search_index"
 _SEARCH_TABLE = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"),
@@ -162,12 +162,12 @@ def reindex_rows(conn: Any, rows: list[tuple[str, str, str | None, str | None]],
         chunk = ids[i : i + 500]
         old = list(conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(chunk))).scalars())
         if old:
-            dropped |= search_terms.drop_rows(conn, old)
+            dropped |= drop_index_rows(conn, old)
             conn.execute(delete(SearchMap).where(SearchMap.record_id.in_(chunk)))
     live = [r for r in rows if r[3]]
-    added = search_terms.terms_of(conn, (r[3] or "" for r in live))
-    search_terms.remember(conn, added)
-    search_terms.forget_unused(conn, dropped - added)
+    added = terms_of(conn, (r[3] or "" for r in live))  # the index's term list follows (store/search_terms.py)
+    remember_terms(conn, added)
+    forget_unused_terms(conn, dropped - added)
     if not live:
         return
     # Rowids only grow, so "ORDER BY rowid DESC" in search means most recently written first.

@@ -50,14 +50,14 @@ def split_by_fts5(conn: Any, texts: list[str]) -> set[str]:
     return terms
 
 
-def remember(conn: Any, terms: set[str]) -> None:
+def remember_terms(conn: Any, terms: set[str]) -> None:
     """Add the terms of rows just indexed."""
     if terms:
         conn.exec_driver_sql("INSERT OR IGNORE INTO search_term(term) VALUES (?)", [(t,) for t in sorted(terms)])
 
 
-def drop_rows(conn: Any, fts_rowids: list[int]) -> set[str]:
-    """Delete index rows; return their terms, to pass to ``forget_unused`` once the transaction's new rows are in."""
+def drop_index_rows(conn: Any, fts_rowids: list[int]) -> set[str]:
+    """Delete index rows; return their terms, to pass to ``forget_unused_terms`` once the transaction's new rows are in."""
     if not fts_rowids:
         return set()
     marks = ",".join("?" * len(fts_rowids))
@@ -67,7 +67,7 @@ def drop_rows(conn: Any, fts_rowids: list[int]) -> set[str]:
     return terms
 
 
-def forget_unused(conn: Any, terms: set[str]) -> None:
+def forget_unused_terms(conn: Any, terms: set[str]) -> None:
     """Drop the terms no indexed row has any more (the words of a removed case do not linger in the list). Asking
     the index for one row of an exact term reads only where that term starts."""
     gone = [(t,) for t in sorted(terms)

@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session
 
 from ..core import clock
 from ..core.errors import EspError
-from ..store import search_terms
 from ..store.facts import Facts
 from ..store.models import RECORD_TYPES, Meta, Record, SearchMap, SyncRecordState
 from ..store.records import apply_record_dict, record_to_dict
+from ..store.search_terms import drop_index_rows, forget_unused_terms
 from . import protocol as P
 from .role import META_KEY, PANEL_ROLE, state_of
 from .role import is_panel_device as is_panel_device  # where callers found it before sync/role.py
@@ -216,7 +216,7 @@ class PanelSync:
                 table: Any = model.__table__  # type: ignore[attr-defined]
                 removed += conn.execute(delete(table).where(table.c.id.in_(chunk))).rowcount or 0
             rows = [r for (r,) in conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(chunk)))]
-            search_terms.forget_unused(conn, search_terms.drop_rows(conn, rows))
+            forget_unused_terms(conn, drop_index_rows(conn, rows))
             conn.execute(delete(SearchMap).where(SearchMap.record_id.in_(chunk)))
             conn.execute(delete(SyncRecordState).where(SyncRecordState.record_id.in_(chunk)))
         s.expire_all()
