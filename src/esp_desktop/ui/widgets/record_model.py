@@ -63,7 +63,25 @@ def tags_column(title: str = "Tags") -> Column:
     return Column(title, lambda r: " ".join([*r.indicator_codes, *r.equity_codes]), kind="tags")
 
 
-class RecordTableModel(QAbstractTableModel):
+class RecordRows:
+    """The records a table model shows, one a row: the look-ups screens use, shared by the table models."""
+
+    records: list[Any]
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        self.set_records([])
+
+    def record(self, row: int) -> Any:
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def row_of(self, record_id: str) -> int:
+        return next((i for i, r in enumerate(self.records) if r.id == record_id), -1)
+
+
+class RecordTableModel(QAbstractTableModel, RecordRows):
     def __init__(
         self, columns: Sequence[Column], parent: Any = None, late: Callable[[Any], bool] | None = None
     ) -> None:
@@ -77,15 +95,6 @@ class RecordTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.records = list(records)
         self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_records([])
-
-    def record(self, row: int) -> Any:
-        return self.records[row] if 0 <= row < len(self.records) else None
-
-    def row_of(self, record_id: str) -> int:
-        return next((i for i, r in enumerate(self.records) if r.id == record_id), -1)
 
     def replace(self, record: Any) -> None:
         row = self.row_of(record.id)
