@@ -90,10 +90,9 @@ class ScriptModel(RecordRows, QStandardItemModel):  # (RecordRows.clear before Q
         self.endResetModel()
 
     def replace(self, record: Any) -> None:
-        row = self.row_of(record.id)
+        row = self.put(record)
         if row < 0:
             return
-        self.records[row] = record
         self.blockSignals(True)  # one dataChanged for the row, not one per cell
         try:
             for col, item in enumerate(self._items(record)):

@@ -80,6 +80,13 @@ class RecordRows:
     def row_of(self, record_id: str) -> int:
         return next((i for i, r in enumerate(self.records) if r.id == record_id), -1)
 
+    def put(self, record: Any) -> int:
+        """Put ``record`` in the place of the shown record with its id: its row, or -1 if it is not shown."""
+        row = self.row_of(record.id)
+        if row >= 0:
+            self.records[row] = record
+        return row
+
 
 class RecordTableModel(QAbstractTableModel, RecordRows):
     def __init__(
@@ -97,11 +104,9 @@ class RecordTableModel(QAbstractTableModel, RecordRows):
         self.endResetModel()
 
     def replace(self, record: Any) -> None:
-        row = self.row_of(record.id)
-        if row < 0:
-            return
-        self.records[row] = record
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        row = self.put(record)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def append(self, record: Any) -> int:
         row = len(self.records)
