@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
-import subprocess
-import sys
-import threading
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from sqlalchemy import text
 
 from esp_desktop.services import Services
 from esp_desktop.store.vault import Vault
+from tests.helpers import note_writer
 from tests.helpers.env import PASSPHRASE
 
 
@@ -62,10 +62,25 @@ def test_commits_leave_the_checkpoint_to_a_quiet_moment(data_dir: Path, tmp_path
         cp.pace(quiet=0.05, longest=3600)  # the store is quiet: the checkpoint comes on its own, off the committing thread
         assert _wait_for(lambda: cp.done >= 1)
         assert names | {"Last"} <= _names_in_database_file_alone(data_dir, tmp_path)
-        assert _wait_for(lambda: not any(t.name == "wal-checkpoint" for t in threading.enumerate())), \
-            "the thread ends when nothing is left to copy"
+        done = cp.done
+        time.sleep(0.3)
+        assert cp.done == done, "a checkpoint's own connection does not call for another one"
     finally:
         store.close()
+    assert not cp._thread.is_alive()
+
+
+def test_a_store_dropped_without_closing_does_not_live_on(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from esp_desktop.store.checkpoint import Checkpointer
+
+    monkeypatch.setattr(Checkpointer, "IDLE_WAKE", 0.05)
+    store = Vault(data_dir).unlock(PASSPHRASE)
+    Services(store).caseload.add_educator(given_name="Left", family_name="Open")
+    thread, ref = store.checkpointer._thread, weakref.ref(store.checkpointer)
+    del store
+    assert _wait_for(lambda: (gc.collect(), ref() is None)[1]), "the engine and its files are freed"
+    thread.join(timeout=30)
+    assert not thread.is_alive()
 
 
 def test_closing_the_store_checkpoints(data_dir: Path, tmp_path: Path) -> None:
@@ -76,33 +91,11 @@ def test_closing_the_store_checkpoints(data_dir: Path, tmp_path: Path) -> None:
     assert "Away" in _names_in_database_file_alone(data_dir, tmp_path)
 
 
-WRITER = r"""
-import sys
-from esp_desktop.store.vault import Vault
-from esp_desktop.services import Services
-store = Vault(sys.argv[1]).unlock(sys.argv[2])
-store.checkpointer.pace(quiet=float(sys.argv[3]), longest=float(sys.argv[3]))
-svc = Services(store)
-e = svc.caseload.add_educator(given_name="Crash", family_name="Test")
-en = svc.caseload.refer(educator_id=e.id, program="PA")
-svc.caseload.record_intake(enrolment_id=en.id, held_on=en.referred_on)
-svc.caseload.enrol(enrolment_id=en.id)
-o = svc.observations.start(educator_id=e.id, kind="unannounced")
-print("ready", o.id, flush=True)
-i = 0
-while True:
-    i += 1
-    svc.observations.add_note(observation_id=o.id, text=f"line {i}")
-    print(i, store.checkpointer.done, flush=True)
-"""
-
-
 @pytest.mark.parametrize("every", [3600.0, 0.0], ids=["lines-only-in-the-wal", "checkpoints-during-the-burst"])
 def test_sigkill_loses_no_acknowledged_line(data_dir: Path, every: float) -> None:
     """Killed with every line still in the WAL, or with checkpoints running beside the writes: every line
     reported as committed is there after reopening."""
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir), PASSPHRASE, str(every)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = note_writer.start(data_dir, str(every))
     assert proc.stdout is not None
     first = proc.stdout.readline().split()
     assert first[0] == "ready"

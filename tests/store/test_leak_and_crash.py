@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from esp_desktop.services import demo
+from tests.helpers import note_writer
 from tests.helpers.env import PASSPHRASE
 
 
@@ -46,28 +47,8 @@ def test_no_plaintext_anywhere_in_the_data_dir(tmp_path: Path) -> None:
         assert not leaked, f"{p.name} contains plaintext: {leaked[:3]}"
 
 
-WRITER = r"""
-import sys
-from esp_desktop.store.vault import Vault
-from esp_desktop.services import Services
-svc = Services(Vault(sys.argv[1]).unlock(sys.argv[2]))
-e = svc.caseload.add_educator(given_name="Crash", family_name="Test")
-en = svc.caseload.refer(educator_id=e.id, program="PA")
-svc.caseload.record_intake(enrolment_id=en.id, held_on=en.referred_on)
-svc.caseload.enrol(enrolment_id=en.id)
-o = svc.observations.start(educator_id=e.id, kind="unannounced")
-print("ready", o.id, flush=True)
-i = 0
-while True:
-    i += 1
-    svc.observations.add_note(observation_id=o.id, text=f"line {i}")
-    print(i, flush=True)
-"""
-
-
 def test_sigkill_during_burst_of_writes_loses_no_committed_record(data_dir: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(data_dir), PASSPHRASE], stdout=subprocess.PIPE,
-                            text=True)
+    proc = note_writer.start(data_dir)
     assert proc.stdout is not None
     first = proc.stdout.readline().split()
     assert first[0] == "ready"
@@ -75,7 +56,7 @@ def test_sigkill_during_burst_of_writes_loses_no_committed_record(data_dir: Path
     acknowledged = 0
     deadline = time.monotonic() + 60
     while acknowledged < 150 and time.monotonic() < deadline:
-        acknowledged = int(proc.stdout.readline())
+        acknowledged = int(proc.stdout.readline().split()[0])
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert acknowledged >= 150

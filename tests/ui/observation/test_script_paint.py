@@ -117,3 +117,5 @@ def test_the_script_model_answers_and_paints_like_a_record_table(qapp) -> None:
         return view.grab().toImage()
 
     assert shot(script) == shot(generic), "the same pixels"
+    script.clear()  # (the script's, not QStandardItemModel's, which would also drop the headers)
+    assert script.rowCount() == 0 and script.records == [] and script.headerData(1, Qt.Orientation.Horizontal) == "Note"

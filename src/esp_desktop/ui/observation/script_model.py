@@ -17,6 +17,7 @@ from ..widgets.record_model import (
     ID_ROLE,
     RECORD_ROLE,
     Index,
+    RecordRows,
     audience_chip,
     audience_tooltip,
     tag_chips,
@@ -36,7 +37,7 @@ def offset_text(seconds: int | None) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-class ScriptModel(QStandardItemModel):
+class ScriptModel(RecordRows, QStandardItemModel):  # (RecordRows.clear before Qt's)
     """The script's lines (``records``, snapshots from the service), one row each: time, text, tag chips, audience.
 
     Each Enter repaints every visible row, and painting asks the model some eight roles per cell: a model written
@@ -88,20 +89,10 @@ class ScriptModel(QStandardItemModel):
             self.blockSignals(False)
         self.endResetModel()
 
-    def clear(self) -> None:
-        self.set_records([])
-
-    def record(self, row: int) -> Any:
-        return self.records[row] if 0 <= row < len(self.records) else None
-
-    def row_of(self, record_id: str) -> int:
-        return next((i for i, r in enumerate(self.records) if r.id == record_id), -1)
-
     def replace(self, record: Any) -> None:
-        row = self.row_of(record.id)
+        row = self.put(record)
         if row < 0:
             return
-        self.records[row] = record
         self.blockSignals(True)  # one dataChanged for the row, not one per cell
         try:
             for col, item in enumerate(self._items(record)):

@@ -63,7 +63,32 @@ def tags_column(title: str = "Tags") -> Column:
     return Column(title, lambda r: " ".join([*r.indicator_codes, *r.equity_codes]), kind="tags")
 
 
-class RecordTableModel(QAbstractTableModel):
+class RecordRows:
+    """The records a table model shows, one a row: the look-ups screens use, shared by the table models."""
+
+    records: list[Any]
+
+    def set_records(self, records: Sequence[Any]) -> None:
+        raise NotImplementedError
+
+    def clear(self) -> None:
+        self.set_records([])
+
+    def record(self, row: int) -> Any:
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def row_of(self, record_id: str) -> int:
+        return next((i for i, r in enumerate(self.records) if r.id == record_id), -1)
+
+    def put(self, record: Any) -> int:
+        """Put ``record`` in the place of the shown record with its id: its row, or -1 if it is not shown."""
+        row = self.row_of(record.id)
+        if row >= 0:
+            self.records[row] = record
+        return row
+
+
+class RecordTableModel(QAbstractTableModel, RecordRows):
     def __init__(
         self, columns: Sequence[Column], parent: Any = None, late: Callable[[Any], bool] | None = None
     ) -> None:
@@ -78,21 +103,10 @@ class RecordTableModel(QAbstractTableModel):
         self.records = list(records)
         self.endResetModel()
 
-    def clear(self) -> None:
-        self.set_records([])
-
-    def record(self, row: int) -> Any:
-        return self.records[row] if 0 <= row < len(self.records) else None
-
-    def row_of(self, record_id: str) -> int:
-        return next((i for i, r in enumerate(self.records) if r.id == record_id), -1)
-
     def replace(self, record: Any) -> None:
-        row = self.row_of(record.id)
-        if row < 0:
-            return
-        self.records[row] = record
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        row = self.put(record)
+        if row >= 0:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def append(self, record: Any) -> int:
         row = len(self.records)
