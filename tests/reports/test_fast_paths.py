@@ -1,8 +1,9 @@
 """The renderer's shortcuts print what reportlab's general paths print (issue 15: a 40-page packet in 0.25 s).
 
 `layout.rich` (and `plain`, `px` without tags) skips the mini-XML parser, `fonts._TTFont.splitString` maps text
-already seen with a table, `fonts._TTFont.stringWidth` remembers widths, `layout.Para` keeps its lines for the
-width it was laid out at: each must give the same lines and the same bytes as the path it shortcuts.
+already seen with a table, `fonts._TTFont.stringWidth` remembers widths, `layout.same_frag` compares fragments
+without exceptions, `layout.Para` keeps its lines for the width it was laid out at: each must give the same
+lines and the same bytes as the path it shortcuts.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from reportlab import rl_config
+from reportlab.lib import rl_accel
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, paraparser
@@ -163,6 +165,22 @@ def test_string_width_is_reportlabs() -> None:
     assert ours.stringWidth("Zoë".encode(), 9.3, "utf8") == theirs.stringWidth("Zoë".encode(), 9.3, "utf8")
 
 
+def test_same_frag_is_reportlabs() -> None:
+    from reportlab.lib.rl_accel import sameFrag
+
+    from esp_desktop.reports.layout import same_frag
+
+    frags = [f for tag, close in TAGS for f in Paragraph(f"plain {tag}tagged{close} plain", S.note).frags]
+    frags += Paragraph('<font color="#5f6b76">same grey, other object</font> <u>under</u> <a href="x">link</a>'
+                       '<span backColor="yellow">back</span>', S.body).frags
+    extra = frags[0].clone(cbDefn=object()), frags[0].clone(lineBreak=True), frags[0].clone(nobr=True)
+    frags += [*extra, frags[0].clone(text="other text"), frags[1].clone()]
+    for f in frags:
+        for g in frags:
+            assert same_frag(f, g) == bool(sameFrag(f, g)), (vars(f), vars(g))
+    assert same_frag(frags[0], frags[-2]) and not same_frag(frags[0], frags[1])
+
+
 def test_sentence_ends_in_one_full_stop() -> None:
     assert sentence("The CT brought the log for Standard III.") == "The CT brought the log for Standard III."
     assert sentence("The CT brought the log for Standard III") == "The CT brought the log for Standard III."
@@ -191,6 +209,7 @@ def test_packet_unchanged_by_the_shortcuts(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(documents, "px", unparsed_px)
     monkeypatch.setattr(fonts._TTFont, "splitString", TTFont.splitString)
     monkeypatch.setattr(fonts._TTFont, "stringWidth", TTFont.stringWidth)
+    monkeypatch.setattr("reportlab.platypus.paragraph.sameFrag", rl_accel.sameFrag)
     monkeypatch.setattr(layout.Para, "wrap", Paragraph.wrap)  # lines broken afresh on every measure
     slow = render_pdf(doc, tmp_path / "slow.pdf", audience="panel")
     assert fast.pages == slow.pages

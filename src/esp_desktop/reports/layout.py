@@ -33,6 +33,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag
 
@@ -140,6 +141,27 @@ def fmt_hours(minutes: int) -> str:
 def tstyle(cmds: Sequence[tuple]) -> TableStyle:
     """TableStyle whose plain-string cells use the embedded font (reportlab's default is Helvetica)."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SANS), *cmds])
+
+
+# the style attributes two fragments must share to be drawn as one run (reportlab's rl_accel.sameFrag)
+_FRAG_STYLE = ("fontName", "fontSize", "textColor", "rise", "us_lines", "link", "backColor", "nobr")
+
+
+def same_frag(f: Any, g: Any) -> bool:
+    """Whether text fragments `f` and `g` print in the same style: reportlab's `sameFrag`, in Python.
+
+    Line breaking asks this for every word of a paragraph with more than one style (a script note with its grey
+    equity tail, a bullet with its grey "(indicators · by date)"). rl_accel's C version looks each attribute up
+    with getattr and swallows an AttributeError for every one a fragment lacks (most of them, always): 13% of
+    a packet's instructions. This is the pure-Python twin reportlab ships for when rl_accel is missing.
+    """
+    fd, gd = f.__dict__, g.__dict__
+    if "cbDefn" in fd or "lineBreak" in fd or "cbDefn" in gd or "lineBreak" in gd:
+        return False
+    return [fd.get(k) for k in _FRAG_STYLE] == [gd.get(k) for k in _FRAG_STYLE]
+
+
+rl_paragraph.sameFrag = same_frag  # the module breakLines looks it up in (imported from rl_accel by name)
 
 
 class Para(Paragraph):
