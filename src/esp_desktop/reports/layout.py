@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -182,6 +183,62 @@ class Para(Paragraph):
         size = super().wrap(availWidth, availHeight)
         self._laid_out_at = availWidth
         return size
+
+    def breakLines(self, width: float | list[float]) -> Any:  # noqa: N802 - reportlab API
+        """reportlab's line breaking, with a short way for text in one style that needs no word split.
+
+        That is nearly every paragraph (the parser-free `plain` ones). reportlab's general loop measures each
+        word through three Python calls and weighs hyphenation, soft hyphens and long-word splitting for it;
+        here the same greedy fill (with reportlab's space shrinkage) runs over widths measured once. Anything
+        else — several styles, soft hyphens, a word wider than a line, hyphenation or bidi styles — goes to
+        reportlab, and so does nothing at all in between: the result is reportlab's, value for value.
+        """
+        frags, style = self.frags, self.style
+        f = frags[0] if len(frags) == 1 else None
+        text = getattr(f, "text", None)
+        if (
+            f is None
+            or text is None
+            or "\xad" in text
+            or style.endDots
+            or style.wordWrap
+            or style.shaping
+            or getattr(style, "hyphenationLang", "")
+            or style.uriWasteReduce
+            or style.embeddedHyphenation
+            or hasattr(f, "cbDefn")
+            or hasattr(f, "backColor")
+        ):
+            return super().breakLines(width)
+        max_widths = list(width) if isinstance(width, (tuple, list)) else [width]
+        rl_paragraph._handleBulletWidth(self.bulletText, style, max_widths)
+        font_name, size = f.fontName, f.fontSize
+        measure = pdfmetrics.getFont(font_name).stringWidth
+        words = rl_paragraph.split(rl_paragraph.strip(text))
+        widths = [measure(w, size, self.encoding) for w in words]
+        if widths and max(widths) > min(max_widths):  # reportlab splits a word wider than its line
+            return super().breakLines(width)
+        ascent, descent = pdfmetrics.getAscentDescent(font_name, size)
+        self.height = self._width_max = self._splitLongWordCount = self._hyphenations = 0
+        space = measure(" ", size, self.encoding)
+        shrink = style.spaceShrinkage * space
+        lines: list[tuple[float, list[str]]] = []
+        line: list[str] = []
+        used, lineno, line_width, last = -space, 0, max_widths[0], len(max_widths) - 1
+        for word, word_width in zip(words, widths, strict=True):
+            new = used + space + word_width
+            if new <= line_width + shrink * len(line) or not line:
+                line.append(word)
+                used = new
+            else:
+                self._width_max = max(self._width_max, used)
+                lines.append((line_width - used, line))
+                line, used, lineno = [word], word_width, lineno + 1
+                line_width = max_widths[min(last, lineno)]
+        if line:
+            self._width_max = max(self._width_max, used)
+            lines.append((line_width - used, line))
+        return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
 
 
 # style -> {opening tag: the text fragment reportlab's parser makes inside that tag in that style} (see `rich`)
