@@ -1,8 +1,9 @@
 """The renderer's shortcuts print what reportlab's general paths print (issue 15: a 40-page packet in 0.25 s).
 
 `layout.rich` (and `plain`, `px` without tags) skips the mini-XML parser, `fonts._TTFont.splitString` maps text
-already seen with a table, `fonts._TTFont.stringWidth` remembers widths, `layout.Para` keeps its lines for the
-width it was laid out at: each must give the same lines and the same bytes as the path it shortcuts.
+already seen with a table, `fonts._TTFont.stringWidth` remembers widths, `layout.same_frag` compares fragments
+without exceptions, `layout.Para` breaks one-style text the short way and keeps its lines for the width it was
+laid out at: each must give the same lines and the same bytes as the path it shortcuts.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from reportlab import rl_config
+from reportlab.lib import rl_accel
+from reportlab.lib.abag import ABag
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, paraparser
@@ -163,6 +168,53 @@ def test_string_width_is_reportlabs() -> None:
     assert ours.stringWidth("Zoë".encode(), 9.3, "utf8") == theirs.stringWidth("Zoë".encode(), 9.3, "utf8")
 
 
+def _deep(x: object) -> object:
+    """reportlab's line structures (attribute bags without ==) as plain values."""
+    if isinstance(x, ABag):
+        return {k: _deep(v) for k, v in vars(x).items()}
+    if isinstance(x, (list, tuple)):
+        return [_deep(v) for v in x]
+    return x
+
+
+_WORD = st.text(alphabet="aWiléé&-.,;·—\u00a0\u2002\t ", max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=st.lists(_WORD, max_size=40),
+    odd=st.sampled_from(["", "", "", "王", "soft\xadhyphen", "x" * 90]),  # reportlab's way: several fonts, shy, long
+    style=st.sampled_from([S.body, S.note, S.bullet, S.cell, S.h1, S.small]),
+    first=st.floats(min_value=20, max_value=480),
+    rest=st.floats(min_value=20, max_value=480),
+)
+def test_line_breaking_is_reportlabs(words: list[str], odd: str, style, first: float, rest: float) -> None:
+    """Para.breakLines' short way gives reportlab's lines, value for value (or hands over to reportlab)."""
+    text = " ".join([*words, odd])
+    ours = plain(text, style, bullet="09:05" if style is S.note else None)
+    theirs = plain(text, style, bullet="09:05" if style is S.note else None)
+    got = ours.breakLines([first, rest])
+    want = Paragraph.breakLines(theirs, [first, rest])
+    assert _deep(got) == _deep(want)
+    assert (ours._width_max, ours.height) == (theirs._width_max, theirs.height)
+
+
+def test_same_frag_is_reportlabs() -> None:
+    from reportlab.lib.rl_accel import sameFrag
+
+    from esp_desktop.reports.layout import same_frag
+
+    frags = [f for tag, close in TAGS for f in Paragraph(f"plain {tag}tagged{close} plain", S.note).frags]
+    frags += Paragraph('<font color="#5f6b76">same grey, other object</font> <u>under</u> <a href="x">link</a>'
+                       '<span backColor="yellow">back</span>', S.body).frags
+    extra = frags[0].clone(cbDefn=object()), frags[0].clone(lineBreak=True), frags[0].clone(nobr=True)
+    frags += [*extra, frags[0].clone(text="other text"), frags[1].clone()]
+    for f in frags:
+        for g in frags:
+            assert same_frag(f, g) == bool(sameFrag(f, g)), (vars(f), vars(g))
+    assert same_frag(frags[0], frags[-2]) and not same_frag(frags[0], frags[1])
+
+
 def test_sentence_ends_in_one_full_stop() -> None:
     assert sentence("The CT brought the log for Standard III.") == "The CT brought the log for Standard III."
     assert sentence("The CT brought the log for Standard III") == "The CT brought the log for Standard III."
@@ -191,7 +243,9 @@ def test_packet_unchanged_by_the_shortcuts(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(documents, "px", unparsed_px)
     monkeypatch.setattr(fonts._TTFont, "splitString", TTFont.splitString)
     monkeypatch.setattr(fonts._TTFont, "stringWidth", TTFont.stringWidth)
+    monkeypatch.setattr("reportlab.platypus.paragraph.sameFrag", rl_accel.sameFrag)
     monkeypatch.setattr(layout.Para, "wrap", Paragraph.wrap)  # lines broken afresh on every measure
+    monkeypatch.setattr(layout.Para, "breakLines", Paragraph.breakLines)
     slow = render_pdf(doc, tmp_path / "slow.pdf", audience="panel")
     assert fast.pages == slow.pages
     assert fast.path.read_bytes() == slow.path.read_bytes()

@@ -20,6 +20,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -33,6 +34,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as rl_paragraph
 from reportlab.platypus.paragraph import cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaFrag
 
@@ -142,6 +144,27 @@ def tstyle(cmds: Sequence[tuple]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.SANS), *cmds])
 
 
+# the style attributes two fragments must share to be drawn as one run (reportlab's rl_accel.sameFrag)
+_FRAG_STYLE = ("fontName", "fontSize", "textColor", "rise", "us_lines", "link", "backColor", "nobr")
+
+
+def same_frag(f: Any, g: Any) -> bool:
+    """Whether text fragments `f` and `g` print in the same style: reportlab's `sameFrag`, in Python.
+
+    Line breaking asks this for every word of a paragraph with more than one style (a script note with its grey
+    equity tail, a bullet with its grey "(indicators · by date)"). rl_accel's C version looks each attribute up
+    with getattr and swallows an AttributeError for every one a fragment lacks (most of them, always): 13% of
+    a packet's instructions. This is the pure-Python twin reportlab ships for when rl_accel is missing.
+    """
+    fd, gd = f.__dict__, g.__dict__
+    if "cbDefn" in fd or "lineBreak" in fd or "cbDefn" in gd or "lineBreak" in gd:
+        return False
+    return [fd.get(k) for k in _FRAG_STYLE] == [gd.get(k) for k in _FRAG_STYLE]
+
+
+rl_paragraph.sameFrag = same_frag  # the module breakLines looks it up in (imported from rl_accel by name)
+
+
 class Para(Paragraph):
     """A Paragraph that lays its lines out once per width.
 
@@ -160,6 +183,62 @@ class Para(Paragraph):
         size = super().wrap(availWidth, availHeight)
         self._laid_out_at = availWidth
         return size
+
+    def breakLines(self, width: float | list[float]) -> Any:  # noqa: N802 - reportlab API
+        """reportlab's line breaking, with a short way for text in one style that needs no word split.
+
+        That is nearly every paragraph (the parser-free `plain` ones). reportlab's general loop measures each
+        word through three Python calls and weighs hyphenation, soft hyphens and long-word splitting for it;
+        here the same greedy fill (with reportlab's space shrinkage) runs over widths measured once. Anything
+        else — several styles, soft hyphens, a word wider than a line, hyphenation or bidi styles — goes to
+        reportlab, and so does nothing at all in between: the result is reportlab's, value for value.
+        """
+        frags, style = self.frags, self.style
+        f = frags[0] if len(frags) == 1 else None
+        text = getattr(f, "text", None)
+        if (
+            f is None
+            or text is None
+            or "\xad" in text
+            or style.endDots
+            or style.wordWrap
+            or style.shaping
+            or getattr(style, "hyphenationLang", "")
+            or style.uriWasteReduce
+            or style.embeddedHyphenation
+            or hasattr(f, "cbDefn")
+            or hasattr(f, "backColor")
+        ):
+            return super().breakLines(width)
+        max_widths = list(width) if isinstance(width, (tuple, list)) else [width]
+        rl_paragraph._handleBulletWidth(self.bulletText, style, max_widths)
+        font_name, size = f.fontName, f.fontSize
+        measure = pdfmetrics.getFont(font_name).stringWidth
+        words = rl_paragraph.split(rl_paragraph.strip(text))
+        widths = [measure(w, size, self.encoding) for w in words]
+        if widths and max(widths) > min(max_widths):  # reportlab splits a word wider than its line
+            return super().breakLines(width)
+        ascent, descent = pdfmetrics.getAscentDescent(font_name, size)
+        self.height = self._width_max = self._splitLongWordCount = self._hyphenations = 0
+        space = measure(" ", size, self.encoding)
+        shrink = style.spaceShrinkage * space
+        lines: list[tuple[float, list[str]]] = []
+        line: list[str] = []
+        used, lineno, line_width, last = -space, 0, max_widths[0], len(max_widths) - 1
+        for word, word_width in zip(words, widths, strict=True):
+            new = used + space + word_width
+            if new <= line_width + shrink * len(line) or not line:
+                line.append(word)
+                used = new
+            else:
+                self._width_max = max(self._width_max, used)
+                lines.append((line_width - used, line))
+                line, used, lineno = [word], word_width, lineno + 1
+                line_width = max_widths[min(last, lineno)]
+        if line:
+            self._width_max = max(self._width_max, used)
+            lines.append((line_width - used, line))
+        return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
 
 
 # style -> {opening tag: the text fragment reportlab's parser makes inside that tag in that style} (see `rich`)
