@@ -187,7 +187,7 @@ class Records(Database):
             # Plain dicts and Core executemany on the tables, not ORM objects nor ORM bulk statements (which
             # cost more than the database's own work here): a push is up to 500 records, the server's hot path.
             if inserts:
-                session.execute(_RECORDS.insert(), inserts)
+                db.insert_many(session, _RECORDS, inserts)
             if updates:
                 session.execute(
                     _RECORDS.update().where(_RECORDS.c.record_id == bindparam("b_record_id")),
@@ -195,7 +195,7 @@ class Records(Database):
                      for row in updates],
                 )
             if processed:
-                session.execute(_PROCESSED.insert(), processed)
+                db.insert_many(session, _PROCESSED, processed)
             if who.role == "ct":  # a Panel member's device never tells the server about a case's programs or sites
                 _store_cases(session, who, [p.change.record for p in plans if p.kind in ("accept", "conflict")], now)
             self._audit(

@@ -49,6 +49,9 @@ def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL", sam
         # WAL: readers (UI) never block the writer (autosave). FULL: a committed line survives power loss.
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA synchronous={synchronous}")
+        # No checkpoint inside a commit (a CT's Enter waited for it every ~50 lines): the store checkpoints when
+        # it is quiet, on its own thread (store/checkpoint.py).
+        cur.execute("PRAGMA wal_autocheckpoint=0")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA temp_store=MEMORY")  # no plaintext temp files on disk
         cur.execute("PRAGMA busy_timeout=5000")

@@ -10,6 +10,7 @@ so open screens refresh from what actually changed, whoever changed it (a screen
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import column, delete, event, func, insert, inspect, select, table, update
@@ -124,9 +125,10 @@ def _after_flush(session: Session, _ctx: Any) -> None:
     pending = session.info.pop("_pending_audit", None)
     if pending:
         audit_rows(conn, pending)
-    touched = [o for o in list(session.new) + list(session.dirty) if isinstance(o, Record) and o.__search_fields__]
+    new = [o for o in session.new if isinstance(o, Record) and o.__search_fields__]
+    touched = new + [o for o in session.dirty if isinstance(o, Record) and o.__search_fields__]
     if touched:
-        reindex(conn, touched)
+        reindex(conn, touched, inserted={o.id for o in new})
 
 
 def search_text(obj: Record) -> str:
@@ -139,17 +141,20 @@ def search_body(fields: tuple[str, ...], get: Any) -> str:
     return "\n".join(str(p) for p in parts if p)
 
 
-def reindex(conn: Any, objs: list[Record]) -> None:
+def reindex(conn: Any, objs: list[Record], *, inserted: Collection[str] = ()) -> None:
     """Replace the full-text rows of ``objs`` (drop deleted ones). Rows are found through ``search_map``."""
     reindex_rows(conn, [(o.__record_type__, o.id, getattr(o, "educator_id", None),
-                         None if o.deleted else search_text(o)) for o in objs])
+                         None if o.deleted else search_text(o)) for o in objs], inserted=inserted)
 
 
-def reindex_rows(conn: Any, rows: list[tuple[str, str, str | None, str | None]]) -> None:
+def reindex_rows(conn: Any, rows: list[tuple[str, str, str | None, str | None]], *,
+                 inserted: Collection[str] = ()) -> None:
     """Replace the full-text rows of records given as ``(record_type, record_id, educator_id, body)``; a body of
-    None or "" (deleted, or nothing to index) only drops the old row. The bulk form the sync engine uses."""
+    None or "" (deleted, or nothing to index) only drops the old row. The bulk form the sync engine uses.
+    ``inserted``: ids of records this flush has just inserted: they have no rows to drop (a line typed in the
+    capture screen skips the look-up; issue 15)."""
     idx = _SEARCH_TABLE
-    ids = [r[1] for r in rows]
+    ids = [r[1] for r in rows if r[1] not in inserted]
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
         old = list(conn.execute(select(SearchMap.fts_rowid).where(SearchMap.record_id.in_(chunk))).scalars())

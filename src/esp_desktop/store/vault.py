@@ -35,6 +35,7 @@ from ..core.errors import (
 from . import keys, migrate
 from .attachments import AttachmentStore
 from .changes import ChangeFeed
+from .checkpoint import Checkpointer
 from .db import make_engine, make_sessionmaker, verify_readable
 
 DB_NAME = keys.DB_NAME
@@ -54,6 +55,7 @@ class Store:
         self.changes = ChangeFeed()  # what each commit changed (store/changes.py)
         self.sessions = make_sessionmaker(engine, self.changes)
         self.attachments = AttachmentStore(data_dir / "attachments")
+        self.checkpointer = Checkpointer(engine)  # the WAL is copied back when the store is quiet, not in a commit
 
     @property
     def store_id(self) -> str:
@@ -109,6 +111,7 @@ class Store:
         keys.keyring_forget(self.store_id)
 
     def close(self) -> None:
+        self.checkpointer.close()
         self.engine.dispose()
         self._data_key = b""
 

@@ -2,32 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QPainter, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
 from ...core import timefmt
+from ...core.enums import label
 from ..widgets.fields import ChipDelegate
 from ..widgets.record_model import (
     CHIPS_ROLE,
     ID_ROLE,
     RECORD_ROLE,
-    Column,
     Index,
-    RecordTableModel,
-    audience_column,
-    tags_column,
+    audience_chip,
+    audience_tooltip,
+    tag_chips,
 )
 
 TEXT_COLUMN = 1
-# The view asks every visible cell for some eight roles on each paint (font, alignment, colours, check state...);
-# the script answers only these, as plain ints: an enum member looked up per call cost more than the answer.
-_DISPLAY, _EDIT = int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.EditRole)
-_SERVED = frozenset({_DISPLAY, _EDIT, int(Qt.ItemDataRole.AccessibleTextRole), int(Qt.ItemDataRole.ToolTipRole),
-                     int(RECORD_ROLE), int(CHIPS_ROLE), int(ID_ROLE)})
+HEADERS = ("Time", "Note", "Tags", "Audience")
+_DISPLAY, _EDIT = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole
+_ACCESSIBLE, _TOOLTIP = Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole
 _FLAGS = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
 _EDITABLE = _FLAGS | Qt.ItemFlag.ItemIsEditable
 
@@ -38,45 +36,89 @@ def offset_text(seconds: int | None) -> str:
     return f"{h}:{rest // 60:02d}:{rest % 60:02d}" if h else f"{rest // 60:02d}:{rest % 60:02d}"
 
 
-class ScriptModel(RecordTableModel):
-    """Lines are edited in place (double-click or F2 on the text); ``on_edit(note, text)`` saves the change
-    and returns the stored note, which replaces the row."""
+class ScriptModel(QStandardItemModel):
+    """The script's lines (``records``, snapshots from the service), one row each: time, text, tag chips, audience.
+
+    Each Enter repaints every visible row, and painting asks the model some eight roles per cell: a model written
+    in Python answered each through a Python call. Here every cell's roles are stored once per line in Qt's own
+    items, so painting calls no Python for the text columns (issue 15: Enter -> painted).
+
+    Lines are edited in place (double-click or F2 on the text); ``on_edit(note, text)`` saves the change and returns
+    the stored note, which replaces the row. Set it before the first line is shown (it decides the text's flags)."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(
-            [
-                Column(
-                    "Time",
-                    lambda n: offset_text(n.offset_seconds),
-                    tooltip=lambda n: timefmt.screen_time(n.at, seconds=True),
-                ),
-                Column("Note", lambda n: n.text),
-                tags_column(),
-                audience_column(),
-            ],
-            parent,
-        )
+        super().__init__(0, len(HEADERS), parent)
+        self.setHorizontalHeaderLabels(list(HEADERS))
+        self.records: list[Any] = []
         self.on_edit: Callable[[Any, str], Any] | None = None
 
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return _EDITABLE if index.column() == TEXT_COLUMN and self.on_edit is not None else _FLAGS
+    # --- content
+    def _items(self, note: Any) -> list[QStandardItem]:
+        tags = " ".join([*note.indicator_codes, *note.equity_codes])
+        badge = label(note.audience)
+        cells: list[tuple[str, str | None, list[tuple[str, str]] | None]] = [
+            (offset_text(note.offset_seconds), timefmt.screen_time(note.at, seconds=True), None),
+            (note.text, None, None),
+            (tags, None, tag_chips(note.indicator_codes, note.equity_codes)),
+            (badge, audience_tooltip(note.audience), [audience_chip(note.audience)]),
+        ]
+        items = []
+        for col, (text, tip, chips) in enumerate(cells):
+            item = QStandardItem(text)
+            item.setFlags(_EDITABLE if col == TEXT_COLUMN and self.on_edit is not None else _FLAGS)
+            item.setData(text, _ACCESSIBLE)
+            item.setData(note, RECORD_ROLE)
+            item.setData(note.id, ID_ROLE)
+            if tip is not None:
+                item.setData(tip, _TOOLTIP)
+            if chips is not None:
+                item.setData(chips, CHIPS_ROLE)
+            items.append(item)
+        return items
 
-    def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        """Painting a frame asks this some 600 times (issue 15: Enter -> painted): roles the script does not
-        answer return at once, the text is read straight from the record."""
-        if role not in _SERVED or not index.isValid():
-            return None
-        if role == _DISPLAY:
-            v = self.columns[index.column()].value(self.records[index.row()])
-            return "" if v is None else str(v)
-        if role == _EDIT:
-            return self.records[index.row()].text if index.column() == TEXT_COLUMN else None
-        return super().data(index, role)
+    def set_records(self, records: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.blockSignals(True)  # one reset for the views, not a signal per row
+        try:
+            self.setRowCount(0)
+            self.records = list(records)
+            for note in self.records:
+                self.appendRow(self._items(note))
+        finally:
+            self.blockSignals(False)
+        self.endResetModel()
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802 - Qt override
-        if role != Qt.ItemDataRole.EditRole or index.column() != TEXT_COLUMN or self.on_edit is None:
+    def clear(self) -> None:
+        self.set_records([])
+
+    def record(self, row: int) -> Any:
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def row_of(self, record_id: str) -> int:
+        return next((i for i, r in enumerate(self.records) if r.id == record_id), -1)
+
+    def replace(self, record: Any) -> None:
+        row = self.row_of(record.id)
+        if row < 0:
+            return
+        self.records[row] = record
+        self.blockSignals(True)  # one dataChanged for the row, not one per cell
+        try:
+            for col, item in enumerate(self._items(record)):
+                self.setItem(row, col, item)
+        finally:
+            self.blockSignals(False)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
+
+    def append(self, record: Any) -> int:
+        row = len(self.records)
+        self.records.append(record)
+        self.appendRow(self._items(record))
+        return row
+
+    def setData(self, index: Index, value: Any, role: int = _EDIT) -> bool:  # noqa: N802 - Qt override
+        """An edit of a line's text: saved through ``on_edit`` first, shown once it is stored."""
+        if role != _EDIT or index.column() != TEXT_COLUMN or self.on_edit is None:
             return False
         note = self.records[index.row()]
         if str(value).strip() == note.text:

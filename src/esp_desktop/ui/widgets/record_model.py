@@ -38,6 +38,10 @@ def audience_chip(audience: str) -> tuple[str, str]:
     return label(audience), AUDIENCE_COLORS.get(audience, TAG_COLOR)
 
 
+def audience_tooltip(audience: str) -> str:
+    return f"Who may read this: {policy.who_may_read(audience)} (right-click or Menu key to change)"
+
+
 def tag_chips(indicators: Sequence[str] = (), equity: Sequence[str] = ()) -> list[tuple[str, str]]:
     return [(c, TAG_COLOR) for c in indicators] + [(c, EQUITY_COLOR) for c in equity]
 
@@ -122,7 +126,7 @@ class RecordTableModel(QAbstractTableModel):
             if col.tooltip:
                 return col.tooltip(rec)
             if col.kind == "audience":
-                return f"Who may read this: {policy.who_may_read(rec.audience)} (right-click or Menu key to change)"
+                return audience_tooltip(rec.audience)
             return None
         if role == CHIPS_ROLE:
             if col.kind == "audience":
