@@ -101,6 +101,8 @@ win.show()
 if typing_s:                                     # the CT types the passphrase meanwhile
     win.grab()
     end = time.perf_counter() + typing_s
+    from PySide6.QtTest import QTest
+    QTest.keyClicks(win.unlock_screen.passphrase, passphrase)  # key events, as typed (textEdited, not setText)
     while time.perf_counter() < end:
         pump()
         time.sleep(0.005)

@@ -171,7 +171,10 @@ class EducatorPage(QWidget):
             self.tabs.blockSignals(blocked)
             stand_in.deleteLater()
             if self.educator_id:
-                tab.load(self.educator_id)
+                try:
+                    tab.load(self.educator_id)
+                except Exception as exc:  # noqa: BLE001 - e.g. the educator was removed elsewhere meanwhile
+                    self.message.show_error(exc)
         return tab
 
     def _built(self, *names: str) -> list[Any]:
