@@ -181,9 +181,10 @@ async def push_all(url: str, tokens: list[str], work: dict[str, list[bytes]]) ->
     return time.perf_counter() - start
 
 
-def run(cluster: Cluster, workers: int, src: Path | None = None, label: str = "") -> float:
-    """Pushes per second with `workers` worker processes (a fresh database and data directory); `src`: the
-    esp-central code to run (another checkout's src/), by default this one's."""
+def run(cluster: Cluster, workers: int, src: Path | None = None, label: str = "") -> tuple[float, dict[str, float]]:
+    """Pushes per second with `workers` worker processes (a fresh database and data directory), and the CPU ms
+    per push of esp-central, PostgreSQL and the load generator; `src`: the esp-central code to run (another
+    checkout's src/), by default this one's."""
     data_dir = Path(tempfile.mkdtemp(prefix="esp-bench-central-"))
     try:
         db_url = cluster.new_db()
@@ -239,7 +240,7 @@ def run(cluster: Cluster, workers: int, src: Path | None = None, label: str = ""
               f"{pushes / seconds:.1f} pushes/s, {pushes * BATCH / seconds:.0f} records/s; CPU ms per push: "
               + ", ".join(f"{k} {v:.1f}" for k, v in per_push.items())
               + f"; busiest processes' CPU s {shares}; load average {load0:.1f} -> {load1:.1f}", flush=True)
-        return pushes / seconds
+        return pushes / seconds, per_push
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
 
@@ -249,6 +250,18 @@ def spread(values: list[float]) -> str:
     if not values:
         return "no run"
     return f"median {statistics.median(values):.1f} (min {min(values):.1f}, max {max(values):.1f})"
+
+
+def ceiling(one: list[dict[str, float]], two: list[dict[str, float]]) -> str:
+    """The best 2/1 ratio these CPU costs allow on an otherwise idle 2-core machine: one worker is capped by one
+    core (1/W pushes per ms), two workers by both cores shared with PostgreSQL and the generator (2/(W+P+G)).
+    On a busy machine the wall-clock ratio follows the other processes' load; this follows the code."""
+    if not one or not two:
+        return "CPU bound on 2 cores: no run"
+    w1 = statistics.median(c["esp-central"] for c in one)
+    w2, p, g = (statistics.median(c[k] for c in two) for k in ("esp-central", "postgres", "load generator"))
+    return (f"CPU bound on 2 idle cores 2*W1/(W2+P+G) = 2*{w1:.1f}/({w2:.1f}+{p:.1f}+{g:.1f}) = "
+            f"{2 * w1 / (w2 + p + g):.2f} (CPU ms per push, medians)")
 
 
 def main() -> None:
@@ -262,6 +275,7 @@ def main() -> None:
         return
     cluster = Cluster()
     results: dict[tuple[str, int], list[float]] = {}
+    cpu: dict[tuple[str, int], list[dict[str, float]]] = {}
     sources: list[tuple[str, Path | None]] = [("", None)]
     if args.compare:
         sources = [("before: ", (args.compare / "src").resolve()), ("after: ", None)]
@@ -271,7 +285,8 @@ def main() -> None:
             for label, src in sources:
                 for workers in (1, 2):
                     try:
-                        rps = run(cluster, workers, src, label)
+                        rps, per_push = run(cluster, workers, src, label)
+                        cpu.setdefault((label, workers), []).append(per_push)
                     except RuntimeError as exc:  # e.g. workers killed as hung while starting (a busy machine)
                         print(f"{label}{workers} worker(s): {exc}", flush=True)
                         rps = math.nan
@@ -282,6 +297,7 @@ def main() -> None:
         one, two = results[(label, 1)], results[(label, 2)]
         ratios = [b / a for a, b in zip(one, two, strict=True)]
         print(f"{label}pushes/s on 1 worker {spread(one)}; on 2 {spread(two)}; 2/1 per round {spread(ratios)}")
+        print(f"{label}{ceiling(cpu.get((label, 1), []), cpu.get((label, 2), []))}")
     one, two = results[("after: " if args.compare else "", 1)], results[("after: " if args.compare else "", 2)]
     best = [max((v for v in runs if not math.isnan(v)), default=math.nan) for runs in (one, two)]
     value = None if math.isnan(best[0] + best[1]) else round(best[1] / best[0], 2)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from esp_desktop.server import db
 from esp_desktop.server.base import aware
@@ -91,3 +92,15 @@ def test_rows_join_the_sessions_transaction(engine: Any) -> None:
     with db.session_factory(engine)() as session:
         assert session.scalar(select(Record.record_id)) is None
         assert session.scalar(select(ProcessedChange.client_change_id)) is None
+
+
+def test_a_duplicate_key_is_an_integrity_error(engine: Any) -> None:
+    """Two CTs' pushes creating one record id at once: the loser's rows clash as SQLAlchemy's IntegrityError,
+    which the API answers with 409 "try again" (app.py), as it did before COPY."""
+    owner = _owner(engine)
+    with db.session_factory(engine).begin() as session:
+        db.insert_many(session, _RECORDS, [_row(1, "first", owner)])
+    with pytest.raises(IntegrityError), db.session_factory(engine).begin() as session:
+        db.insert_many(session, _RECORDS, [{**_row(1, "second", owner), "seq": 2000}])
+    with db.session_factory(engine)() as session:
+        assert session.scalars(select(Record.payload)).all() == ["first"]

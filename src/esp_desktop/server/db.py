@@ -14,7 +14,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, Table, create_engine, event, insert
+from sqlalchemy import Engine, Table, create_engine, event, exc, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -183,8 +183,15 @@ def insert_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     names = list(rows[0])
     quote = dialect.identifier_preparer
     columns = ", ".join(quote.quote(name) for name in names)
-    # The session's own DBAPI connection, so the rows join its transaction (psycopg's COPY).
-    cursor = session.connection().connection.cursor()
-    with cursor.copy(f"COPY {quote.format_table(table)} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[name] for name in names])
+    statement = f"COPY {quote.format_table(table)} ({columns}) FROM STDIN"
+    # The session's own DBAPI connection, so the rows join its transaction; COPY is psycopg's, beyond DB-API.
+    cursor: Any = session.connection().connection.cursor()
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+    except dialect.loaded_dbapi.Error as err:
+        # The driver's error as SQLAlchemy would have raised it (a duplicate key is an IntegrityError: 409).
+        raise exc.DBAPIError.instance(statement, None, err, dialect.loaded_dbapi.Error) from err
+    finally:
+        cursor.close()
