@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import signal
@@ -18,7 +17,7 @@ from esp_desktop.services import Services
 from esp_desktop.store.models import RECORD_TYPES, SyncConflict
 from esp_desktop.store.records import record_to_dict
 from esp_desktop.store.vault import Vault
-from esp_desktop.sync.client import DeviceRefused, MassDeletion, SyncClient, SyncError
+from esp_desktop.sync.client import DeviceRefused, MassDeletion, SyncClient
 from tests.helpers.env import PASSPHRASE
 
 
@@ -278,26 +277,3 @@ def test_tls_server_is_verified_and_a_pinned_certificate_is_trusted(served, stor
         assert pinned.sync().pushed > 0
         pinned.close()
     store.close()
-
-
-@pytest.mark.parametrize("served", ["sqlite"], indirect=True)
-def test_a_sync_hands_back_the_objects_it_set_aside_from_the_garbage_collector(devices, monkeypatch):
-    a, _ = devices
-    frozen_during: list[int] = []
-    pull = a.client._pull
-
-    def watching(report):
-        frozen_during.append(gc.get_freeze_count())
-        return pull(report)
-
-    monkeypatch.setattr(a.client, "_pull", watching)
-    assert a.client.sync().pushed > 0
-    assert frozen_during[0] > 0 and gc.get_freeze_count() == 0
-
-    def failing(_report):
-        raise SyncError("the link dropped")
-
-    monkeypatch.setattr(a.client, "_pull", failing)
-    with pytest.raises(SyncError):
-        a.client.sync()
-    assert gc.get_freeze_count() == 0  # also after a failed sync

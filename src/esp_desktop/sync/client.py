@@ -27,7 +27,6 @@ and meets the server's version at the next push. Nothing is silently overwritten
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import logging
 import os
 import random
@@ -222,7 +221,7 @@ class SyncClient:
 
     # ------------------------------------------------------------------ one sync
     def sync(self, *, allow_mass_delete: bool = False) -> SyncReport:
-        with self._exclusive(), _old_objects_frozen():
+        with self._exclusive():
             st = self.state()
             if not st.token:
                 raise NotEnrolled()
@@ -510,20 +509,6 @@ class SyncClient:
             if attachments.download(self.transport, self.store.attachments, attachment_id, sha):
                 pending.pop(attachment_id)
                 self._update_state(downloads=pending)
-
-
-@contextmanager
-def _old_objects_frozen() -> Iterator[None]:
-    """A sync makes tens of thousands of objects that live for the whole sync (records, pages, changes), which
-    sets off the cyclic garbage collector again and again, and its full collections walk every object the
-    application held before the sync too (with the collector off, a 10,000-record sync took a fifth less CPU).
-    Those older objects are set aside for the sync's duration (``gc.freeze``) and handed back afterwards
-    (``gc.unfreeze``): any garbage among them is collected then. Nothing else in the application freezes."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _live_among(conn: Any, envs: list[P.RecordEnvelope]) -> int:
