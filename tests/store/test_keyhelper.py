@@ -104,10 +104,12 @@ def test_a_helper_killed_while_waiting_is_replaced(keyfile, no_derivation_here) 
     "import os, sys; sys.stdin.readline(); os.kill(os.getpid(), 9)",  # killed while deriving
     "import sys; sys.stdin.readline(); print('not a key')",  # answers nonsense
     "import sys; sys.stdin.readline(); print('ab' * 32); sys.exit(3)",  # a key, but it failed
+    "import sys, time; sys.stdin.readline(); time.sleep(3600)",  # stuck: never answers (the test times out without the limit)
 ])
 def test_a_helper_that_dies_or_garbles_falls_back_to_the_app(keyfile, monkeypatch, dies) -> None:
     kf, data_key = keyfile
     monkeypatch.setattr(keyhelper, "command", lambda: [sys.executable, "-c", dies])
+    monkeypatch.setattr(keyhelper, "ANSWER_TIMEOUT_S", 2.0)
     assert keyhelper.unwrap_key(kf, PASSPHRASE) == data_key
     with pytest.raises(WrongPassphrase):
         keyhelper.unwrap_key(kf, "not the passphrase")

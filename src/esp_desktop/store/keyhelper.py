@@ -28,6 +28,9 @@ log = logging.getLogger(__name__)
 HELPER_FLAG = "--esp-key-helper"  # the frozen app's argument that makes it a helper (installers/launcher.py)
 
 _lock = threading.Lock()
+# Argon2id with the store's parameters takes well under a second; a helper silent this long is stuck (stopped,
+# swapped out), and the unlock must not wait on it for ever: the app then opens the key file itself.
+ANSWER_TIMEOUT_S = 60.0
 _waiting: subprocess.Popen[bytes] | None = None  # a helper started ahead, its code loaded, awaiting a passphrase
 
 
@@ -81,12 +84,12 @@ def _ask(proc: subprocess.Popen[bytes], passphrase: str, kf: keys.KeyFile) -> st
     """The helper's answer: "wrong", or 32 bytes as hex; None if it failed."""
     request = json.dumps({"passphrase": passphrase, "keyfile": kf.to_json()})
     try:
-        out, _err = proc.communicate(request.encode("utf-8") + b"\n")
+        out, _err = proc.communicate(request.encode("utf-8") + b"\n", timeout=ANSWER_TIMEOUT_S)
         answer = out.decode("ascii").strip()
         if proc.returncode == 0 and (answer == "wrong" or len(bytes.fromhex(answer)) == 32):
             return answer
         log.warning("key helper failed (exit code %s); opening the key file in the app", proc.returncode)
-    except (OSError, ValueError) as exc:  # a broken pipe (the helper died), or not a key
+    except (OSError, ValueError, subprocess.TimeoutExpired) as exc:  # a broken pipe (it died), not a key, stuck
         log.warning("key helper failed (%s); opening the key file in the app", type(exc).__name__)
     proc.kill()
     proc.wait()
