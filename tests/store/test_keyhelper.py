@@ -104,7 +104,7 @@ def test_a_helper_killed_while_waiting_is_replaced(keyfile, no_derivation_here) 
     "import os, sys; sys.stdin.readline(); os.kill(os.getpid(), 9)",  # killed while deriving
     "import sys; sys.stdin.readline(); print('not a key')",  # answers nonsense
     "import sys; sys.stdin.readline(); print('ab' * 32); sys.exit(3)",  # a key, but it failed
-    "import sys, time; sys.stdin.readline(); time.sleep(3600)",  # stuck: never answers (the test times out without the limit)
+    "import sys, time; sys.stdin.readline(); time.sleep(3600)",  # stuck (without the limit: test timeout)
 ])
 def test_a_helper_that_dies_or_garbles_falls_back_to_the_app(keyfile, monkeypatch, dies) -> None:
     kf, data_key = keyfile
