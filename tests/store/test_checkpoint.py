@@ -1,24 +1,30 @@
-"""WAL checkpoints run when the store is quiet, not inside a commit (store/checkpoint.py), and lose nothing.
+"""WAL checkpoints and search index merges run when the store is quiet, not inside a commit (store/checkpoint.py),
+and lose nothing.
 
 "Checkpointed" is checked from the outside: a copy of the database file alone (no WAL) holds what was written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
 import signal
+import threading
 import time
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from esp_desktop.services import Services
-from esp_desktop.store.vault import Vault
+from esp_desktop.store.vault import Store, Vault
 from tests.helpers import note_writer
+from tests.helpers.cases import enrolled
 from tests.helpers.env import PASSPHRASE
 
 
@@ -118,3 +124,77 @@ def test_sigkill_loses_no_acknowledged_line(data_dir: Path, every: float) -> Non
         assert len(texts) in (acknowledged, acknowledged + 1)
     finally:
         s.close()
+
+
+def _index_segments(store: Store) -> int:
+    """How many segments the search index has (FTS5's structure record: a 4-byte cookie, an optional version
+    marker, then varints: levels, segments)."""
+    with store.engine.connect() as conn:
+        block: bytes = conn.execute(text("SELECT block FROM search_index_data WHERE id = 10")).scalar_one()
+    i = 8 if block[4:8] == b"\xff\x00\x00\x01" else 4
+    for _ in range(2):  # both counts are small: one byte each
+        assert block[i] < 0x80
+        i += 1
+    return block[i - 1]
+
+
+def test_typed_lines_leave_index_merges_to_a_quiet_moment(data_dir: Path) -> None:
+    store = Vault(data_dir).unlock(PASSPHRASE)
+    try:
+        with store.engine.connect() as conn:  # no merge inside a commit (migration 0011)
+            assert conn.execute(text("SELECT v FROM search_index_config WHERE k = 'automerge'")).scalar() == 0
+        cp = store.checkpointer
+        cp.pace(quiet=3600, longest=3600)  # not quiet yet
+        svc = Services(store)
+        o = svc.observations.start(educator_id=enrolled(svc, given_name="Merge", family_name="Test").id,
+                                   kind="unannounced")
+        before = _index_segments(store)
+        for i in range(12):  # fewer than FTS5's crisis merge (16 segments on a level)
+            svc.observations.add_note(observation_id=o.id, text=f"fractions line {i}")
+        assert _index_segments(store) == before + 12, "each commit only added its own small segment"
+        assert cp.merged == 0
+
+        cp.pace(quiet=0.05, longest=3600)  # quiet: the thread merges, then copies the WAL
+        assert _wait_for(lambda: cp.done >= 1)
+        assert cp.merged >= 1
+        assert _index_segments(store) <= 4
+        with store.engine.begin() as conn:  # FTS5's own check of the merged index against its rows
+            conn.execute(text("INSERT INTO search_index(search_index, rank) VALUES('integrity-check', 1)"))
+        hits = {h.record_id for h in svc.search.search("fractions", limit=50)}
+        assert {n.id for n in svc.observations.notes(o.id)} <= hits, "every line is still found"
+    finally:
+        store.close()
+
+
+def test_merging_stops_when_the_store_is_used_again(data_dir: Path) -> None:
+    store = Vault(data_dir).unlock(PASSPHRASE)
+    try:
+        cp = store.checkpointer
+        cp.pace(quiet=3600, longest=3600)
+        svc = Services(store)
+        o = svc.observations.start(educator_id=enrolled(svc, given_name="Busy", family_name="Again").id,
+                                   kind="unannounced")
+        for i in range(12):
+            svc.observations.add_note(observation_id=o.id, text=f"line {i}")
+        steps = 0
+        real = cp._connection
+
+        @contextlib.contextmanager
+        def used_meanwhile() -> Iterator[Any]:  # each merge step's connection; the CT reads during the first step
+            nonlocal steps
+            steps += 1
+            if steps == 1:
+                ct = threading.Thread(target=svc.caseload.educators)
+                ct.start()
+                ct.join()
+            with real() as conn:
+                yield conn
+
+        cp._connection = used_meanwhile  # type: ignore[method-assign]
+        assert cp.merge_index() is False
+        cp._connection = real  # type: ignore[method-assign]
+        assert steps == 1, "no further step once the store was used"
+        assert cp.merge_index() is True, "the next quiet moment merges the rest"
+        assert cp.merged >= 1
+    finally:
+        store.close()

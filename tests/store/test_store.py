@@ -108,7 +108,7 @@ def test_migrations_from_empty_reach_head_and_match_models(data_dir: Path) -> No
 
     s = Vault(data_dir).unlock(PASSPHRASE)
     with s.engine.connect() as conn:
-        assert migrate.current_revision(conn) == migrate.head_revision() == "0010"
+        assert migrate.current_revision(conn) == migrate.head_revision() == "0011"
         tables = set(inspect(conn).get_table_names())
         assert set(Base.metadata.tables) <= tables
         assert "search_index" in tables
