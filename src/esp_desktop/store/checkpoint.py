@@ -27,11 +27,13 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
+from .hooks import SEARCH_INDEX
+
 log = logging.getLogger(__name__)
 
 # One merge step: FTS5 writes about this many pages, then commits (~5-10 ms of work, so a line typed meanwhile waits
 # little for the write lock). A positive count merges only levels holding `usermerge` (4) segments, as automerge did.
-MERGE_STEP = "INSERT INTO search_index(search_index, rank) VALUES('merge', 16)"
+MERGE_STEP = f"INSERT INTO {SEARCH_INDEX}({SEARCH_INDEX}, rank) VALUES('merge', 16)"
 
 
 class Checkpointer:

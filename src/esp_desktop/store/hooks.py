@@ -27,6 +27,8 @@ from .search_terms import drop_index_rows, forget_unused_terms, remember_terms, 
 SEARCH_INDEX = "search_index"
 _SEARCH_TABLE = table(SEARCH_INDEX, column("rowid"), column("record_type"), column("record_id"),
                       column("educator_id"), column("body"))
+# Built once: store.bulk keeps each statement object's compiled form, so every flush reuses it (issue 15).
+_INSERT_INDEX, _INSERT_MAP, _INSERT_AUDIT = insert(_SEARCH_TABLE), insert(SearchMap), insert(AuditEvent)
 _BOOKKEEPING = {"sync_dirty", "version", "updated_at"}
 _TOUCHED = "_touched_records"  # session.info key: (record type, id) -> educator id, until commit or rollback
 
@@ -155,7 +157,6 @@ def reindex_rows(conn: Any, rows: list[tuple[str, str, str | None, str | None]],
     None or "" (deleted, or nothing to index) only drops the old row. The bulk form the sync engine uses. The
     index's term list (store/search_terms.py) follows. ``inserted``: ids of records this flush has just inserted:
     they have no rows to drop (a line typed in the capture screen skips the look-up; issue 15)."""
-    idx = _SEARCH_TABLE
     ids = [r[1] for r in rows if r[1] not in inserted]
     dropped: set[str] = set()
     for i in range(0, len(ids), 500):
@@ -178,14 +179,14 @@ def reindex_rows(conn: Any, rows: list[tuple[str, str, str | None, str | None]],
         fts_rows.append({"rowid": rowid, "record_type": rtype, "record_id": rid,
                          "educator_id": educator_id, "body": body})
         map_rows.append({"record_id": rid, "fts_rowid": rowid})
-    executemany(conn, insert(idx), fts_rows)
-    executemany(conn, insert(SearchMap), map_rows)
+    executemany(conn, _INSERT_INDEX, fts_rows)
+    executemany(conn, _INSERT_MAP, map_rows)
 
 
 def audit_rows(conn: Any, events: list[dict[str, Any]]) -> None:
     """Append audit events (dicts shaped like ``_event``'s) in one statement."""
     if events:
-        executemany(conn, insert(AuditEvent), events)
+        executemany(conn, _INSERT_AUDIT, events)
 
 
 def _publisher(feed: ChangeFeed) -> Any:
