@@ -166,6 +166,9 @@ def test_string_width_is_reportlabs() -> None:
         for size in (7.6, 9.3, 9.3, 13):  # the second 9.3 is remembered
             assert ours.stringWidth(text, size) == theirs.stringWidth(text, size)
     assert ours.stringWidth("Zoë".encode(), 9.3, "utf8") == theirs.stringWidth("Zoë".encode(), 9.3, "utf8")
+    words = [*TEXTS, "never measured before", "Zoë"]
+    assert ours.widths(words, 8.6) == [theirs.stringWidth(w, 8.6) for w in words]  # new and remembered alike
+    assert fonts.widths(words, font=fonts.SANS, size=8.6) == [theirs.stringWidth(w, 8.6) for w in words]
 
 
 def _deep(x: object) -> object:

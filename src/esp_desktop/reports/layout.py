@@ -225,14 +225,13 @@ class Para(Paragraph):
         style = self.style
         rl_paragraph._handleBulletWidth(self.bulletText, style, max_widths)
         font_name, size = f.fontName, f.fontSize
-        measure = pdfmetrics.getFont(font_name).stringWidth
         words = rl_paragraph.split(rl_paragraph.strip(text))
-        widths = [measure(w, size, self.encoding) for w in words]
+        widths = fonts.widths(words, font=font_name, size=size)
         if widths and max(widths) > min(max_widths):  # reportlab splits a word wider than its line
             return None
         ascent, descent = pdfmetrics.getAscentDescent(font_name, size)
         self.height = self._width_max = self._splitLongWordCount = self._hyphenations = 0
-        space = measure(" ", size, self.encoding)
+        space = pdfmetrics.stringWidth(" ", font_name, size)
         shrink = style.spaceShrinkage * space
         lines: list[tuple[float, list[str]]] = []
         line: list[str] = []
@@ -275,8 +274,8 @@ class Para(Paragraph):
             # a word must end inside its run: runs meet at a space (or the paragraph ends)
             if not words or not all(words) or (i < len(runs) - 1 and text[-1] not in whitespace):
                 return None
-            measure = pdfmetrics.getFont(f.fontName).stringWidth
-            fw += [rl_paragraph._HSFrag([measure(w, f.fontSize), (f, w)]) for w in words]
+            sizes = fonts.widths(words, font=f.fontName, size=f.fontSize)
+            fw += [rl_paragraph._HSFrag([width, (f, w)]) for width, w in zip(sizes, words, strict=True)]
             if text[-1] not in whitespace:
                 fw[-1] = list(fw[-1])  # the paragraph's last word, no space after it
         rl_paragraph._handleBulletWidth(self.bulletText, self.style, max_widths)
@@ -295,6 +294,7 @@ class Para(Paragraph):
         lineno, last, max_width = 0, len(max_widths) - 1, max_widths[0]
         space = used = 0.0
         n = s_fw = 0
+        source = None  # the run g (the line's last run clone) was cloned from
         for k, w in enumerate(fw):
             word_width, (f, word) = w[0], w[1]
             ascent, descent = bounds_of[id(f)]
@@ -311,17 +311,18 @@ class Para(Paragraph):
                 lim += shrink * shrinkage
             if not (new > lim and n > 0):  # the word goes on this line
                 n += 1
-                max_size, max_ascent = max(max_size, f.fontSize), max(max_ascent, ascent)
-                min_descent = min(min_descent, descent)
+                if f is not source:  # (a word of g's own run changes neither the line's bounds nor its style)
+                    max_size, max_ascent = max(max_size, f.fontSize), max(max_ascent, ascent)
+                    min_descent = min(min_descent, descent)
                 if not line:
-                    g = f.clone()
+                    g, source = f.clone(), f
                     g.text = word
                     line, spaces = [g], [[0, space_of[id(f)]]]
-                elif not rl_paragraph.sameFrag(g, f):
+                elif f is not source and not rl_paragraph.sameFrag(g, f):
                     if space and not g.text.endswith(" "):
                         g.text += " "
                         spaces[-1][0] += 1
-                    g = f.clone()
+                    g, source = f.clone(), f
                     g.text = word
                     line.append(g)
                     spaces.append([0, space_of[id(f)]])
@@ -340,7 +341,7 @@ class Para(Paragraph):
                 lineno += 1
                 max_width = max_widths[min(last, lineno)]
                 used, n = word_width, 1
-                g = f.clone()
+                g, source = f.clone(), f
                 g.text = word
                 line, spaces = [g], [[0, space_of[id(f)]]]
                 max_size, max_ascent, min_descent = f.fontSize, ascent, descent
