@@ -166,14 +166,17 @@ def test_string_width_is_reportlabs() -> None:
         for size in (7.6, 9.3, 9.3, 13):  # the second 9.3 is remembered
             assert ours.stringWidth(text, size) == theirs.stringWidth(text, size)
     assert ours.stringWidth("Zoë".encode(), 9.3, "utf8") == theirs.stringWidth("Zoë".encode(), 9.3, "utf8")
+    words = [*TEXTS, "never measured before", "Zoë"]
+    assert ours.widths(words, 8.6) == [theirs.stringWidth(w, 8.6) for w in words]  # new and remembered alike
+    assert fonts.widths(words, font=fonts.SANS, size=8.6) == [theirs.stringWidth(w, 8.6) for w in words]
 
 
 def _deep(x: object) -> object:
-    """reportlab's line structures (attribute bags without ==) as plain values."""
+    """reportlab's line structures (attribute bags without ==) as plain values, list kinds included."""
     if isinstance(x, ABag):
         return {k: _deep(v) for k, v in vars(x).items()}
     if isinstance(x, (list, tuple)):
-        return [_deep(v) for v in x]
+        return [type(x).__name__, *(_deep(v) for v in x)]
     return x
 
 
@@ -197,6 +200,48 @@ def test_line_breaking_is_reportlabs(words: list[str], odd: str, style, first: f
     want = Paragraph.breakLines(theirs, [first, rest])
     assert _deep(got) == _deep(want)
     assert (ours._width_max, ours.height) == (theirs._width_max, theirs.height)
+
+
+_RUN_TAGS = ("", *(t for t, _close in TAGS))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    runs=st.lists(st.tuples(st.sampled_from(_RUN_TAGS), st.lists(_WORD, max_size=12).map(" ".join)), min_size=2,
+                  max_size=4),
+    odd=st.sampled_from(["", "", "", "王", "soft\xadhyphen", "x" * 90]),
+    style=st.sampled_from([S.body, S.note, S.bullet, S.cell, S.small]),
+    first=st.floats(min_value=20, max_value=480),
+    rest=st.floats(min_value=20, max_value=480),
+)
+def test_line_breaking_of_runs_is_reportlabs(runs: list[tuple[str, str]], odd: str, style, first: float,
+                                             rest: float) -> None:
+    """Para.breakLines' short way for runs in several styles gives reportlab's lines, frag words and widths."""
+    runs = [*runs[:-1], (runs[-1][0], runs[-1][1] + odd)]
+    ours = rich(style, *runs, bullet="09:05" if style is S.note else None)
+    theirs = rich(style, *runs, bullet="09:05" if style is S.note else None)
+    got = ours.breakLines([first, rest])
+    want = Paragraph.breakLines(theirs, [first, rest])
+    assert _deep(got) == _deep(want)
+    assert _deep(ours.frags) == _deep(theirs.frags)  # the frag words reportlab's split() reads
+    assert (ours._width_max, ours.height) == (theirs._width_max, theirs.height)
+
+
+def test_a_note_with_its_equity_tail_takes_the_short_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packet's two-style paragraphs (a note and its grey tail, a bullet and its grey tail) skip reportlab's
+    general line breaking; a word spanning two runs does not."""
+    grey, small = TAGS[0][0], TAGS[1][0]
+    note = rich(S.note, ("", "Students counted on with the number line, then compared answers. "),
+                (small, "Equity: wait time · cold call"), bullet="09:05")
+    bullet = rich(S.bullet, ("", "\u2022\u2002Use exit tickets daily. "), (grey, "(I-B · by Ana & Bo)"))
+    spanning = rich(S.body, ("", "half"), ("<b>", "word and more"))
+    assert len(note.frags) == len(bullet.frags) == len(spanning.frags) == 2
+    monkeypatch.setattr(Paragraph, "breakLines", lambda *a: pytest.fail("reportlab's line breaking"))
+    for para in (note, bullet):
+        assert para.wrap(120, 1000)[1] > para.style.leading  # several lines
+        assert para.blPara.kind == 1
+    with pytest.raises(pytest.fail.Exception):
+        spanning.wrap(120, 1000)
 
 
 def test_same_frag_is_reportlabs() -> None:

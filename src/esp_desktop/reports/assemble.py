@@ -212,10 +212,10 @@ class Assembler:
             secondary_evaluator=second_name,
         ), c
 
-    def observation(self, o: Any, *, prescriptions: Sequence[vm.RecommendationVM] = (),
+    def observation(self, o: Any, *, recorded: Sequence[Any], prescriptions: Sequence[vm.RecommendationVM] = (),
                     standing: str = "") -> vm.ObservationVM:
+        """`o` with its script lines `recorded` (``ObservationService.notes_for``), the visible ones printed."""
         # Child records: only when the observation itself is visible (callers check), and only visible notes.
-        recorded = self.svc.observations.notes(o.id)
         notes = self._keep(recorded)
         observer = self._people.get(o.observer_person_id or "")
         return vm.ObservationVM(
@@ -396,7 +396,8 @@ class Assembler:
             case=self.case(educator_id),
             cycle=cycle,
             ct_name=self.ct_name,
-            observation=self.observation(o, prescriptions=self.prescriptions(educator_id)),
+            observation=self.observation(o, recorded=self.svc.observations.notes(o.id),
+                                         prescriptions=self.prescriptions(educator_id)),
             rubric=self.rubric,
         )
 
@@ -456,10 +457,9 @@ class Assembler:
             compliance = self._compliance(cc)
             standing = {ln.observation_id: _standing(ln) for ln in cc.observations}
             minimum_exception = cycle_rec.minimum_exception or ""
-        observations = [
-            self.observation(o, standing=standing.get(o.id, ""))
-            for o in self._keep(self.svc.observations.for_educator(educator_id))
-        ]
+        visible = self._keep(self.svc.observations.for_educator(educator_id))
+        scripts = self.svc.observations.notes_for(o.id for o in visible)  # one query, not one per observation
+        observations = [self.observation(o, recorded=scripts[o.id], standing=standing.get(o.id, "")) for o in visible]
         evidence = self.evidence(educator_id)
         coaching = [
             vm.CoachingActivityVM(c.audience, c.held_on, _words(c.kind), c.minutes or 0)

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from string import whitespace
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -175,6 +176,8 @@ class Para(Paragraph):
     """
 
     _laid_out_at: float | None = None
+    frags: list[Any]  # reportlab's: the text fragments, after a multi-style line break its frag words
+    _width_max: float
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab API
         # split() drops blPara when the paragraph must move on whole (then it is laid out again)
@@ -185,42 +188,50 @@ class Para(Paragraph):
         return size
 
     def breakLines(self, width: float | list[float]) -> Any:  # noqa: N802 - reportlab API
-        """reportlab's line breaking, with a short way for text in one style that needs no word split.
+        """reportlab's line breaking, with a short way for text runs that need no word split.
 
-        That is nearly every paragraph (the parser-free `plain` ones). reportlab's general loop measures each
-        word through three Python calls and weighs hyphenation, soft hyphens and long-word splitting for it;
-        here the same greedy fill (with reportlab's space shrinkage) runs over widths measured once. Anything
-        else — several styles, soft hyphens, a word wider than a line, hyphenation or bidi styles — goes to
-        reportlab, and so does nothing at all in between: the result is reportlab's, value for value.
+        That is nearly every paragraph: one style (the parser-free `plain` ones), or a few runs that meet at a
+        space (a script note and its grey equity tail, a bullet and its grey "(I-B · by …)", from `rich`).
+        reportlab's general loops measure each word through three Python calls and weigh hyphenation, soft hyphens
+        and long-word splitting for it; here the same greedy fill (with reportlab's space shrinkage) runs over
+        widths measured once. Anything else — soft hyphens, a word wider than a line, a word spanning two runs,
+        hyphenation, bidi or shaping styles, images, line breaks — goes to reportlab, and so does nothing at all
+        in between: the result is reportlab's, value for value.
         """
-        frags, style = self.frags, self.style
-        f = frags[0] if len(frags) == 1 else None
-        text = getattr(f, "text", None)
+        style, frags = self.style, self.frags
         if (
-            f is None
-            or text is None
-            or "\xad" in text
+            not frags
             or style.endDots
             or style.wordWrap
             or style.shaping
             or getattr(style, "hyphenationLang", "")
             or style.uriWasteReduce
             or style.embeddedHyphenation
-            or hasattr(f, "cbDefn")
-            or hasattr(f, "backColor")
         ):
             return super().breakLines(width)
         max_widths = list(width) if isinstance(width, (tuple, list)) else [width]
+        if len(frags) == 1:
+            lines = self._break_one_style(max_widths)
+        else:
+            lines = self._break_runs(max_widths)
+        return super().breakLines(width) if lines is None else lines
+
+    def _break_one_style(self, max_widths: list[float]) -> Any:
+        """reportlab's kind-0 lines (one style), or None to leave the paragraph to reportlab."""
+        f = self.frags[0]
+        text = getattr(f, "text", None)
+        if text is None or "\xad" in text or hasattr(f, "cbDefn") or hasattr(f, "backColor"):
+            return None
+        style = self.style
         rl_paragraph._handleBulletWidth(self.bulletText, style, max_widths)
         font_name, size = f.fontName, f.fontSize
-        measure = pdfmetrics.getFont(font_name).stringWidth
         words = rl_paragraph.split(rl_paragraph.strip(text))
-        widths = [measure(w, size, self.encoding) for w in words]
+        widths = fonts.widths(words, font=font_name, size=size)
         if widths and max(widths) > min(max_widths):  # reportlab splits a word wider than its line
-            return super().breakLines(width)
+            return None
         ascent, descent = pdfmetrics.getAscentDescent(font_name, size)
         self.height = self._width_max = self._splitLongWordCount = self._hyphenations = 0
-        space = measure(" ", size, self.encoding)
+        space = pdfmetrics.stringWidth(" ", font_name, size)
         shrink = style.spaceShrinkage * space
         lines: list[tuple[float, list[str]]] = []
         line: list[str] = []
@@ -239,6 +250,109 @@ class Para(Paragraph):
             self._width_max = max(self._width_max, used)
             lines.append((line_width - used, line))
         return f.clone(kind=0, lines=lines, ascent=ascent, descent=descent, fontSize=size)
+
+    def _break_runs(self, max_widths: list[float]) -> Any:
+        """reportlab's kind-1 lines for text runs in several styles that meet at a space, or None.
+
+        The same steps as reportlab's `_getFragWords` and the multi-style loop of `breakLines` for this case:
+        each word is a frag word ``[width, (run, word)]`` (an `_HSFrag` when a space follows it), a line is a
+        `FragLine` of run clones whose text is the line's words in that run, and the paragraph's frags become
+        the frag word list (reportlab's `split` reads it). The space shrinkage allowed on a line is summed in
+        reportlab's order, so every float is the same.
+        """
+        runs = self.frags
+        fw: list[list[Any]] = []  # reportlab's frag words
+        for i, f in enumerate(runs):
+            text = getattr(f, "text", None)
+            if not text or "\xad" in text or any(hasattr(f, a) for a in ("cbDefn", "lineBreak", "backColor")):
+                return None
+            if i == 0:
+                text = rl_paragraph.lstrip(text)
+            elif text[0] in whitespace:
+                return None
+            words = rl_paragraph.split(text) if text else []
+            # a word must end inside its run: runs meet at a space (or the paragraph ends)
+            if not words or not all(words) or (i < len(runs) - 1 and text[-1] not in whitespace):
+                return None
+            sizes = fonts.widths(words, font=f.fontName, size=f.fontSize)
+            fw += [rl_paragraph._HSFrag([width, (f, w)]) for width, w in zip(sizes, words, strict=True)]
+            if text[-1] not in whitespace:
+                fw[-1] = list(fw[-1])  # the paragraph's last word, no space after it
+        rl_paragraph._handleBulletWidth(self.bulletText, self.style, max_widths)
+        if max(w[0] for w in fw) > min(max_widths):  # reportlab splits a word wider than its line
+            return None
+        # the checks passed: from here on, reportlab's own steps
+        for f in runs:
+            f._fkind = rl_paragraph._FK_TEXT
+        self.height = self._width_max = self._splitLongWordCount = self._hyphenations = 0
+        shrinkage = self.style.spaceShrinkage
+        space_of = {id(f): pdfmetrics.stringWidth(" ", f.fontName, f.fontSize) for f in runs}
+        bounds_of = {id(f): pdfmetrics.getAscentDescent(f.fontName, f.fontSize) for f in runs}
+        lines = []
+        line: list[Any] = []  # run clones, each with the line's words in that run
+        spaces: list[list[Any]] = []  # per clone: [spaces in its text, width of its space]
+        lineno, last, max_width = 0, len(max_widths) - 1, max_widths[0]
+        space = used = 0.0
+        n = s_fw = 0
+        source = None  # the run g (the line's last run clone) was cloned from
+        for k, w in enumerate(fw):
+            word_width, (f, word) = w[0], w[1]
+            ascent, descent = bounds_of[id(f)]
+            if not line:  # the paragraph's first word
+                n, space, used = 0, 0, 0
+                max_size, max_ascent, min_descent = f.fontSize, ascent, descent
+            new = used + space + word_width if word_width > 0 else used
+            lim = max_width
+            if shrinkage:
+                shrink = space
+                for ns, sw in spaces:
+                    if ns:
+                        shrink += ns * sw
+                lim += shrink * shrinkage
+            if not (new > lim and n > 0):  # the word goes on this line
+                n += 1
+                if f is not source:  # (a word of g's own run changes neither the line's bounds nor its style)
+                    max_size, max_ascent = max(max_size, f.fontSize), max(max_ascent, ascent)
+                    min_descent = min(min_descent, descent)
+                if not line:
+                    g, source = f.clone(), f
+                    g.text = word
+                    line, spaces = [g], [[0, space_of[id(f)]]]
+                elif f is not source and not rl_paragraph.sameFrag(g, f):
+                    if space and not g.text.endswith(" "):
+                        g.text += " "
+                        spaces[-1][0] += 1
+                    g, source = f.clone(), f
+                    g.text = word
+                    line.append(g)
+                    spaces.append([0, space_of[id(f)]])
+                elif space:
+                    g.text += " " + word
+                    spaces[-1][0] += 1
+                else:
+                    g.text += word
+                used = new
+            else:  # the line is full: the word starts the next one
+                self._width_max = max(self._width_max, used)
+                lines.append(rl_paragraph.FragLine(
+                    extraSpace=max_width - used, wordCount=n, lineBreak=False, words=line, fontSize=max_size,
+                    ascent=max_ascent, descent=min_descent, maxWidth=max_width, sFW=s_fw))
+                s_fw = k
+                lineno += 1
+                max_width = max_widths[min(last, lineno)]
+                used, n = word_width, 1
+                g, source = f.clone(), f
+                g.text = word
+                line, spaces = [g], [[0, space_of[id(f)]]]
+                max_size, max_ascent, min_descent = f.fontSize, ascent, descent
+            space = space_of[id(f)] if isinstance(w, rl_paragraph._HSFrag) else 0  # the space after this word
+        if line:
+            self._width_max = max(self._width_max, used)
+            lines.append(rl_paragraph.FragLine(extraSpace=max_width - used, wordCount=n, lineBreak=False, words=line,
+                                               fontSize=max_size, ascent=max_ascent, descent=min_descent,
+                                               maxWidth=max_width, sFW=s_fw))
+        self.frags = fw
+        return rl_paragraph.ParaLines(kind=1, lines=lines)
 
 
 # style -> {opening tag: the text fragment reportlab's parser makes inside that tag in that style} (see `rich`)
