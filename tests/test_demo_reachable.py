@@ -11,15 +11,15 @@ OWN = {"demo"}  # the demo loader's own bookkeeping (marking its records) is not
 
 
 def service_areas() -> dict[str, str]:
-    """Services attribute -> service class name, read from services/registry.py (``self.goals = GoalService``)."""
+    """Services attribute -> service class name, read from services/registry.py (``def goals(self) -> GoalService``,
+    a cached property)."""
     tree = ast.parse((SRC / "services" / "registry.py").read_text(encoding="utf-8"))
     out = {}
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name)
-                and node.value.func.id.endswith("Service")):
-            for t in node.targets:
-                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
-                    out[t.attr] = node.value.func.id
+        if (isinstance(node, ast.FunctionDef) and isinstance(node.returns, ast.Name)
+                and node.returns.id.endswith("Service")
+                and any(isinstance(d, ast.Name) and d.id == "cached_property" for d in node.decorator_list)):
+            out[node.name] = node.returns.id
     return out
 
 

@@ -189,14 +189,14 @@ def forget_keyring(store: Store) -> None:
 
 
 def warm_up() -> None:
-    """Import the store and the services and configure the ORM's mappers (what the first query after an unlock
+    """Import the store and the services' registry and configure the ORM's mappers (what the first query after an unlock
     would otherwise do), plus the default rubric. Loads code and shipped data only: no store is opened."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import configure_mappers
 
     from ..core.rubric import load_rubric
     from ..store import vault as _store_vault  # noqa: F401 - imported for its side effect: loaded
-    from . import registry  # noqa: F401 - every service module
+    from . import registry  # noqa: F401 - imported for its side effect: loaded (the services load on first use)
 
     configure_mappers()
     create_engine("sqlite+pysqlcipher://").dispose()  # loads the SQLCipher dialect and driver; connects nothing

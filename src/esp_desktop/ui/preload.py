@@ -10,9 +10,9 @@ thread and in this order:
    before it opens the store, so the store's modules are imported by this thread only;
 2. what every unlock builds (``FIRST``): the caseload page, the first screen, and the sync controller
    (``on_store_ready`` callbacks run then, e.g. to build the caseload page on the GUI thread while the CT types);
-3. every other screen's module (``SCREENS``). An unlock holds this part (``hold``) until its first screen has
-   been shown (``resume``, ui/mainwindow.py), so a passphrase submitted at once does not share the interpreter
-   with them.
+3. every other screen's module (``SCREENS``), then every service's (services/registry.py). An unlock holds this
+   part (``hold``) until its first screen has been shown (``resume``, ui/mainwindow.py), so a passphrase submitted
+   at once does not share the interpreter with them.
 
 Nothing here touches the store or holds a secret: it only loads code. Importing a module that defines Qt widget
 classes is safe off the GUI thread (no widget is created); the screens themselves are built on the GUI thread,
@@ -30,8 +30,12 @@ log = logging.getLogger(__name__)
 
 # The store and the services (not `cryptography`, ~9 MB: the unlock opens the key file in a helper process)
 STORE = ("esp_desktop.services.registry",)
-# what every unlock builds: the caseload page, the first screen, and the sync controller (MainWindow.attach)
-FIRST = ("esp_desktop.ui.caseload.page", "esp_desktop.ui.sync.controller")
+# what every unlock builds: the caseload page, the first screen, and the sync controller (MainWindow.attach);
+# the services its first query uses (the caseload's next due items come from the compliance dashboard) and the
+# drafts an unlock restores; the other services' modules load with the screens (services/registry.py)
+FIRST = ("esp_desktop.ui.caseload.page", "esp_desktop.services.caseload", "esp_desktop.services.compliance",
+         "esp_desktop.services.calendars", "esp_desktop.services.progress", "esp_desktop.services.panel",
+         "esp_desktop.services.drafts", "esp_desktop.ui.sync.controller")
 # Everything else the main window imported before it was made lazy: the screens, the dialogs whose drafts are
 # restored after an unlock (widgets/drafts.DIALOGS is filled as their modules load), sync.
 SCREENS = (
@@ -74,10 +78,17 @@ def _load() -> None:
         _import(FIRST)
         _store_ready_callbacks()
         _import(SCREENS, gate=_go)
+        _import(_service_modules(), gate=_go)
     except Exception:  # the same import fails again, in plain words, where it is needed
         log.exception("preloading failed")
     finally:
         _done.set()
+
+
+def _service_modules() -> tuple[str, ...]:
+    from ..services.registry import MODULES as SERVICES
+
+    return SERVICES
 
 
 def _store_ready_callbacks() -> None:
@@ -139,5 +150,5 @@ def ensure() -> None:
     """Everything in MODULES imported, on this thread if the background load never ran."""
     if not wait():
         return
-    for name in MODULES:
+    for name in (*MODULES, *_service_modules()):
         importlib.import_module(name)

@@ -4,9 +4,11 @@ Every synced entity mixes in ``Record`` (``models/base.py``, docs/architecture.m
 audience and a dirty flag for sync. Lists (sites, tags, indicator codes) are JSON columns so that each record is a
 self-contained document for export and sync. Relationships are by id on purpose: services return detached
 snapshots that may cross threads.
-"""
 
-from __future__ import annotations
+The model modules do without ``from __future__ import annotations`` on purpose: SQLAlchemy would ``eval`` every
+``Mapped[...]`` string when the classes are declared (about a tenth of the models' import, which an unlock with the
+passphrase typed at once waits for; issue 15). Names a model needs only for type checking stay quoted.
+"""
 
 from .assessments import Acknowledgement, AssessmentDocument, EducatorResponse, PanelCase, PanelMeeting
 from .base import RECORD_TYPES, Base, Record, UTCDateTime, new_id

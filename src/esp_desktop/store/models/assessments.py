@@ -1,7 +1,5 @@
 """Formative and summative documents, acknowledgements, ESP Panel meetings and cases."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

@@ -1,7 +1,5 @@
 """The ``Record`` mixin every synced table carries, the declarative base and the UTC datetime column type."""
 
-from __future__ import annotations
-
 import uuid
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
@@ -37,7 +35,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UTCDateTime, date: Date, dict[str, Any]: JSON, list[str]: JSON}
 
 
-RECORD_TYPES: dict[str, type[Record]] = {}
+RECORD_TYPES: dict[str, type["Record"]] = {}
 
 
 class Record:

@@ -1,7 +1,5 @@
 """Enrolment in a program, intake meetings, PAR evaluation cycles."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from sqlalchemy import Boolean, Integer, String, Text

@@ -6,8 +6,6 @@ text. Two record types, one per kind of posted record, so each has exactly one p
 policy's parent gate (a post of a hidden observation stays hidden).
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

@@ -7,8 +7,6 @@ and peer-model classrooms (a peer model is listed only with recorded consent), a
 CT's program work; its attendees (and what each committed to try) are kept on the session.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any
 

@@ -1,7 +1,5 @@
 """Local-only tables (never synced): audit log, settings that travel with the store, sync bookkeeping, search map."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any
 

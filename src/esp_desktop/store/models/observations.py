@@ -1,7 +1,5 @@
 """Observations and their timestamped script lines."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 
 from sqlalchemy import Integer, String, Text

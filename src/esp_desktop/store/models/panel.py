@@ -5,8 +5,6 @@ one it supersedes, so the history stays in the minutes and the audit log. Attend
 be recorded by the CT or on a Panel member's device (``recorded_by`` says who; esp-central checks it).
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

@@ -1,7 +1,5 @@
 """People and places: the CT's profile, schools, the people the CT works with, educators."""
 
-from __future__ import annotations
-
 from sqlalchemy import Boolean, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -5,8 +5,6 @@ Each is a document: a draft, then final with a content hash (``content_sha256``)
 correction is a new version naming the one it supersedes.
 """
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any
 

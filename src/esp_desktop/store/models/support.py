@@ -1,7 +1,5 @@
 """Evidence and its encrypted attachments, goals and progress, prescriptions, coaching and contact logs."""
 
-from __future__ import annotations
-
 from datetime import date
 
 from sqlalchemy import Integer, String, Text
