@@ -278,7 +278,8 @@ def main() -> None:
     else:
         p95, rows = results["sqlcipher"]["fts_p95_ms"], int(results["sqlcipher"]["notes"])
     print(json.dumps({"metric": "fts_p95_ms", "value": round(p95, 2), "goal": 5, "indexed_rows": rows}))
-    print(json.dumps({"metric": "sqlcipher_vs_sqlite", "value": round(ratio, 3), "goal": 1.15, "cpu_ratio": round(cpu_ratio, 3),
+    print(json.dumps({"metric": "sqlcipher_vs_sqlite", "value": round(ratio, 3), "goal": 1.15,
+                      "cpu_ratio": round(cpu_ratio, 3),
                       "same_sqlite": results["sqlite"]["sqlite"] == results["sqlcipher"]["sqlite"]}))
 
 
