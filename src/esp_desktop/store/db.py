@@ -33,9 +33,13 @@ def make_engine(path: Path, key: bytes | None, *, synchronous: str = "FULL", sam
     # The pysqlcipher dialect defaults to SingletonThreadPool, which closes the connection of a thread that fell
     # out of its window while that thread may still be mid-query (Qt retires idle workers). A QueuePool hands
     # one connection at a time to whichever thread asks; sqlite allows that with check_same_thread off.
+    # pool_use_lifo: the connection returned last is handed out next. Each connection has its own page cache, and a
+    # commit on one makes the others drop theirs at their next transaction; taken in turn (the default), every
+    # transaction would start cold and SQLCipher would read and decrypt each page again (bench/store.py: 18x the
+    # decryptions once the checkpoint thread had opened a second connection).
     # hide_parameters: an error message (and so the log file) never carries what the CT wrote in clear.
-    engine = create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=8, hide_parameters=True,
-                           connect_args={"check_same_thread": False}, **extra)
+    engine = create_engine(url, poolclass=QueuePool, pool_size=4, max_overflow=8, pool_use_lifo=True,
+                           hide_parameters=True, connect_args={"check_same_thread": False}, **extra)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API connection
