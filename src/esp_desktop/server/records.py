@@ -87,7 +87,9 @@ class _Plan:
 def _store_cases(session: Session, who: Principal, envelopes: list[P.RecordEnvelope], now: dt.datetime) -> None:
     """Keep what the read filter knows of each educator (program history, sites) as the CT's device last sent
     it. Whether a school administrator may know of the educator is decided here, by core/policy.py."""
-    latest = {str(e.educator_id): e.case for e in envelopes if e.educator_id and e.case is not None}
+    # keyed by the UUID first: a push of 500 records names a few educators, and str() of a UUID is not free
+    by_uuid = {e.educator_id: e.case for e in envelopes if e.educator_id and e.case is not None}
+    latest = {str(i): case for i, case in by_uuid.items()}
     if not latest:
         return
     programs = {i: json.dumps(list(case.programs)) for i, case in latest.items()}
