@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from esp_desktop.services import Services
 from esp_desktop.store.models import RECORD_TYPES, SyncConflict
 from esp_desktop.store.records import record_to_dict
 from esp_desktop.store.vault import Vault
-from esp_desktop.sync.client import DeviceRefused, MassDeletion, SyncClient
+from esp_desktop.sync.client import DeviceRefused, MassDeletion, NotEnrolled, SyncClient
 from tests.helpers.env import PASSPHRASE
 
 
@@ -277,3 +279,41 @@ def test_tls_server_is_verified_and_a_pinned_certificate_is_trusted(served, stor
         assert pinned.sync().pushed > 0
         pinned.close()
     store.close()
+
+
+class _Node:
+    pass
+
+
+@pytest.mark.parametrize("served", ["sqlite"], indirect=True)
+def test_a_sync_pauses_cyclic_gc_and_frees_its_own_cycles_before_it_returns(devices, stores, served):
+    a, _ = devices
+    during: list[bool] = []
+    made: list[weakref.ref[_Node]] = []
+
+    def progress(_p: object) -> None:  # runs inside the sync
+        during.append(gc.isenabled())
+        node = _Node()
+        node.me = node  # a reference cycle: only the cyclic collector can free it
+        made.append(weakref.ref(node))
+
+    assert gc.isenabled()
+    a.client.progress = progress
+    assert a.client.sync().pushed > 50
+    assert during and not any(during), "no automatic collection during the sync"
+    assert gc.isenabled(), "the previous setting is restored"
+    assert made and all(r() is None for r in made), "the cycles a sync made are freed inside the sync"
+    # a sync that fails restores the setting too; one that starts with collections off leaves them off
+    unenrolled = Vault(stores[1].parent / "C").create(PASSPHRASE)
+    try:
+        with pytest.raises(NotEnrolled):
+            SyncClient(unenrolled, server_url=served.url).sync()
+    finally:
+        unenrolled.close()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        a.client.sync()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

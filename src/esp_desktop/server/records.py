@@ -74,6 +74,8 @@ class _Plan:
     """What one change of a push will do, decided before sequence numbers are taken."""
 
     change: P.Change
+    ccid: str  # the change's and its record's ids as text, made once (str() of a UUID is not free)
+    rid: str
     kind: str  # accept | conflict | rejected | replayed | replay_mismatch
     message: str | None = None
     replayed: P.PushResult | None = None
@@ -85,7 +87,9 @@ class _Plan:
 def _store_cases(session: Session, who: Principal, envelopes: list[P.RecordEnvelope], now: dt.datetime) -> None:
     """Keep what the read filter knows of each educator (program history, sites) as the CT's device last sent
     it. Whether a school administrator may know of the educator is decided here, by core/policy.py."""
-    latest = {str(e.educator_id): e.case for e in envelopes if e.educator_id and e.case is not None}
+    # keyed by the UUID first: a push of 500 records names a few educators, and str() of a UUID is not free
+    by_uuid = {e.educator_id: e.case for e in envelopes if e.educator_id and e.case is not None}
+    latest = {str(i): case for i, case in by_uuid.items()}
     if not latest:
         return
     programs = {i: json.dumps(list(case.programs)) for i, case in latest.items()}
@@ -162,14 +166,15 @@ class Records(Database):
     def push(self, who: Principal, req: P.PushRequest, *, remote: str | None = None) -> P.PushResponse:
         if who.role not in ("ct", "panel"):
             raise Forbidden("only a consulting teacher's or a Panel member's device can push records")
-        digests = {str(c.client_change_id): P.change_digest(c) for c in req.changes}
+        ccids = [str(c.client_change_id) for c in req.changes]
+        digests = {ccid: P.change_digest(c) for ccid, c in zip(ccids, req.changes, strict=True)}
         seen = self.witness.seen()  # before the database: see epoch.went_back()
         counts = {"accepted": 0, "conflict": 0, "rejected": 0, "replayed": 0, "replay_mismatch": 0}
         with self._write() as session:
             # One push per CT at a time (two of their devices may push the same record); pushes of different
             # CTs do not wait for each other on PostgreSQL (SQLite has one writer anyway).
             session.execute(select(User.id).where(User.id == who.user_id).with_for_update())
-            plans = self._plan(session, who, req, digests)
+            plans = self._plan(session, who, req, ccids, digests)
             n = sum(1 + len(p.resolves) for p in plans if p.kind in ("accept", "conflict"))
             state = read_state(session, self.positions)
             if went_back(state, seen):
@@ -193,7 +198,7 @@ class Records(Database):
                     assert plan.row is not None
                     (inserts if plan.insert else updates).append(plan.row)
                 if plan.kind in ("accept", "conflict", "rejected"):
-                    ccid = str(plan.change.client_change_id)
+                    ccid = plan.ccid
                     processed.append(
                         {
                             "owner_id": who.user_id,
@@ -229,9 +234,8 @@ class Records(Database):
         return P.PushResponse(results=results, server_epoch=uuid.UUID(state.epoch), head_seq=state.head)
 
     def _plan(
-        self, session: Session, who: Principal, req: P.PushRequest, digests: dict[str, str]
+        self, session: Session, who: Principal, req: P.PushRequest, ccids: list[str], digests: dict[str, str]
     ) -> list[_Plan]:
-        ccids = list(digests)
         done = {
             p.client_change_id: (p.result, p.digest)
             for p in session.scalars(
@@ -240,72 +244,71 @@ class Records(Database):
                 )
             )
         }
-        rids = {str(c.record.id) for c in req.changes}
+        rid_list = [str(c.record.id) for c in req.changes]
+        eids = [str(c.record.educator_id) if c.record.educator_id else None for c in req.changes]
+        rids = set(rid_list)
         cols = list(Record.__table__.columns)
         rows: dict[str, dict[str, Any]] = {
             r["record_id"]: dict(r) for r in session.execute(select(*cols).where(Record.record_id.in_(rids))).mappings()
         }
         # Educators named by the records, to refuse records filed under another CT's educator.
-        named = {str(c.record.educator_id) for c in req.changes if c.record.educator_id} - rids
+        named = {eid for eid in eids if eid} - rids
         educators: dict[str, tuple[int, str]] = {
             rid: (owner, rtype)
             for rid, owner, rtype in session.execute(
                 select(Record.record_id, Record.owner_id, Record.type).where(Record.record_id.in_(named))
             )
         }
-        batch_types = {str(c.record.id): c.record.type for c in req.changes}
+        batch_types = {rid: c.record.type for rid, c in zip(rid_list, req.changes, strict=True)}
         plans: list[_Plan] = []
-        for change in req.changes:
-            ccid = str(change.client_change_id)
+        for change, ccid, rid, eid in zip(req.changes, ccids, rid_list, eids, strict=True):
             if ccid in done:
                 result, digest = done[ccid]
                 if digest is None or digest == digests[ccid]:
                     replayed = P.PushResult.model_validate_json(result).model_copy(update={"replayed": True})
-                    plans.append(_Plan(change, "replayed", replayed=replayed))
+                    plans.append(_Plan(change, ccid, rid, "replayed", replayed=replayed))
                 else:
-                    plans.append(_Plan(change, "replay_mismatch"))
+                    plans.append(_Plan(change, ccid, rid, "replay_mismatch"))
                 continue
             env = change.record
-            rid = str(env.id)
             row = rows.get(rid)
             owner = who.user_id
             if who.role == "panel":  # attendance, votes, decisions for an agenda: stored under the meeting's CT
                 verdict = access.panel_write(session, who, env, row)
                 if isinstance(verdict, str):
-                    plans.append(_Plan(change, "rejected", message=verdict))
+                    plans.append(_Plan(change, ccid, rid, "rejected", message=verdict))
                     continue
                 owner = verdict
                 if row is not None and change.base_version < row["version"]:
-                    plans.append(_Plan(change, "rejected", message="changed on the CT's computer meanwhile: "
+                    plans.append(_Plan(change, ccid, rid, "rejected", message="changed on the CT's computer meanwhile: "
                                        "record it again after the next sync"))
                     continue
             elif row is not None and row["owner_id"] != who.user_id:
-                plans.append(_Plan(change, "rejected", message="this record belongs to another user"))
+                plans.append(_Plan(change, ccid, rid, "rejected", message="this record belongs to another user"))
                 continue
-            elif env.educator_id is not None:
-                eid = str(env.educator_id)
+            elif eid is not None:
                 owner, etype = educators.get(eid, (who.user_id, batch_types.get(eid, "educator")))
                 if eid in rows:
                     owner, etype = rows[eid]["owner_id"], rows[eid]["type"]
                 if owner != who.user_id or etype != "educator":
                     plans.append(
-                        _Plan(change, "rejected", message="the record names an educator outside your caseload")
+                        _Plan(change, ccid, rid, "rejected", message="the record names an educator outside your caseload")
                     )
                     continue
             # A base version above the server's (or a record the server lacks) means the server lost commits
             # (restored from a backup): the device's copy is the newest there is, so it is taken as is.
             if row is not None and change.base_version < row["version"]:
-                plans.append(_Plan(change, "conflict", row=dict(row)))
+                plans.append(_Plan(change, ccid, rid, "conflict", row=dict(row)))
                 continue
-            plan = _Plan(change, "accept", insert=row is None)
+            plan = _Plan(change, ccid, rid, "accept", insert=row is None)
             version = max(row["version"] if row is not None else 0, change.base_version) + 1
             fields: dict[str, Any] = {
                 "type": env.type,
                 "version": version,
                 "deleted": env.deleted,
                 "audience": env.audience,
-                "educator_id": str(env.educator_id) if env.educator_id else None,
-                "case_id": str(env.educator_id) if env.educator_id else (rid if env.type == "educator" else None),
+                "educator_id": eid,
+                "case_id": eid if eid else (rid if env.type == "educator" else None),
                 "parent_id": str(env.parent_id) if env.parent_id else None,
                 "updated_at": env.updated_at,
                 "payload": pydantic_core.to_json(env.payload).decode() if env.payload is not None else None,
@@ -358,7 +361,7 @@ class Records(Database):
             # edit as a conflict copy that every device of the CT receives, and let the CT decide.
             conflict = Conflict(
                 conflict_id=str(uuid.uuid4()),
-                record_id=str(env.id),
+                record_id=plan.rid,
                 owner_id=who.user_id,
                 device_id=who.device_id,
                 base_version=change.base_version,

@@ -209,16 +209,16 @@ class Applier:
                 log.warning("skipping a %s record: this esp-desktop does not know that type", env.type)
         if not known:
             return out
+        rids = [str(env.id) for env in known]  # (once: str() of a UUID is not free, and a page has 500)
         by_type: dict[str, list[str]] = {}
-        for env in known:
-            by_type.setdefault(env.type, []).append(str(env.id))
-        ids = [i for group in by_type.values() for i in group]
-        states = self._states(ids)
+        for env, rid in zip(known, rids, strict=True):
+            by_type.setdefault(env.type, []).append(rid)
+        states = self._states(rids)
         local_rows = self._locals(by_type)
         plan = _Plan()
         now = clock.now()
-        for env in known:
-            self._plan_one(env, states.get(str(env.id)), local_rows.get(str(env.id)), plan, out, now,
+        for env, rid in zip(known, rids, strict=True):
+            self._plan_one(env, rid, states.get(rid), local_rows.get(rid), plan, out, now,
                            hold_deletions=hold_deletions, repull=repull, force=force)
         self._execute(plan)
         return out
@@ -226,6 +226,7 @@ class Applier:
     def _plan_one(
         self,
         env: P.RecordEnvelope,
+        rid: str,
         state: Any,
         local: Mapping[str, Any] | None,
         plan: _Plan,
@@ -236,16 +237,16 @@ class Applier:
         repull: bool,
         force: bool,
     ) -> None:
-        rid, rtype = str(env.id), env.type
+        rtype = env.type
         known_version = state.server_version if state is not None else None
         if not force and known_version is not None and known_version >= env.version:
             if repull and local is not None:
-                self._after_loss(env, state, local, plan)
+                self._after_loss(env, rid, state, local, plan)
             elif repull:
                 plan.seen.append(rid)
             return  # our own change coming back, or already applied before a crash
         if not force and local is not None and local["sync_dirty"]:
-            data = self._incoming(env)
+            data = self._incoming(env, rid)
             if data is not None and same_content(row_to_dict(rtype, local), data):
                 # Identical to what is pending here (an import of the same data, a push whose answer was
                 # lost): adopt the server's version instead of pushing it back as a conflict.
@@ -265,9 +266,9 @@ class Applier:
             if repull:
                 plan.seen.append(rid)
             return
-        self._plan_write(env, local, plan, out, now)
+        self._plan_write(env, rid, local, plan, out, now)
 
-    def _incoming(self, env: P.RecordEnvelope) -> dict[str, Any] | None:
+    def _incoming(self, env: P.RecordEnvelope, rid: str) -> dict[str, Any] | None:
         """The pulled record's JSON form, with the envelope's word on id, type, version, deletion, audience."""
         data = self.open_env(env, env.version)
         if not data:
@@ -275,16 +276,17 @@ class Applier:
         # The envelope is what was validated (UUID id, known audience); a payload never renames a record. The
         # envelope carries the effective audience (narrowed by the parent); the record keeps its own label.
         own = data.get("audience")
-        data.update(id=str(env.id), type=env.type, version=env.version, deleted=env.deleted,
+        data.update(id=rid, type=env.type, version=env.version, deleted=env.deleted,
                     audience=own if own in P.AUDIENCES else env.audience)
         return data
 
     def _plan_write(
-        self, env: P.RecordEnvelope, local: Mapping[str, Any] | None, plan: _Plan, out: PageOutcome, now: Any
+        self, env: P.RecordEnvelope, rid: str, local: Mapping[str, Any] | None, plan: _Plan, out: PageOutcome,
+        now: Any,
     ) -> None:
-        rid, rtype = str(env.id), env.type
+        rtype = env.type
         model = RECORD_TYPES[rtype]
-        data = self._incoming(env)
+        data = self._incoming(env, rid)
         plan.states[rid] = _state_row(rid, rtype, env.version, content_digest(data))
         plan.unheld.append(rid)
         out.applied += 1
@@ -319,13 +321,14 @@ class Applier:
         if env.attachment_sha256 and not env.deleted:
             out.downloads[rid] = env.attachment_sha256
 
-    def _after_loss(self, env: P.RecordEnvelope, state: Any, local: Mapping[str, Any], plan: _Plan) -> None:
+    def _after_loss(self, env: P.RecordEnvelope, rid: str, state: Any, local: Mapping[str, Any], plan: _Plan
+                    ) -> None:
         """Re-pull after the server lost commits: the server holds ``env.version`` of a record this device last
         saw at ``state.server_version``. Leave it if the server still has what this device saw; push this
         device's copy again on top of an older one of its own; make anything else a conflict."""
-        rid, rtype = str(env.id), env.type
+        rtype = env.type
         known, seen_digest = state.server_version, state.server_digest
-        data = self._incoming(env)
+        data = self._incoming(env, rid)
         if known == env.version:
             if seen_digest is not None:
                 intact = content_digest(data) == seen_digest

@@ -27,9 +27,11 @@ and meets the server's version at the next push. Nothing is silently overwritten
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -110,6 +112,38 @@ def _stall(point: str) -> None:
         Path(os.environ["ESP_SYNC_STALL_FILE"]).write_text(point)
         while True:
             time.sleep(60)
+
+
+_gc_lock = threading.Lock()
+_gc_pausers = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No automatic cyclic collections while a sync runs; the objects it made are examined once at its end.
+
+    A sync allocates a great many containers (rows, dicts, pages, models) that mostly die by reference
+    counting; the allocation-driven collections in between cost about a fifth of a sync's CPU, mostly by
+    re-examining what the sync holds on to (its pending changes) over and over. With collections off, every
+    object made meanwhile stays in the youngest generation, so one collection of that generation at the end
+    frees whatever cycles the sync left behind, without walking the rest of the process - and inside the
+    sync, so its cost is counted with it. The previous setting is restored (nested or overlapping syncs in one
+    process: the last one out restores it)."""
+    global _gc_pausers, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pausers == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pausers += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pausers -= 1
+            if _gc_pausers == 0 and _gc_was_enabled:
+                gc.enable()
+        gc.collect(0)
 
 
 class SyncClient:
@@ -221,7 +255,7 @@ class SyncClient:
 
     # ------------------------------------------------------------------ one sync
     def sync(self, *, allow_mass_delete: bool = False) -> SyncReport:
-        with self._exclusive():
+        with self._exclusive(), _gc_paused():
             st = self.state()
             if not st.token:
                 raise NotEnrolled()
