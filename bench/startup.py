@@ -116,8 +116,10 @@ if typing_s:                                     # the CT types the passphrase m
 win.unlock_screen.passphrase.setText(passphrase)
 t_submit = time.perf_counter()
 win.unlock_screen.submit()                       # key derivation and loading run in the background
-while win.caseload.model.rowCount() == 0:        # idle until something happens, as app.exec() is (a spinning
-    loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)  # loop would take the GIL from the unlock)
+# idle until something happens, as app.exec() is (a spinning loop would take the GIL from the unlock); the page
+# is looked at once the app has built it (``win.caseload`` would build it here, importing its code on this thread)
+while "caseload" not in win._built or win.caseload.model.rowCount() == 0:
+    loop.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 pump()
 win.grab()                                       # painted
 unlock_ms = (time.perf_counter() - t_submit) * 1000
