@@ -106,7 +106,10 @@ while not set(preload.MODULES) <= set(sys.modules) and time.monotonic() < deadli
     loop.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)  # the window resumes the load by itself
 seen["finished"] = preload.wait(60)
 seen["after"] = sorted(sys.modules)
-seen["modules"] = list(preload.MODULES)
+from esp_desktop.services import registry
+seen["modules"] = [*preload.MODULES, *registry.MODULES]  # every screen's and every service's module
+import gc
+seen["gc"] = gc.isenabled()  # paused while the store's code loaded, on again
 win.close()
 print("PROBE " + json.dumps(seen), flush=True)
 """
@@ -121,7 +124,31 @@ def test_a_passphrase_submitted_at_once_waits_for_the_store_not_for_every_screen
     seen = run_probe(AT_ONCE, demo_dir)
     assert loaded_early(seen["at_rows"], OTHER_SCREENS) == []  # the caseload came first
     assert "sqlalchemy" in seen["at_rows"] and "esp_desktop.ui.caseload.page" in seen["at_rows"]
+    # the services the first caseload does not use load afterwards (services/registry.py)
+    assert loaded_early(seen["at_rows"], ("esp_desktop.services.transfer", "esp_desktop.services.exports",
+                                          "esp_desktop.services.demo", "esp_desktop.services.roster")) == []
     rows, card_busy = seen["shown"]
     assert rows > 0 and card_busy  # no frame of an empty table while the first query runs
     assert seen["finished"]
     assert set(seen["modules"]) <= set(seen["after"])  # then the rest, once the rows were shown
+    assert seen["gc"]
+
+
+def test_the_collector_is_paused_while_the_store_loads_and_left_as_it_was() -> None:
+    import gc
+
+    from esp_desktop.ui import preload
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with preload._gc_paused():
+            assert not gc.isenabled()
+            raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with preload._gc_paused():
+            pass
+        assert not gc.isenabled()  # someone else's pause is not ended here
+    finally:
+        gc.enable()

@@ -2,9 +2,10 @@
 first use, so opening the unlock screen does not import SQLAlchemy).
 
 Each service's module is imported the first time the service is used, here and nowhere else (issue 15: the
-first caseload after an unlock needs 3 of the 25; the others load on the preload thread once it has shown,
-ui/preload.py, or when first asked for). ``cached_property`` holds one instance per ``Services``; its lock (and the
-import lock) make a first use from two threads at once build one.
+first caseload after an unlock uses 6 of the 25 services, which ui/preload.py loads with the caseload page; the
+others load on its thread once the first screen has been shown, or when first asked for). ``cached_property``
+holds one instance per ``Services``; its lock (and the import lock) make a first use from two threads at once
+build one.
 """
 
 from __future__ import annotations
