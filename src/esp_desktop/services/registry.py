@@ -4,8 +4,9 @@ first use, so opening the unlock screen does not import SQLAlchemy).
 Each service's module is imported the first time the service is used, here and nowhere else (issue 15: the
 first caseload after an unlock uses 6 of the 25 services, which ui/preload.py loads with the caseload page; the
 others load on its thread once the first screen has been shown, or when first asked for). ``cached_property``
-holds one instance per ``Services``; its lock (and the import lock) make a first use from two threads at once
-build one.
+keeps one instance per ``Services``. It takes no lock on Python 3.12+, so a first use from two threads at once may
+build a second instance that is dropped: harmless, because a service holds nothing but its ``Services`` (base.py);
+a service that keeps state of its own must not be added here without a lock.
 """
 
 from __future__ import annotations
