@@ -4,10 +4,15 @@ the raw HTTP transfer of exactly the same bytes (same requests, same batching) i
 A real esp-central (uvicorn, SQLite) and two real encrypted stores; a quarter of the records are
 ct_private (end-to-end encrypted). Prints one line per figure; the last line is the headline JSON:
     {"metric": "sync_vs_raw_transfer", "value": <sync time / raw time>, "goal": 5, "stretch": 2}
+
+``--floor`` also prints the databases' own share: every SQL statement the sync ran (both stores and
+esp-central's database) is captured at the driver and replayed raw, after the sync, on copies of the three
+databases taken just before it (same statements, same parameters, same commits).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 import socket
@@ -21,6 +26,8 @@ from typing import Any
 
 import httpx
 import uvicorn
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -106,7 +113,7 @@ def record_traffic(client: SyncClient, log: list[tuple[str, bytes, bytes]]) -> N
             log.append((url, body, r.content))
         return r
 
-    client.http.request = request  # type: ignore[method-assign]
+    client.http.request = request  # type: ignore[method-assign,assignment]
 
 
 def raw_app(blobs: list[bytes]) -> Starlette:
@@ -118,8 +125,61 @@ def raw_app(blobs: list[bytes]) -> Starlette:
     return Starlette(routes=[Route("/raw/{i:int}", sink, methods=["POST"])])
 
 
+Log = list[tuple[str, str | None, Any, bool]]  # (kind: x(ecute) c(ommit) r(ollback), SQL, parameters, many)
+
+
+def capture(engine: Engine, log: Log) -> None:
+    def executed(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool) -> None:
+        log.append(("x", statement, parameters, many))
+
+    event.listen(engine, "before_cursor_execute", executed)
+    event.listen(engine, "commit", lambda _conn: log.append(("c", None, None, False)))
+    event.listen(engine, "rollback", lambda _conn: log.append(("r", None, None, False)))
+
+
+def replay(raw: Any, log: Log) -> tuple[float, float]:
+    """Run a captured log on a raw driver connection: (wall, CPU) seconds."""
+    cur = raw.cursor()
+    t0, c0 = time.perf_counter(), time.process_time()
+    for kind, statement, parameters, many in log:
+        if kind != "x":
+            if raw.driver_connection.in_transaction:
+                raw.commit() if kind == "c" else raw.rollback()
+        elif many:
+            cur.executemany(statement, parameters)
+        else:
+            cur.execute(statement, parameters)
+            if cur.description:
+                cur.fetchall()
+    raw.commit()
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def floor(snap: Path, logs: dict[str, Log]) -> None:
+    total_w = total_c = 0.0
+    for name, log in logs.items():
+        if name == "central":
+            engine = db.make_engine(f"sqlite:///{snap / 'central.db'}")
+            raw = engine.raw_connection()
+        else:
+            store = Vault(snap / name).unlock(PASSPHRASE)
+            raw = store.engine.raw_connection()
+        rows = sum(len(p) if many else 1 for kind, _, p, many in log if kind == "x")
+        commits = sum(1 for kind, *_ in log if kind == "c")
+        w, c = replay(raw, log)
+        total_w, total_c = total_w + w, total_c + c
+        print(f"floor, {name}: {rows} rows in {sum(1 for k, *_ in log if k == 'x')} statements, {commits} commits, "
+              f"replayed raw: {w:.3f} s, CPU {c:.3f} s")
+        raw.close()
+    print(f"floor, the three databases' own work: {total_w:.3f} s, CPU {total_c:.3f} s")
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--floor", action="store_true", help="also replay the sync's SQL raw (the databases' share)")
+    args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="esp-bench-sync-"))
+    logs: dict[str, Log] = {"A": [], "B": [], "central": []}
     try:
         engine = db.make_engine(f"sqlite:///{root / 'central.db'}")
         db.upgrade(engine)
@@ -139,6 +199,16 @@ def main() -> int:
         traffic: list[tuple[str, bytes, bytes]] = []
         record_traffic(a, traffic)
         record_traffic(b, traffic)
+        if args.floor:
+            for e in (a_store.engine, b_store.engine, engine):
+                with e.begin() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            for name in ("A", "B"):
+                shutil.copytree(root / name, root / "snap" / name)
+            shutil.copy(root / "central.db", root / "snap" / "central.db")
+            capture(a_store.engine, logs["A"])
+            capture(b_store.engine, logs["B"])
+            capture(engine, logs["central"])
         t0, c0, m0 = time.perf_counter(), time.process_time(), time.thread_time()
         pushed = a.sync()
         t_push, c_push, m_push = time.perf_counter() - t0, time.process_time() - c0, time.thread_time() - m0
@@ -171,6 +241,8 @@ def main() -> int:
         a_store.close()
         b_store.close()
         engine.dispose()
+        if args.floor:
+            floor(root / "snap", logs)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     t_sync = t_push + t_pull
