@@ -156,6 +156,11 @@ def test_split_string_gives_reportlabs_bytes() -> None:
         assert ours.splitString(text, d1) == theirs.splitString(text, d2), text
     assert ours.state[d1].assignments == theirs.state[d2].assignments
     assert {n >> 8 for n in ours.state[d1].assignments.values()} == {0, 1, 2}
+    d3, d4 = _Doc(), _Doc()  # two documents drawn in turn: each keeps its own codes
+    for text in reversed(texts):
+        text = text.replace("王芳", "")
+        assert ours.splitString(text, d3) == theirs.splitString(text, d4), text
+        assert ours.splitString(text, d1) == theirs.splitString(text, d2), text
 
 
 def test_string_width_is_reportlabs() -> None:
