@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import threading
 import unicodedata
 import weakref
@@ -177,11 +178,24 @@ def _coverage() -> frozenset[int]:
     return register() | {ord("\n"), ord("\t")}
 
 
+@lru_cache(maxsize=1)
+def _uncovered() -> re.Pattern[str]:
+    """A pattern that finds a character outside `_coverage()` (a character class of its ranges)."""
+    ranges: list[list[int]] = []
+    for code in sorted(_coverage()):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+
+
 def _all_covered(text: str) -> bool:
-    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call, the rest one more.
-    # _coverage() first: it registers the fonts, which every paragraph built from `markup` needs (cached).
-    coverage = _coverage()
-    return text.isascii() or coverage.issuperset(map(ord, text))
+    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call, the rest one search
+    # (per character a bitmap test in C; a set of code points costs a Python int per character).
+    # _uncovered() registers the fonts, which every paragraph built from `markup` needs (cached).
+    search = _uncovered().search
+    return text.isascii() or search(text) is None
 
 
 def covered(text: str) -> bool:
