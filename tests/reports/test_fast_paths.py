@@ -129,6 +129,14 @@ def test_rich_paragraphs_lay_out_as_parsed_markup(text: str, tag: tuple[str, str
         assert fast.getPlainText().strip() == parsed.getPlainText().strip()
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(TEXTS))
+def test_coverage_is_the_fonts_code_points(text: str) -> None:
+    """Whether DejaVu Sans prints every character (else the CJK fallback runs): its code points (ASCII is)."""
+    assert fonts.covered(text) == (text.isascii() or fonts._coverage().issuperset(map(ord, text)))
+    assert fonts.covered(text + "王") is False and fonts.covered("Zoë\tO'Brien—Ramírez\n") is True
+
+
 def test_markup_without_tags_skips_the_parser(parses: list[str]) -> None:
     px("Standard II: Teaching All Students", S.h2)
     parses.clear()
@@ -156,6 +164,11 @@ def test_split_string_gives_reportlabs_bytes() -> None:
         assert ours.splitString(text, d1) == theirs.splitString(text, d2), text
     assert ours.state[d1].assignments == theirs.state[d2].assignments
     assert {n >> 8 for n in ours.state[d1].assignments.values()} == {0, 1, 2}
+    d3, d4 = _Doc(), _Doc()  # two documents drawn in turn: each keeps its own codes
+    for text in reversed(texts):
+        text = text.replace("王芳", "")
+        assert ours.splitString(text, d3) == theirs.splitString(text, d4), text
+        assert ours.splitString(text, d1) == theirs.splitString(text, d2), text
 
 
 def test_string_width_is_reportlabs() -> None:

@@ -124,3 +124,29 @@ def test_document_assembled_for_another_reader_is_refused(tmp_path: Path) -> Non
         render_pdf(
             s.sample_assessment(DocumentKind.FORMATIVE, "panel"), tmp_path / "x.pdf", audience="educator"
         )
+
+
+def _audiences_in_json(x: object, path: str = "doc") -> list[tuple[str, str]]:
+    """Every record's audience in the view model's JSON form (what the content hash covers), by path."""
+    out: list[tuple[str, str]] = []
+    if isinstance(x, dict):
+        if isinstance(x.get("audience"), str) and path != "doc.meta":  # meta.audience is the reader
+            out.append((path, x["audience"]))
+        for k, v in x.items():
+            out += _audiences_in_json(v, f"{path}.{k}")
+    elif isinstance(x, list):
+        for i, v in enumerate(x):
+            out += _audiences_in_json(v, f"{path}[{i}]")
+    return out
+
+
+@pytest.mark.parametrize("doc", [s.sample_panel_packet(scale=2), s.sample_observation_report("panel"),
+                                 s.sample_assessment(DocumentKind.SUMMATIVE, "panel"), s.sample_agenda()],
+                         ids=["packet", "observation", "assessment", "agenda"])
+def test_the_redaction_check_sees_every_item(doc) -> None:  # type: ignore[no-untyped-def]
+    """check_visible walks every record-derived item: the same items, paths and audiences as the JSON form."""
+    from esp_desktop.reports.viewmodels import _plain, audiences, path_of
+
+    found = sorted((path_of(where), audience) for audience, where in audiences(doc))
+    assert found == sorted(_audiences_in_json(_plain(doc)))
+    assert len(found) > 10 and any("[" in path for path, _ in found)

@@ -9,13 +9,15 @@ text drawn straight on the canvas (page headers). The CJK font is parsed lazily:
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 import threading
 import unicodedata
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from weakref import WeakKeyDictionary
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -48,19 +50,20 @@ class FontError(RuntimeError):
 
 
 class _TTFont(TTFont):
-    """A TTFont whose `splitString` maps already-seen text with one C-level `str.translate`.
+    """A TTFont whose `splitString` encodes already-seen text with one C-level codec call.
 
     reportlab's `splitString` (called for every run of text drawn) walks the text character by character in
     Python to give each character its code in the font subset embedded in this document: ~10% of rendering a
     40-page packet. Once every character of a run has its code in subset 0 (after the first few paragraphs,
-    nearly every run), the answer is a table look-up. Anything else (a character seen for the first time,
+    nearly every run), the answer is a charmap encoding. Anything else (a character seen for the first time,
     subsets beyond the first) goes to reportlab's own method, so the bytes written are the same.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # per document: (number of assignments when built, translate table, characters it maps)
-        self._subset0: WeakKeyDictionary[Any, tuple[int, dict[int, str], frozenset[str]]] = WeakKeyDictionary()
+        # the last document drawn: (weak reference to it, reportlab's state for it, its number of code
+        # assignments when the map was built, the map from characters to their codes in subset 0)
+        self._subset0: tuple[weakref.ref[Any], Any, int, Any] | None = None
         self._widths: dict[float, dict[str, float]] = {}  # size -> text -> width (see stringWidth)
 
     def stringWidth(self, text: str | bytes, size: float, encoding: str = "utf8") -> float:  # noqa: N802
@@ -89,19 +92,35 @@ class _TTFont(TTFont):
         return [width if (width := known(w)) is not None else self.stringWidth(w, size) for w in words]
 
     def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> list[tuple[int, bytes]]:  # noqa: N802
-        state = self.state.get(doc)
-        if state is not None and isinstance(text, str) and text:
-            assignments = state.assignments
-            cached = self._subset0.get(doc)
-            if cached is None or cached[0] != len(assignments):  # assignments only ever grow
-                table = {code: chr(n) for code, n in assignments.items() if n < 256}
-                if 32 in assignments:
-                    table[0xA0] = table[32]  # reportlab prints a no-break space as a space
-                cached = (len(assignments), table, frozenset(map(chr, table)))
-                self._subset0[doc] = cached
-            if cached[2].issuperset(text):
-                return [(0, text.translate(cached[1]).encode("latin-1"))]
+        if isinstance(text, str) and text and "\x00" not in text:
+            codes = self._subset0_codes(doc)
+            if codes is not None:
+                try:  # reportlab prints a no-break space as a space
+                    return [(0, codecs.charmap_encode(text.replace("\xa0", " "), "strict", codes)[0])]
+                except UnicodeEncodeError:
+                    pass  # a character without a code in subset 0 yet: reportlab gives it one
         return super().splitString(text, doc, encoding)
+
+    def _subset0_codes(self, doc: Any) -> Any:
+        """A charmap encoding map (`codecs.charmap_build`) from each character with a code in subset 0 of this
+        document's font subsets to that code, or None before reportlab has any state for the document."""
+        last = self._subset0
+        if last is not None and last[0]() is doc:
+            state = last[1]
+            if len(state.assignments) == last[2]:  # assignments only ever grow
+                return last[3]
+        else:
+            state = self.state.get(doc)
+            if state is None:
+                return None
+        decoding = ["\ufffe"] * 256  # U+FFFE: no character has this code (yet)
+        decoding[0] = "\x00"  # charmap_build makes its fast map only then; "\x00" is never encoded here
+        for char, code in state.assignments.items():
+            if code < 256:
+                decoding[code] = chr(char)
+        codes = codecs.charmap_build("".join(decoding))
+        self._subset0 = (weakref.ref(doc), state, len(state.assignments), codes)
+        return codes
 
 
 def fonts_dir() -> Path:
@@ -159,11 +178,24 @@ def _coverage() -> frozenset[int]:
     return register() | {ord("\n"), ord("\t")}
 
 
+@lru_cache(maxsize=1)
+def _uncovered() -> re.Pattern[str]:
+    """A pattern that finds a character outside `_coverage()` (a character class of its ranges)."""
+    ranges: list[list[int]] = []
+    for code in sorted(_coverage()):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]")
+
+
 def _all_covered(text: str) -> bool:
-    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call, the rest one more.
-    # _coverage() first: it registers the fonts, which every paragraph built from `markup` needs (cached).
-    coverage = _coverage()
-    return text.isascii() or coverage.issuperset(map(ord, text))
+    # DejaVu Sans covers all of printable ASCII: the common case costs one C-level call, the rest one search
+    # (per character a bitmap test in C; a set of code points costs a Python int per character).
+    # _uncovered() registers the fonts, which every paragraph built from `markup` needs (cached).
+    search = _uncovered().search
+    return text.isascii() or search(text) is None
 
 
 def covered(text: str) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -457,20 +456,40 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
-def iter_audiences(obj: Any, path: str = "doc") -> Iterator[tuple[str, str]]:
-    """Yield (path, audience) for every record-derived item in a view model tree."""
+def audiences(obj: Any) -> list[tuple[str, tuple]]:
+    """(audience, where) for every record-derived item in a view model tree; `path_of(where)` names the item.
+
+    The renderer checks every item of every document (`redaction.check_visible`): the items' paths are only
+    spelled out for an item that fails, so the walk builds a small tuple per level, not a string per item.
+    """
+    out: list[tuple[str, tuple]] = []
+    _collect(obj, (), out)
+    return out
+
+
+def _collect(obj: Any, where: tuple, out: list[tuple[str, tuple]]) -> None:
     if isinstance(obj, (tuple, list)):
         for i, item in enumerate(obj):
-            yield from iter_audiences(item, f"{path}[{i}]")
+            if isinstance(item, (tuple, list)) or dataclasses.is_dataclass(item):
+                _collect(item, (where, i), out)
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         if isinstance(obj, DocumentMeta):
             return  # meta.audience is the reader, not a record's audience
         for name in _field_names(type(obj)):
             value = getattr(obj, name)
             if name == "audience" and isinstance(value, str):
-                yield path, value
+                out.append((value, where))
             elif isinstance(value, (tuple, list)) or dataclasses.is_dataclass(value):
-                yield from iter_audiences(value, f"{path}.{name}")
+                _collect(value, (where, name), out)
+
+
+def path_of(where: tuple, root: str = "doc") -> str:
+    """``doc.observations[2].notes[5]`` for a `where` from `audiences`."""
+    parts: list[str] = []
+    while where:
+        where, step = where
+        parts.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+    return root + "".join(reversed(parts))
 
 
 def _plain(obj: Any) -> Any:
