@@ -4,6 +4,8 @@ A SQLCipher store with ~100k script notes (12 educators x 4 school years x 40 ob
 through the ORM with the app's flush hooks: versions, audit rows, search index), opened in the real main window;
 the CT opens an educator, starts a new observation and types 200 lines. Each figure is one line: Enter pressed
 in the note field -> ``add_line`` committed it (synchronous=FULL, as the app runs) -> the script table repainted.
+Printed beside it: the process's and the GUI thread's CPU time per line, the service call, and every cyclic GC
+pass while typing (by generation; how many fell inside a measured line).
 
     .venv/bin/python bench/capture.py [--scale 1.0] [--lines 200] [--store DIR] [--before ../main --runs 2]
 Last line: {"metric": "capture_line_p99_ms", "value": <p99 ms>, "goal": 16, ...}
@@ -70,7 +72,7 @@ def build(folder: Path, scale: float) -> tuple[str, int]:
 
 
 CHILD = r"""
-import json, statistics, sys, time
+import gc, json, statistics, sys, time
 from pathlib import Path
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtTest import QTest
@@ -108,21 +110,34 @@ def timed_add(**kw):
     finally:
         svc_ms.append((time.perf_counter() - t) * 1000)
 win.ctx.svc.observations.add_note = timed_add
+gc_ms, gc_gen, gc_at = [], [], []  # every cyclic GC pass while typing (inside a measured line or between lines)
+def gc_timer(phase, info):
+    if phase == "start":
+        gc_at.append(time.perf_counter())
+    else:
+        gc_ms.append((time.perf_counter() - gc_at[-1]) * 1000)
+        gc_gen.append(info["generation"])
+gc.callbacks.append(gc_timer)
 words = "students work in pairs on fractions while the teacher checks understanding at table".split()
-times, cpu = [], []
+times, cpu, gui_cpu, gc_in_line = [], [], [], []
 for i in range(lines):
     view.entry.setText(f"Line {i}: " + " ".join(words[: 6 + i % 8]))
     view.entry.setFocus()
-    t0, c0 = time.perf_counter(), time.process_time()
+    n_gc = len(gc_ms)
+    t0, c0, g0 = time.perf_counter(), time.process_time(), time.thread_time()
     QTest.keyClick(view.entry, Qt.Key.Key_Return)  # add_line: committed before it returns
     view.script.viewport().repaint()               # and painted
     times.append(time.perf_counter() - t0)
     cpu.append(time.process_time() - c0)
+    gui_cpu.append(time.thread_time() - g0)
+    gc_in_line.append(sum(gc_ms[n_gc:]))
     pump()                                         # what else the event loop has (storeChanged, timers)
+gc.callbacks.remove(gc_timer)
 rows = view.model.rowCount()
 assert rows == lines, (rows, lines)
 print("RESULT " + json.dumps({"ms": [t * 1000 for t in times], "cpu_ms": [t * 1000 for t in cpu],
-                                  "service_ms": svc_ms}), flush=True)
+                              "gui_cpu_ms": [t * 1000 for t in gui_cpu], "service_ms": svc_ms,
+                              "gc_in_line_ms": gc_in_line, "gc_ms": gc_ms, "gc_gen": gc_gen}), flush=True)
 win.close()
 """
 
@@ -209,6 +224,12 @@ def main() -> int:
         print("  " + summary("Enter -> committed and painted", r["ms"]))
         print("  " + summary("  CPU time of this process", r["cpu_ms"]))
         print("  " + summary("  of which the service call (ORM, flush hooks, SQL, commit)", r["service_ms"]))
+        print("  " + summary("  CPU time of the GUI thread", r["gui_cpu_ms"]))
+        gens = [sum(1 for g in r["gc_gen"] if g == k) for k in range(3)]
+        inside = [v for v in r["gc_in_line_ms"] if v]
+        print(f"  cyclic GC while typing: {len(r['gc_ms'])} passes (generation 0/1/2: {gens[0]}/{gens[1]}/{gens[2]}), "
+              f"{sum(r['gc_ms']):.1f} ms in all, longest {max(r['gc_ms'], default=0):.1f} ms; inside a measured line: "
+              f"{len(inside)} lines, {sum(inside):.1f} ms")
     r = results[sides[-1][0]]
     q, qs = (statistics.quantiles(r[k], n=100, method="inclusive") for k in ("ms", "service_ms"))
     print(json.dumps({"metric": "capture_line_p99_ms", "value": round(q[98], 1), "goal": 16, "notes": notes,

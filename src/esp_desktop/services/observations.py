@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..core import clock
 from ..core.enums import ObservationKind, ObservationStatus
@@ -119,7 +120,9 @@ class ObservationService(Service):
                            audience=self.check_audience(audience))
             s.add(n)
             s.flush()
-            s.refresh(n, ["seq"])  # read back the number the INSERT took (same transaction)
+            # Read back the number the INSERT took (same transaction): one column, not an ORM refresh (half the
+            # cost of the read-back on every typed line, issue 15).
+            set_committed_value(n, "seq", s.scalar(select(ScriptNote.seq).where(ScriptNote.id == n.id)))
             return n
 
     def edit_note(self, note_id: str, *, text: str | None = None, indicator_codes: Sequence[str] | None = None,

@@ -219,6 +219,9 @@ def run(data_dir: Path, *, verbose: bool = False) -> int:
         return 0
     win.instance = guard
     guard.showRequested.connect(win.bring_forward)
+    from . import gcpolicy
+
+    gcpolicy.follow(win.ctx)  # long-lived objects out of full GC passes while unlocked (issue 15)
     win.show()
     from .widgets.tempfiles import sweep_leftovers
 

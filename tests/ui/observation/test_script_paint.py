@@ -92,6 +92,8 @@ def test_the_script_model_answers_and_paints_like_a_record_table(qapp) -> None:
              CHIPS_ROLE, RECORD_ROLE, ID_ROLE]
     assert script.rowCount() == generic.rowCount() == 14 and script.columnCount() == 4
     assert script.records == generic.records
+    for n in [*notes, SimpleNamespace(id="not-shown")]:  # the script's id index finds what a scan finds
+        assert script.row_of(n.id) == generic.row_of(n.id)
     for r in range(14):
         for c in range(4):
             for role in roles:
@@ -119,3 +121,4 @@ def test_the_script_model_answers_and_paints_like_a_record_table(qapp) -> None:
     assert shot(script) == shot(generic), "the same pixels"
     script.clear()  # (the script's, not QStandardItemModel's, which would also drop the headers)
     assert script.rowCount() == 0 and script.records == [] and script.headerData(1, Qt.Orientation.Horizontal) == "Note"
+    assert script.row_of(notes[0].id) == -1

@@ -346,16 +346,16 @@ class ObservationView(QWidget):
         notes = fresh + (self.ctx.svc.observations.notes_among(self.obs.id, rest) if rest else [])
         notes.sort(key=lambda n: n.seq)
         rows = self.model.records
-        shown = {r.id: r for r in rows} if notes else {}
+        row = {n.id: self.model.row_of(n.id) for n in notes}  # -1: not shown
         last_seq = rows[-1].seq if rows else 0
-        added = [n for n in notes if n.id not in shown and not n.deleted]
-        if (any(n.deleted or n.seq != shown[n.id].seq for n in notes if n.id in shown)
+        added = [n for n in notes if row[n.id] < 0 and not n.deleted]
+        if (any(n.deleted or n.seq != rows[row[n.id]].seq for n in notes if row[n.id] >= 0)
                 or (added and added[0].seq <= last_seq)):
             self._reload_notes()
             return
         at_end = self.script.verticalScrollBar().value() >= self.script.verticalScrollBar().maximum()
         for n in notes:
-            if n.id in shown:
+            if row[n.id] >= 0:
                 self.model.replace(n)
         for n in added:
             self.model.append(n)

@@ -51,6 +51,7 @@ class ScriptModel(RecordRows, QStandardItemModel):  # (RecordRows.clear before Q
         super().__init__(0, len(HEADERS), parent)
         self.setHorizontalHeaderLabels(list(HEADERS))
         self.records: list[Any] = []
+        self._rows: dict[str, int] = {}  # id -> row: each Enter looks lines up, a scan grew with the script
         self.on_edit: Callable[[Any, str], Any] | None = None
 
     # --- content
@@ -83,6 +84,7 @@ class ScriptModel(RecordRows, QStandardItemModel):  # (RecordRows.clear before Q
         try:
             self.setRowCount(0)
             self.records = list(records)
+            self._rows = {r.id: i for i, r in enumerate(self.records)}
             for note in self.records:
                 self.appendRow(self._items(note))
         finally:
@@ -101,9 +103,13 @@ class ScriptModel(RecordRows, QStandardItemModel):  # (RecordRows.clear before Q
             self.blockSignals(False)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(HEADERS) - 1))
 
+    def row_of(self, record_id: str) -> int:
+        return self._rows.get(record_id, -1)
+
     def append(self, record: Any) -> int:
         row = len(self.records)
         self.records.append(record)
+        self._rows[record.id] = row
         self.appendRow(self._items(record))
         return row
 
