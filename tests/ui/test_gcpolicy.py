@@ -59,3 +59,20 @@ def test_a_lock_before_the_settle_time_freezes_nothing(qapp, ctx: AppContext) ->
     ctx.storeLocked.emit()
     _settled(qapp)
     assert gc.get_freeze_count() == 0
+
+
+def test_garbage_of_the_oldest_generation_is_not_frozen(qapp, ctx: AppContext) -> None:
+    """A cycle already promoted to generation 2 before the freeze (a failed unlock's traceback holding the typed
+    passphrase, say) is collected by the freeze's own pass, not kept alive for the session."""
+    gc.collect()  # empty the young generations, so the next objects' promotion is ours to control
+    data = _Data()
+    ref = weakref.ref(data)
+    gc.collect(1)  # promoted into generation 2
+    gc.collect(1)
+    del data
+    assert ref() is not None, "a cycle: only the cyclic collector frees it"
+    ctx.services = object()  # type: ignore[assignment]
+    ctx.storeUnlocked.emit()
+    _settled(qapp)
+    assert gc.get_freeze_count() > 0
+    assert ref() is None, "garbage is collected before what is alive is frozen"

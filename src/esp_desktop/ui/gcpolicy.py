@@ -34,7 +34,9 @@ def settle(ctx: AppContext) -> None:
     """Move what is alive now out of the full collections' way (nothing if the store was locked meanwhile)."""
     if ctx.services is None:
         return
-    gc.collect(1)  # the young garbage first (a few ms, not a full pass): only what is still alive is frozen
+    # A full pass first (~0.1 s, once, seconds after the unlock): garbage already promoted to the oldest generation,
+    # e.g. a failed unlock's traceback whose frames hold the typed passphrase, must not be frozen alive until lock.
+    gc.collect()
     gc.freeze()
 
 
