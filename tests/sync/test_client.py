@@ -19,7 +19,7 @@ from esp_desktop.services import Services
 from esp_desktop.store.models import RECORD_TYPES, SyncConflict
 from esp_desktop.store.records import record_to_dict
 from esp_desktop.store.vault import Vault
-from esp_desktop.sync.client import DeviceRefused, MassDeletion, NotEnrolled, SyncClient
+from esp_desktop.sync.client import DeviceRefused, MassDeletion, NotEnrolled, Progress, SyncClient
 from tests.helpers.env import PASSPHRASE
 
 
@@ -287,20 +287,26 @@ class _Node:
 
 @pytest.mark.parametrize("served", ["sqlite"], indirect=True)
 def test_a_sync_pauses_cyclic_gc_and_frees_its_own_cycles_before_it_returns(devices, stores, served):
-    a, _ = devices
+    a, b = devices
     during: list[bool] = []
+    freed: list[bool] = []  # at each page: the cycles made at the earlier pages are gone already
     made: list[weakref.ref[_Node]] = []
 
-    def progress(_p: object) -> None:  # runs inside the sync
+    def progress(p: Progress) -> None:  # runs inside the sync, after each page (and once when done)
         during.append(gc.isenabled())
+        if p.phase != "done":
+            freed.append(all(r() is None for r in made))
         node = _Node()
         node.me = node  # a reference cycle: only the cyclic collector can free it
         made.append(weakref.ref(node))
 
     assert gc.isenabled()
-    a.client.progress = progress
+    a.client.progress = b.client.progress = progress
+    a.client.batch_size = b.client.batch_size = 20  # many pages: garbage stays bounded by a page
     assert a.client.sync().pushed > 50
-    assert during and not any(during), "no automatic collection during the sync"
+    assert b.client.sync().pulled > 50
+    assert len(during) > 6 and not any(during), "no automatic collection during the sync"
+    assert all(freed), "each page's cycles are freed before the next page ends"
     assert gc.isenabled(), "the previous setting is restored"
     assert made and all(r() is None for r in made), "the cycles a sync made are freed inside the sync"
     # a sync that fails restores the setting too; one that starts with collections off leaves them off

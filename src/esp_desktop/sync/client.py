@@ -125,11 +125,12 @@ def _gc_paused() -> Iterator[None]:
 
     A sync allocates a great many containers (rows, dicts, pages, models) that mostly die by reference
     counting; the allocation-driven collections in between cost about a fifth of a sync's CPU, mostly by
-    re-examining what the sync holds on to (its pending changes) over and over. With collections off, every
-    object made meanwhile stays in the youngest generation, so one collection of that generation at the end
-    frees whatever cycles the sync left behind, without walking the rest of the process - and inside the
-    sync, so its cost is counted with it. The previous setting is restored (nested or overlapping syncs in one
-    process: the last one out restores it)."""
+    re-examining what the sync holds on to (its pending changes) over and over. With collections off, what a
+    page makes stays in the youngest generation: ``_page_done`` collects that generation after each page (so
+    garbage stays bounded by a page, however long the sync), and the end collects the two young generations
+    once, freeing cycles that spanned pages, without walking the rest of the process - inside the sync, so its
+    cost is counted with it. The previous setting is restored (nested or overlapping syncs in one process: the
+    last one out restores it)."""
     global _gc_pausers, _gc_was_enabled
     with _gc_lock:
         if _gc_pausers == 0:
@@ -143,7 +144,13 @@ def _gc_paused() -> Iterator[None]:
             _gc_pausers -= 1
             if _gc_pausers == 0 and _gc_was_enabled:
                 gc.enable()
-        gc.collect(0)
+        gc.collect(1)
+
+
+def _page_done() -> None:
+    """After each page pulled or pushed: free the cycles it left (what it made and still holds moves on to the
+    next generation, and is not examined again by the next page's collection)."""
+    gc.collect(0)
 
 
 class SyncClient:
@@ -394,6 +401,7 @@ class SyncClient:
                 })
                 save_state(conn, st)
             report.pulled += len(page.records)
+            _page_done()
             self.progress(Progress("pull", report.pulled, None))
             _stall("pull_chunk_applied")
             cursor = page.next_cursor
@@ -464,6 +472,7 @@ class SyncClient:
             mismatched += self._record_push(batch, resp, report)
             done += len(batch)
             report.pushed += len(batch)
+            _page_done()
             self.progress(Progress("push", done, total))
         if mismatched:
             # The server processed these change ids before with other content (it applied nothing now): send
