@@ -7,7 +7,7 @@ import random
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
@@ -65,6 +65,9 @@ queries = st.builds(typed, st.lists(st.sampled_from(VOCAB + ["fr", "st", "zz", "
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(q=queries | st.text(alphabet="frac tiëz_-\"*()", max_size=12))
+@example(q="_-a")  # a "word" of underscores alone once made the whole query match nothing
+@example(q="fr _")
+@example(q="_")
 def test_expanded_query_finds_what_the_prefix_query_finds(notes, q: str) -> None:
     assert [h.record_id for h in notes.search.search(q)] == reference_hits(notes, q)
 

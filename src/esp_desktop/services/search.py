@@ -40,11 +40,14 @@ def fts_query(user_text: str, expand: Callable[[str], list[str] | None] | None =
     prefix is then queried as those exact terms. It finds the same rows, but FTS5 reads an exact term's rows lazily,
     newest first, and stops after the limit, where a prefix term makes it merge every matching row first (40 ms
     for a common word over a million notes, against well under 1 ms; docs/benchmarks.md)."""
-    words = _TOKEN.findall(user_text)
+    found = _TOKEN.findall(user_text)
+    # "_" is a word character to the regex but a separator to the index: a "word" of underscores alone is an empty
+    # phrase, which makes an AND match nothing ("_-a" found no notes at all), so it is left out
+    words = [w for w in found if w.strip("_")]
     if not words:
         return None
     parts = [f'"{w}"' for w in words]
-    if _TOKEN.search(user_text[-1]):  # the last word is still being typed
+    if _TOKEN.search(user_text[-1]) and found[-1].strip("_"):  # the last word is still being typed
         last = words[-1]
         terms = expand(last.lower()) if expand is not None and _PLAIN.fullmatch(last) else None
         if terms:
@@ -69,7 +72,7 @@ class SearchService(Service):
     def search(self, query: str, *, limit: int = 50, educator_id: str | None = None,
                reader: policy.Reader = policy.THE_CT) -> list[SearchHit]:
         """Hits newest first; for a reader other than the CT only records core/policy.py lets them read."""
-        if not _TOKEN.search(query):
+        if fts_query(query) is None:  # nothing the index could match (no word, or underscores alone)
             return []
         sql = (
             "SELECT record_type, record_id, educator_id, "
