@@ -305,6 +305,7 @@ def test_a_sync_pauses_cyclic_gc_and_frees_its_own_cycles_before_it_returns(devi
     a.client.batch_size = b.client.batch_size = 20  # many pages: garbage stays bounded by a page
     assert a.client.sync().pushed > 50
     assert b.client.sync().pulled > 50
+    assert gc.get_count()[1:] == (0, 0), "its end is a full pass: no older generation's collection is left due"
     assert len(during) > 6 and not any(during), "no automatic collection during the sync"
     assert all(freed), "each page's cycles are freed before the next page ends"
     assert gc.isenabled(), "the previous setting is restored"
