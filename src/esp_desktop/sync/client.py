@@ -31,7 +31,6 @@ import gc
 import logging
 import os
 import random
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -44,7 +43,7 @@ import filelock
 import httpx
 from sqlalchemy import select, update
 
-from ..core import aggregates, clock
+from ..core import aggregates, clock, gcpause
 from ..store.identity import store_epoch
 from ..store.models import RECORD_TYPES, SyncConflict, SyncHeldDeletion, SyncRecordState
 from ..store.vault import Store
@@ -114,37 +113,23 @@ def _stall(point: str) -> None:
             time.sleep(60)
 
 
-_gc_lock = threading.Lock()
-_gc_pausers = 0
-_gc_was_enabled = False
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """No automatic cyclic collections while a sync runs; the objects it made are examined once at its end.
 
     A sync allocates a great many containers (rows, dicts, pages, models) that mostly die by reference
     counting; the allocation-driven collections in between cost about a fifth of a sync's CPU, mostly by
-    re-examining what the sync holds on to (its pending changes) over and over. With collections off, what a
-    page makes stays in the youngest generation: ``_page_done`` collects that generation after each page (so
-    garbage stays bounded by a page, however long the sync), and the end runs one full collection - inside the
-    sync, so its cost is counted with it. A young-only pass there left the oldest generation's collection due,
-    and it fell on whatever ran next (in bench/sync.py the raw-transfer baseline: 0.08 -> 0.31 s); in the app
-    gc.freeze (ui/gcpolicy.py) keeps that pass to what was made since the unlock. The previous setting is restored
-    (nested or overlapping syncs in one process: the last one out restores it)."""
-    global _gc_pausers, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pausers == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pausers += 1
+    re-examining what the sync holds on to (its pending changes) over and over. With collections off
+    (core/gcpause.py, the pause shared with the preload), what a page makes stays in the youngest generation:
+    ``_page_done`` collects that generation after each page (so garbage stays bounded by a page, however long the
+    sync), and the end runs one full collection - inside the sync, so its cost is counted with it. A young-only
+    pass there left the oldest generation's collection due, and it fell on whatever ran next (in bench/sync.py the
+    raw-transfer baseline: 0.08 -> 0.31 s); in the app gc.freeze (ui/gcpolicy.py) keeps that pass to what was made
+    since the unlock."""
     try:
-        yield
+        with gcpause.paused():
+            yield
     finally:
-        with _gc_lock:
-            _gc_pausers -= 1
-            if _gc_pausers == 0 and _gc_was_enabled:
-                gc.enable()
         gc.collect()
 
 

@@ -21,12 +21,13 @@ each on its first visit (ui/mainwindow.py).
 
 from __future__ import annotations
 
-import gc
 import importlib
 import logging
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+from ..core import gcpause
 
 log = logging.getLogger(__name__)
 
@@ -68,20 +69,13 @@ def _import(names: tuple[str, ...], *, gate: threading.Event | None = None) -> N
         importlib.import_module(name)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Python's cyclic collector paused while what an unlock waits for loads: the imports make ~150,000 objects
-    that live as long as the app, and the ~175 collections during them found ~500 to free. Measured (issue 15): the
-    collector's time over the import falls by about a third (the first collection after it walks those objects
-    once); freezing them as well would save the rest but would also keep any garbage of the pause, which may hold
-    what was typed, for good. Left disabled if it was."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+def _gc_paused() -> AbstractContextManager[None]:
+    """Python's cyclic collector paused while what an unlock waits for loads (core/gcpause.py): the imports make
+    ~150,000 objects that live as long as the app, and the ~175 collections during them found ~500 to free.
+    Measured (issue 15): the collector's time over the import falls by about a third (the first collection after
+    it walks those objects once); freezing them as well would save the rest but would also keep any garbage of the
+    pause, which may hold what was typed, for good. Left disabled if it was."""
+    return gcpause.paused()
 
 
 def _load() -> None:
