@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esp_desktop.sync.apply import canonical_and_digest, canonical_json, content_digest, same_content
-from esp_desktop.sync.changes import CHANGE_NS, change_id, uuid5_text
+from esp_desktop.sync.changes import CHANGE_NS, change_id
 
 
 def reference(data: dict[str, Any], without: str | None = None) -> str:
@@ -52,12 +52,6 @@ def test_digest_ignores_the_version_only() -> None:
     assert same_content(a, a | {"version": 7})
     assert not same_content(a, a | {"notes": "Co-planned"})
     assert content_digest(a) == content_digest(a | {"version": 2}) != content_digest(a | {"codes": []})
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.uuids(), st.text())
-def test_uuid5_text_is_the_standard_librarys_uuid5(namespace: uuid.UUID, name: str) -> None:
-    assert uuid5_text(namespace.bytes, name) == str(uuid.uuid5(namespace, name))
 
 
 def test_change_ids_are_what_they_always_were() -> None:

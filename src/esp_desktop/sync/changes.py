@@ -58,20 +58,7 @@ def change_id(device_id: str, rid: str, base: int, local_version: int, canonical
               resolves: list[str] | None = None) -> str:
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     settles = ",".join(sorted(resolves)) if resolves else ""
-    return uuid5_text(CHANGE_NS_BYTES, f"{device_id}:{rid}:{base}:{local_version}:{digest}:{settles}")
-
-
-CHANGE_NS_BYTES = CHANGE_NS.bytes
-
-
-def uuid5_text(namespace: bytes, name: str) -> str:
-    """``str(uuid.uuid5(namespace, name))`` without the two ``UUID`` objects (a change id per pushed record):
-    the same SHA-1, version and variant bits, and text (tests/sync/test_canonical.py compares the two)."""
-    b = bytearray(hashlib.sha1(namespace + name.encode()).digest()[:16])
-    b[6] = (b[6] & 0x0F) | 0x50  # version 5
-    b[8] = (b[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = b.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return str(uuid.uuid5(CHANGE_NS, f"{device_id}:{rid}:{base}:{local_version}:{digest}:{settles}"))
 
 
 def push_body(batch: list[Outgoing]) -> bytes:
