@@ -218,9 +218,7 @@ class ObservationService(Service):
             return list(s.scalars(q.order_by(Observation.observed_on.desc(), Observation.created_at.desc())))
 
     def notes(self, observation_id: str) -> list[ScriptNote]:
-        with self.session() as s:
-            q = self.live(ScriptNote).where(ScriptNote.observation_id == observation_id)
-            return list(s.scalars(q.order_by(ScriptNote.seq)))
+        return self.notes_for([observation_id])[observation_id]
 
     def notes_for(self, observation_ids: Iterable[str]) -> dict[str, list[ScriptNote]]:
         """Each observation's live lines in script order, for many observations in one query (a document with
